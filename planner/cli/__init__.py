@@ -1,0 +1,134 @@
+"""The command line: parses arguments, calls the domain, prints. No logic of its own.
+
+Each area has its own module with ``register(subparsers, common)``; every command's
+``run(ctx)`` returns the exit status. A user's mistake raises ``CliError`` (or a
+domain error with a message) and becomes one line on stderr and a non-zero exit,
+never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from planner import locations
+
+if TYPE_CHECKING:
+    from planner.roadmap import Roadmap
+
+EXIT_USAGE = 2
+"""User errors: a bad file, a bad option, an unknown id."""
+
+
+class CliError(Exception):
+    """A mistake the user can fix: printed as one line, exit status ``code``."""
+
+    def __init__(self, message: str, code: int = EXIT_USAGE) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class Context:
+    """What every command needs, resolved lazily from the options and environment."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+
+    @cached_property
+    def roadmap_path(self) -> Path:
+        return locations.roadmap_path(getattr(self.args, "roadmap", None))
+
+    @cached_property
+    def roadmap(self) -> Roadmap:
+        from planner.loader import load_roadmap
+
+        return load_roadmap(self.roadmap_path)
+
+    @cached_property
+    def progress_path(self) -> Path:
+        return locations.progress_path(self.roadmap.id, getattr(self.args, "progress", None))
+
+    @cached_property
+    def settings_path(self) -> Path:
+        return locations.settings_path(getattr(self.args, "settings", None))
+
+
+Runner = Callable[[Context], int]
+
+
+def _common_options() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    group = common.add_argument_group("files")
+    # SUPPRESS: an option given before the command is not reset by the subparser's default
+    group.add_argument(
+        "--roadmap",
+        metavar="FILE",
+        default=argparse.SUPPRESS,
+        help=f"roadmap file (default: ${locations.ENV_ROADMAP} or the bundled roadmap)",
+    )
+    group.add_argument(
+        "--progress",
+        metavar="FILE",
+        default=argparse.SUPPRESS,
+        help=f"progress file (default: ${locations.ENV_PROGRESS} or one per roadmap "
+        "in the data folder)",
+    )
+    group.add_argument(
+        "--settings",
+        metavar="FILE",
+        default=argparse.SUPPRESS,
+        help=f"settings file (default: ${locations.ENV_SETTINGS} or settings.yaml "
+        "in the config folder)",
+    )
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from planner.cli import commands
+
+    common = _common_options()
+    parser = argparse.ArgumentParser(
+        prog="planner",
+        description="A terminal study planner. With no command, opens the app.",
+        parents=[common],
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for register in commands.REGISTRY:
+        register(sub, common)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    ctx = Context(args)
+    try:
+        func: Runner | None = getattr(args, "func", None)
+        if func is None:
+            from planner.cli.app import run_app
+
+            return run_app(ctx)
+        return int(func(ctx))
+    except CliError as exc:
+        print(f"planner: {exc}", file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # the reader went away (planner plan | head): not an error of ours
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    except Exception as exc:
+        from planner.errors import user_message
+
+        message = user_message(exc)
+        if message is None:
+            raise
+        print(message, file=sys.stderr)
+        return EXIT_USAGE

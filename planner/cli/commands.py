@@ -1,0 +1,16 @@
+"""The list of command modules; each adds its subcommands to the parser."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from typing import TypeAlias
+
+from planner.cli import validate
+
+SubParsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+Register: TypeAlias = Callable[[SubParsers, argparse.ArgumentParser], None]
+
+REGISTRY: list[Register] = [
+    validate.register,
+]

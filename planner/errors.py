@@ -1,0 +1,22 @@
+"""Turning domain errors into the one-line messages the user sees."""
+
+from __future__ import annotations
+
+
+class PlannerError(Exception):
+    """Base of every domain error whose message is written for the user.
+
+    Domain modules raise subclasses of this with a message that says what is wrong,
+    where, and what to do; the command line and the app show it as it is.
+    """
+
+
+def user_message(exc: BaseException) -> str | None:
+    """The text to show for a known error, or None for a bug (which should surface)."""
+    from planner.loader import RoadmapError
+
+    if isinstance(exc, RoadmapError):
+        return "\n".join(str(p) for p in exc.problems)
+    if isinstance(exc, PlannerError):
+        return f"planner: {exc}"
+    return None

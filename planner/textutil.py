@@ -1,0 +1,42 @@
+"""Small text helpers shared by the loader, the importer and the commands."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable
+
+_PARENS = re.compile(r"\s*\([^()]*\)")
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def slugify(title: str) -> str:
+    """A readable id from a title: ``Django REST Framework (DRF)`` -> ``django-rest-framework``.
+
+    Parenthesized asides are dropped when something is left without them;
+    accents are folded to ASCII; anything else that is not a letter or digit
+    becomes a single dash. Never empty: a title with nothing usable gives ``item``.
+    """
+    base = _PARENS.sub("", title).strip() or title
+    folded = unicodedata.normalize("NFKD", base).encode("ascii", "ignore").decode("ascii")
+    slug = _NON_WORD.sub("-", folded.lower()).strip("-")
+    if not slug:
+        slug = _NON_WORD.sub("-", title.lower()).strip("-")
+    return slug or "item"
+
+
+def unique_slug(slug: str, taken: set[str]) -> str:
+    """``slug``, or ``slug-2``, ``slug-3``... whichever is not in ``taken``; adds it there."""
+    candidate, n = slug, 2
+    while candidate in taken:
+        candidate = f"{slug}-{n}"
+        n += 1
+    taken.add(candidate)
+    return candidate
+
+
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """The choice nearest to ``word``, if any is reasonably near."""
+    found = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return found[0] if found else None

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+import pytest
+
+from planner.roadmap import Effort, EffortError
+
+
+@pytest.mark.parametrize(
+    ("text", "hours"),
+    [
+        ("2 days", 16),
+        ("1 day", 8),
+        ("12 hours", 12),
+        ("1.5 weeks", 60),
+        ("0.5 days", 4),
+        ("3d", 24),
+        ("2h", 2),
+        ("1 week", 40),
+        ("~2 days", 16),
+        ("1,5 days", 12),
+    ],
+)
+def test_parse_and_convert(text: str, hours: float) -> None:
+    assert Effort.parse(text).hours() == hours
+
+
+def test_hours_per_day_is_configurable() -> None:
+    assert Effort.parse("2 days").hours(hours_per_day=6) == 12
+    assert Effort.parse("1 week").hours(hours_per_day=6) == 30
+    assert Effort.parse("5 hours").hours(hours_per_day=6) == 5
+
+
+@pytest.mark.parametrize("text", ["", "days", "two days", "0 days", "-1 days", "3 fortnights", "2"])
+def test_rejects(text: str) -> None:
+    with pytest.raises(EffortError):
+        Effort.parse(text)
+
+
+def test_str_round_trips() -> None:
+    for text in ["2 days", "1 day", "12 hours", "1.5 weeks", "0.5 days"]:
+        assert str(Effort.parse(text)) == text

@@ -1,0 +1,83 @@
+"""The domain imports no Textual and reads no clock; ics stays off the start-up path."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PKG = Path(__file__).resolve().parents[2] / "planner"
+DOMAIN = [
+    "atomic",
+    "errors",
+    "ics_export",
+    "loader",
+    "locations",
+    "md_import",
+    "progress",
+    "roadmap",
+    "schedule",
+    "settings",
+    "textutil",
+]
+
+
+def _domain_files() -> list[Path]:
+    return [PKG / f"{name}.py" for name in DOMAIN if (PKG / f"{name}.py").exists()]
+
+
+@pytest.mark.parametrize("path", _domain_files(), ids=lambda p: p.stem)
+def test_domain_module_imports_no_textual(path: Path) -> None:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names = [node.module]
+        for name in names:
+            assert not name.startswith(("textual", "rich", "planner.tui", "planner.cli")), (
+                f"{path.name} imports {name}"
+            )
+
+
+CLOCK_CALLS = {"now", "today", "utcnow", "time", "monotonic", "perf_counter"}
+
+
+@pytest.mark.parametrize("path", _domain_files(), ids=lambda p: p.stem)
+def test_domain_module_reads_no_clock(path: Path) -> None:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            owner = node.func.value
+            owner_name = owner.id if isinstance(owner, ast.Name) else getattr(owner, "attr", "")
+            if owner_name in {"date", "datetime", "time"} and node.func.attr in CLOCK_CALLS:
+                pytest.fail(
+                    f"{path.name}:{node.lineno} reads the clock ({owner_name}.{node.func.attr})"
+                )
+
+
+def test_importing_the_domain_loads_no_textual() -> None:
+    mods = ", ".join(f"planner.{m}" for m in DOMAIN if (PKG / f"{m}.py").exists())
+    code = (
+        f"import sys, importlib\n"
+        f"for m in '{mods}'.split(', '): importlib.import_module(m)\n"
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'rich', 'ics')]\n"
+        "print(','.join(bad))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
+def test_cli_start_up_does_not_import_ics_or_textual() -> None:
+    code = (
+        "import sys\n"
+        "from planner.cli import main\n"
+        "main(['validate'])\n"
+        "print('MODS', ','.join(m for m in sys.modules if m.split('.')[0] in ('textual', 'ics')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "MODS"

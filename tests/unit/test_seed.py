@@ -1,0 +1,81 @@
+"""The bundled roadmap is the seed, complete."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from planner import locations
+from planner.roadmap import Module, Roadmap, Topic
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_bundled_roadmap_is_the_repo_roadmap() -> None:
+    assert locations.bundled_roadmap().read_bytes() == (REPO / "roadmap.yaml").read_bytes()
+
+
+def test_counts_and_totals(seed: Roadmap) -> None:
+    assert seed.id == "backend-roadmap"
+    assert seed.title == "Backend Developer Roadmap (Python Focus - Accelerated)"
+    assert seed.counts()[:2] == (5, 28)
+    assert seed.hours() / 8 == 118
+    assert seed.stated is not None and seed.stated.weeks == 17
+    assert seed.stated.text == "Just over 4 months"
+    assert seed.stated.qualifier == "highly dependent on individual pace and depth"
+
+
+def test_modules_in_order_with_stated_estimates(seed: Roadmap) -> None:
+    got = [(m.number, m.title, m.stated.weeks, m.stated.hours) for m in seed.modules if m.stated]
+    assert got == [
+        (1, "Foundations Revisited (Leveraging Your Background)", 1, 40),
+        (2, "Web Frameworks & APIs", 5, 200),
+        (3, "Data Management", 3, 120),
+        (4, "Deployment & Infrastructure (DevOps Basics)", 3, 120),
+        (5, "Advanced Topics & Job Readiness", 4, 160),
+    ]
+    assert [len(m.topics) for m in seed.modules] == [3, 6, 4, 5, 10]
+    assert [m.hours() / 8 for m in seed.modules] == [5, 35, 17, 20, 41]
+    m5 = seed.module("advanced-topics-job-readiness")
+    assert m5.stated is not None and m5.stated.qualifier == "+ Ongoing effort"
+
+
+def test_module_notes_kept(seed: Roadmap) -> None:
+    m1, m2, _m3, m4, m5 = seed.modules
+    assert m1.tools[0] == "Python 3.10+" and m1.core_practice is None
+    assert m2.core_practice is not None and "YAGNI" in m2.core_practice
+    assert "Black" in m2.tools
+    assert m2.practical_application is not None and m2.practical_application.startswith("Start")
+    assert m4.tools[-1] == "GitHub Actions/GitLab CI"
+    assert m5.practical_application is not None and "apply for jobs" in m5.practical_application
+    assert all(isinstance(m, Module) and m.goal for m in seed.modules)
+
+
+def test_topics_subtopics_and_qualifiers(seed: Roadmap) -> None:
+    apf = seed.topic("advanced-python-features")
+    assert [s.title for s in apf.subtopics] == [
+        "OOP",
+        "Asyncio",
+        "Decorators",
+        "Generators",
+        "Context Managers",
+        "Typing",
+    ]
+    assert apf.subtopics[0].link == "./01-Foundations/01-Advanced-Features/01-OOP/OOP.md"
+    assert len(seed.topic("git-mastery-collaboration-flow").subtopics) == 5
+    assert len(seed.topic("django-deep-dive").subtopics) == 7
+    qualifiers = {t.id: t.qualifier for t in seed.topics() if t.qualifier}
+    assert qualifiers == {
+        "orm-proficiency": "plus integration",
+        "data-structures-algorithms": "plus ongoing practice",
+        "portfolio-project-refinement-showcase": "polish",
+        "interview-preparation": "dedicated practice, plus ongoing",
+    }
+    assert all(isinstance(t, Topic) and t.estimate for t in seed.topics())
+
+
+def test_ids_unique_and_readable(seed: Roadmap) -> None:
+    ids = [item.id for item in seed.items()]
+    assert len(ids) == len(set(ids))
+    assert "django-deep-dive" in seed
+    assert "django-deep-dive/migrations" in seed
+    assert all(i == i.lower() and " " not in i for i in ids)
