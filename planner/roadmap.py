@@ -126,7 +126,8 @@ class StatedEstimate:
         if self.text:
             parts.append(f"/ {self.text}" if parts else self.text)
         if self.qualifier:
-            parts.append(self.qualifier)
+            plus = self.qualifier.startswith("+")
+            parts.append(self.qualifier if plus or not parts else f"({self.qualifier})")
         return " ".join(parts)
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from planner.cli import Context
-from planner.roadmap import DEFAULT_HOURS_PER_DAY, Roadmap
+from planner.roadmap import DEFAULT_HOURS_PER_DAY, Roadmap, StatedEstimate
 
 if TYPE_CHECKING:
     from planner.cli.commands import SubParsers
@@ -29,6 +29,16 @@ def _days(hours: float, hours_per_day: float) -> str:
     return f"{hours / hours_per_day:g} d"
 
 
+def _stated(stated: StatedEstimate | None, hours_per_day: float) -> tuple[str, float | None]:
+    """Short form of a stated estimate ("~5 weeks") and its hours."""
+    if stated is None:
+        return "-", None
+    hours = stated.as_hours(hours_per_day)
+    if stated.weeks is not None:
+        return f"~{stated.weeks:g} week{'' if stated.weeks == 1 else 's'}", hours
+    return (f"~{hours:g} h" if hours is not None else "-"), hours
+
+
 def report(roadmap: Roadmap, hours_per_day: float = DEFAULT_HOURS_PER_DAY) -> list[str]:
     """The lines ``validate`` prints for a loaded roadmap."""
     modules, topics, subtopics = roadmap.counts()
@@ -36,8 +46,8 @@ def report(roadmap: Roadmap, hours_per_day: float = DEFAULT_HOURS_PER_DAY) -> li
     lines = [
         roadmap.title,
         f"  {modules} modules, {topics} topics, {subtopics} subtopics",
-        f"  topic estimates: {total:g} h = {_days(total, hours_per_day)} "
-        f"at {hours_per_day:g} h per study day",
+        f"  topic estimates: {total:g} h = {_days(total, hours_per_day)}"
+        f" at {hours_per_day:g} h per study day",
     ]
     unestimated = [t for t in roadmap.topics() if not t.estimated]
     if unestimated:
@@ -45,34 +55,28 @@ def report(roadmap: Roadmap, hours_per_day: float = DEFAULT_HOURS_PER_DAY) -> li
         lines.append(
             f"  {len(unestimated)} topics have no estimate (counted at a default): {names}"
         )
+
+    rows: list[tuple[str, float, StatedEstimate | None]] = [
+        (f"{m.number} {m.title}", m.hours(hours_per_day), m.stated) for m in roadmap.modules
+    ]
+    rows.append(("whole roadmap", total, roadmap.stated))
+    width = min(48, max(len(label) for label, _, _ in rows))
+    lines += ["", f"  {'':<{width}}  {'topics sum':>14}  {'stated':>17}  difference"]
     warnings: list[str] = []
-    width = max(len(f"{m.number} {m.title}") for m in roadmap.modules)
-    lines.append("")
-    lines.append(f"  {'module':<{width}}  {'topics sum':>16}  stated")
-    for m in roadmap.modules:
-        hours = m.hours(hours_per_day)
-        label = f"{m.number} {m.title}"
-        stated = m.stated.as_hours(hours_per_day) if m.stated else None
-        stated_text = f"{m.stated} = {stated:g} h" if m.stated and stated is not None else "-"
-        figures = f"{_days(hours, hours_per_day)} / {hours:g} h"
-        lines.append(f"  {label:<{width}}  {figures:>16}  {stated_text}")
-        if stated is not None and abs(stated - hours) > 0.5:
+    for label, hours, stated in rows:
+        stated_short, stated_hours = _stated(stated, hours_per_day)
+        shown = label if len(label) <= width else label[: width - 3] + "..."
+        topics_col = f"{_days(hours, hours_per_day)} {hours:>5g} h"
+        stated_col = f"{stated_short} {stated_hours:>5g} h" if stated_hours is not None else "-"
+        diff = ""
+        if stated_hours is not None and abs(stated_hours - hours) > 0.5:
+            diff = f"{hours - stated_hours:+g} h"
             warnings.append(
-                f"warning: module {m.number} '{m.title}' states {m.stated} "
-                f"({stated:g} h), its topics sum to {_days(hours, hours_per_day)} ({hours:g} h)"
+                f"warning: {'the roadmap' if label == 'whole roadmap' else 'module ' + label}"
+                f" states {stated}, its topics sum to {_days(hours, hours_per_day)}"
+                f" ({hours:g} h)"
             )
-    if roadmap.stated is not None:
-        stated_total = roadmap.stated.as_hours(hours_per_day)
-        lines.append(
-            f"  {'whole roadmap':<{width}}  "
-            f"{_days(total, hours_per_day) + f' / {total:g} h':>16}  "
-            f"{roadmap.stated}" + (f" = {stated_total:g} h" if stated_total else "")
-        )
-        if stated_total is not None and abs(stated_total - total) > 0.5:
-            warnings.append(
-                f"warning: the roadmap states {roadmap.stated} ({stated_total:g} h), "
-                f"its topics sum to {_days(total, hours_per_day)} ({total:g} h)"
-            )
+        lines.append(f"  {shown:<{width}}  {topics_col:>14}  {stated_col:>17}  {diff}".rstrip())
     if warnings:
         lines.append("")
         lines.extend(warnings)

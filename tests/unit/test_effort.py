@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from planner.roadmap import Effort, EffortError
 
@@ -39,3 +41,16 @@ def test_rejects(text: str) -> None:
 def test_str_round_trips() -> None:
     for text in ["2 days", "1 day", "12 hours", "1.5 weeks", "0.5 days"]:
         assert str(Effort.parse(text)) == text
+
+
+@given(
+    value=st.decimals(min_value="0.01", max_value="10000", places=2).map(float),
+    unit=st.sampled_from(["hours", "days", "weeks", "h", "day", "wk"]),
+    hours_per_day=st.floats(min_value=1, max_value=24),
+)
+def test_round_trip_any_positive_effort(value: float, unit: str, hours_per_day: float) -> None:
+    effort = Effort.parse(f"{value} {unit}")
+    assert effort.value == value
+    again = Effort.parse(str(effort))
+    assert again == effort
+    assert again.hours(hours_per_day) == effort.hours(hours_per_day) > 0

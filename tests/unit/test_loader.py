@@ -145,6 +145,7 @@ def test_validate_seed_shows_both_figures() -> None:
         [sys.executable, "-m", "planner", "validate"], capture_output=True, text=True, check=True
     )
     assert "5 modules, 28 topics" in out.stdout
-    assert "35 d / 280 h" in out.stdout and "200 h" in out.stdout
-    assert "118 d / 944 h" in out.stdout
+    assert "35 d   280 h   ~5 weeks   200 h  +80 h" in out.stdout
+    assert "118 d   944 h  ~17 weeks   680 h  +264 h" in out.stdout
+    assert "module 2 Web Frameworks & APIs states ~5 weeks" in out.stdout
     assert "Plans are built from the topic estimates" in out.stdout
