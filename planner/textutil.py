@@ -9,20 +9,23 @@ from collections.abc import Iterable
 
 _PARENS = re.compile(r"\s*\([^()]*\)")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
+_NON_UNICODE_WORD = re.compile(r"[\W_]+")
 
 
 def slugify(title: str) -> str:
     """A readable id from a title: ``Django REST Framework (DRF)`` -> ``django-rest-framework``.
 
     Parenthesized asides are dropped when something is left without them;
-    accents are folded to ASCII; anything else that is not a letter or digit
+    accents are folded to ASCII (a title with no Latin letters keeps its own);
+    anything else that is not a letter or digit
     becomes a single dash. Never empty: a title with nothing usable gives ``item``.
     """
-    base = _PARENS.sub("", title).strip() or title
-    folded = unicodedata.normalize("NFKD", base).encode("ascii", "ignore").decode("ascii")
-    slug = _NON_WORD.sub("-", folded.lower()).strip("-")
-    if not slug:
-        slug = _NON_WORD.sub("-", title.lower()).strip("-")
+    base = (_PARENS.sub("", title).strip() or title) if "(" in title else title
+    if not base.isascii():
+        base = unicodedata.normalize("NFKD", base).encode("ascii", "ignore").decode("ascii")
+    slug = _NON_WORD.sub("-", base.lower()).strip("-")
+    if not slug:  # nothing Latin in it: keep the letters as they are (日本語 -> 日本語)
+        slug = _NON_UNICODE_WORD.sub("-", title.lower()).strip("-_")
     return slug or "item"
 
 
