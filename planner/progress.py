@@ -1,19 +1,68 @@
 """Item states, roll-up, effort-weighted figures, and the progress store.
 
-CONTRACT STUB (filled in by the progress issue). Other modules code against the
-names and signatures below; keep them.
+States
+    Every module, topic and subtopic id has a state: todo, in progress, done or
+    skipped. *Leaves* (subtopics, topics without subtopics, modules without topics)
+    hold their own state. A *parent* (a topic with subtopics, a module with topics)
+    follows its children:
+
+    - every child done or skipped: the parent is done (skipped when none is done);
+    - any child done or in progress: the parent is in progress;
+    - otherwise todo, unless the parent itself was started (``planner start``).
+
+    Marking a parent done (or skipped) marks its open descendants done (or skipped);
+    ``todo`` resets the item and everything under it. Each id whose state changes
+    gets ``changed = now``. Ids the roadmap no longer has (orphans) are kept.
+
+Figures
+    Weighted by effort hours (``Topic.hours``); a subtopic weighs its topic's hours
+    divided among its subtopics. Skipped work leaves both sides of the percentage.
+    An open topic's remaining hours are the lesser of (a) its open subtopics' share
+    and (b) its estimate minus skipped share minus hours logged on it, so either
+    kind of evidence of progress counts. An open topic is never counted as finished
+    though: at least ``OPEN_FLOOR`` (10 %) of its open share stays remaining until
+    it is marked done, so 100 % means exactly "everything done or skipped".
+
+Store
+    A YAML file, one line per item, in roadmap order then orphans. Loading a file
+    that cannot be used raises ``ProgressError`` naming the file, the problem and how
+    to move it aside; ``update`` never overwrites such a file. ``update`` takes a
+    lock (``fcntl.flock`` on ``FILE.lock`` where available), re-reads the file,
+    applies the change and writes atomically, so two processes never lose each
+    other's changes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import contextlib
+import math
+import os
+import shlex
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
+from typing import Any
 
+import yaml
+
+from planner.atomic import write_atomic
 from planner.errors import PlannerError
-from planner.roadmap import Roadmap
+from planner.roadmap import Module, Roadmap, Subtopic, Topic
+
+try:  # the C loader is several times faster; fall back to the pure one
+    _Loader: Any = yaml.CSafeLoader
+    _Dumper: Any = yaml.CSafeDumper
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _Loader = yaml.SafeLoader
+    _Dumper = yaml.SafeDumper
+
+FILE_VERSION = 1
+"""The progress file format written and read by this version of the planner."""
+
+OPEN_FLOOR = 0.1
+"""Share of an open topic's open estimate that stays remaining, however many hours are logged."""
 
 
 class State(str, Enum):
@@ -21,6 +70,16 @@ class State(str, Enum):
     IN_PROGRESS = "in_progress"
     DONE = "done"
     SKIPPED = "skipped"
+
+    @property
+    def closed(self) -> bool:
+        """Done or skipped: nothing more to do."""
+        return self in (State.DONE, State.SKIPPED)
+
+    @property
+    def label(self) -> str:
+        """Words for people: ``in progress``."""
+        return self.value.replace("_", " ")
 
 
 class ProgressError(PlannerError):
@@ -41,22 +100,170 @@ class Progress:
     """All recorded entries, keyed by item id. Ids the roadmap lacks are kept (orphans)."""
 
     entries: dict[str, Entry] = field(default_factory=dict)
+    roadmap_id: str | None = None
+    """The roadmap the file belongs to, when known (written to the file)."""
+
+    # -- reading ---------------------------------------------------------------
 
     def state(self, roadmap: Roadmap, item_id: str) -> State:
         """The rolled-up state of a module, topic or subtopic."""
-        raise NotImplementedError
+        item = roadmap.get(item_id)
+        if item is None:
+            raise ProgressError(f"unknown id {item_id!r} in roadmap {roadmap.id!r}")
+        return self._state_of(item)
+
+    def states(self, roadmap: Roadmap) -> dict[str, State]:
+        """The rolled-up state of every id in the roadmap, in roadmap order."""
+        out: dict[str, State] = {}
+        for module in roadmap.modules:
+            out[module.id] = State.TODO  # placeholder keeps roadmap order
+            topic_states = []
+            for topic in module.topics:
+                sub_states = [self._own(s.id) for s in topic.subtopics]
+                out[topic.id] = state = (
+                    _rollup(sub_states, self.entries.get(topic.id))
+                    if sub_states
+                    else self._own(topic.id)
+                )
+                topic_states.append(state)
+                for sub, sub_state in zip(topic.subtopics, sub_states, strict=True):
+                    out[sub.id] = sub_state
+            out[module.id] = (
+                _rollup(topic_states, self.entries.get(module.id))
+                if topic_states
+                else self._own(module.id)
+            )
+        return out
+
+    def orphans(self, roadmap: Roadmap) -> list[str]:
+        """Recorded ids the roadmap no longer has, in file order."""
+        return [item_id for item_id in self.entries if item_id not in roadmap]
+
+    def logged(self, topic_id: str) -> float:
+        entry = self.entries.get(topic_id)
+        return entry.logged_hours if entry else 0.0
+
+    # -- changing --------------------------------------------------------------
 
     def set_state(
         self, roadmap: Roadmap, ids: Iterable[str], state: State, now: datetime
     ) -> list[str]:
-        """Apply roll-up rules; return every id whose state changed."""
-        raise NotImplementedError
+        """Apply roll-up rules; return every id whose state changed (roadmap order).
+
+        ``done``/``skipped`` close the item and its open descendants; ``todo``
+        resets the item and all its descendants; ``in_progress`` marks the item
+        started (a parent whose children are all closed stays closed).
+        """
+        state = State(state)
+        targets: list[str] = []
+        for item_id in ids:
+            if item_id not in roadmap:
+                raise ProgressError(f"unknown id {item_id!r} in roadmap {roadmap.id!r}")
+            if item_id not in targets:
+                targets.append(item_id)
+        before = self.states(roadmap)
+        for item_id in targets:
+            item = roadmap.get(item_id)
+            assert item is not None
+            under = list(_descendants(item))
+            if state is State.TODO:
+                for d in [item_id, *under]:
+                    self._put(d, State.TODO)
+            elif state.closed:
+                self._put(item_id, state)
+                for d in under:
+                    if not self._own(d).closed:
+                        self._put(d, state)
+            else:
+                self._put(item_id, state)
+            # ancestors follow their children; undoing work below clears a parent's
+            # own "started" mark, other changes keep it
+            for parent in _ancestors(roadmap, item):
+                if parent.id in targets:
+                    continue
+                children = _children(parent)
+                child_states = [self._state_of(c) for c in children]
+                own = None if state is State.TODO else self.entries.get(parent.id)
+                self._put(parent.id, _rollup(child_states, own))
+        after = self.states(roadmap)
+        for item_id, entry in self.entries.items():  # a parent's record shows its state
+            item = roadmap.get(item_id)
+            if item is not None and _children(item):
+                entry.state = after[item_id]
+        changed = [i for i, s in after.items() if s is not before[i]]
+        for item_id in changed:
+            entry = self.entries.setdefault(item_id, Entry())
+            entry.state = after[item_id]
+            entry.changed = now
+        return changed
 
     def log_hours(self, topic_id: str, hours: float, now: datetime) -> None:
-        raise NotImplementedError
+        """Add ``hours`` (may be negative to correct) to the hours spent on a topic.
 
-    def orphans(self, roadmap: Roadmap) -> list[str]:
-        raise NotImplementedError
+        The total never goes below zero. ``now`` is accepted for symmetry; logging
+        time is not a change of state, so ``changed`` is left alone.
+        """
+        if not math.isfinite(hours):
+            raise ProgressError(f"hours must be a number, got {hours!r}")
+        entry = self.entries.setdefault(topic_id, Entry())
+        entry.logged_hours = max(0.0, entry.logged_hours + hours)
+
+    # -- helpers ---------------------------------------------------------------
+
+    def _own(self, item_id: str) -> State:
+        entry = self.entries.get(item_id)
+        return entry.state if entry else State.TODO
+
+    def _put(self, item_id: str, state: State) -> None:
+        entry = self.entries.get(item_id)
+        if entry is None:
+            self.entries[item_id] = Entry(state)
+        else:
+            entry.state = state
+
+    def _state_of(self, item: Module | Topic | Subtopic) -> State:
+        children = _children(item)
+        if not children:
+            return self._own(item.id)
+        return _rollup([self._state_of(c) for c in children], self.entries.get(item.id))
+
+
+def _rollup(children: list[State], own: Entry | None) -> State:
+    if all(c.closed for c in children):
+        return State.DONE if State.DONE in children else State.SKIPPED
+    if any(c in (State.DONE, State.IN_PROGRESS) for c in children):
+        return State.IN_PROGRESS
+    if own is not None and own.state in (State.IN_PROGRESS, State.DONE):
+        return State.IN_PROGRESS  # started by hand, or done before the roadmap changed
+    return State.TODO
+
+
+def _children(item: Module | Topic | Subtopic) -> tuple[Topic, ...] | tuple[Subtopic, ...]:
+    if isinstance(item, Module):
+        return item.topics
+    if isinstance(item, Topic):
+        return item.subtopics
+    return ()
+
+
+def _descendants(item: Module | Topic | Subtopic) -> Iterator[str]:
+    """Every id under ``item``, deepest first within each branch."""
+    for child in _children(item):
+        yield from _descendants(child)
+        yield child.id
+
+
+def _ancestors(roadmap: Roadmap, item: Module | Topic | Subtopic) -> list[Module | Topic]:
+    """Parents of ``item``, nearest first."""
+    if isinstance(item, Subtopic):
+        topic = roadmap.parent_topic(item.id)
+        return [topic, roadmap.module(topic.module_id)]
+    if isinstance(item, Topic):
+        return [roadmap.module(item.module_id)]
+    return []
+
+
+# -- figures -------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -66,11 +273,104 @@ class Figures:
     done: float
     remaining: float
     skipped: float
+    open_items: int = 0
+    """Leaves (subtopics, topics, empty modules) not yet done or skipped."""
+
+    @property
+    def total(self) -> float:
+        """Hours that count: done plus remaining (skipped work counts on neither side)."""
+        return self.done + self.remaining
 
     @property
     def percent(self) -> float:
+        """0..100; exactly 100 when (and only when) nothing is left open."""
         total = self.done + self.remaining
-        return 100.0 if total == 0 else 100.0 * self.done / total
+        if total == 0:
+            return 0.0 if self.open_items else 100.0
+        percent = min(100.0, 100.0 * self.done / total)
+        if self.open_items and percent >= 100.0:
+            return math.nextafter(100.0, 0.0)
+        return percent
+
+    def __add__(self, other: Figures) -> Figures:
+        return Figures(
+            self.done + other.done,
+            self.remaining + other.remaining,
+            self.skipped + other.skipped,
+            self.open_items + other.open_items,
+        )
+
+
+_ZERO = Figures(0.0, 0.0, 0.0, 0)
+
+
+def _topic_figures(
+    topic: Topic,
+    states: dict[str, State],
+    progress: Progress,
+    hours: float,
+    out: dict[str, Figures] | None = None,
+) -> Figures:
+    state = states[topic.id]
+    if topic.subtopics:
+        share = hours / len(topic.subtopics)
+        n_done = n_skipped = 0
+        for sub in topic.subtopics:
+            sub_state = states[sub.id]
+            n_done += sub_state is State.DONE
+            n_skipped += sub_state is State.SKIPPED
+            if out is not None:
+                if sub_state is State.DONE:
+                    out[sub.id] = Figures(share, 0.0, 0.0, 0)
+                elif sub_state is State.SKIPPED:
+                    out[sub.id] = Figures(0.0, 0.0, share, 0)
+                else:
+                    out[sub.id] = Figures(0.0, share, 0.0, 1)
+        n_open = len(topic.subtopics) - n_done - n_skipped
+        skipped = share * n_skipped
+        open_share = share * n_open
+    else:
+        n_open = 0 if state.closed else 1
+        skipped = hours if state is State.SKIPPED else 0.0
+        open_share = 0.0 if state.closed else hours
+    if n_open == 0:
+        return _closed(hours, skipped)
+    by_log = max(0.0, hours - skipped - progress.logged(topic.id))
+    remaining = max(min(open_share, by_log), OPEN_FLOOR * open_share)
+    return Figures(max(0.0, hours - skipped - remaining), remaining, skipped, n_open)
+
+
+def _closed(hours: float, skipped: float) -> Figures:
+    return Figures(max(0.0, hours - skipped), 0.0, skipped, 0)
+
+
+def _all_figures(
+    roadmap: Roadmap,
+    progress: Progress,
+    hours_per_day: float,
+    unestimated_hours: float,
+    out: dict[str, Figures] | None,
+) -> tuple[dict[str, Figures], Figures]:
+    states = progress.states(roadmap)
+    topics: dict[str, Figures] = {}
+    total = _ZERO
+    for module in roadmap.modules:
+        module_figures = _ZERO
+        if not module.topics and not states[module.id].closed:
+            module_figures = Figures(0.0, 0.0, 0.0, 1)
+        if out is not None:
+            out[module.id] = module_figures  # placeholder keeps roadmap order
+        for topic in module.topics:
+            hours = topic.hours(hours_per_day, unestimated_hours)
+            f = _topic_figures(topic, states, progress, hours, out)
+            topics[topic.id] = f
+            if out is not None:
+                out[topic.id] = f
+            module_figures = module_figures + f
+        if out is not None:
+            out[module.id] = module_figures
+        total = total + module_figures
+    return topics, total
 
 
 def figures(
@@ -79,8 +379,15 @@ def figures(
     hours_per_day: float,
     unestimated_hours: float,
 ) -> dict[str, Figures]:
-    """Figures for every module and topic id, and for the roadmap under ``roadmap.id``."""
-    raise NotImplementedError
+    """Figures for every module, topic and subtopic id, and the roadmap under ``roadmap.id``.
+
+    Roadmap order: each module, then its topics, each followed by its subtopics;
+    the roadmap's own figures come last.
+    """
+    out: dict[str, Figures] = {}
+    _, total = _all_figures(roadmap, progress, hours_per_day, unestimated_hours, out)
+    out[roadmap.id] = total
+    return out
 
 
 def remaining_topic_hours(
@@ -89,23 +396,274 @@ def remaining_topic_hours(
     hours_per_day: float,
     unestimated_hours: float,
 ) -> dict[str, float]:
-    """Hours still to do per topic id, in roadmap order (done/skipped topics omitted)."""
-    raise NotImplementedError
+    """Hours still to do per topic id, in roadmap order (done/skipped topics omitted).
+
+    Every open topic is listed with more than zero hours (see ``OPEN_FLOOR``),
+    except one that weighs nothing (``unestimated_hours == 0``).
+    """
+    topics, _ = _all_figures(roadmap, progress, hours_per_day, unestimated_hours, None)
+    return {tid: f.remaining for tid, f in topics.items() if f.remaining > 0}
+
+
+# -- the file ------------------------------------------------------------------
+
+
+def _move_aside(path: Path) -> str:
+    quoted = shlex.quote(str(path))
+    bak = shlex.quote(str(path) + ".bak")
+    return f"move it aside to start afresh: mv {quoted} {bak}"
+
+
+def parse_progress(text: str, path: Path, roadmap_id: str | None = None) -> Progress:
+    """Read progress file text; ``ProgressError`` (naming ``path``) when it cannot be used."""
+
+    def bad(problem: str) -> ProgressError:
+        return ProgressError(f"progress file {path}: {problem}; {_move_aside(path)}")
+
+    try:
+        data = yaml.load(text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or "not valid YAML"
+        raise bad(f"not valid YAML{where} ({problem})") from None
+    if data is None:
+        return Progress(roadmap_id=roadmap_id)  # an empty file holds nothing to lose
+    if not isinstance(data, dict):
+        raise bad("expected a mapping with 'version', 'roadmap' and 'items'")
+    unknown = sorted(str(k) for k in data if k not in ("version", "roadmap", "items"))
+    if unknown:
+        raise bad(f"unexpected key(s) {', '.join(unknown)}; is this a progress file?")
+    version = data.get("version")
+    if version is None:
+        raise bad("no 'version' line; is this a progress file?")
+    if version != FILE_VERSION:
+        raise bad(
+            f"format version {version!r}; this planner reads version {FILE_VERSION} "
+            "(was it written by a newer planner?)"
+        )
+    file_roadmap = data.get("roadmap")
+    if file_roadmap is not None and not isinstance(file_roadmap, str):
+        raise bad("'roadmap' must be a roadmap id")
+    if roadmap_id is not None and file_roadmap is not None and file_roadmap != roadmap_id:
+        raise ProgressError(
+            f"progress file {path} belongs to roadmap {file_roadmap!r}, not {roadmap_id!r}; "
+            f"pass --progress to pick another file, or {_move_aside(path)}"
+        )
+    items = data.get("items")
+    if items is None:
+        items = {}
+    if not isinstance(items, dict):
+        raise bad("'items' must be a mapping of item id to state")
+    entries: dict[str, Entry] = {}
+    for key, value in items.items():
+        item_id = str(key)
+        try:
+            entries[item_id] = _parse_entry(value)
+        except ValueError as exc:
+            raise bad(f"item {item_id!r}: {exc}") from None
+    return Progress(entries, file_roadmap if file_roadmap is not None else roadmap_id)
+
+
+_STATE_WORDS = ", ".join(s.value for s in State)
+
+
+def _parse_state(value: object) -> State:
+    word = str(value).strip().lower().replace(" ", "_").replace("-", "_")
+    try:
+        return State(word)
+    except ValueError:
+        raise ValueError(f"unknown state {value!r}; use one of {_STATE_WORDS}") from None
+
+
+def _parse_entry(value: object) -> Entry:
+    if isinstance(value, str):  # shorthand for hand edits: `some-topic: done`
+        return Entry(_parse_state(value))
+    if not isinstance(value, dict):
+        raise ValueError("expected a state or {state: ..., changed: ..., logged_hours: ...}")
+    unknown = sorted(str(k) for k in value if k not in ("state", "changed", "logged_hours"))
+    if unknown:
+        raise ValueError(f"unexpected key(s) {', '.join(unknown)}")
+    state = _parse_state(value.get("state", "todo"))
+    changed = _parse_changed(value.get("changed"))
+    hours = value.get("logged_hours", 0.0)
+    if isinstance(hours, bool) or not isinstance(hours, int | float) or not math.isfinite(hours):
+        raise ValueError(f"logged_hours must be a number of hours, got {hours!r}")
+    if hours < 0:
+        raise ValueError(f"logged_hours cannot be negative, got {hours!r}")
+    return Entry(state, changed, float(hours))
+
+
+def _parse_changed(value: object) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day)
+    if isinstance(value, str):
+        text = value.strip()
+        if text.endswith(("Z", "z")):
+            text = text[:-1] + "+00:00"
+        try:
+            return datetime.fromisoformat(text)
+        except ValueError:
+            pass
+    raise ValueError(
+        f"'changed' must be a date and time like 2026-11-28T19:05:00+01:00, got {value!r}"
+    )
+
+
+def dump_progress(progress: Progress, roadmap: Roadmap | None = None) -> str:
+    """The file text: one line per item, in roadmap order, then orphans (sorted)."""
+    entries = progress.entries
+    if roadmap is not None:
+        ordered = [i for i in roadmap.ids() if i in entries]
+        ordered += sorted(i for i in entries if i not in roadmap)
+    else:
+        ordered = list(entries)
+    items: dict[str, dict[str, object]] = {}
+    for item_id in ordered:
+        entry = entries[item_id]
+        row: dict[str, object] = {"state": State(entry.state).value}
+        if entry.changed is not None:
+            row["changed"] = entry.changed.isoformat()
+        if entry.logged_hours:
+            row["logged_hours"] = float(entry.logged_hours)
+        items[item_id] = row
+    roadmap_id = roadmap.id if roadmap is not None else progress.roadmap_id
+    head: dict[str, object] = {"version": FILE_VERSION}
+    if roadmap_id is not None:
+        head["roadmap"] = roadmap_id
+    body = yaml.dump(head, Dumper=_Dumper, sort_keys=False, allow_unicode=True)
+    if items:
+        body += yaml.dump(
+            {"items": items},
+            Dumper=_Dumper,
+            sort_keys=False,
+            allow_unicode=True,
+            default_flow_style=None,
+            width=10_000,
+        )
+    else:
+        body += "items: {}\n"
+    header = (
+        "# Study progress kept by `planner`. Plain YAML: fine to keep in git and to edit\n"
+        "# by hand. Ids the roadmap no longer has are kept, so editing the roadmap loses nothing.\n"
+    )
+    return header + body
 
 
 class ProgressStore:
-    """The progress file: atomic writes, never overwritten when unreadable, merge on write."""
+    """The progress file: atomic writes, never overwritten when unreadable, merge on write.
 
-    def __init__(self, path: Path) -> None:
+    With ``roadmap`` the file must belong to that roadmap and is written in its order.
+    A symlinked file is written through the link (the link stays a link).
+    """
+
+    def __init__(self, path: Path, roadmap: Roadmap | None = None) -> None:
         self.path = path
+        self.roadmap = roadmap
+
+    @property
+    def _target(self) -> Path:
+        return Path(os.path.realpath(self.path))
+
+    @property
+    def lock_path(self) -> Path:
+        target = self._target
+        return target.with_name(target.name + ".lock")
+
+    def exists(self) -> bool:
+        return self.path.exists()
+
+    def _read(self) -> str | None:
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except IsADirectoryError:
+            raise ProgressError(
+                f"progress file {self.path} is a folder; pass --progress with a file name"
+            ) from None
+        except OSError as exc:
+            raise ProgressError(
+                f"cannot read progress file {self.path} ({exc.strerror or exc}); "
+                f"check its permissions, or {_move_aside(self.path)}"
+            ) from None
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ProgressError(
+                f"progress file {self.path}: not UTF-8 text (byte {exc.start}); "
+                f"{_move_aside(self.path)}"
+            ) from None
+
+    def _parse(self, text: str | None) -> Progress:
+        roadmap_id = self.roadmap.id if self.roadmap is not None else None
+        if text is None:
+            return Progress(roadmap_id=roadmap_id)
+        return parse_progress(text, self.path, roadmap_id)
 
     def load(self) -> Progress:
-        raise NotImplementedError
+        """The saved progress; empty when there is no file yet. Creates nothing."""
+        return self._parse(self._read())
 
     def update(self, change: Callable[[Progress], object]) -> Progress:
-        """Lock, re-read, apply ``change``, write atomically, return the new state."""
-        raise NotImplementedError
+        """Lock, re-read, apply ``change``, write atomically, return the new state.
+
+        Raises ``ProgressError`` (and writes nothing) when the file cannot be read.
+        Nothing is written when ``change`` leaves the file's text as it was.
+        """
+        target = self._target
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ProgressError(
+                f"cannot create the folder for progress file {self.path} "
+                f"({exc.strerror or exc}); pass --progress with another file"
+            ) from None
+        with self._locked():
+            old = self._read()
+            progress = self._parse(old)
+            change(progress)
+            new = dump_progress(progress, self.roadmap)
+            if new != old:
+                try:
+                    write_atomic(target, new)
+                except OSError as exc:
+                    raise ProgressError(
+                        f"cannot save progress file {self.path} ({exc.strerror or exc}); "
+                        "it was left as it was"
+                    ) from None
+        return progress
 
     def signature(self) -> object:
-        """Cheap token that changes when the file changes on disk (for live reload)."""
-        raise NotImplementedError
+        """Cheap token that changes when the file changes on disk (for live reload).
+
+        ``(mtime_ns, size, inode)``, or None when there is no file.
+        """
+        try:
+            st = os.stat(self.path)
+        except OSError:
+            return None
+        return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - not POSIX: re-read and write, unlocked
+            yield
+            return
+        try:
+            handle = open(self.lock_path, "a")  # noqa: SIM115 - held for the with block
+        except OSError as exc:
+            raise ProgressError(
+                f"cannot lock progress file {self.path} ({exc.strerror or exc}); "
+                "check the folder's permissions"
+            ) from None
+        with handle:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
