@@ -1,0 +1,537 @@
+"""Plan -> .ics for Google Calendar, through the ``ics`` package (0.7.3) with its defects fixed.
+
+``ics`` builds the events and the calendar; this module feeds it prepared values and
+repairs its output. What 0.7.3 gets wrong, and what is done about it here:
+
+- all-day events made from zone-aware datetimes are written as the UTC date (a day
+  early east of UTC): they are built from the local *date* at midnight UTC, and given
+  an explicit exclusive end (start + 1 day) instead of ``make_all_day``'s guess;
+- no DTSTAMP unless ``created`` is set: ``created`` is the export time (UTC) on every event;
+- a random UID when none is given: the UID is derived from roadmap, topic and part
+  (``<roadmap>.<topic>.<part>@planner``; all-day ``<roadmap>.<topic>.<YYYYMMDD>@planner``);
+- lines are not folded and the file has no final CRLF: folded here at 75 octets, never
+  inside a UTF-8 character, and ended with CRLF;
+- a carriage return in text is written as ``\\r``: newlines are normalized before escaping
+  (other control characters, which RFC 5545 forbids in text, are dropped);
+- VALARM is written before the event's properties: no alarms are emitted;
+- METHOD is written after the events (invalid: properties come before components):
+  METHOD goes in with the header lines instead; events are a set, so their order is
+  random: they are written in time order; the default PRODID names ``ics.py``: ours is set.
+
+``ics`` costs about 170 ms to import, so it is imported only inside ``build_calendar``.
+No clock is read here: the export time ``now`` is a parameter.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
+
+from planner.atomic import write_atomic
+from planner.errors import PlannerError
+from planner.roadmap import Module, Roadmap, Topic
+
+if TYPE_CHECKING:
+    from planner.schedule import Plan, Session
+
+PRODID = "-//planner//study planner//EN"
+UID_DOMAIN = "planner"
+GOOGLE_IMPORT_LIMIT = 1_000_000
+"""Google Calendar refuses import files above about 1 MB; bigger exports are split."""
+RECORD_FORMAT = 1
+
+_STATE_WORDS = {
+    "todo": "to do",
+    "in_progress": "in progress",
+    "done": "done",
+    "skipped": "skipped",
+}
+
+
+class ExportError(PlannerError):
+    """The calendar or its record could not be written; the message says where and why."""
+
+
+class StateSource(Protocol):
+    """What the exporter needs from progress (``planner.progress.Progress`` is one)."""
+
+    def state(self, roadmap: Roadmap, item_id: str) -> Any: ...
+
+
+# -- the record of what was exported (for SEQUENCE) ------------------------------------
+
+
+@dataclass(frozen=True)
+class RecordEntry:
+    """One exported event: its start and end as written (UTC instant or date), and SEQUENCE."""
+
+    start: str
+    end: str
+    sequence: int = 0
+
+    @property
+    def timed(self) -> bool:
+        return "T" in self.start
+
+
+@dataclass
+class ExportRecord:
+    """What the last export wrote, per UID; ``problem`` says why a stored one was unusable."""
+
+    entries: dict[str, RecordEntry] = field(default_factory=dict)
+    roadmap_id: str | None = None
+    exported: str | None = None
+    """When (UTC, ISO 8601)."""
+    problem: str | None = None
+
+    def to_json(self) -> str:
+        data = {
+            "format": RECORD_FORMAT,
+            "roadmap": self.roadmap_id,
+            "exported": self.exported,
+            "events": {
+                uid: {"start": e.start, "end": e.end, "sequence": e.sequence}
+                for uid, e in self.entries.items()
+            },
+        }
+        return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str) -> ExportRecord:
+        """Read a record; ValueError (with a short reason) when it is not one."""
+        data = json.loads(text)
+        if not isinstance(data, dict) or data.get("format") != RECORD_FORMAT:
+            raise ValueError(f"not an export record of format {RECORD_FORMAT}")
+        events = data.get("events")
+        if not isinstance(events, dict):
+            raise ValueError("no 'events' table")
+        entries: dict[str, RecordEntry] = {}
+        for uid, raw in events.items():
+            if not (
+                isinstance(raw, dict)
+                and isinstance(raw.get("start"), str)
+                and isinstance(raw.get("end"), str)
+                and isinstance(raw.get("sequence"), int)
+                and raw["sequence"] >= 0
+            ):
+                raise ValueError(f"bad entry for {uid!r}")
+            entries[str(uid)] = RecordEntry(raw["start"], raw["end"], raw["sequence"])
+        roadmap_id = data.get("roadmap")
+        exported = data.get("exported")
+        return cls(
+            entries,
+            roadmap_id if isinstance(roadmap_id, str) else None,
+            exported if isinstance(exported, str) else None,
+        )
+
+
+def load_record(path: Path) -> ExportRecord:
+    """The stored record; an empty one if there is none, or (with ``problem`` set) if unreadable.
+
+    Never raises for a bad file: the worst case is that SEQUENCE numbers start again at 0.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return ExportRecord()
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        return ExportRecord(problem=f"cannot read the export record {path} ({reason})")
+    try:
+        return ExportRecord.from_json(text)
+    except ValueError as exc:  # json.JSONDecodeError is a ValueError
+        return ExportRecord(problem=f"the export record {path} is damaged ({exc})")
+
+
+def save_record(path: Path, record: ExportRecord) -> None:
+    """Write the record atomically; ExportError when it cannot be written."""
+    try:
+        write_atomic(path, record.to_json())
+    except OSError as exc:
+        raise ExportError(
+            f"cannot save the export record {path}: {exc.strerror or exc}; "
+            "SEQUENCE numbers will not go up next time"
+        ) from exc
+
+
+# -- the export ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Export:
+    text: str
+    """The whole .ics: CRLF line ends, folded at 75 octets, final CRLF."""
+    record: ExportRecord
+    events: int
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def size(self) -> int:
+        """In bytes (UTF-8)."""
+        return len(self.text.encode("utf-8"))
+
+
+@dataclass(frozen=True)
+class _Item:
+    uid: str
+    summary: str
+    description: str
+    category: str
+    start: datetime  # timed: aware instant; all-day: midnight UTC of the local date
+    end: datetime
+    all_day: bool
+    key: tuple[str, str]  # what the record compares
+
+
+_LINE_BREAKS = re.compile(r"\r\n|[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+
+
+def clean_text(text: str) -> str:
+    """Normalize every kind of line break to ``\\n`` and drop control characters but tab.
+
+    ``ics`` escapes ``\\n`` correctly but writes a carriage return as ``\\r``, which readers
+    show literally; other controls are not allowed in iCalendar text at all.
+    """
+    if text.isprintable():
+        return text
+    return _CONTROLS.sub("", _LINE_BREAKS.sub("\n", text))
+
+
+def fold(text: str) -> str:
+    """Fold lines (separated by CRLF) at 75 octets, never inside a UTF-8 character.
+
+    Returns the text with CRLF line ends and a final CRLF.
+    """
+    out: list[str] = []
+    append = out.append
+    for line in text.split("\r\n"):
+        if len(line) <= 75 and (len(line) <= 18 or line.isascii() or len(line.encode()) <= 75):
+            append(line)
+        elif line.isascii():
+            append(line[:75])
+            for i in range(75, len(line), 74):
+                append(" " + line[i : i + 74])
+        else:
+            out.extend(_fold_utf8(line))
+    if out and out[-1] == "":
+        out.pop()
+    out.append("")
+    return "\r\n".join(out)
+
+
+def _fold_utf8(line: str) -> list[str]:
+    raw = line.encode("utf-8")
+    pieces: list[str] = []
+    start, width = 0, 75
+    while start < len(raw):
+        end = min(start + width, len(raw))
+        while end < len(raw) and (raw[end] & 0xC0) == 0x80:  # a continuation byte
+            end -= 1
+        piece = raw[start:end].decode("utf-8")
+        pieces.append(piece if start == 0 else " " + piece)
+        start, width = end, 74
+    return pieces
+
+
+def _hours_text(hours: float) -> str:
+    return f"{round(hours, 2):g} h"
+
+
+def _utc_stamp(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+
+
+class _Describer:
+    """Per-topic text, made once per topic however many sessions it has."""
+
+    def __init__(self, roadmap: Roadmap, progress: StateSource) -> None:
+        self.roadmap = roadmap
+        self.progress = progress
+        self.cache: dict[str, tuple[str, str, str]] = {}
+        self.unknown: list[str] = []
+
+    def topic(self, topic_id: str) -> tuple[str, str, str]:
+        """(title, description, category) for a topic id."""
+        hit = self.cache.get(topic_id)
+        if hit is None:
+            hit = self.cache[topic_id] = self._make(topic_id)
+        return hit
+
+    def _state(self, item_id: str) -> str:
+        state = self.progress.state(self.roadmap, item_id)
+        value = getattr(state, "value", state)
+        return _STATE_WORDS.get(str(value), str(value))
+
+    def _make(self, topic_id: str) -> tuple[str, str, str]:
+        topic = self.roadmap.get(topic_id)
+        if not isinstance(topic, Topic):
+            self.unknown.append(topic_id)
+            return clean_text(topic_id), "", ""
+        owner = self.roadmap.get(topic.module_id)
+        module = owner if isinstance(owner, Module) else None
+        lines: list[str] = []
+        if module is not None:
+            lines.append(f"Module {module.number}: {module.title}")
+        lines.append(f"Estimate: {topic.estimate_text()}")
+        if topic.subtopics:
+            lines.append("")
+            lines.append("Subtopics:")
+            lines.extend(f"- {s.title} ({self._state(s.id)})" for s in topic.subtopics)
+        links = ([(topic.title, topic.link)] if topic.link else []) + [
+            (s.title, s.link) for s in topic.subtopics if s.link
+        ]
+        if links:
+            lines.append("")
+            lines.append("Links:")
+            lines.extend(f"- {title}: {link}" for title, link in links)
+        if module is not None and module.practical_application:
+            lines.append("")
+            lines.append(f"Practical application: {module.practical_application}")
+        category = module.title if module is not None else ""
+        return clean_text(topic.title), clean_text("\n".join(lines)), clean_text(category)
+
+
+def _timed_items(
+    roadmap: Roadmap, sessions: Sequence[Session], describe: _Describer
+) -> list[_Item]:
+    items: list[_Item] = []
+    for s in sessions:
+        title, description, category = describe.topic(s.topic_id)
+        start, end = s.start, s.end
+        items.append(
+            _Item(
+                uid=f"{roadmap.id}.{s.topic_id}.{s.part}@{UID_DOMAIN}",
+                summary=f"{title} ({s.part}/{s.parts})",
+                description=description,
+                category=category,
+                start=start,
+                end=end,
+                all_day=False,
+                key=(_utc_stamp(start), _utc_stamp(end)),
+            )
+        )
+    return items
+
+
+def _all_day_items(
+    roadmap: Roadmap, sessions: Sequence[Session], describe: _Describer
+) -> list[_Item]:
+    # hours per (topic, local date): a session belongs to the day it starts on, in its zone
+    days: dict[str, dict[date, float]] = {}
+    for s in sessions:
+        per_topic = days.setdefault(s.topic_id, {})
+        day = s.start.date()
+        per_topic[day] = per_topic.get(day, 0.0) + s.hours
+    items: list[_Item] = []
+    for topic_id, per_day in days.items():
+        title, description, category = describe.topic(topic_id)
+        ordered = sorted(per_day)
+        for k, day in enumerate(ordered, 1):
+            start = datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
+            end = start + timedelta(days=1)
+            items.append(
+                _Item(
+                    uid=f"{roadmap.id}.{topic_id}.{day:%Y%m%d}@{UID_DOMAIN}",
+                    summary=f"{title} ({k}/{len(ordered)}) · {_hours_text(per_day[day])}",
+                    description=description,
+                    category=category,
+                    start=start,
+                    end=end,
+                    all_day=True,
+                    key=(f"{day:%Y%m%d}", f"{end:%Y%m%d}"),
+                )
+            )
+    return items
+
+
+def _unique_uids(items: list[_Item], warnings: list[str]) -> list[_Item]:
+    seen: dict[str, int] = {}
+    out: list[_Item] = []
+    for item in items:
+        n = seen.get(item.uid, 0) + 1
+        seen[item.uid] = n
+        if n > 1:
+            local, _, domain = item.uid.partition("@")
+            uid = f"{local}-{n}@{domain}"
+            warnings.append(f"two sessions share the id {item.uid}; the second is {uid}")
+            item = dataclasses.replace(item, uid=uid)
+        out.append(item)
+    return out
+
+
+def build_calendar(
+    roadmap: Roadmap,
+    plan: Plan,
+    progress: StateSource,
+    *,
+    now: datetime,
+    all_day: bool = False,
+    previous: ExportRecord | None = None,
+) -> Export:
+    """The plan as an .ics calendar: one event per session, or one all-day event per topic-day.
+
+    ``now`` (aware) is the export time written as DTSTAMP. ``previous`` is the record of the
+    last export: an event whose start or end moved since then gets a higher SEQUENCE.
+    """
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise ValueError("now must be a time-zone-aware datetime")
+    import ics
+    from ics.grammar.parse import ContentLine
+    from ics.utils import escape_string
+
+    warnings: list[str] = []
+    if previous is not None and previous.problem:
+        warnings.append(f"{previous.problem}; SEQUENCE numbers start again at 0")
+    stamp = now.astimezone(timezone.utc).replace(microsecond=0)
+    describe = _Describer(roadmap, progress)
+    sessions = sorted(plan.sessions, key=lambda s: (s.start, s.end, s.topic_id, s.part))
+    make = _all_day_items if all_day else _timed_items
+    items = make(roadmap, sessions, describe)
+    if all_day:
+        items.sort(key=lambda i: (i.start, i.uid))
+    items = _unique_uids(items, warnings)
+    if describe.unknown:
+        warnings.append(
+            "sessions for topics not in the roadmap were exported under their ids: "
+            + ", ".join(describe.unknown)
+        )
+
+    old = previous.entries if previous is not None else {}
+    entries: dict[str, RecordEntry] = {}
+    events: list[Any] = []
+    for item in items:
+        before = old.get(item.uid)
+        if before is None:
+            sequence = 0
+        elif (before.start, before.end) == item.key:
+            sequence = before.sequence
+        else:
+            sequence = before.sequence + 1
+        entries[item.uid] = RecordEntry(item.key[0], item.key[1], sequence)
+        event = ics.Event(
+            name=item.summary,
+            begin=item.start,
+            uid=item.uid,
+            description=item.description or None,
+            categories=[item.category] if item.category else None,
+            created=stamp,
+        )
+        if item.all_day:
+            event.make_all_day()
+            event.end = item.end  # exclusive end, set after make_all_day (which drops it)
+        else:
+            event.end = item.end
+        event.extra.append(ContentLine("SEQUENCE", value=str(sequence)))
+        events.append(event)
+
+    # a timed event that vanished but is still ahead keeps its SEQUENCE, should it come back
+    stamp_now = _utc_stamp(stamp)
+    for uid, entry in old.items():
+        if uid not in entries and entry.timed and entry.end > stamp_now:
+            entries[uid] = entry
+
+    calendar = ics.Calendar(creator=PRODID)
+    calendar.scale = "GREGORIAN"
+    calendar.extra.append(ContentLine("METHOD", value="PUBLISH"))
+    calendar.extra.append(
+        ContentLine("X-WR-CALNAME", value=escape_string(clean_text(roadmap.title)))
+    )
+    calendar.events = events  # a list, in time order (ics keeps a set)
+    text = fold(calendar.serialize())
+    record = ExportRecord(entries, roadmap.id, stamp.isoformat())
+    return Export(text=text, record=record, events=len(events), warnings=warnings)
+
+
+# -- writing -------------------------------------------------------------------------
+
+
+def split_calendar(text: str, limit: int = GOOGLE_IMPORT_LIMIT) -> list[str]:
+    """The calendar as one text, or as several complete calendars each at most ``limit`` bytes.
+
+    Splits only between events; every part repeats the calendar's header lines.
+    """
+    if len(text.encode("utf-8")) <= limit:
+        return [text]
+    begin, end = "BEGIN:VEVENT\r\n", "END:VEVENT\r\n"
+    first = text.find(begin)
+    footer_at = text.rfind("END:VCALENDAR\r\n")
+    if first < 0 or footer_at < 0:
+        return [text]
+    header, footer = text[:first], text[footer_at:]
+    chunks: list[str] = []
+    pos = first
+    while pos < footer_at:
+        stop = text.find(end, pos)
+        if stop < 0 or stop >= footer_at:
+            break
+        stop += len(end)
+        chunks.append(text[pos:stop])
+        pos = stop
+    frame = len(header.encode("utf-8")) + len(footer.encode("utf-8"))
+    parts: list[str] = []
+    current: list[str] = []
+    size = frame
+    for chunk in chunks:
+        n = len(chunk.encode("utf-8"))
+        if current and size + n > limit:
+            parts.append(header + "".join(current) + footer)
+            current, size = [], frame
+        current.append(chunk)
+        size += n
+    if current:
+        parts.append(header + "".join(current) + footer)
+    return parts
+
+
+def part_paths(path: Path, count: int) -> list[Path]:
+    """``study-plan.ics`` -> ``study-plan-1.ics`` ... when a calendar is split in ``count``."""
+    if count == 1:
+        return [path]
+    suffix = path.suffix or ".ics"
+    stem = path.stem if path.suffix else path.name
+    return [path.with_name(f"{stem}-{i}{suffix}") for i in range(1, count + 1)]
+
+
+def write_export(
+    path: Path | None,
+    export: Export,
+    *,
+    limit: int = GOOGLE_IMPORT_LIMIT,
+    stream: BinaryIO | None = None,
+) -> list[Path]:
+    """Write the calendar; return the files written.
+
+    ``path`` None writes the whole calendar to ``stream`` (default: standard output), unsplit.
+    Otherwise a calendar above ``limit`` bytes (Google's import limit) is split into several
+    complete files, ``NAME-1.ics``, ``NAME-2.ics``..., each imported on its own.
+    Raises ExportError, with a one-line message, when a file cannot be written.
+    """
+    if path is None:
+        out = stream if stream is not None else sys.stdout.buffer
+        out.write(export.text.encode("utf-8"))
+        out.flush()
+        return []
+    if path.is_dir():
+        raise ExportError(f"{path} is a folder; give a file name such as {path / 'study-plan.ics'}")
+    folder = path.parent
+    if not folder.is_dir():
+        why = "is not a folder" if folder.exists() else "does not exist"
+        raise ExportError(f"cannot write {path}: {folder} {why}; choose another file with -o")
+    parts = split_calendar(export.text, limit)
+    paths = part_paths(path, len(parts))
+    for target, text in zip(paths, parts, strict=True):
+        try:
+            write_atomic(target, text)
+        except OSError as exc:
+            raise ExportError(
+                f"cannot write {target}: {exc.strerror or exc}; choose another file with -o"
+            ) from exc
+    return paths
