@@ -6,11 +6,12 @@ import argparse
 from collections.abc import Callable
 from typing import TypeAlias
 
-from planner.cli import validate
+from planner.cli import progress_cmds, validate
 
 SubParsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 Register: TypeAlias = Callable[[SubParsers, argparse.ArgumentParser], None]
 
 REGISTRY: list[Register] = [
     validate.register,
+    progress_cmds.register,
 ]

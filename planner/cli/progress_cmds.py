@@ -1,0 +1,497 @@
+"""``planner status``, ``done|start|skip|todo ID...`` and ``log ID HOURS``.
+
+Ids may be given as the exact id, a unique prefix of it, or words from the title
+(case-insensitive; a near miss is matched when only one item is near).
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import math
+import re
+import sys
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from planner.cli import CliError, Context
+from planner.progress import (
+    Figures,
+    Progress,
+    ProgressStore,
+    State,
+    figures,
+    remaining_topic_hours,
+)
+from planner.roadmap import Module, Roadmap, Subtopic, Topic
+
+if TYPE_CHECKING:
+    from planner.cli.commands import SubParsers
+
+MAX_CANDIDATES = 8
+BAR_WIDTH = 20
+TITLE_WIDTH = 40
+
+_VERBS: dict[str, tuple[State, str]] = {
+    "done": (State.DONE, "mark items done (a topic's open subtopics too)"),
+    "start": (State.IN_PROGRESS, "mark items in progress"),
+    "skip": (State.SKIPPED, "skip items: they count as neither done nor remaining"),
+    "todo": (State.TODO, "undo: mark items (and everything under them) todo again"),
+}
+
+
+def register(sub: SubParsers, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser(
+        "status",
+        parents=[common],
+        help="progress per module: bar, percent, hours done and left",
+        description="Show progress per module, weighted by estimated hours, then the total.",
+    )
+    p.add_argument("--json", action="store_true", help="print the figures and states as JSON")
+    p.add_argument("-v", "--verbose", action="store_true", help="also show the progress file")
+    p.set_defaults(func=run_status)
+
+    for verb, (_, text) in _VERBS.items():
+        p = sub.add_parser(
+            verb,
+            parents=[common],
+            help=text,
+            description=f"{text[0].upper()}{text[1:]}. An ID may be the id, a unique "
+            "prefix of it, or words from the title.",
+        )
+        p.add_argument("ids", nargs="+", metavar="ID", help="module, topic or topic/subtopic")
+        p.set_defaults(func=run_set, verb=verb)
+
+    p = sub.add_parser(
+        "log",
+        parents=[common],
+        help="record hours spent on a topic",
+        description="Add hours spent on a topic (1.5, 1.5h, 90m, 1:30; negative to correct). "
+        "The planner counts them against the topic's estimate.",
+    )
+    p.add_argument("id", metavar="ID", help="topic (a subtopic logs on its topic)")
+    p.add_argument("hours", metavar="HOURS", help="hours spent: 1.5, 1.5h, 90m or 1:30")
+    p.set_defaults(func=run_log)
+
+
+# -- shared --------------------------------------------------------------------
+
+
+def _now() -> datetime:
+    return datetime.now().astimezone().replace(microsecond=0)
+
+
+def hours_settings(ctx: Context) -> tuple[float, float]:
+    """(hours per study day, hours for an unestimated topic) from the settings."""
+    from planner.settings import Settings, load_settings
+
+    try:
+        settings = load_settings(ctx.settings_path)
+    except NotImplementedError:  # the settings file is not supported yet
+        settings = Settings()
+    return settings.hours_per_day, settings.unestimated_hours
+
+
+def _store(ctx: Context) -> ProgressStore:
+    return ProgressStore(ctx.progress_path, ctx.roadmap)
+
+
+def _hours(h: float) -> str:
+    """``12 h``, ``1.5 h``, ``0.8 h``."""
+    return f"{h:.0f} h" if abs(h - round(h)) < 0.05 or h >= 100 else f"{h:.1f} h"
+
+
+def _percent_text(f: Figures) -> str:
+    """Whole percent, rounded down: 100% only when everything is done or skipped."""
+    return f"{math.floor(f.percent)}%"
+
+
+def _bar(f: Figures, width: int = BAR_WIDTH) -> str:
+    filled = math.floor(f.percent / 100 * width)
+    return "[" + "#" * filled + "-" * (width - filled) + "]"
+
+
+def _fit(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 3].rstrip() + "..."
+
+
+def _title(roadmap: Roadmap, item_id: str) -> str:
+    item = roadmap.get(item_id)
+    if isinstance(item, Subtopic):
+        return f"{roadmap.parent_topic(item_id).title} > {item.title}"
+    return item.title if item is not None else item_id
+
+
+def _kind(item: Module | Topic | Subtopic) -> str:
+    return "module" if isinstance(item, Module) else type(item).__name__.lower()
+
+
+# -- resolving ids ---------------------------------------------------------------
+
+
+def _describe(roadmap: Roadmap, ids: list[str]) -> str:
+    shown = [f"{i} ({_title(roadmap, i)})" for i in ids[:MAX_CANDIDATES]]
+    more = len(ids) - MAX_CANDIDATES
+    return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
+
+
+def _prefer_outer(text: str, ids: list[str]) -> list[str]:
+    """Without a slash in the query, a module or topic beats its subtopics."""
+    if "/" in text:
+        return ids
+    outer = [i for i in ids if "/" not in i]
+    return outer or ids
+
+
+def resolve_id(roadmap: Roadmap, text: str) -> str:
+    """The id ``text`` means; ``CliError`` listing candidates when unknown or ambiguous."""
+    query = text.strip()
+    if query in roadmap:
+        return query
+    low = query.lower()
+    if not low:
+        raise CliError("an empty ID; give a module, topic or topic/subtopic id")
+    ids = roadmap.ids()
+
+    exact = [i for i in ids if i.lower() == low]
+    if len(exact) == 1:
+        return exact[0]
+
+    prefixed = [i for i in ids if i.lower().startswith(low)]
+    if "/" in low:  # "djang/mig" -> django-deep-dive/migrations
+        topic_part, sub_part = low.split("/", 1)
+        for i in ids:
+            if "/" in i and i not in prefixed:
+                t, s = i.lower().split("/", 1)
+                if t.startswith(topic_part) and s.startswith(sub_part):
+                    prefixed.append(i)
+    prefixed = _prefer_outer(low, prefixed)
+    if len(prefixed) == 1:
+        return prefixed[0]
+    if prefixed:
+        raise CliError(
+            f"{query!r} matches {len(prefixed)} items: {_describe(roadmap, prefixed)}; "
+            "give more of the id"
+        )
+
+    own_titles = {item.id: item.title.lower() for item in roadmap.items()}
+    titles = {i: _title(roadmap, i).lower() for i in ids}
+    same = _prefer_outer(low, [i for i in ids if low in (own_titles[i], titles[i])])
+    if len(same) == 1:
+        return same[0]
+    squashed = _squash(low)
+    words = _prefer_outer(
+        low, [i for i in ids if low in titles[i] or (squashed and squashed in _squash(titles[i]))]
+    )
+    if len(words) == 1:
+        return words[0]
+    if words:
+        raise CliError(
+            f"{query!r} matches {len(words)} items: {_describe(roadmap, words)}; "
+            "give more of the title or the id"
+        )
+
+    scored = sorted(
+        (
+            (max(_closeness(low, own_titles[i]), _closeness(low, i.rsplit("/", 1)[-1])), i)
+            for i in ids
+        ),
+        key=lambda pair: -pair[0],
+    )
+    near = [i for score, i in scored if score >= NEAR]
+    if len(near) == 1:
+        return near[0]
+    if near:
+        raise CliError(
+            f"{query!r} is close to {len(near)} items: {_describe(roadmap, near)}; "
+            "give more of the title or the id"
+        )
+    suggestions = [i for score, i in scored if score >= 0.6][:MAX_CANDIDATES]
+    if suggestions:
+        raise CliError(
+            f"no item matches {query!r}; did you mean: {_describe(roadmap, suggestions)}?"
+        )
+    raise CliError(f"no item matches {query!r}; `planner status --json` lists every id")
+
+
+def _squash(text: str) -> str:
+    """Letters and digits only: ``Fast API`` and ``FastAPI`` both give ``fastapi``."""
+    return re.sub(r"[\W_]+", "", text)
+
+
+NEAR = 0.8
+"""How close a misspelt title must be to be taken without asking (difflib ratio)."""
+
+
+def _closeness(query: str, text: str) -> float:
+    """The best difflib ratio of ``query`` against ``text`` or any run of as many words.
+
+    Scoring runs of words means a typo of a word shared by several titles
+    ("testng") is close to each of them, and so is reported as ambiguous.
+    """
+    words = re.split(r"[\s/-]+", text)
+    n = max(1, len(query.split()))
+    runs = {text, *(" ".join(words[k : k + n]) for k in range(max(1, len(words) - n + 1)))}
+    return max(difflib.SequenceMatcher(None, query, run).ratio() for run in runs)
+
+
+def resolve_ids(roadmap: Roadmap, texts: list[str]) -> list[str]:
+    out: list[str] = []
+    for text in texts:
+        item_id = resolve_id(roadmap, text)
+        if item_id not in out:
+            out.append(item_id)
+    return out
+
+
+# -- done / start / skip / todo ---------------------------------------------------
+
+
+def _summary(roadmap: Roadmap, progress: Progress, ctx: Context) -> str:
+    per_day, unestimated = hours_settings(ctx)
+    total = figures(roadmap, progress, per_day, unestimated)[roadmap.id]
+    return (
+        f"{_fit(roadmap.title, 60)}: {_percent_text(total)} "
+        f"({_hours(total.done)} done, {_hours(total.remaining)} left)"
+    )
+
+
+def run_set(ctx: Context) -> int:
+    roadmap = ctx.roadmap
+    state, _ = _VERBS[ctx.args.verb]
+    targets = resolve_ids(roadmap, ctx.args.ids)
+    now = _now()
+    changed: list[str] = []
+
+    def change(progress: Progress) -> None:
+        changed[:] = progress.set_state(roadmap, targets, state, now)
+
+    progress = ProgressStore(ctx.progress_path, roadmap).update(change)
+    states = progress.states(roadmap)
+    shown: set[str] = set()
+    for item_id in targets:
+        now_state = states[item_id]
+        under = [
+            i for i in changed if i.startswith(item_id + "/") or _is_under(roadmap, i, item_id)
+        ]
+        shown.update(under)
+        if item_id in changed:
+            shown.add(item_id)
+            extra = f", and {_count(roadmap, under)}" if under else ""
+            print(f"{now_state.label}: {item_id} ({_title(roadmap, item_id)}){extra}")
+        elif under:
+            print(f"{item_id} stays {now_state.label}; {_count(roadmap, under)} now {state.label}")
+        elif now_state is state:
+            print(f"{item_id} was already {state.label}")
+        else:
+            print(
+                f"{item_id} stays {now_state.label}: every part of it is done or skipped; "
+                f"`planner todo {item_id}` reopens it"
+            )
+    for item_id in changed:
+        if item_id not in shown:
+            print(f"  {item_id} is now {states[item_id].label}")
+    print(_summary(roadmap, progress, ctx))
+    return 0
+
+
+def _is_under(roadmap: Roadmap, item_id: str, ancestor_id: str) -> bool:
+    item = roadmap.get(item_id)
+    if isinstance(item, Subtopic):
+        item = roadmap.parent_topic(item_id)
+        if item.id == ancestor_id:
+            return True
+    return isinstance(item, Topic) and item.module_id == ancestor_id
+
+
+def _count(roadmap: Roadmap, ids: list[str]) -> str:
+    """``3 subtopics``, ``2 topics and 5 subtopics``."""
+    subs = sum(isinstance(roadmap.get(i), Subtopic) for i in ids)
+    topics = len(ids) - subs
+    parts = [
+        f"{n} {word}{'' if n == 1 else 's'}"
+        for n, word in ((topics, "topic"), (subs, "subtopic"))
+        if n
+    ]
+    return " and ".join(parts)
+
+
+# -- log -----------------------------------------------------------------------
+
+_HOURS_RE = re.compile(
+    r"^\s*(?P<sign>[-+]?)\s*(?:(?P<h>\d+(?:[.,]\d+)?|[.,]\d+)\s*(?P<unit>h|hr|hrs|hours?|m|min|mins|minutes?)?"
+    r"|(?P<hh>\d+):(?P<mm>[0-5]\d))\s*$",
+    re.IGNORECASE,
+)
+
+
+def parse_hours(text: str) -> float:
+    """``1.5``, ``1.5h``, ``90m``, ``1:30``, ``-0.5`` -> hours."""
+    match = _HOURS_RE.match(text)
+    if not match:
+        raise CliError(f"cannot read hours {text!r}; write 1.5, 1.5h, 90m or 1:30")
+    sign = -1.0 if match["sign"] == "-" else 1.0
+    if match["hh"] is not None:
+        return sign * (int(match["hh"]) + int(match["mm"]) / 60)
+    value = float(match["h"].replace(",", "."))
+    unit = (match["unit"] or "h").lower()
+    if unit.startswith("m"):
+        value /= 60
+    if value == 0:
+        raise CliError("hours must be more than zero (or negative to correct a mistake)")
+    return sign * value
+
+
+def run_log(ctx: Context) -> int:
+    roadmap = ctx.roadmap
+    hours = parse_hours(ctx.args.hours)
+    item_id = resolve_id(roadmap, ctx.args.id)
+    item = roadmap.get(item_id)
+    if isinstance(item, Module):
+        raise CliError(
+            f"{item_id} is a module; log hours on one of its topics: "
+            f"{_describe(roadmap, [t.id for t in item.topics])}"
+        )
+    note = ""
+    if isinstance(item, Subtopic):
+        item_id = roadmap.parent_topic(item_id).id
+        note = f" (hours are kept per topic: logged on {item_id})"
+    now = _now()
+    started: list[str] = []
+
+    def change(progress: Progress) -> None:
+        progress.log_hours(item_id, hours, now)
+        if hours > 0 and progress.state(roadmap, item_id) is State.TODO:
+            started[:] = progress.set_state(roadmap, [item_id], State.IN_PROGRESS, now)
+
+    progress = ProgressStore(ctx.progress_path, roadmap).update(change)
+    per_day, unestimated = hours_settings(ctx)
+    left = remaining_topic_hours(roadmap, progress, per_day, unestimated).get(item_id, 0.0)
+    verb = "logged" if hours > 0 else "took back"
+    print(
+        f"{verb} {_hours(abs(hours))} on {item_id}{note}: "
+        f"{_hours(progress.logged(item_id))} in all, about {_hours(left)} left"
+    )
+    if started:
+        print(f"{item_id} is now in progress")
+    return 0
+
+
+# -- status --------------------------------------------------------------------
+
+
+def _figures_json(f: Figures) -> dict[str, float]:
+    return {
+        "done_hours": round(f.done, 3),
+        "remaining_hours": round(f.remaining, 3),
+        "skipped_hours": round(f.skipped, 3),
+        "percent": math.floor(f.percent * 100) / 100,
+    }
+
+
+def _status_json(ctx: Context, progress: Progress, exists: bool) -> dict[str, Any]:
+    roadmap = ctx.roadmap
+    per_day, unestimated = hours_settings(ctx)
+    figs = figures(roadmap, progress, per_day, unestimated)
+    states = progress.states(roadmap)
+
+    def item(item_id: str, title: str) -> dict[str, Any]:
+        entry = progress.entries.get(item_id)
+        changed = entry.changed.isoformat() if entry and entry.changed else None
+        return {"id": item_id, "title": title, "state": states[item_id].value, "changed": changed}
+
+    modules = []
+    for module in roadmap.modules:
+        m = item(module.id, module.title) | {"number": module.number}
+        m |= _figures_json(figs[module.id])
+        topics = []
+        for topic in module.topics:
+            t = item(topic.id, topic.title) | _figures_json(figs[topic.id])
+            t["logged_hours"] = progress.logged(topic.id)
+            t["subtopics"] = [
+                item(s.id, s.title) | _figures_json(figs[s.id]) for s in topic.subtopics
+            ]
+            topics.append(t)
+        m["topics"] = topics
+        modules.append(m)
+    orphans = []
+    for orphan in progress.orphans(roadmap):
+        entry = progress.entries[orphan]
+        orphans.append(
+            {
+                "id": orphan,
+                "state": entry.state.value,
+                "changed": entry.changed.isoformat() if entry.changed else None,
+                "logged_hours": entry.logged_hours,
+            }
+        )
+    return {
+        "roadmap": {"id": roadmap.id, "title": roadmap.title},
+        "progress_file": str(ctx.progress_path),
+        "progress_file_exists": exists,
+        "hours_per_day": per_day,
+        "unestimated_hours": unestimated,
+        "total": {"state": states_total(states, roadmap).value} | _figures_json(figs[roadmap.id]),
+        "modules": modules,
+        "orphans": orphans,
+    }
+
+
+def states_total(states: dict[str, State], roadmap: Roadmap) -> State:
+    """The whole roadmap's state, rolled up from its modules."""
+    modules = [states[m.id] for m in roadmap.modules]
+    if modules and all(s.closed for s in modules):
+        return State.DONE if State.DONE in modules else State.SKIPPED
+    if any(s in (State.DONE, State.IN_PROGRESS) for s in modules):
+        return State.IN_PROGRESS
+    return State.TODO
+
+
+def status_lines(ctx: Context, progress: Progress) -> list[str]:
+    roadmap = ctx.roadmap
+    per_day, unestimated = hours_settings(ctx)
+    figs = figures(roadmap, progress, per_day, unestimated)
+    rows: list[tuple[str, Figures]] = [
+        (f"{m.number:>2} {_fit(m.title, TITLE_WIDTH)}", figs[m.id]) for m in roadmap.modules
+    ]
+    rows.append(("   Total", figs[roadmap.id]))
+    width = max(len(label) for label, _ in rows)
+    done_w = max(len(_hours(f.done)) for _, f in rows)
+    left_w = max(len(_hours(f.remaining)) for _, f in rows)
+    lines = [roadmap.title]
+    for n, (label, f) in enumerate(rows):
+        if n == len(rows) - 1:
+            lines.append("")
+        line = (
+            f"{label:<{width}}  {_bar(f)} {_percent_text(f):>4}  "
+            f"{_hours(f.done):>{done_w}} done / {_hours(f.remaining):>{left_w}} left"
+        )
+        if f.skipped:
+            line += f"  ({_hours(f.skipped)} skipped)"
+        lines.append(line)
+    return lines
+
+
+def run_status(ctx: Context) -> int:
+    store = _store(ctx)
+    exists = store.exists()
+    progress = store.load()
+    if ctx.args.json:
+        json.dump(_status_json(ctx, progress, exists), sys.stdout, indent=2, ensure_ascii=False)
+        print()
+        return 0
+    lines = status_lines(ctx, progress)
+    if not exists:
+        lines.insert(1, f"no progress yet (it will be kept in {ctx.progress_path})")
+    elif ctx.args.verbose:
+        lines.insert(1, f"progress file: {ctx.progress_path}")
+    orphans = progress.orphans(ctx.roadmap)
+    if orphans and ctx.args.verbose:
+        lines.append(
+            f"{len(orphans)} recorded ids are not in this roadmap (kept, not counted): "
+            + ", ".join(orphans[:MAX_CANDIDATES])
+            + (" ..." if len(orphans) > MAX_CANDIDATES else "")
+        )
+    print("\n".join(lines))
+    return 0

@@ -1,0 +1,202 @@
+"""`planner status`, `done|start|skip|todo`, `log`: output, id matching, errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from planner import locations
+from planner.cli import CliError, main
+from planner.cli.progress_cmds import parse_hours, resolve_id
+from planner.loader import parse_roadmap
+from planner.progress import ProgressStore, State
+from planner.roadmap import Roadmap
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def progress_file(seed: Roadmap) -> Path:
+    return locations.progress_path(seed.id)
+
+
+def test_status_without_progress_creates_nothing(
+    capsys: pytest.CaptureFixture[str], seed: Roadmap
+) -> None:
+    code, out, _ = run(capsys, "status")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == seed.title
+    assert lines[1].startswith("no progress yet") and str(progress_file(seed)) in lines[1]
+    assert (
+        len([line for line in lines if "[--------------------]" in line]) == len(seed.modules) + 1
+    )
+    assert lines[-1].split()[0] == "Total" and "0%" in lines[-1]
+    assert not progress_file(seed).exists()
+    assert not progress_file(seed).parent.exists()
+
+
+def test_done_then_status_shows_weighted_progress(
+    capsys: pytest.CaptureFixture[str], seed: Roadmap
+) -> None:
+    code, out, _ = run(capsys, "done", "django-deep-dive")
+    assert code == 0 and out.startswith("done: django-deep-dive (Django Deep Dive), and ")
+    progress = ProgressStore(progress_file(seed), seed).load()
+    assert progress.state(seed, "django-deep-dive") is State.DONE
+    changed = progress.entries["django-deep-dive"].changed
+    assert changed is not None and changed.tzinfo is not None
+    _, out, _ = run(capsys, "status")
+    module = seed.module(seed.topic("django-deep-dive").module_id)
+    line = next(x for x in out.splitlines() if module.title[:15] in x)
+    hours = seed.topic("django-deep-dive").hours()
+    assert f"{hours:.0f} h done" in line and "#" in line
+    assert "no progress yet" not in out and "progress file" not in out
+    _, out, _ = run(capsys, "status", "--verbose")
+    assert f"progress file: {progress_file(seed)}" in out
+
+
+def test_status_json_has_figures_and_states(
+    capsys: pytest.CaptureFixture[str], seed: Roadmap
+) -> None:
+    run(capsys, "skip", "django-deep-dive/forms")
+    code, out, _ = run(capsys, "status", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["roadmap"]["id"] == seed.id
+    assert [m["id"] for m in data["modules"]] == [m.id for m in seed.modules]
+    assert data["total"]["percent"] == 0 and data["total"]["skipped_hours"] > 0
+    topic = next(t for m in data["modules"] for t in m["topics"] if t["id"] == "django-deep-dive")
+    forms = next(s for s in topic["subtopics"] if s["id"] == "django-deep-dive/forms")
+    assert forms["state"] == "skipped" and forms["changed"]
+    assert topic["state"] == "todo"
+
+
+def test_todo_undoes(capsys: pytest.CaptureFixture[str], seed: Roadmap) -> None:
+    run(capsys, "done", "django-deep-dive")
+    code, out, _ = run(capsys, "todo", "django-deep-dive")
+    assert code == 0 and out.startswith("todo: django-deep-dive")
+    progress = ProgressStore(progress_file(seed), seed).load()
+    assert all(s is State.TODO for s in progress.states(seed).values())
+
+
+def test_already_done_is_reported(capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "done", "django-deep-dive")
+    _, out, _ = run(capsys, "done", "django-deep-dive")
+    assert "django-deep-dive was already done" in out
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("django-deep-dive", "django-deep-dive"),
+        ("DJANGO-DEEP-DIVE", "django-deep-dive"),
+        ("django-deep", "django-deep-dive"),  # unique prefix
+        ("django-deep-dive/migr", "django-deep-dive/migrations"),
+        ("django-deep/migr", "django-deep-dive/migrations"),
+        ("Django Deep Dive", "django-deep-dive"),  # exact title
+        ("deep dive", "django-deep-dive"),  # words from the title
+        ("djngo deep dive", "django-deep-dive"),  # near miss
+        ("asyncio", "advanced-python-features/asyncio"),  # a subtopic's title
+        ("fast api", "fastapi-introduction"),  # spacing and punctuation ignored
+        ("docker", "containerization-with-docker"),  # a topic beats its subtopics
+    ],
+)
+def test_resolve_id(seed: Roadmap, text: str, expected: str) -> None:
+    assert resolve_id(seed, text) == expected
+
+
+def test_ambiguous_id_lists_candidates_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "done", "django")
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1
+    assert "'django' matches 2 items" in err
+    assert "django-deep-dive (Django Deep Dive)" in err and "django-rest-framework" in err
+
+
+def test_unknown_id_exit_2_with_suggestions(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "skip", "xyzzy-plugh")
+    assert code == 2 and err.startswith("planner: no item matches 'xyzzy-plugh'")
+    code, _, err = run(capsys, "start", "kubernets")
+    assert code == 2 and "did you mean" in err
+
+
+def test_a_typo_shared_by_several_titles_is_ambiguous(seed: Roadmap) -> None:
+    with pytest.raises(CliError, match=r"'testng' is close to \d+ items: .*advanced-testing"):
+        resolve_id(seed, "testng")
+
+
+def test_many_candidates_are_capped() -> None:
+    topics = "\n".join(f"      - {{id: t{n}, title: Topic {n}}}" for n in range(12))
+    roadmap = parse_roadmap(
+        f"id: r\ntitle: R\nmodules:\n  - id: m\n    title: M\n    topics:\n{topics}\n"
+    )
+    with pytest.raises(CliError) as info:
+        resolve_id(roadmap, "t")
+    message = str(info.value)
+    assert message.startswith("'t' matches 12 items: t0 (Topic 0), t1 (Topic 1)")
+    assert message.count("(Topic") == 8 and "and 4 more" in message
+
+
+def test_nothing_written_when_an_id_is_bad(
+    capsys: pytest.CaptureFixture[str], seed: Roadmap
+) -> None:
+    code, _, _ = run(capsys, "done", "django-deep-dive", "xyzzy-plugh")
+    assert code == 2 and not progress_file(seed).exists()
+
+
+def test_log_hours_starts_topic_and_counts(
+    capsys: pytest.CaptureFixture[str], seed: Roadmap
+) -> None:
+    code, out, _ = run(capsys, "log", "django-deep-dive", "1:30")
+    assert code == 0 and out.startswith("logged 1.5 h on django-deep-dive: 1.5 h in all")
+    assert "is now in progress" in out
+    _, out, _ = run(capsys, "log", "django-deep-dive/forms", "90m")
+    assert "logged on django-deep-dive" in out and "3 h in all" in out
+    _, out, _ = run(capsys, "log", "django-deep-dive", "-1")
+    assert out.startswith("took back 1 h") and "2 h in all" in out
+    progress = ProgressStore(progress_file(seed), seed).load()
+    assert progress.logged("django-deep-dive") == 2.0
+    assert progress.state(seed, "django-deep-dive") is State.IN_PROGRESS
+
+
+def test_log_refuses_module_and_bad_hours(
+    capsys: pytest.CaptureFixture[str], seed: Roadmap
+) -> None:
+    code, _, err = run(capsys, "log", seed.modules[0].id, "2")
+    assert code == 2 and "is a module" in err
+    code, _, err = run(capsys, "log", "django-deep-dive", "lots")
+    assert code == 2 and "cannot read hours 'lots'" in err
+    assert not progress_file(seed).exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "hours"),
+    [("1.5", 1.5), ("1,5h", 1.5), ("90m", 1.5), ("1:30", 1.5), ("-0.5", -0.5), ("2 hours", 2.0)],
+)
+def test_parse_hours(text: str, hours: float) -> None:
+    assert parse_hours(text) == hours
+
+
+def test_corrupt_file_exit_2_and_untouched(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_bytes(b"version: 1\nitems: {oops\n")
+    for argv in (["status"], ["done", "django-deep-dive"], ["status", "--json"]):
+        code, out, err = run(capsys, *argv, "--progress", str(path))
+        assert code == 2 and out == ""
+        assert str(path) in err and "mv " in err and err.count("\n") == 1
+    assert path.read_bytes() == b"version: 1\nitems: {oops\n"
+
+
+def test_progress_env_override(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "mine.yaml"
+    monkeypatch.setenv("PLANNER_PROGRESS", str(path))
+    run(capsys, "done", "django-deep-dive")
+    assert "django-deep-dive: {state: done" in path.read_text()
