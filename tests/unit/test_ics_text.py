@@ -17,7 +17,7 @@ from planner.schedule import Plan, Session
 NOW = datetime(2025, 3, 19, 8, 30, tzinfo=timezone.utc)
 
 # any character a roadmap file could hold (no surrogates: not encodable in UTF-8)
-TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=300)
+TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=300)
 
 
 @settings(max_examples=150, deadline=None)
