@@ -392,6 +392,9 @@ def build_calendar(
         warnings.append(f"{previous.problem}; SEQUENCE numbers start again at 0")
     stamp = now.astimezone(timezone.utc).replace(microsecond=0)
     describe = _Describer(roadmap, progress)
+    for s in plan.sessions:
+        if s.start.tzinfo is None or s.end.tzinfo is None:
+            raise ValueError(f"session {s.topic_id} {s.part}/{s.parts} has a naive start or end")
     sessions = sorted(plan.sessions, key=lambda s: (s.start, s.end, s.topic_id, s.part))
     make = _all_day_items if all_day else _timed_items
     items = make(roadmap, sessions, describe)

@@ -336,6 +336,12 @@ def test_dtstamp_on_every_event_is_now_in_utc(seed: Roadmap) -> None:
 def test_now_must_be_aware(seed: Roadmap) -> None:
     with pytest.raises(ValueError, match="aware"):
         build_calendar(seed, Plan((), None, 0), FakeProgress(), now=datetime(2025, 1, 1))
+    topic = next(seed.topics())
+    naive = Session(
+        topic.id, topic.module_id, datetime(2025, 1, 1, 9), datetime(2025, 1, 1, 10), 1, 1, 1
+    )
+    with pytest.raises(ValueError, match="naive"):
+        build_calendar(seed, Plan((naive,), None, 0), FakeProgress(), now=NOW)
 
 
 def test_no_alarms_and_header_before_events(seed_export: Export) -> None:
