@@ -1,9 +1,39 @@
-"""``planner`` with no command: open the Textual app (imported only here)."""
+"""``planner`` with no command: open the Textual app (textual is imported only here)."""
 
 from __future__ import annotations
+
+import sys
+from datetime import datetime
 
 from planner.cli import CliError, Context
 
 
 def run_app(ctx: Context) -> int:
-    raise CliError("the app is not built yet; try 'planner validate'")
+    """Load roadmap, progress and settings (a problem is one line, exit 2), then run."""
+    from planner.progress import ProgressStore
+    from planner.settings import load_settings
+
+    if not sys.stdin.isatty() or not sys.stdout.isatty():
+        raise CliError(
+            "the app needs a terminal; for scripts use a command such as 'planner status' "
+            "(see 'planner --help')"
+        )
+    roadmap = ctx.roadmap
+    settings = load_settings(ctx.settings_path)
+    store = ProgressStore(ctx.progress_path, roadmap)
+    store.load()  # an unreadable progress file stops here, before the app opens
+
+    from planner.tui.app import PlannerApp, _zone_of
+
+    tz = _zone_of(settings)
+    app = PlannerApp(
+        roadmap,
+        roadmap_path=ctx.roadmap_path,
+        store=store,
+        settings=settings,
+        settings_path=ctx.settings_path,
+        today=datetime.now(tz).date(),
+        tz=tz,
+    )
+    app.run()
+    return app.return_code or 0

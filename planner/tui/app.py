@@ -1,0 +1,775 @@
+"""The Textual app: browse the roadmap, check topics off, watch the plan follow.
+
+THE APP CONTRACT (views engineer, tests and the CLI rely on it)::
+
+    PlannerApp(roadmap, *, roadmap_path, store, settings, settings_path, today,
+               now=None, tz=None, watch=True, export_dir=None)
+
+Everything is injected so tests and snapshots are stable. The main screen holds a
+``TabbedContent`` (id ``tabs``) with three panes: ``roadmap`` (the tree and the detail
+pane), ``agenda`` (an ``Agenda`` widget) and ``calendar`` (a ``MonthCalendar`` widget).
+Whenever the plan changes the app calls ``show(roadmap, plan, settings, today)`` on
+both views. The settings screen, ``SettingsScreen(settings)``, is dismissed with the
+new ``Settings`` or None; the app saves it and re-plans.
+
+``self.plan`` is recomputed from scratch by ``schedule(roadmap, progress, settings,
+today)`` whenever progress or settings change. A check-off relabels only the nodes it
+affects; the file is saved at once through the progress store; changes made by other
+processes are picked up by polling the store's signature once a second.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Iterable
+from datetime import date, datetime, tzinfo
+from pathlib import Path
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Input, Static, TabbedContent, TabPane, Tree
+
+from planner import locations
+from planner.errors import PlannerError, user_message
+from planner.progress import Progress, ProgressError, ProgressStore, State, figures
+from planner.roadmap import Item, Module, Roadmap, Subtopic, Topic
+from planner.schedule import Plan, schedule
+from planner.settings import Settings
+from planner.tui.screens.help import HelpScreen, KeyRow
+from planner.tui.screens.log_hours import LogHoursScreen, PromptScreen
+from planner.tui.widgets.details import DetailsPane
+from planner.tui.widgets.header import HeaderFacts, ProgressHeader
+from planner.tui.widgets.roadmap_tree import RoadmapTree, TreeFacts
+
+MIN_WIDTH = 80
+MIN_HEIGHT = 24
+POLL_SECONDS = 1.0
+EXPORT_NAME = "study-plan.ics"
+GOOGLE_REMINDER = (
+    "Google Calendar: Settings > Import & export > Import, pick the file and a calendar "
+    "(a new one, e.g. 'Study', is easy to remove or re-import)."
+)
+
+
+def open_with_system(target: str) -> None:
+    """Open a file or URL with the system's opener, detached. Tests monkeypatch this."""
+    if sys.platform.startswith("win"):
+        os.startfile(target)  # type: ignore[attr-defined]
+        return
+    opener = "open" if sys.platform == "darwin" else "xdg-open"
+    if shutil.which(opener) is None:
+        raise OSError(f"no '{opener}' command on this system to open {target}")
+    subprocess.Popen(
+        [opener, target],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
+def resolve_link(link: str, roadmap_path: Path) -> tuple[str, Path | None]:
+    """(what to open, local path or None for a URL); relative paths are relative to the roadmap."""
+    if "://" in link or link.startswith("mailto:"):
+        return link, None
+    path = Path(link).expanduser()
+    if not path.is_absolute():
+        path = (roadmap_path.parent / path).resolve()
+    return str(path), path
+
+
+def _fallback_tz() -> tzinfo:
+    local = datetime.now().astimezone().tzinfo
+    assert local is not None
+    return local
+
+
+class _ViewPlaceholder(Static):
+    """Stands in for a plan view whose module is not there (yet)."""
+
+    def show(self, roadmap: Roadmap, plan: Plan, settings: Settings, today: date) -> None:
+        self.update(Text(f"{len(plan.sessions)} sessions planned."))
+
+
+def _make_view(kind: str, widget_id: str) -> Widget:
+    try:
+        if kind == "agenda":
+            from planner.tui.widgets.agenda import Agenda
+
+            view: Widget = Agenda(id=widget_id)
+        else:
+            from planner.tui.widgets.month_calendar import MonthCalendar
+
+            view = MonthCalendar(id=widget_id)
+    except ImportError:
+        return _ViewPlaceholder(id=widget_id)
+    return view
+
+
+class FilterInput(Input):
+    """The tree's title filter; Esc clears it and goes back to the tree."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.clear_filter", "Clear filter", show=True),
+        Binding("down", "app.focus_tree", "To tree", show=False),
+    ]
+
+
+class PlannerApp(App[None]):
+    """The planner's app. See the module docstring for the contract."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "planner"
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("x", "export", "Export", id="export"),
+        Binding("slash", "filter", "Filter", id="filter"),
+        Binding("question_mark", "help", "Help", id="help"),
+        Binding("comma", "settings", "Settings", id="settings"),
+        Binding("r", "show_tab('roadmap')", "Roadmap", id="tab_roadmap", show=False),
+        Binding("a", "show_tab('agenda')", "Agenda", id="tab_agenda", show=False),
+        Binding("c", "show_tab('calendar')", "Calendar", id="tab_calendar", show=False),
+        Binding("q", "quit", "Quit", id="quit"),
+    ]
+
+    def __init__(
+        self,
+        roadmap: Roadmap,
+        *,
+        roadmap_path: Path,
+        store: ProgressStore,
+        settings: Settings,
+        settings_path: Path | None,
+        today: date,
+        now: Callable[[], datetime] | None = None,
+        tz: tzinfo | None = None,
+        watch: bool = True,
+        export_dir: Path | None = None,
+    ) -> None:
+        super().__init__()
+        self.roadmap = roadmap
+        self.roadmap_path = roadmap_path
+        self.store = store
+        self.settings = settings
+        self.settings_path = settings_path
+        self.today = today
+        self.tz: tzinfo = tz if tz is not None else _zone_of(settings)
+        self._now = now
+        self.watch_files = watch
+        self.export_dir = export_dir
+        self.progress: Progress = Progress()
+        self.figures: dict[str, Any] = {}
+        self.plan: Plan = Plan((), None, 0.0)
+        self._signature: object = None
+        self._reload_problem: object = None
+        self.facts: TreeFacts
+        self._load_progress_or_empty()
+        self._recompute()
+
+    # -- time ------------------------------------------------------------------
+
+    def now(self) -> datetime:
+        return self._now() if self._now is not None else datetime.now(self.tz)
+
+    # -- domain state ------------------------------------------------------------
+
+    def _load_progress_or_empty(self) -> None:
+        self._signature = self.store.signature()
+        self.progress = self.store.load()
+
+    def _recompute(self) -> None:
+        """Figures and plan from scratch; a scheduling problem becomes a notification."""
+        s = self.settings
+        self.figures = figures(self.roadmap, self.progress, s.hours_per_day, s.unestimated_hours)
+        self.facts = TreeFacts(
+            self.roadmap, self.progress, self.figures, s.hours_per_day, s.unestimated_hours
+        )
+        try:
+            self.plan = schedule(self.roadmap, self.progress, s, self.today)
+        except PlannerError as exc:
+            total = self.figures.get(self.roadmap.id)
+            self.plan = Plan((), None, total.remaining if total is not None else 0.0)
+            if self.is_running:
+                self.notify(_message(exc), title="Cannot plan", severity="error")
+
+    def header_facts(self) -> HeaderFacts:
+        total = self.figures.get(self.roadmap.id)
+        percent = total.percent if total is not None else 0.0
+        pace, style = pace_words(self)
+        return HeaderFacts(
+            self.roadmap.title,
+            percent,
+            self.plan.hours_remaining,
+            self.plan.finish,
+            pace,
+            style,
+        )
+
+    # -- layout ------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield ProgressHeader(id="header")
+        with TabbedContent(id="tabs", initial="roadmap"):
+            with TabPane("Roadmap", id="roadmap"), Horizontal(id="roadmap-body"):
+                with Vertical(id="tree-column"):
+                    yield FilterInput(placeholder="filter by title (Esc clears)", id="filter")
+                    yield RoadmapTree(self.facts, id="tree")
+                yield DetailsPane(id="details")
+            with TabPane("Agenda", id="agenda"):
+                yield _make_view("agenda", "agenda-view")
+            with TabPane("Calendar", id="calendar"):
+                yield _make_view("calendar", "calendar-view")
+        yield Footer(id="footer")
+        yield Static(id="too-small")
+
+    def on_mount(self) -> None:
+        if self.settings.keymap:
+            self.set_keymap(self.settings.keymap)
+        self._check_size()
+        tree = self.roadmap_tree
+        tree.focus()
+        if tree.root.children:
+            tree.move_cursor(tree.root.children[0], animate=False)
+        self._refresh_views()
+        if self.watch_files:
+            self.set_interval(POLL_SECONDS, self._poll, name="progress-poll")
+
+    @property
+    def roadmap_tree(self) -> RoadmapTree:
+        return self.query_one("#tree", RoadmapTree)
+
+    def on_resize(self) -> None:
+        self._check_size()
+
+    def _check_size(self) -> None:
+        width, height = self.size
+        small = width < MIN_WIDTH or height < MIN_HEIGHT
+        self.set_class(small, "-too-small")
+        if small:
+            message = Text(justify="center")
+            message.append("The window is too small for planner\n\n", style="bold")
+            message.append(f"It needs at least {MIN_WIDTH}x{MIN_HEIGHT}; ")
+            message.append(f"this one is {width}x{height}.\n")
+            message.append("Enlarge the window or make the font smaller.\n\n")
+            message.append("q quits", style="dim")
+            self.query_one("#too-small", Static).update(message)
+
+    # -- refreshing --------------------------------------------------------------
+
+    def _refresh_views(self, *, details: bool = True) -> None:
+        """Header, detail pane and plan views from the current state."""
+        self.query_one(ProgressHeader).show(self.header_facts())
+        if details:
+            self._show_details()
+        for widget_id in ("#agenda-view", "#calendar-view"):
+            view: Any = self.query_one(widget_id)
+            try:
+                view.show(self.roadmap, self.plan, self.settings, self.today)
+            except Exception as exc:  # a view's bug must not cost the user the app
+                self.log.error(f"{widget_id}.show failed: {exc!r}")
+
+    def _show_details(self) -> None:
+        node = self.roadmap_tree.cursor_node
+        item = node.data if node is not None else None
+        self.query_one(DetailsPane).show(item, self.facts, self.plan, today=self.today)
+
+    @on(Tree.NodeHighlighted, "#tree")
+    def _highlighted(self, event: Tree.NodeHighlighted[Item]) -> None:
+        self.query_one(DetailsPane).show(event.node.data, self.facts, self.plan, today=self.today)
+
+    def _after_progress(self, progress: Progress, changed: Iterable[str] | None) -> None:
+        """New progress: recompute, relabel the affected nodes (all that differ when
+        ``changed`` is None), refresh header, details and views."""
+        old_facts = self.facts
+        self.progress = progress
+        self._recompute()
+        tree = self.roadmap_tree
+        tree.set_facts(self.facts)
+        if changed is None:
+            ids = [i for i in tree.nodes_by_id if old_facts.state(i) is not self.facts.state(i)]
+            tree.relabel(ids)
+        else:
+            tree.relabel(changed)
+        self._refresh_views()
+
+    # -- current item --------------------------------------------------------------
+
+    def current_item(self) -> Item | None:
+        tabs = self.query_one("#tabs", TabbedContent)
+        if tabs.active != "roadmap":
+            return None
+        node = self.roadmap_tree.cursor_node
+        return node.data if node is not None else None
+
+    def _need_item(self) -> Item | None:
+        item = self.current_item()
+        if item is None:
+            self.notify("Highlight a module, topic or subtopic in the Roadmap tab first.")
+        return item
+
+    # -- check-off -------------------------------------------------------------------
+
+    def set_state(self, item_id: str, state: State) -> bool:
+        """Record a state for one item, save at once, relabel. False (notified) on error."""
+        changed: list[str] = []
+        outside = self.store.signature() != self._signature
+        moment = self.now()
+
+        def change(progress: Progress) -> None:
+            changed.extend(progress.set_state(self.roadmap, [item_id], state, moment))
+
+        try:
+            progress = self.store.update(change)
+        except (PlannerError, OSError) as exc:
+            self.notify(_message(exc), title="Not saved", severity="error", timeout=10)
+            return False
+        self._signature = self.store.signature()
+        self._after_progress(progress, None if outside else changed)
+        return True
+
+    def _check(self, state: State | None) -> None:
+        item = self._need_item()
+        if item is None:
+            return
+        current = self.facts.state(item.id)
+        if state is None:  # toggle
+            state = State.TODO if current is State.DONE else State.DONE
+        if current is state:
+            word = {State.TODO: "to do"}.get(state, state.value.replace("_", " "))
+            self.notify(f"'{item.title}' is already {word}.", timeout=3)
+            return
+        self.set_state(item.id, state)
+
+    def action_toggle_done(self) -> None:
+        self._check(None)
+
+    def action_set_in_progress(self) -> None:
+        self._check(State.IN_PROGRESS)
+
+    def action_set_skipped(self) -> None:
+        self._check(State.SKIPPED)
+
+    def action_set_todo(self) -> None:
+        self._check(State.TODO)
+
+    # -- log hours -----------------------------------------------------------------
+
+    def action_log_hours(self) -> None:
+        item = self._need_item()
+        if item is None:
+            return
+        if isinstance(item, Module):
+            self.notify("Hours are logged on a topic: highlight one of this module's topics.")
+            return
+        topic = self.roadmap.parent_topic(item.id) if isinstance(item, Subtopic) else item
+        assert isinstance(topic, Topic)
+
+        def done(hours: float | None) -> None:
+            if hours is not None:
+                self.log_hours(topic.id, hours)
+
+        self.push_screen(LogHoursScreen(topic.title, self.progress.logged(topic.id)), done)
+
+    def log_hours(self, topic_id: str, hours: float) -> bool:
+        outside = self.store.signature() != self._signature
+        moment = self.now()
+        try:
+            progress = self.store.update(lambda p: p.log_hours(topic_id, hours, moment))
+        except (PlannerError, OSError) as exc:
+            self.notify(_message(exc), title="Not saved", severity="error", timeout=10)
+            return False
+        self._signature = self.store.signature()
+        self._after_progress(progress, None if outside else [topic_id])
+        total = progress.logged(topic_id)
+        self.notify(
+            f"Logged {hours:g} h on {self.roadmap.topic(topic_id).title} ({total:g} h in all)."
+        )
+        return True
+
+    # -- links ---------------------------------------------------------------------
+
+    def action_open_link(self) -> None:
+        item = self._need_item()
+        if item is None:
+            return
+        link = item.link if isinstance(item, (Topic, Subtopic)) else None
+        if not link:
+            hint = ""
+            if isinstance(item, Topic) and any(s.link for s in item.subtopics):
+                hint = " Its subtopics have links: expand it and highlight one."
+            self.notify(f"'{item.title}' has no link.{hint}")
+            return
+        target, path = resolve_link(link, self.roadmap_path)
+        if path is not None and not path.exists():
+            self.notify(
+                f"{path} does not exist (the link '{link}' is relative to {self.roadmap_path.parent}).",
+                title="Cannot open",
+                severity="warning",
+                timeout=8,
+            )
+            return
+        try:
+            open_with_system(target)
+        except OSError as exc:
+            self.notify(f"Cannot open {target}: {exc}", severity="error", timeout=8)
+            return
+        self.notify(f"Opening {target}", timeout=3)
+
+    # -- export --------------------------------------------------------------------
+
+    def export_path(self) -> Path:
+        folder = self.export_dir if self.export_dir is not None else Path.cwd()
+        return folder / EXPORT_NAME
+
+    def action_export(self) -> None:
+        from planner import ics_export
+
+        path = self.export_path()
+        record_path = locations.export_record_path(self.roadmap.id)
+        try:
+            previous = ics_export.load_record(record_path) if record_path.exists() else None
+            export = ics_export.build_calendar(
+                self.roadmap, self.plan, self.progress, now=self.now(), previous=previous
+            )
+            written = ics_export.write_export(path, export)
+            ics_export.save_record(record_path, export.record)
+        except (PlannerError, OSError, ValueError) as exc:
+            self.notify(_message(exc), title="Export failed", severity="error", timeout=10)
+            return
+        files = ", ".join(str(p) for p in written)
+        what = (
+            f"{export.events} sessions" if export.events else "an empty calendar (nothing planned)"
+        )
+        message = f"Wrote {what} to {files}.\n{GOOGLE_REMINDER}"
+        if len(written) > 1:
+            message += f"\nGoogle imports at most 1 MB at a time: import the {len(written)} files one by one."
+        for warning in export.warnings:
+            message += f"\n{warning}"
+        self.notify(message, title="Calendar exported", timeout=15)
+
+    # -- filter ----------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        self.action_show_tab("roadmap")
+        field = self.query_one("#filter", FilterInput)
+        field.add_class("-shown")
+        field.focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.apply_filter(event.value)
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self) -> None:
+        self.action_focus_tree()
+
+    def apply_filter(self, text: str) -> None:
+        tree = self.roadmap_tree
+        if text == tree.filter_text:
+            return
+        node = tree.cursor_node
+        keep = node.data.id if node is not None and node.data is not None else None
+        tree.filter_text = text
+        tree.populate(keep=keep)
+        if tree.cursor_node is None and tree.root.children:
+            first = tree.root.children[0]
+            tree.move_cursor(first.children[0] if first.children else first, animate=False)
+        shown = len(tree.root.children)
+        tree.border_subtitle = (
+            f"filter: {text}" + ("" if shown else " (no match)") if text.strip() else ""
+        )
+        self._show_details()
+
+    def action_clear_filter(self) -> None:
+        field = self.query_one("#filter", FilterInput)
+        field.value = ""
+        self.apply_filter("")
+        field.remove_class("-shown")
+        self.roadmap_tree.focus()
+
+    def action_focus_tree(self) -> None:
+        field = self.query_one("#filter", FilterInput)
+        if not field.value.strip():
+            field.remove_class("-shown")
+        self.roadmap_tree.focus()
+
+    # -- tabs, help, settings ----------------------------------------------------------
+
+    def action_show_tab(self, tab: str) -> None:
+        self.query_one("#tabs", TabbedContent).active = tab
+        if tab == "roadmap":
+            self.roadmap_tree.focus()
+        else:
+            view = self.query_one(f"#{tab}-view")
+            if view.can_focus:
+                view.focus()
+
+    def key_rows(self) -> list[KeyRow]:
+        """Every key, grouped, as currently bound (the user's keymap applied)."""
+        keymap = dict(self._keymap)
+        rows: list[KeyRow] = []
+
+        def add(section: str, bindings: Iterable[BindingType]) -> None:
+            for binding in bindings:
+                if not isinstance(binding, Binding):
+                    continue
+                keys = keymap.get(binding.id, binding.key) if binding.id else binding.key
+                shown = " ".join(
+                    self.get_key_display(Binding(k.strip(), "")) for k in keys.split(",")
+                )
+                rows.append((section, shown, binding.description or binding.action))
+
+        add("Roadmap tree", RoadmapTree.BINDINGS)
+        rows += [
+            ("Roadmap tree", "up down", "Move"),
+            ("Roadmap tree", "enter", "Expand or collapse"),
+        ]
+        for widget_id, section in (("#agenda-view", "Agenda"), ("#calendar-view", "Calendar")):
+            try:
+                view = self.query_one(widget_id)
+            except Exception:
+                continue
+            add(section, type(view).BINDINGS)
+        add("Anywhere", self.BINDINGS)
+        rows += [
+            (
+                "Anywhere",
+                self.get_key_display(Binding("ctrl+p", "")),
+                "Command palette: every action",
+            ),
+            ("Anywhere", "tab", "Next pane"),
+        ]
+        return _describe(rows)
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen(self.key_rows()))
+
+    def action_settings(self) -> None:
+        try:
+            from planner.tui.screens.settings import SettingsScreen
+        except ImportError:
+            self.notify("The settings screen is not available yet.", severity="warning")
+            return
+
+        def done(new: Settings | None) -> None:
+            if new is not None:
+                self.apply_settings(new)
+
+        self.push_screen(SettingsScreen(self.settings), done)
+
+    def apply_settings(self, new: Settings) -> bool:
+        """Save new settings (atomically) and re-plan. False (notified) when not saved."""
+        if self.settings_path is not None:
+            from planner.settings import save_settings
+
+            try:
+                save_settings(self.settings_path, new)
+            except (PlannerError, OSError) as exc:
+                self.notify(_message(exc), title="Settings not saved", severity="error")
+                return False
+        self.settings = new
+        self.tz = _zone_of(new, self.tz)
+        self.set_keymap(new.keymap)
+        self._after_progress(self.progress, None)
+        self.roadmap_tree.relabel_all()  # estimates depend on hours per day
+        where = f" to {self.settings_path}" if self.settings_path is not None else ""
+        self.notify(f"Settings saved{where}; the plan follows them.", timeout=4)
+        return True
+
+    # -- switch roadmap --------------------------------------------------------------
+
+    def action_switch_roadmap(self) -> None:
+        def parse(text: str) -> Path:
+            raw = text.strip()
+            if not raw:
+                raise ValueError("Type the path of a roadmap file (.yaml).")
+            path = Path(raw).expanduser()
+            if not path.exists():
+                raise ValueError(f"{path} does not exist.")
+            if path.is_dir():
+                raise ValueError(f"{path} is a folder; type the roadmap file's path.")
+            return path
+
+        def done(path: Path | None) -> None:
+            if path is not None:
+                self.switch_roadmap(path)
+
+        self.push_screen(
+            PromptScreen(
+                "Switch roadmap",
+                "Roadmap file to open (its own progress file comes with it):",
+                parse,
+                value=str(self.roadmap_path),
+            ),
+            done,
+        )
+
+    def switch_roadmap(self, path: Path) -> bool:
+        from planner.loader import load_roadmap
+
+        try:
+            roadmap = load_roadmap(path)
+            store = ProgressStore(locations.progress_path(roadmap.id), roadmap)
+            progress = store.load()
+        except (PlannerError, OSError) as exc:
+            self.notify(_message(exc), title="Roadmap not opened", severity="error", timeout=12)
+            return False
+        self.roadmap, self.roadmap_path, self.store = roadmap, path, store
+        self.progress = progress
+        self._signature = store.signature()
+        self._recompute()
+        tree = self.roadmap_tree
+        tree.set_facts(self.facts)
+        tree.filter_text = ""
+        self.query_one("#filter", FilterInput).value = ""
+        tree.populate()
+        if tree.root.children:
+            tree.move_cursor(tree.root.children[0], animate=False)
+        self._refresh_views()
+        self.notify(f"Opened {roadmap.title} ({path}); progress in {store.path}.", timeout=6)
+        return True
+
+    # -- live reload ------------------------------------------------------------------
+
+    def _poll(self) -> None:
+        if self.now().date() > self.today:
+            self.today = self.now().date()
+            self._after_progress(self.progress, [])
+        self.reload_if_changed()
+
+    def reload_if_changed(self) -> bool:
+        """Pick up changes made outside the app; True when something was reloaded."""
+        signature = self.store.signature()
+        if signature == self._signature:
+            return False
+        try:
+            progress = self.store.load()
+        except ProgressError as exc:
+            if signature != self._reload_problem:  # say it once per version of the file
+                self._reload_problem = signature
+                self.notify(_message(exc), title="Progress file unreadable", severity="error")
+            return False
+        self._signature = signature
+        self._reload_problem = None
+        self._after_progress(progress, None)
+        return True
+
+    def action_reload(self) -> None:
+        if not self.reload_if_changed():
+            self.notify("Progress is up to date.", timeout=3)
+
+    # -- tree shortcuts ----------------------------------------------------------------
+
+    def action_expand_all(self) -> None:
+        tree = self.roadmap_tree
+        with tree.prevent(Tree.NodeExpanded):
+            for module_node in tree.root.children:
+                module_node.expand()
+                for topic_node in module_node.children:
+                    if isinstance(topic_node.data, Topic):
+                        tree._fill_topic(topic_node, topic_node.data)
+                    if topic_node.allow_expand:
+                        topic_node.expand()
+
+    def action_collapse_all(self) -> None:
+        for module_node in self.roadmap_tree.root.children:
+            module_node.collapse()
+
+    # -- command palette ----------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        if screen is not self.screen_stack[0]:
+            return
+        commands: list[tuple[str, str, Callable[[], object]]] = [
+            (
+                "Mark done / undone",
+                "Toggle the highlighted item done (space)",
+                self.action_toggle_done,
+            ),
+            (
+                "Mark in progress",
+                "The highlighted item is being studied (i)",
+                self.action_set_in_progress,
+            ),
+            (
+                "Mark skipped",
+                "Leave the highlighted item out of the plan (s)",
+                self.action_set_skipped,
+            ),
+            ("Mark to do", "Back to to do, with everything under it (u)", self.action_set_todo),
+            ("Log hours...", "Hours spent on the highlighted topic (l)", self.action_log_hours),
+            ("Open link", "Open the highlighted item's linked note (o)", self.action_open_link),
+            (
+                "Export calendar (.ics)",
+                f"Write {EXPORT_NAME} for Google Calendar (x)",
+                self.action_export,
+            ),
+            ("Filter the tree", "Show only items whose title matches (/)", self.action_filter),
+            ("Clear the filter", "Show the whole roadmap again", self.action_clear_filter),
+            ("Expand all", "Show every subtopic", self.action_expand_all),
+            ("Collapse all", "Show modules only", self.action_collapse_all),
+            ("Show roadmap", "The tree and details (r)", lambda: self.action_show_tab("roadmap")),
+            (
+                "Show agenda",
+                "The coming sessions, week by week (a)",
+                lambda: self.action_show_tab("agenda"),
+            ),
+            (
+                "Show calendar",
+                "Study hours per day, month by month (c)",
+                lambda: self.action_show_tab("calendar"),
+            ),
+            ("Settings...", "Weekly hours, start times, days off (,)", self.action_settings),
+            (
+                "Switch roadmap file...",
+                "Open another roadmap with its own progress",
+                self.action_switch_roadmap,
+            ),
+            ("Reload progress", "Read the progress file again now", self.action_reload),
+            ("Help: keys", "Every key (?)", self.action_help),
+        ]
+        for title, help_text, callback in commands:
+            yield SystemCommand(title, help_text, callback)
+
+
+def _zone_of(settings: Settings, fallback: tzinfo | None = None) -> tzinfo:
+    if settings.timezone:
+        try:
+            from zoneinfo import ZoneInfo
+
+            return ZoneInfo(settings.timezone)
+        except Exception:
+            pass
+    return fallback if fallback is not None else _fallback_tz()
+
+
+def _message(exc: BaseException) -> str:
+    text = user_message(exc) or str(exc) or type(exc).__name__
+    return text.removeprefix("planner: ")
+
+
+def _describe(rows: list[KeyRow]) -> list[KeyRow]:
+    seen: set[tuple[str, str]] = set()
+    out: list[KeyRow] = []
+    for section, keys, what in rows:
+        if (section, keys) in seen:
+            continue
+        seen.add((section, keys))
+        out.append((section, keys, what))
+    return out
+
+
+def pace_words(app: PlannerApp) -> tuple[str, str]:
+    """'on track' / 'behind by N h' / 'ahead by N h', and a style."""
+    return "", ""

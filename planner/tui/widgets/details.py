@@ -1,0 +1,256 @@
+"""The detail pane: everything known about the highlighted module, topic or subtopic.
+
+Built as one ``rich.text.Text`` (titles, goals and links are shown literally, never as
+markup) inside a scrolling container.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from planner.progress import State
+from planner.roadmap import Item, Module, Roadmap, Subtopic, Topic
+from planner.schedule import Plan, Session
+from planner.tui.widgets.roadmap_tree import (
+    STATE_WORDS,
+    TreeFacts,
+    effort_bar,
+    mark,
+)
+
+LABEL_WIDTH = 11
+MAX_SESSIONS = 8
+ESTIMATE_TOLERANCE_HOURS = 0.5
+
+
+def fmt_hours(hours: float) -> str:
+    return f"{hours:.1f}".rstrip("0").rstrip(".") + " h"
+
+
+def fmt_day(day: date) -> str:
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+def fmt_moment(moment: datetime) -> str:
+    return f"{fmt_day(moment.date())} {moment:%H:%M}"
+
+
+def fmt_session(session: Session) -> str:
+    part = f"  {session.part}/{session.parts}" if session.parts > 1 else ""
+    return (
+        f"{session.start:%a} {session.start.day:>2} {session.start:%b}  "
+        f"{session.start:%H:%M}-{session.end:%H:%M}  {fmt_hours(session.hours)}{part}"
+    )
+
+
+def estimate_lines(item: Item, facts: TreeFacts) -> list[Text]:
+    """The estimate, and for a module whose stated figure disagrees, both figures."""
+    hpd, unest = facts.hours_per_day, facts.unestimated_hours
+    if isinstance(item, Topic):
+        if item.estimate is None:
+            return [Text(f"no estimate (counted as {fmt_hours(unest)})", style="italic")]
+        line = Text(item.estimate_text())
+        if item.estimate.unit != "hours":
+            line.append(f"  ({fmt_hours(item.hours(hpd, unest))})", style="dim")
+        return [line]
+    if isinstance(item, Module):
+        topics_hours = item.hours(hpd, unest)
+        line = Text(f"{fmt_hours(topics_hours)} from its topics")
+        lines = [line]
+        stated = item.stated
+        stated_hours = stated.as_hours(hpd) if stated is not None else None
+        if stated is not None and stated_hours is not None:
+            if abs(stated_hours - topics_hours) > ESTIMATE_TOLERANCE_HOURS:
+                more = topics_hours - stated_hours
+                word = "more" if more > 0 else "less"
+                lines.append(Text(f"stated: {stated}", style="yellow"))
+                lines.append(
+                    Text(f"(the topics add up to {fmt_hours(abs(more))} {word})", style="dim")
+                )
+            else:
+                lines.append(Text(f"stated: {stated} (agrees)", style="dim"))
+        elif stated is not None and str(stated):
+            lines.append(Text(f"stated: {stated}", style="dim"))
+        return lines
+    return [Text("counted with its topic", style="dim")]
+
+
+def _logged(item: Item, facts: TreeFacts) -> float:
+    entries = facts.progress.entries
+    if isinstance(item, Module):
+        return sum(entries[t.id].logged_hours for t in item.topics if t.id in entries)
+    entry = entries.get(item.id)
+    return entry.logged_hours if entry is not None else 0.0
+
+
+def _changed(item: Item, facts: TreeFacts) -> datetime | None:
+    entry = facts.progress.entries.get(item.id)
+    return entry.changed if entry is not None else None
+
+
+def render_details(
+    item: Item | None,
+    facts: TreeFacts,
+    plan: Plan | None,
+    *,
+    today: date | None = None,
+) -> Text:
+    """The whole pane as one Text."""
+    if item is None:
+        return Text("Nothing highlighted.", style="dim")
+    roadmap: Roadmap = facts.roadmap
+    out = Text()
+
+    def row(label: str, value: Text | str) -> None:
+        out.append(f"{label:<{LABEL_WIDTH}}", style="dim")
+        out.append_text(value if isinstance(value, Text) else Text(value))
+        out.append("\n")
+
+    def heading(title: str) -> None:
+        out.append("\n")
+        out.append(title, style="bold underline")
+        out.append("\n")
+
+    out.append(item.title, style="bold")
+    out.append("\n")
+    if isinstance(item, Module):
+        where = f"Module {item.number}"
+    elif isinstance(item, Topic):
+        module = roadmap.module(item.module_id)
+        where = f"Topic in {module.number}. {module.title}"
+    else:
+        topic = roadmap.parent_topic(item.id)
+        where = f"Subtopic of {topic.title}"
+    out.append(where, style="dim italic")
+    out.append("\n\n")
+
+    state = facts.state(item.id)
+    state_text = mark(state)
+    state_text.append(f" {STATE_WORDS[state]}")
+    changed = _changed(item, facts)
+    if changed is not None:
+        state_text.append(f" since {fmt_moment(changed)}", style="dim")
+    row("State", state_text)
+
+    lines = estimate_lines(item, facts)
+    row("Estimate", lines[0])
+    for extra in lines[1:]:
+        row("", extra)
+
+    if not isinstance(item, Subtopic):
+        fig = facts.figures.get(item.id)
+        if fig is not None:
+            bar = effort_bar(fig.percent, 10)
+            bar.append(f" {fig.percent:.0f}%  {fmt_hours(fig.remaining)} left")
+            row("Progress", bar)
+        logged = _logged(item, facts)
+        row("Logged", fmt_hours(logged) if logged else Text("nothing yet (l logs)", style="dim"))
+
+    span = None
+    if plan is not None:
+        if isinstance(item, Module):
+            span = plan.module_spans.get(item.id)
+        elif isinstance(item, Topic):
+            span = plan.topic_spans.get(item.id)
+    if span is not None:
+        start, end = span
+        when = fmt_day(start) if start == end else f"{fmt_day(start)} to {fmt_day(end)}"
+        row("Planned", when)
+    elif state in (State.DONE, State.SKIPPED):
+        pass
+    elif plan is not None and not isinstance(item, Subtopic):
+        row("Planned", Text("not scheduled", style="dim"))
+
+    if isinstance(item, Topic) and item.subtopics:
+        states = [facts.state(s.id) for s in item.subtopics]
+        done = sum(s is State.DONE for s in states)
+        heading(f"Subtopics ({done}/{len(states)} done)")
+        for sub, sub_state in zip(item.subtopics, states, strict=True):
+            out.append("  ")
+            out.append_text(mark(sub_state))
+            out.append(f" {sub.title}")
+            if sub.link:
+                out.append(" (link)", style="dim")
+            out.append("\n")
+
+    links: list[str] = []
+    if isinstance(item, (Topic, Subtopic)) and item.link:
+        links.append(item.link)
+    if links:
+        heading("Link")
+        for link in links:
+            out.append(f"  {link}", style="underline")
+            out.append("\n")
+        out.append("  o opens it\n", style="dim")
+
+    if isinstance(item, Module):
+        if item.goal:
+            heading("Goal")
+            out.append(item.goal + "\n")
+        if item.core_practice:
+            heading("Core practice")
+            out.append(item.core_practice + "\n")
+        if item.tools:
+            heading("Tools")
+            out.append(", ".join(item.tools) + "\n")
+        if item.practical_application:
+            heading("Practical application")
+            out.append(item.practical_application + "\n")
+
+    if plan is not None:
+        owner_id = roadmap.parent_topic(item.id).id if isinstance(item, Subtopic) else item.id
+        sessions = plan.sessions_for(owner_id)
+        if sessions:
+            total = sum(s.hours for s in sessions)
+            heading(f"Sessions ({len(sessions)}, {fmt_hours(total)})")
+            for session in sessions[:MAX_SESSIONS]:
+                style = "bold" if today is not None and session.start.date() == today else ""
+                out.append(f"  {fmt_session(session)}", style=style)
+                if isinstance(item, Module):
+                    session_topic = roadmap.get(session.topic_id)
+                    if session_topic is not None:
+                        out.append(f"  {session_topic.title}", style="dim")
+                out.append("\n")
+            if len(sessions) > MAX_SESSIONS:
+                last = sessions[-1]
+                out.append(
+                    f"  ... {len(sessions) - MAX_SESSIONS} more, until {fmt_day(last.end.date())}\n",
+                    style="dim",
+                )
+    out.rstrip()
+    out.no_wrap = False
+    return out
+
+
+class DetailsPane(VerticalScroll):
+    """Shows ``render_details`` for the item the app tells it about."""
+
+    DEFAULT_CSS = """
+    DetailsPane > Static { width: 1fr; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(""), id="details-body")
+
+    def show(
+        self,
+        item: Item | None,
+        facts: TreeFacts,
+        plan: Plan | None,
+        today: date | None = None,
+    ) -> None:
+        self.item = item
+        body = self.query_one("#details-body", Static)
+        body.update(render_details(item, facts, plan, today=today))
+
+    @property
+    def text(self) -> str:
+        """The pane's plain text (for tests)."""
+        body = self.query_one("#details-body", Static)
+        content = body.content
+        return content.plain if isinstance(content, Text) else str(content)

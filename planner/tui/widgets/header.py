@@ -1,0 +1,77 @@
+"""The progress header: overall bar and percent, hours remaining, finish date, pace."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from rich.text import Text
+from textual.widgets import Static
+
+from planner.tui.widgets.roadmap_tree import effort_bar
+
+
+@dataclass(frozen=True)
+class HeaderFacts:
+    title: str
+    percent: float
+    hours_remaining: float
+    finish: date | None
+    pace: str
+    """'on track', 'behind by 6 h', 'ahead by 3 h' (or '' when unknown)."""
+    pace_style: str = ""
+
+
+def render_header(facts: HeaderFacts, width: int) -> Text:
+    """Two lines: the roadmap's title with the pace on the right; the bar and figures."""
+    pace = Text(facts.pace, style=facts.pace_style) if facts.pace else Text("")
+    title = Text(facts.title, style="bold")
+    room = max(10, width - pace.cell_len - 2)
+    if title.cell_len > room:
+        title.truncate(room, overflow="ellipsis")
+    first = Text.assemble(title, " " * max(1, width - title.cell_len - pace.cell_len), pace)
+
+    left = f"{facts.hours_remaining:.0f} h left"
+    if facts.finish is not None:
+        finish = f"finish {facts.finish:%a} {facts.finish.day} {facts.finish:%b %Y}"
+    elif facts.hours_remaining <= 0:
+        finish = "all done"
+    else:
+        finish = "no finish date (no study hours set)"
+    figures = Text(f" {facts.percent:3.0f}%  ", style="bold")
+    figures.append(left)
+    figures.append("  ·  ", style="dim")
+    figures.append(finish)
+    bar_width = max(8, width - figures.cell_len)
+    second = Text.assemble(effort_bar(facts.percent, bar_width), figures)
+    second.truncate(width)
+    return Text("\n").join([first, second])
+
+
+class ProgressHeader(Static):
+    """Shows ``render_header``; the app calls ``show`` whenever progress or plan change."""
+
+    DEFAULT_CSS = """
+    ProgressHeader {
+        height: 2;
+        padding: 0 1;
+        background: $panel;
+    }
+    """
+
+    facts: HeaderFacts | None = None
+
+    def show(self, facts: HeaderFacts) -> None:
+        self.facts = facts
+        self._draw()
+
+    def _draw(self) -> None:
+        if self.facts is not None:
+            self.update(render_header(self.facts, max(20, self.content_size.width or 78)))
+
+    def on_resize(self) -> None:
+        self._draw()
+
+    @property
+    def text(self) -> str:
+        return render_header(self.facts, 200).plain if self.facts is not None else ""

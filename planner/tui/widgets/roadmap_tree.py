@@ -1,0 +1,366 @@
+"""The roadmap as a ``Tree[Item]``: modules > topics > subtopics, one line each.
+
+Every node carries its domain object (``Module``/``Topic``/``Subtopic``) as ``data``.
+A line is two parts: on the left the state mark and the title (the node's label, a
+``rich.text.Text`` so a title is never read as markup), on the right the figures
+(done/total, the module's effort bar, the estimate), right-aligned to the tree's width
+so the columns line up and a long title is shortened rather than the figures.
+
+A check-off relabels only the affected nodes (``set_label``); the tree is rebuilt only
+when its shape changes (a filter, another roadmap). Subtopic nodes are created when
+their topic is first expanded, so a roadmap of ten thousand topics opens quickly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from planner.progress import Figures, Progress, State
+from planner.roadmap import Item, Module, Roadmap, Subtopic, Topic
+
+MARKS: dict[State, tuple[str, str]] = {
+    State.TODO: ("○", "dim"),
+    State.IN_PROGRESS: ("◐", "bold yellow"),
+    State.DONE: ("✓", "bold green"),
+    State.SKIPPED: ("⊘", "dim"),
+}
+"""State -> (mark, style). One cell each."""
+
+STATE_WORDS: dict[State, str] = {
+    State.TODO: "to do",
+    State.IN_PROGRESS: "in progress",
+    State.DONE: "done",
+    State.SKIPPED: "skipped",
+}
+
+BAR_WIDTH = 8
+_TOGGLE = Style.from_meta({"toggle": True})
+
+
+def mark(state: State) -> Text:
+    glyph, style = MARKS[state]
+    return Text.assemble((glyph, style))
+
+
+def compact_hours(hours: float, hours_per_day: float) -> str:
+    """'12h' under a day, else days: '2d', '2.5d', '25d'."""
+    if hours < hours_per_day or hours_per_day <= 0:
+        return f"{hours:.3g}h" if hours < 100 else f"{hours:.0f}h"
+    days = hours / hours_per_day
+    return f"{days:.1f}".rstrip("0").rstrip(".") + "d" if days < 10 else f"{days:.0f}d"
+
+
+def effort_bar(percent: float, width: int = BAR_WIDTH) -> Text:
+    """A bar of ``width`` cells, eighth-block precise, done green on a dim track."""
+    percent = max(0.0, min(100.0, percent))
+    eighths = round(percent / 100 * width * 8)
+    full, part = divmod(eighths, 8)
+    done = "█" * full + ("" if part == 0 or full >= width else " ▏▎▍▌▋▊▉"[part])
+    text = Text(done, style="green")
+    text.append("─" * (width - len(done)), style="dim")
+    return text
+
+
+@dataclass
+class TreeFacts:
+    """What the labels are computed from; the app replaces it when anything changes."""
+
+    roadmap: Roadmap
+    progress: Progress
+    figures: dict[str, Figures]
+    hours_per_day: float
+    unestimated_hours: float
+    _states: dict[str, State] = field(default_factory=dict)
+
+    def state(self, item_id: str) -> State:
+        state = self._states.get(item_id)
+        if state is None:
+            state = self._states[item_id] = self.progress.state(self.roadmap, item_id)
+        return state
+
+
+def _count(states: Iterable[State]) -> tuple[int, int]:
+    """(done, total) where skipped items are left out of the total."""
+    done = total = 0
+    for state in states:
+        if state is State.SKIPPED:
+            continue
+        total += 1
+        done += state is State.DONE
+    return done, total
+
+
+def left_label(item: Item, facts: TreeFacts) -> Text:
+    """The mark and the title, literally (never markup)."""
+    state = facts.state(item.id)
+    title_style = "strike dim" if state is State.SKIPPED else ("dim" if state is State.DONE else "")
+    text = mark(state)
+    text.append(" ")
+    if isinstance(item, Module):
+        text.append(f"{item.number}. ", style="bold " + title_style)
+        text.append(item.title, style="bold " + title_style)
+    else:
+        text.append(item.title, style=title_style)
+    return text
+
+
+def right_label(item: Item, facts: TreeFacts) -> Text:
+    """The figures: done/total, effort bar (modules), estimate."""
+    text = Text(no_wrap=True)
+    if isinstance(item, Module):
+        done, total = _count(facts.state(t.id) for t in item.topics)
+        fig = facts.figures.get(item.id)
+        percent = fig.percent if fig is not None else 0.0
+        text.append(f"{done:>3}/{total:<3}", style="cyan" if done and done == total else "")
+        text.append(" ")
+        text.append_text(effort_bar(percent))
+        text.append(" ")
+        hours = item.hours(facts.hours_per_day, facts.unestimated_hours)
+        text.append(f"{compact_hours(hours, facts.hours_per_day):>5}", style="bold")
+    elif isinstance(item, Topic):
+        if item.subtopics:
+            done, total = _count(facts.state(s.id) for s in item.subtopics)
+            text.append(f"{done:>3}/{total:<3}", style="dim")
+        else:
+            text.append(" " * 7)
+        text.append(" " * (BAR_WIDTH + 2))
+        if item.estimate is None:
+            text.append(f"{'?':>5}", style="dim italic")
+        else:
+            hours = item.hours(facts.hours_per_day, facts.unestimated_hours)
+            text.append(f"{compact_hours(hours, facts.hours_per_day):>5}")
+    return text
+
+
+def _depth(item: Item | None) -> int:
+    if isinstance(item, Module):
+        return 0
+    if isinstance(item, Topic):
+        return 1
+    return 2
+
+
+class RoadmapTree(Tree[Item]):
+    """Modules, topics and subtopics, with state marks and figures."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "app.toggle_done", "Done", id="toggle_done"),
+        Binding("i", "app.set_in_progress", "Doing", id="in_progress"),
+        Binding("s", "app.set_skipped", "Skip", id="skip"),
+        Binding("u", "app.set_todo", "To do", id="todo", show=False),
+        Binding("l", "app.log_hours", "Log h", id="log_hours"),
+        Binding("o", "app.open_link", "Open", id="open_link", show=False),
+        Binding("right", "expand_cursor", "Expand", show=False),
+        Binding("left", "collapse_cursor", "Collapse", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    RoadmapTree {
+        overflow-x: hidden;
+    }
+    """
+
+    def __init__(
+        self,
+        facts: TreeFacts,
+        *,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(facts.roadmap.title, id=id, classes=classes)
+        self.show_root = False
+        self.guide_depth = 3
+        self.auto_expand = True
+        self.facts = facts
+        self.nodes_by_id: dict[str, TreeNode[Item]] = {}
+        """Created nodes by item id (subtopics appear once their topic has been expanded)."""
+        self._right: dict[str, Text] = {}
+        self.filter_text = ""
+        self.populate()
+
+    # -- building ----------------------------------------------------------------
+
+    def _new_node(self, parent: TreeNode[Item], item: Item, expand: bool) -> TreeNode[Item]:
+        allow = isinstance(item, Module) or (isinstance(item, Topic) and bool(item.subtopics))
+        node = parent.add(self._left(item), data=item, expand=expand, allow_expand=allow)
+        self.nodes_by_id[item.id] = node
+        return node
+
+    def _left(self, item: Item) -> Text:
+        self._right[item.id] = right_label(item, self.facts)
+        return left_label(item, self.facts)
+
+    def populate(self, keep: str | None = None) -> None:
+        """(Re)build every node from the roadmap, honouring ``filter_text``."""
+        self.clear()
+        self.nodes_by_id.clear()
+        self._right.clear()
+        needle = self.filter_text.casefold().strip()
+        root = self.root
+        for module in self.facts.roadmap.modules:
+            if not needle:
+                module_node = self._new_node(root, module, expand=True)
+                for topic in module.topics:
+                    self._new_node(module_node, topic, expand=False)
+                continue
+            module_hit = needle in module.title.casefold()
+            topics = []
+            for topic in module.topics:
+                subs = [s for s in topic.subtopics if needle in s.title.casefold()]
+                if module_hit or subs or needle in topic.title.casefold():
+                    topics.append((topic, subs))
+            if not topics and not module_hit:
+                continue
+            module_node = self._new_node(root, module, expand=True)
+            for topic, subs in topics:
+                topic_node = self._new_node(module_node, topic, expand=bool(subs))
+                if subs:
+                    self._fill_topic(topic_node, topic)
+        if keep is not None:
+            self.select_id(keep)
+
+    def _fill_topic(self, node: TreeNode[Item], topic: Topic) -> None:
+        if node.children or not topic.subtopics:
+            return
+        for sub in topic.subtopics:
+            self._new_node(node, sub, expand=False)
+
+    def ensure_node(self, item_id: str) -> TreeNode[Item] | None:
+        """The node for an id, creating a subtopic's node (and expanding its topic)."""
+        node = self.nodes_by_id.get(item_id)
+        if node is not None:
+            return node
+        item = self.facts.roadmap.get(item_id)
+        if isinstance(item, Subtopic):
+            topic_node = self.nodes_by_id.get(item_id.split("/", 1)[0])
+            if topic_node is not None and isinstance(topic_node.data, Topic):
+                self._fill_topic(topic_node, topic_node.data)
+                with self.prevent(Tree.NodeExpanded):
+                    topic_node.expand()
+                    if topic_node.parent is not None:
+                        topic_node.parent.expand()
+                return self.nodes_by_id.get(item_id)
+        return None
+
+    def select_id(self, item_id: str) -> bool:
+        """Move the cursor to an item (if it is shown); True when it moved."""
+        node = self.ensure_node(item_id)
+        if node is None:
+            return False
+        if node.parent is not None and not node.parent.is_root:
+            with self.prevent(Tree.NodeExpanded):
+                node.parent.expand()
+        self.move_cursor(node, animate=False)
+        return True
+
+    def _on_tree_node_expanded(self, event: Tree.NodeExpanded[Item]) -> None:
+        node = event.node
+        if isinstance(node.data, Topic):
+            self._fill_topic(node, node.data)
+
+    # -- labels ------------------------------------------------------------------
+
+    def set_facts(self, facts: TreeFacts) -> None:
+        self.facts = facts
+
+    def relabel(self, ids: Iterable[str]) -> int:
+        """Recompute the labels of these items and of their topics and modules.
+
+        Only existing nodes are touched (``set_label``); returns how many.
+        """
+        roadmap = self.facts.roadmap
+        wanted: dict[str, None] = {}
+        for item_id in ids:
+            item = roadmap.get(item_id)
+            if item is None:
+                continue
+            wanted[item_id] = None
+            if isinstance(item, Subtopic):
+                topic = roadmap.parent_topic(item_id)
+                wanted[topic.id] = None
+                wanted[topic.module_id] = None
+            elif isinstance(item, Topic):
+                wanted[item.module_id] = None
+        count = 0
+        for item_id in wanted:
+            node = self.nodes_by_id.get(item_id)
+            if node is None or node.data is None:
+                continue
+            node.set_label(self._left(node.data))
+            count += 1
+        return count
+
+    def relabel_all(self) -> None:
+        self.relabel(list(self.nodes_by_id))
+
+    def line_text(self, item_id: str) -> str:
+        """The plain text of an item's line (left and right parts), for tests."""
+        node = self.nodes_by_id[item_id]
+        label = node.label if isinstance(node.label, Text) else Text(str(node.label))
+        return f"{label.plain}  {self._right.get(item_id, Text()).plain}".rstrip()
+
+    def right_text(self, item_id: str) -> str:
+        return self._right.get(item_id, Text()).plain
+
+    # -- rendering ---------------------------------------------------------------
+
+    def _label_room(self, node: TreeNode[Item]) -> int:
+        return self.scrollable_content_region.width - _depth(node.data) * self.guide_depth - 2
+
+    def get_label_width(self, node: TreeNode[Item]) -> int:
+        # every line is laid out to the tree's width: no horizontal scrolling
+        width = self.scrollable_content_region.width
+        return max(0, width - _depth(node.data) * self.guide_depth)
+
+    def render_label(self, node: TreeNode[Item], base_style: Style, style: Style) -> Text:
+        if node._allow_expand:
+            prefix = Text(
+                self.ICON_NODE_EXPANDED if node.is_expanded else self.ICON_NODE,
+                style=base_style + _TOGGLE,
+            )
+        else:
+            prefix = Text("  ", style=base_style)
+        label = node._label.copy()
+        right = self._right.get(node.data.id) if node.data is not None else None
+        room = self._label_room(node)
+        if right is not None and right.cell_len and room > 0:
+            space = room - right.cell_len - 1
+            if space < 12:  # too narrow for figures: the title matters more
+                right = None
+            else:
+                if label.cell_len > space:
+                    label.truncate(space, overflow="ellipsis")
+                label.append(" " * (room - label.cell_len - right.cell_len))
+                label.append_text(right)
+        if right is None and room > 0 and label.cell_len > room:
+            label.truncate(room, overflow="ellipsis")
+        label.stylize(style)
+        return Text.assemble(prefix, label)
+
+    # -- actions -----------------------------------------------------------------
+
+    def action_expand_cursor(self) -> None:
+        node = self.cursor_node
+        if node is None:
+            return
+        if node.allow_expand and not node.is_expanded:
+            node.expand()
+        elif node.children:
+            self.move_cursor(node.children[0], animate=False)
+
+    def action_collapse_cursor(self) -> None:
+        node = self.cursor_node
+        if node is None:
+            return
+        if node.allow_expand and node.is_expanded:
+            node.collapse()
+        elif node.parent is not None and not node.parent.is_root:
+            self.move_cursor(node.parent, animate=False)
