@@ -42,6 +42,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
+from glob import escape as glob_escape
 from pathlib import Path
 from typing import Any
 
@@ -621,7 +622,11 @@ class ProgressStore:
                 f"cannot create the folder for progress file {self.path} "
                 f"({exc.strerror or exc}); pass --progress with another file"
             ) from None
-        with self._locked():
+        with self._locked() as locked:
+            if locked:  # no writer is mid-write: temp files left by a killed one can go
+                for stale in target.parent.glob(f".{glob_escape(target.name)}.*.tmp"):
+                    with contextlib.suppress(OSError):
+                        stale.unlink()
             old = self._read()
             progress = self._parse(old)
             change(progress)
@@ -648,11 +653,12 @@ class ProgressStore:
         return (st.st_mtime_ns, st.st_size, st.st_ino)
 
     @contextlib.contextmanager
-    def _locked(self) -> Iterator[None]:
+    def _locked(self) -> Iterator[bool]:
+        """Hold the store's lock; yields whether a lock is really held."""
         try:
             import fcntl
         except ImportError:  # pragma: no cover - not POSIX: re-read and write, unlocked
-            yield
+            yield False
             return
         try:
             handle = open(self.lock_path, "a")  # noqa: SIM115 - held for the with block
@@ -664,6 +670,6 @@ class ProgressStore:
         with handle:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
             try:
-                yield
+                yield True
             finally:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
