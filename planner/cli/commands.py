@@ -6,7 +6,7 @@ import argparse
 from collections.abc import Callable
 from typing import TypeAlias
 
-from planner.cli import progress_cmds, validate
+from planner.cli import import_md, progress_cmds, validate
 
 SubParsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 Register: TypeAlias = Callable[[SubParsers, argparse.ArgumentParser], None]
@@ -14,4 +14,5 @@ Register: TypeAlias = Callable[[SubParsers, argparse.ArgumentParser], None]
 REGISTRY: list[Register] = [
     validate.register,
     progress_cmds.register,
+    import_md.register,
 ]
