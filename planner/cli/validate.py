@@ -100,4 +100,24 @@ def run(ctx: Context) -> int:
     print(f"{name}: ok")
     for line in report(roadmap):
         print(line)
+    return _report_orphans(ctx, roadmap)
+
+
+def _report_orphans(ctx: Context, roadmap: Roadmap) -> int:
+    """List ids the progress file keeps that the roadmap lacks; read only, creates nothing."""
+    from planner import locations
+    from planner.progress import ProgressStore
+
+    path = locations.progress_path(roadmap.id, getattr(ctx.args, "progress", None))
+    if not path.exists():
+        return 0
+    orphans = ProgressStore(path, roadmap).load().orphans(roadmap)
+    if orphans:
+        print("")
+        print(
+            f"{len(orphans)} ids in {path} are not in this roadmap "
+            "(orphans: kept in the file, not counted; rename an id back to restore its progress):"
+        )
+        for orphan in orphans:
+            print(f"  {orphan}")
     return 0

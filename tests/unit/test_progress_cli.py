@@ -200,3 +200,35 @@ def test_progress_env_override(
     monkeypatch.setenv("PLANNER_PROGRESS", str(path))
     run(capsys, "done", "django-deep-dive")
     assert "django-deep-dive: {state: done" in path.read_text()
+
+
+def test_validate_lists_orphans_and_creates_nothing(
+    capsys: pytest.CaptureFixture[str], seed: Roadmap
+) -> None:
+    code, out, _ = run(capsys, "validate")
+    assert code == 0 and "orphans" not in out
+    assert not progress_file(seed).exists() and not progress_file(seed).parent.exists()
+    path = progress_file(seed)
+    path.parent.mkdir(parents=True)
+    path.write_text(
+        "version: 1\nroadmap: backend-roadmap\nitems:\n"
+        "  old-topic: done\n  django-deep-dive: done\n  old-topic/part: skipped\n"
+    )
+    before = path.read_bytes()
+    code, out, _ = run(capsys, "validate")
+    assert code == 0
+    assert f"2 ids in {path} are not in this roadmap" in out
+    assert out.splitlines()[-2:] == ["  old-topic", "  old-topic/part"]
+    assert path.read_bytes() == before
+    run(capsys, "done", "fastapi-introduction")  # saving keeps the orphans
+    assert "old-topic: {state: done}" in path.read_text()
+    assert "old-topic/part: {state: skipped}" in path.read_text()
+
+
+def test_validate_reports_a_bad_progress_file(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text("version: 7\n")
+    code, _, err = run(capsys, "validate", "--progress", str(path))
+    assert code == 2 and "format version 7" in err and str(path) in err
