@@ -285,10 +285,12 @@ class Figures:
     @property
     def percent(self) -> float:
         """0..100; exactly 100 when (and only when) nothing is left open."""
+        if not self.open_items and self.remaining == 0:
+            return 100.0
         total = self.done + self.remaining
         if total == 0:
-            return 0.0 if self.open_items else 100.0
-        percent = min(100.0, 100.0 * self.done / total)
+            return 0.0
+        percent = min(100.0, 100.0 * (self.done / total))
         if self.open_items and percent >= 100.0:
             return math.nextafter(100.0, 0.0)
         return percent

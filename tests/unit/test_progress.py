@@ -296,3 +296,11 @@ def test_dump_without_roadmap_keeps_order_and_id() -> None:
     p = Progress({"z": Entry(State.DONE), "a": Entry()}, roadmap_id="r")
     text = dump_progress(p)
     assert "roadmap: r\n" in text and text.index("  z:") < text.index("  a:")
+
+
+def test_percent_is_exact_for_awkward_hours() -> None:
+    # 100 * d / d is not always 100.0 in floating point; the percent must be
+    assert Figures(10.877938225229315, 0.0, 0.0, 0).percent == 100.0
+    assert Figures(0.0, 0.0, 5.0, 0).percent == 100.0  # all skipped
+    assert Figures(0.0, 0.0, 0.0, 1).percent == 0.0  # open work that weighs nothing
+    assert Figures(1.0, 1e-20, 0.0, 1).percent < 100.0
