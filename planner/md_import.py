@@ -146,6 +146,7 @@ _LINK_RE = re.compile(
 _PROTECTED_RE = re.compile("[\U000f0000-\U000f007f]")
 _LINK_TOKEN_RE = re.compile("[\U000f1000-\U000f1fff]")
 _TASK_BOX_RE = re.compile(r"^\[[ xX]\]\s+")
+_RESERVED_RE = re.compile("[\U000f0000-\U000f1fff]")
 
 
 def _protect_char(c: str) -> str:
@@ -420,14 +421,14 @@ def _matching_open(text: str, close: int) -> int | None:
 
 
 def _split_items(text: str, separators: str = ",;") -> list[str]:
-    """Split on separators outside parentheses and brackets ("1,000" stays whole)."""
+    """Split on separators outside parentheses ("1,000" stays whole)."""
     items: list[str] = []
     depth = 0
     start = 0
     for i, c in enumerate(text):
-        if c in "([{":
+        if c == "(":
             depth += 1
-        elif c in ")]}":
+        elif c == ")":
             depth = max(0, depth - 1)
         elif c in separators and depth == 0:
             if (
@@ -550,6 +551,10 @@ class _Reader:
         if text.startswith("\ufeff"):
             text = text[1:]
         lines = re.split(r"\r\n|\r|\n", text)
+        for number, line in enumerate(lines, start=1):
+            if _RESERVED_RE.search(line):  # the parser's own marks: never in real text
+                lines[number - 1] = _RESERVED_RE.sub("\ufffd", line)
+                self.warn(number, "private-use characters U+F0000-U+F1FFF replaced with U+FFFD")
         self._prescan(lines)
         fence: str | None = None
         comment = False
@@ -1022,7 +1027,7 @@ def _plain_ok(text: str, flow: bool = False) -> bool:
         return False
     if any(0xE000 <= ord(c) <= 0xF8FF or ord(c) >= 0xF0000 or c == "\ufeff" for c in text):
         return False
-    return not (flow and any(c in text for c in ",[]{}:"))
+    return not (flow and any(c in text for c in ",[]{}:?&*!|>'\"%@`#"))
 
 
 def _quoted(text: str) -> str:
