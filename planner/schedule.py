@@ -1,16 +1,81 @@
 """Plan = dated, timed study sessions; pace and slippage.
 
-CONTRACT STUB (filled in by the scheduler issue). Keep these names and fields.
+The scheduler is a pure function of (remaining hours per topic, settings, today, zone):
+no clock, no I/O, deterministic. ``schedule`` works out the remaining hours from the
+roadmap and progress and hands them to ``lay_out``.
+
+Rules
+    - Topics are laid out in roadmap order, each from its remaining hours (done and
+      skipped work removed, a started topic only what remains). Work is counted in
+      whole minutes (each topic's remainder rounded to the minute, at least 1), so
+      there is no float drift: the sessions add up exactly to ``hours_remaining``.
+    - Study days start at max(today, start_date). A day off, or a weekday with 0 hours,
+      gets nothing; no day gets more than its hours.
+    - Sessions on a day start at the weekday's start time and follow each other, with
+      ``break_minutes`` between them (breaks push later sessions later; they do not
+      take from the day's hours). A day may end one topic and start the next.
+    - No session is shorter than ``min_session`` except a topic's last: when less than
+      that is left of a day, the next session waits for the next study day.
+    - With ``max_topic_hours_per_day``, a topic gets at most that much a day and the rest
+      of the day goes to the next topics, in order (so a few topics run side by side).
+    - Times are local wall-clock times in the user's zone: a 19:00 session is at 19:00
+      local on both sides of a DST change. A start time that does not exist that day
+      (in the spring-forward gap) moves forward by the gap; an ambiguous one (fall-back)
+      is the first occurrence. Durations are real time.
+    - ``basis: stated`` scales each module's topics so the module totals its stated
+      estimate (modules without one keep their topic estimates).
+    - Nothing runs forever: when no study time is left (every weekday 0 h, days off
+      covering everything, days too short for a minimum session for a year on end)
+      ``ScheduleError`` says why.
+
+Pace
+    ``finish_for`` gives the finish date for a weekly availability; ``hours_needed_by``
+    the smallest weekly hours (in 0.5 h steps, spread over the week in the settings'
+    proportions) that finishes by a target date.
+
+Slippage
+    A *baseline* is the plan as first made: the hours remaining then and the hours it
+    planned on each day. Later, *expected* = the hours the baseline planned on days
+    before today, *done* = the baseline's hours remaining minus the hours remaining now
+    (work finished, logged, skipped or removed since). Behind by expected - done when
+    that is positive, ahead by done - expected when negative, "on track" within half an
+    hour. The plan itself is always re-made from today.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime
+import gc
+import json
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from pathlib import Path
+from typing import Any
 
-from planner.progress import Progress
-from planner.roadmap import Roadmap
-from planner.settings import Settings
+from planner.atomic import write_atomic
+from planner.errors import PlannerError
+from planner.progress import Progress, remaining_topic_hours
+from planner.roadmap import Effort, Roadmap, Topic
+from planner.settings import WEEKDAYS, Settings, check_settings, resolve_zone
+
+STALL_DAYS = 366
+"""Study days in a row with nothing placed before the scheduler gives up."""
+
+PACE_STEP = 0.5
+"""Weekly hours are searched in steps of this many hours."""
+
+ON_TRACK_HOURS = 0.5
+"""Slippage within this many hours either way counts as on track."""
+
+BASELINE_VERSION = 1
+
+_UTC = timezone.utc
+_MAX_ORDINAL = date.max.toordinal()
+
+
+class ScheduleError(PlannerError):
+    """No plan can be made with these settings; the message says why and what to change."""
 
 
 @dataclass(frozen=True)
@@ -36,6 +101,639 @@ class Plan:
     def sessions_for(self, item_id: str) -> list[Session]:
         return [s for s in self.sessions if item_id in (s.topic_id, s.module_id)]
 
+    def hours_by_day(self) -> dict[date, float]:
+        """Planned hours per study day (the date a session starts on), in date order."""
+        out: dict[date, float] = {}
+        for s in self.sessions:
+            day = s.start.date()
+            out[day] = out.get(day, 0.0) + s.hours
+        return out
 
-def schedule(roadmap: Roadmap, progress: Progress, settings: Settings, today: date) -> Plan:
-    raise NotImplementedError
+
+# -- remaining work -----------------------------------------------------------------------
+
+
+def stated_roadmap(roadmap: Roadmap, hours_per_day: float, unestimated_hours: float) -> Roadmap:
+    """The roadmap with each module's topics scaled to total the module's stated estimate.
+
+    A module without a stated estimate (or whose topics weigh nothing) is kept as it is.
+    Ids are unchanged, so progress applies to the result as to the original.
+    """
+    modules = []
+    for module in roadmap.modules:
+        stated = module.stated.as_hours(hours_per_day) if module.stated else None
+        total = module.hours(hours_per_day, unestimated_hours)
+        if stated is None or total <= 0 or not module.topics:
+            modules.append(module)
+            continue
+        factor = stated / total
+        topics: list[Topic] = []
+        for topic in module.topics:
+            hours = topic.hours(hours_per_day, unestimated_hours) * factor
+            estimate = Effort(hours, "hours") if hours > 0 else topic.estimate
+            topics.append(replace(topic, estimate=estimate))
+        modules.append(replace(module, topics=tuple(topics)))
+    return Roadmap(roadmap.id, roadmap.title, tuple(modules), roadmap.stated, roadmap.description)
+
+
+def remaining_hours(roadmap: Roadmap, progress: Progress, settings: Settings) -> dict[str, float]:
+    """Hours left per topic id, in roadmap order, on the settings' basis."""
+    hpd, unest = settings.hours_per_day, settings.unestimated_hours
+    if settings.basis == "stated":
+        roadmap = stated_roadmap(roadmap, hpd, unest)
+    return remaining_topic_hours(roadmap, progress, hpd, unest)
+
+
+def _module_of(roadmap: Roadmap) -> dict[str, str]:
+    return {t.id: m.id for m in roadmap.modules for t in m.topics}
+
+
+# -- the rules, in minutes ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Rules:
+    day_minutes: tuple[int, ...]  # per weekday
+    start_minutes: tuple[int, ...]  # per weekday, from midnight
+    min_minutes: int
+    cap_minutes: int | None
+    break_minutes: int
+    off: tuple[tuple[int, int], ...]  # merged, sorted (first, last) ordinals
+
+    @classmethod
+    def of(cls, settings: Settings, weekly_hours: Mapping[int, float] | None = None) -> _Rules:
+        hours = settings.weekly_hours if weekly_hours is None else weekly_hours
+        cap = settings.max_topic_hours_per_day
+        return cls(
+            tuple(max(0, round(hours.get(d, 0.0) * 60)) for d in range(7)),
+            tuple(_minute_of_day(settings.start_on(d)) for d in range(7)),
+            max(0, round(settings.min_session_hours * 60)),
+            round(cap * 60) if cap is not None else None,
+            settings.break_minutes,
+            _merge_off(settings),
+        )
+
+
+def _minute_of_day(clock: time) -> int:
+    return clock.hour * 60 + clock.minute
+
+
+def _merge_off(settings: Settings) -> tuple[tuple[int, int], ...]:
+    spans = sorted((o.start.toordinal(), o.end.toordinal()) for o in settings.days_off)
+    merged: list[list[int]] = []
+    for first, last in spans:
+        if merged and first <= merged[-1][1] + 1:
+            merged[-1][1] = max(merged[-1][1], last)
+        else:
+            merged.append([first, last])
+    return tuple((a, b) for a, b in merged)
+
+
+def _to_minutes(hours: float) -> int:
+    """A topic's remainder in whole minutes; anything above zero is at least a minute."""
+    if not hours > 0:
+        return 0
+    return max(1, round(hours * 60))
+
+
+Piece = tuple[int, int, int]
+"""(topic index, start minute from the day's midnight, minutes)."""
+Day = tuple[int, int, int]
+"""(day ordinal, index of the day's first piece, minute from midnight its last piece ends)."""
+
+
+@dataclass
+class _Layout:
+    pieces: list[Piece] = field(default_factory=list)
+    days: list[Day] = field(default_factory=list)
+    last_day: int = 0
+    """Ordinal of the last study day (0: nothing placed)."""
+
+
+def _walk(minutes: Sequence[int], rules: _Rules, first_day: date, collect: bool) -> _Layout:
+    """Place the minutes: the pieces and days if ``collect``, and the last day."""
+    n = len(minutes)
+    rem = list(minutes)
+    first = 0
+    while first < n and rem[first] <= 0:
+        first += 1
+    out = _Layout()
+    if first == n:
+        return out
+    if not any(rules.day_minutes):
+        raise ScheduleError(
+            "no study time: every weekday has 0 study hours while work remains; "
+            "set some in the settings (hours: mon: 1.5) or try --hours mon=2,sat=4"
+        )
+    day_minutes, start_minutes = rules.day_minutes, rules.start_minutes
+    min_minutes, cap, brk = rules.min_minutes, rules.cap_minutes, rules.break_minutes
+    off = rules.off
+    k = 0
+    n_off = len(off)
+    day = first_day.toordinal()
+    last_day = 0
+    idle = 0
+    pieces, days = out.pieces, out.days
+    append = pieces.append
+    while first < n:
+        while k < n_off and off[k][1] < day:
+            k += 1
+        if k < n_off and off[k][0] <= day:
+            day = off[k][1] + 1
+            if day > _MAX_ORDINAL:
+                raise ScheduleError(
+                    f"no study time: days off cover every day from "
+                    f"{date.fromordinal(off[k][0])} on; shorten them in the settings"
+                )
+            continue
+        left = day_minutes[(day - 1) % 7]
+        placed = False
+        if left > 0:
+            clock = start_minutes[(day - 1) % 7]
+            at = len(pieces)
+            j = first
+            while left > 0 and j < n:
+                r = rem[j]
+                if r <= 0:
+                    j += 1
+                    continue
+                allow = left if cap is None or cap > left else cap
+                take = r if r <= allow else allow
+                if take < r and take < min_minutes:
+                    break  # a sliver: wait for the next study day
+                if collect:
+                    append((j, clock, take))
+                rem[j] = r - take
+                left -= take
+                clock += take + brk
+                placed = True
+                j += 1
+                if cap is None and take < r:
+                    break
+            while first < n and rem[first] <= 0:
+                first += 1
+        if placed:
+            idle = 0
+            last_day = day
+            if collect:
+                days.append((day, at, clock - brk))
+        else:
+            idle += 1
+            if idle > STALL_DAYS:
+                raise ScheduleError(_stall_message(rules, date.fromordinal(day - idle + 1)))
+        day += 1
+        if day > _MAX_ORDINAL and first < n:
+            raise ScheduleError("no study time: the plan runs past the year 9999; add study hours")
+    out.last_day = last_day
+    return out
+
+
+def _stall_message(rules: _Rules, since: date) -> str:
+    longest = max(rules.day_minutes)
+    if longest < rules.min_minutes:
+        return (
+            f"no study time: the longest study day ({_hm(longest)}) is shorter than the "
+            f"minimum session ({_hm(rules.min_minutes)}); add hours or lower min_session "
+            "in the settings"
+        )
+    return (
+        f"no study time: nothing could be planned in the {STALL_DAYS} days from {since} "
+        "(days off and short study days leave no room for a minimum session); "
+        "check hours, days_off and min_session in the settings"
+    )
+
+
+def _hm(minutes: int) -> str:
+    return f"{minutes} min" if minutes < 60 else f"{minutes / 60:g} h"
+
+
+# -- sessions from raw placements ------------------------------------------------------------
+
+_MINUTES: list[timedelta] = []
+"""timedelta(minutes=i) for i up to two days, made on first use (a lookup is far cheaper)."""
+
+
+def _minute_deltas() -> list[timedelta]:
+    if not _MINUTES:
+        _MINUTES.extend(timedelta(0, 60 * i) for i in range(2 * 1440 + 1))
+    return _MINUTES
+
+
+def _td(minutes: int) -> timedelta:
+    table = _minute_deltas()
+    return table[minutes] if 0 <= minutes < len(table) else timedelta(0, 60 * minutes)
+
+
+_new = object.__new__
+_set = object.__setattr__
+
+
+def _local(day: date, minute: int, tz: tzinfo) -> datetime:
+    """The wall-clock time ``minute`` after midnight on ``day``, normalized (gap -> later)."""
+    wall = datetime(day.year, day.month, day.day, minute // 60, minute % 60, tzinfo=tz)
+    return wall.astimezone(_UTC).astimezone(tz)
+
+
+def _build(
+    layout: _Layout,
+    topic_ids: Sequence[str],
+    module_ids: Sequence[str],
+    tz: tzinfo,
+    exact: bool = False,
+) -> tuple[tuple[Session, ...], dict[str, tuple[date, date]], dict[str, tuple[date, date]]]:
+    """Sessions, topic spans and module spans from the placed pieces.
+
+    Times come from wall-clock arithmetic on an anchor (a local midnight) while the zone's
+    UTC offset stays the same (checked a week ahead); a day with a change of offset in
+    reach is worked out exactly: its start normalized, its sessions timed in real time.
+    ``exact`` does every day the exact way (the tests compare the two).
+    """
+    n = len(topic_ids)
+    pieces, days = layout.pieces, layout.days
+    parts = [0] * n
+    first_seen = [0] * n
+    last_seen = [0] * n
+    n_days = len(days)
+    for d_index in range(n_days):
+        day, a, _ = days[d_index]
+        b = days[d_index + 1][1] if d_index + 1 < n_days else len(pieces)
+        for i in range(a, b):
+            j = pieces[i][0]
+            if not parts[j]:
+                first_seen[j] = day
+            parts[j] += 1
+            last_seen[j] = day
+    sessions: list[Session] = []
+    add = sessions.append
+    new, put = _new, _set
+    seen = [0] * n
+    td = _td
+    mins = _minute_deltas()
+    limit = len(mins)
+    anchor: datetime | None = None
+    anchor_day = 0
+    window_end = -1  # the UTC offset is the same from anchor_day's midnight to window_end's
+    for d_index in range(n_days):
+        day, a, end_clock = days[d_index]
+        b = days[d_index + 1][1] if d_index + 1 < n_days else len(pieces)
+        first_clock = pieces[a][1]
+        # the midnight after the day's last session ends
+        reach = day + 1 if end_clock <= 1440 else day - (-end_clock // 1440)
+        fast = not exact and anchor is not None and reach <= window_end
+        if not fast and not exact:
+            d = date.fromordinal(day)
+            anchor = datetime(d.year, d.month, d.day, tzinfo=tz)
+            anchor_day = day
+            probe = max(reach, day + 7)
+            if (anchor + timedelta(probe - day)).utcoffset() == anchor.utcoffset():
+                window_end = probe
+                fast = True
+            else:
+                window_end = -1
+        if fast:
+            assert anchor is not None
+            base = anchor + timedelta(day - anchor_day, first_clock * 60)
+        else:
+            base = _local(date.fromordinal(day), first_clock, tz)
+            base_utc = base.astimezone(_UTC)
+        for i in range(a, b):
+            j, clock, minutes = pieces[i]
+            offset = clock - first_clock
+            if fast:
+                start = (
+                    (base + mins[offset] if offset < limit else base + td(offset))
+                    if offset
+                    else base
+                )
+                end = start + mins[minutes] if minutes < limit else start + td(minutes)
+            else:  # a change of UTC offset within reach: real-time arithmetic
+                start = (base_utc + td(offset)).astimezone(tz)
+                end = (base_utc + td(offset + minutes)).astimezone(tz)
+            k = seen[j] = seen[j] + 1
+            session = new(Session)
+            put(
+                session,
+                "__dict__",
+                {
+                    "topic_id": topic_ids[j],
+                    "module_id": module_ids[j],
+                    "start": start,
+                    "end": end,
+                    "hours": minutes / 60,
+                    "part": k,
+                    "parts": parts[j],
+                },
+            )
+            add(session)
+    dates: dict[int, date] = {}
+
+    def day_of(ordinal: int) -> date:
+        d = dates.get(ordinal)
+        if d is None:
+            d = dates[ordinal] = date.fromordinal(ordinal)
+        return d
+
+    topic_spans: dict[str, tuple[date, date]] = {}
+    module_spans: dict[str, tuple[date, date]] = {}
+    module_first: dict[str, int] = {}
+    module_last: dict[str, int] = {}
+    for j in range(n):
+        if not parts[j]:
+            continue
+        a, b = first_seen[j], last_seen[j]
+        topic_spans[topic_ids[j]] = (day_of(a), day_of(b))
+        mid = module_ids[j]
+        if mid not in module_first or a < module_first[mid]:
+            module_first[mid] = a
+        if mid not in module_last or b > module_last[mid]:
+            module_last[mid] = b
+    for mid, a in module_first.items():
+        module_spans[mid] = (day_of(a), day_of(module_last[mid]))
+    return tuple(sessions), topic_spans, module_spans
+
+
+# -- the public scheduler ----------------------------------------------------------------------
+
+
+def first_day(settings: Settings, today: date) -> date:
+    """The first day a session may be on: today, or the start date if that is later."""
+    start = settings.start_date
+    return start if start is not None and start > today else today
+
+
+def lay_out(
+    remaining: Mapping[str, float],
+    module_of: Mapping[str, str] | Callable[[str], str],
+    settings: Settings,
+    today: date,
+    tz: tzinfo,
+    *,
+    basis: str | None = None,
+) -> Plan:
+    """The plan for ``remaining`` (topic id -> hours, in the order to study them)."""
+    check_settings(settings)
+    topic_ids = list(remaining)
+    lookup = module_of.__getitem__ if isinstance(module_of, Mapping) else module_of
+    module_ids = [lookup(t) for t in topic_ids]
+    minutes = [_to_minutes(h) for h in remaining.values()]
+    layout = _walk(minutes, _Rules.of(settings), first_day(settings, today), collect=True)
+    # Building many Sessions is all allocation: the cyclic GC would scan them over and
+    # over for nothing (none of them is in a cycle), about a fifth of the time.
+    paused = len(layout.pieces) > 5000 and gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        sessions, topic_spans, module_spans = _build(layout, topic_ids, module_ids, tz)
+    finally:
+        if paused:
+            gc.enable()
+    return Plan(
+        sessions,
+        date.fromordinal(layout.last_day) if sessions else None,
+        sum(minutes) / 60,
+        basis or settings.basis,
+        topic_spans,
+        module_spans,
+    )
+
+
+def schedule(
+    roadmap: Roadmap,
+    progress: Progress,
+    settings: Settings,
+    today: date,
+    tz: tzinfo | None = None,
+) -> Plan:
+    """The plan from ``today``; ``tz`` defaults to the settings' zone (or the system's)."""
+    check_settings(settings)
+    zone = tz if tz is not None else resolve_zone(settings)
+    left = remaining_hours(roadmap, progress, settings)
+    return lay_out(left, _module_of(roadmap), settings, today, zone)
+
+
+# -- pace -----------------------------------------------------------------------------------
+
+
+def _finish(minutes: Sequence[int], rules: _Rules, start: date) -> date | None:
+    last = _walk(minutes, rules, start, collect=False).last_day
+    return date.fromordinal(last) if last else None
+
+
+def finish_for(
+    remaining: Mapping[str, float],
+    settings: Settings,
+    today: date,
+    weekly_hours: Mapping[int, float] | None = None,
+) -> date | None:
+    """The finish date with ``weekly_hours`` (weekday -> hours; default the settings')."""
+    check_settings(settings)
+    minutes = [_to_minutes(h) for h in remaining.values()]
+    return _finish(minutes, _Rules.of(settings, weekly_hours), first_day(settings, today))
+
+
+@dataclass(frozen=True)
+class Pace:
+    """The answer to "how many hours a week to finish by ``target``?"."""
+
+    target: date
+    weekly_hours: float
+    """Total hours a week, a multiple of ``PACE_STEP``."""
+    hours: dict[int, float]
+    """That total spread over the weekdays (Monday = 0), in the settings' proportions."""
+    finish: date | None
+    """The finish date at that pace (None: nothing left to do)."""
+
+
+def proportions(settings: Settings) -> dict[int, float]:
+    """Each weekday's share of the week (Mon-Fri evenly when every weekday has 0 hours)."""
+    total = sum(settings.hours_on(d) for d in range(7))
+    if total <= 0:
+        return {d: (0.2 if d < 5 else 0.0) for d in range(7)}
+    return {d: settings.hours_on(d) / total for d in range(7)}
+
+
+def spread(weekly: float, shares: Mapping[int, float]) -> dict[int, float]:
+    """``weekly`` hours over the weekdays in ``shares``, each day rounded to the minute."""
+    return {d: round(weekly * shares.get(d, 0.0) * 60) / 60 for d in range(7)}
+
+
+def hours_needed_by(
+    target: date,
+    remaining: Mapping[str, float],
+    settings: Settings,
+    today: date,
+) -> Pace:
+    """The fewest weekly hours (in 0.5 h steps) that finish by ``target``.
+
+    The hours keep the settings' weekly proportions; no day is given more hours than fit
+    between its start time and midnight. Raises ``ScheduleError`` for a target before
+    today, or one no pace can meet.
+    """
+    check_settings(settings)
+    if target < today:
+        raise ScheduleError(f"the target date {target} is before today ({today}); pick a later one")
+    minutes = [_to_minutes(h) for h in remaining.values()]
+    if not any(m > 0 for m in minutes):
+        return Pace(target, 0.0, dict.fromkeys(range(7), 0.0), None)
+    shares = proportions(settings)
+    start = first_day(settings, today)
+    if start > target:
+        raise ScheduleError(
+            f"the plan starts on {start} (start_date), after the target date {target}"
+        )
+    # the most a week can hold: every study day filled up to midnight
+    room = min(
+        (24 * 60 - _minute_of_day(settings.start_on(d))) / 60 / share
+        for d, share in shares.items()
+        if share > 0
+    )
+    top = max(1, math.floor(room / PACE_STEP + 1e-9))
+
+    def finish_at(step: int) -> date | None:
+        hours = spread(step * PACE_STEP, shares)
+        try:
+            return _finish(minutes, _Rules.of(settings, hours), start)
+        except ScheduleError:
+            return None
+
+    def meets(step: int) -> bool:
+        end = finish_at(step)
+        return end is not None and end <= target
+
+    if not meets(top):
+        end = finish_at(top)
+        when = f"finishes on {end}" if end is not None else "cannot be planned"
+        raise ScheduleError(
+            f"cannot finish by {target}: even {top * PACE_STEP:g} h a week (every study day "
+            f"filled up to midnight) {when}; pick a later date or remove days off"
+        )
+    low, high = 0, top  # meets(high) holds; meets(low) is taken as false
+    while high - low > 1:
+        mid = (low + high) // 2
+        if meets(mid):
+            high = mid
+        else:
+            low = mid
+    weekly = high * PACE_STEP
+    return Pace(target, weekly, spread(weekly, shares), finish_at(high))
+
+
+# -- slippage ----------------------------------------------------------------------------------
+
+
+class BaselineError(PlannerError):
+    """The baseline file cannot be read (it is left as it is)."""
+
+
+def make_baseline(plan: Plan, today: date) -> dict[str, Any]:
+    """Plain data to keep (as JSON) for measuring slippage later."""
+    days: dict[str, float] = {}
+    for s in plan.sessions:
+        key = s.start.date().isoformat()
+        days[key] = days.get(key, 0.0) + s.hours
+    return {
+        "version": BASELINE_VERSION,
+        "made": today.isoformat(),
+        "basis": plan.basis,
+        "hours_remaining": plan.hours_remaining,
+        "finish": plan.finish.isoformat() if plan.finish else None,
+        "days": {k: round(v, 4) for k, v in days.items()},
+    }
+
+
+@dataclass(frozen=True)
+class Slippage:
+    since: date
+    """When the baseline was made."""
+    expected: float
+    """Hours the baseline planned on days before today."""
+    done: float
+    """Hours of work finished, logged, skipped or removed since the baseline."""
+    baseline_finish: date | None = None
+
+    @property
+    def hours(self) -> float:
+        """Positive: behind by that much; negative: ahead."""
+        return self.expected - self.done
+
+    @property
+    def state(self) -> str:
+        if abs(self.hours) < ON_TRACK_HOURS:
+            return "on track"
+        return "behind" if self.hours > 0 else "ahead"
+
+    def words(self) -> str:
+        """'on track', 'behind by 3 h' or 'ahead by 1.5 h'."""
+        state = self.state
+        if state == "on track":
+            return state
+        return f"{state} by {_round_hours(abs(self.hours))} h"
+
+
+def _round_hours(hours: float) -> str:
+    return f"{round(hours, 1):g}" if hours < 10 else f"{round(hours):d}"
+
+
+def _check_baseline(data: object) -> dict[str, Any]:
+    if not isinstance(data, dict) or data.get("version") != BASELINE_VERSION:
+        raise ValueError("not a baseline of this version")
+    date.fromisoformat(str(data["made"]))
+    float(data["hours_remaining"])
+    days = data["days"]
+    if not isinstance(days, dict):
+        raise ValueError("days is not a mapping")
+    for key, value in days.items():
+        date.fromisoformat(key)
+        float(value)
+    return data
+
+
+def slippage(baseline: Mapping[str, Any], plan: Plan, today: date) -> Slippage | None:
+    """Slippage of ``plan`` against ``baseline`` (None when they use different bases)."""
+    if baseline.get("basis", "topics") != plan.basis:
+        return None
+    cutoff = today.isoformat()
+    expected = sum(float(h) for day, h in baseline["days"].items() if day < cutoff)
+    done = float(baseline["hours_remaining"]) - plan.hours_remaining
+    finish = baseline.get("finish")
+    return Slippage(
+        date.fromisoformat(str(baseline["made"])),
+        expected,
+        done,
+        date.fromisoformat(finish) if isinstance(finish, str) else None,
+    )
+
+
+def read_baseline(path: Path) -> dict[str, Any] | None:
+    """The kept baseline; None when there is none; BaselineError when it cannot be used."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BaselineError(f"cannot read the plan baseline {path} ({exc})") from None
+    try:
+        return _check_baseline(json.loads(text))
+    except (ValueError, KeyError, TypeError) as exc:
+        raise BaselineError(
+            f"the plan baseline {path} cannot be used ({exc}); delete it to start a new one"
+        ) from None
+
+
+def ensure_baseline(path: Path, plan: Plan, today: date) -> dict[str, Any] | None:
+    """The kept baseline, made from ``plan`` (and written atomically) when there is none.
+
+    Nothing is written for an empty plan. A file that cannot be used raises
+    ``BaselineError`` and is left as it is.
+    """
+    existing = read_baseline(path)
+    if existing is not None or not plan.sessions:
+        return existing
+    data = make_baseline(plan, today)
+    write_atomic(path, json.dumps(data, indent=1) + "\n")
+    return data
+
+
+def weekday_names(hours: Mapping[int, float]) -> str:
+    """ "mon 1.5, tue 1.5, sat 4" (days with 0 hours left out)."""
+    return ", ".join(f"{WEEKDAYS[d]} {hours[d]:g}" for d in range(7) if hours.get(d, 0) > 0)

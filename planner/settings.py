@@ -1,16 +1,63 @@
 """Availability and preferences: the settings file.
 
-CONTRACT STUB (filled in by the scheduler issue). Keep these names and fields.
+A plain YAML file (``locations.settings_path``: ``--settings FILE``, ``$PLANNER_SETTINGS``
+or ``settings.yaml`` in the config folder). A missing file means the defaults; reading
+never creates it. Every mistake is a ``SettingsError`` reading ``FILE:LINE: what is
+wrong; what to write``. ``save_settings`` writes atomically and refuses to overwrite a
+file that exists but cannot be read, so a hand-edited file with a typo is never lost.
+
+Keys (all optional)::
+
+    hours:        {mon: 1.5, ..., sun: 0}   study hours per weekday ("mon-fri: 1.5" works;
+                                            weekdays not named get 0)
+    start_times:  {mon: "19:00", ...}       when each day's study starts (others keep defaults)
+    timezone:     Europe/Berlin             IANA name; null = the system's zone
+    days_off:     [2026-12-24, {from: 2026-12-24, to: 2027-01-01, label: Holidays}]
+    start_date:   2026-06-01                null = today
+    hours_per_day: 8                        what "1 day" of estimate means
+    unestimated_hours: 8                    hours for a topic without an estimate
+    min_session:  30 min                    a bare number is minutes
+    max_topic_hours_per_day: null           a bare number is hours
+    break_minutes: 0                        between back-to-back sessions on one day
+    basis:        topics                    or "stated"
+    keys:         {toggle_done: d}          binding id -> key, for the app
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
+import math
+import os
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, time
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
+import yaml
+
+from planner.atomic import write_atomic
 from planner.errors import PlannerError
+from planner.textutil import closest
+
+try:  # the C composer is several times faster; fall back to the pure one
+    _Loader: Any = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _Loader = yaml.SafeLoader
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_FULL_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_DAY_GROUPS = {
+    "weekdays": (0, 1, 2, 3, 4),
+    "weekend": (5, 6),
+    "weekends": (5, 6),
+    "daily": (0, 1, 2, 3, 4, 5, 6),
+    "every day": (0, 1, 2, 3, 4, 5, 6),
+}
+MAX_DAY_HOURS = 24.0
 
 
 class SettingsError(PlannerError):
@@ -22,6 +69,9 @@ class DayOff:
     start: date
     end: date  # inclusive; equal to start for a single day
     label: str | None = None
+
+    def covers(self, day: date) -> bool:
+        return self.start <= day <= self.end
 
 
 def _default_hours() -> dict[int, float]:
@@ -51,12 +101,628 @@ class Settings:
     keymap: dict[str, str] = field(default_factory=dict)
     """Binding id -> keys, for remapping the app's keys."""
 
+    def hours_on(self, weekday: int) -> float:
+        return self.weekly_hours.get(weekday, 0.0)
+
+    def start_on(self, weekday: int) -> time:
+        clock = self.start_times.get(weekday)
+        return clock if clock is not None else _default_times()[weekday]
+
+
+# -- checks shared by the file, the command line and code that builds Settings ----------
+
+
+def check_settings(settings: Settings) -> None:
+    """Raise ``SettingsError`` for values no plan can be made with (for Settings built in code)."""
+    for day, hours in settings.weekly_hours.items():
+        if day not in range(7):
+            raise SettingsError(f"weekday number {day} is not 0 (Monday) to 6 (Sunday)")
+        _check_day_hours(hours, WEEKDAYS[day])
+    for day in settings.start_times:
+        if day not in range(7):
+            raise SettingsError(f"weekday number {day} is not 0 (Monday) to 6 (Sunday)")
+    if settings.timezone is not None:
+        zone(settings.timezone)
+    for off in settings.days_off:
+        if off.end < off.start:
+            raise SettingsError(
+                f"days off {off.start}..{off.end}: the end is before the start; swap them"
+            )
+    if not (math.isfinite(settings.hours_per_day) and settings.hours_per_day > 0):
+        raise SettingsError(f"hours_per_day must be more than 0, not {settings.hours_per_day:g}")
+    if not (math.isfinite(settings.unestimated_hours) and settings.unestimated_hours >= 0):
+        raise SettingsError(
+            f"unestimated_hours must be 0 or more, not {settings.unestimated_hours:g}"
+        )
+    minimum = settings.min_session_hours
+    if not (math.isfinite(minimum) and 0 <= minimum <= MAX_DAY_HOURS):
+        raise SettingsError(f"min_session must be 0 to 24 hours, not {minimum:g} h")
+    cap = settings.max_topic_hours_per_day
+    if cap is not None:
+        if not (math.isfinite(cap) and 0 < cap <= MAX_DAY_HOURS):
+            raise SettingsError(
+                f"max_topic_hours_per_day must be more than 0 and at most 24, not {cap:g}"
+            )
+        if round(cap * 60) < round(minimum * 60):
+            raise SettingsError(
+                f"max_topic_hours_per_day ({cap:g} h) is shorter than min_session "
+                f"({_minutes_text(minimum)}); raise the cap or lower min_session"
+            )
+    if not (0 <= settings.break_minutes <= 24 * 60):
+        raise SettingsError(f"break_minutes must be 0 to 1440, not {settings.break_minutes}")
+    if settings.basis not in ("topics", "stated"):
+        raise SettingsError(f"basis must be 'topics' or 'stated', not {settings.basis!r}")
+
+
+def _check_day_hours(hours: float, day: str) -> None:
+    if not (math.isfinite(hours) and 0 <= hours <= MAX_DAY_HOURS):
+        raise SettingsError(f"{day}: study hours must be 0 to 24, not {hours:g}")
+
+
+def zone(name: str) -> ZoneInfo:
+    """The ZoneInfo for an IANA name, or a SettingsError suggesting a close name."""
+    try:
+        if name.strip() != name or not name or name.startswith(("/", ".")):
+            raise ValueError(name)
+        return ZoneInfo(name)
+    except (ValueError, OSError, KeyError):
+        pass
+    from zoneinfo import available_timezones
+
+    near = closest(name, sorted(available_timezones()))
+    hint = f"did you mean '{near}'?" if near else "write an IANA name such as 'Europe/Berlin'"
+    raise SettingsError(f"unknown time zone {name!r}; {hint}")
+
+
+def system_timezone() -> str:
+    """The system's IANA zone name: $TZ, else the /etc/localtime link, else /etc/timezone, else UTC.
+
+    Reads configuration, not the clock; no tzlocal needed.
+    """
+    candidates: list[str] = []
+    env = os.environ.get("TZ", "").strip().removeprefix(":")
+    if env:
+        candidates.append(env)
+    try:
+        target = os.path.realpath("/etc/localtime")
+        if "zoneinfo/" in target:
+            candidates.append(target.split("zoneinfo/", 1)[1])
+    except OSError:  # pragma: no cover - unusual systems
+        pass
+    with contextlib.suppress(OSError, UnicodeDecodeError):
+        candidates.append(Path("/etc/timezone").read_text(encoding="utf-8").strip())
+    for name in candidates:
+        if name.startswith("posix/") or name.startswith("right/"):
+            name = name.split("/", 1)[1]
+        try:
+            ZoneInfo(name)
+        except (ValueError, OSError, KeyError):
+            continue
+        return name
+    return "UTC"
+
+
+def resolve_zone(settings: Settings) -> ZoneInfo:
+    """The settings' zone, or the system's when none is set."""
+    return zone(settings.timezone) if settings.timezone else ZoneInfo(system_timezone())
+
+
+# -- small value parsers (also used by the command line's what-if options) ------------
+
+_DURATION_RE = re.compile(
+    r"^\s*(?:(?P<num>\d+(?:[.,]\d+)?|[.,]\d+)\s*(?P<unit>[a-z]+)?"
+    r"|(?P<h>\d+)\s*h(?:ours?|rs?)?\s*(?P<m>\d+)\s*m(?:in(?:utes?|s)?)?"
+    r"|(?P<hh>\d+):(?P<mm>[0-5]\d))\s*$",
+    re.IGNORECASE,
+)
+_HOUR_UNITS = {"h", "hr", "hrs", "hour", "hours"}
+_MINUTE_UNITS = {"m", "min", "mins", "minute", "minutes"}
+
+
+def parse_duration(text: str, default_unit: Literal["hours", "minutes"]) -> float:
+    """Hours in ``text``: "1.5", "90 min", "1.5 h", "1h30", "1:30"; a bare number is ``default_unit``."""
+    match = _DURATION_RE.match(text)
+    if not match:
+        raise ValueError(f"cannot read {text!r} as a duration; write e.g. '1.5 h' or '30 min'")
+    if match["hh"] is not None:
+        return int(match["hh"]) + int(match["mm"]) / 60
+    if match["h"] is not None:
+        return int(match["h"]) + int(match["m"]) / 60
+    value = float(match["num"].replace(",", "."))
+    unit = (match["unit"] or "").lower()
+    if not unit:
+        return value if default_unit == "hours" else value / 60
+    if unit in _HOUR_UNITS:
+        return value
+    if unit in _MINUTE_UNITS:
+        return value / 60
+    raise ValueError(f"unknown unit {unit!r} in {text!r}; use h or min")
+
+
+def parse_weekdays(text: str) -> tuple[int, ...]:
+    """Weekday numbers for "mon", "Monday", "mon-fri", "weekdays", "weekend"."""
+    word = text.strip().lower()
+    if word in _DAY_GROUPS:
+        return _DAY_GROUPS[word]
+    if "-" in word:
+        first, _, last = word.partition("-")
+        a, b = _weekday(first), _weekday(last)
+        return tuple(range(a, b + 1)) if a <= b else (*range(a, 7), *range(0, b + 1))
+    return (_weekday(word),)
+
+
+def _weekday(word: str) -> int:
+    word = word.strip().lower()
+    if word in WEEKDAYS:
+        return WEEKDAYS.index(word)
+    if word in _FULL_DAYS:
+        return _FULL_DAYS.index(word)
+    for i, full in enumerate(_FULL_DAYS):
+        if len(word) >= 2 and full.startswith(word):
+            return i
+    near = closest(word, WEEKDAYS + _FULL_DAYS)
+    hint = f"did you mean '{near[:3]}'?" if near else "use mon, tue, wed, thu, fri, sat, sun"
+    raise ValueError(f"unknown weekday {word!r}; {hint}")
+
+
+def parse_clock(text: str) -> time:
+    """A 24-hour clock time: "19:00", "7:30", "0930"."""
+    match = re.fullmatch(r"\s*(\d{1,2})(?::|\.|h)?(\d{2})?\s*", text)
+    if match:
+        hour, minute = int(match[1]), int(match[2] or 0)
+        if hour < 24 and minute < 60:
+            return time(hour, minute)
+    raise ValueError(f'cannot read {text!r} as a time of day; write it as "19:00"')
+
+
+def parse_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(f"cannot read {text!r} as a date; write it as YYYY-MM-DD") from None
+
+
+def parse_day_off(text: str, label: str | None = None) -> DayOff:
+    """ "2026-12-24" or "2026-12-24..2027-01-01" (inclusive)."""
+    first, sep, last = text.partition("..")
+    start = parse_date(first)
+    end = parse_date(last) if sep else start
+    if end < start:
+        raise ValueError(f"range {text!r} ends before it starts; write START..END")
+    return DayOff(start, end, label)
+
+
+# -- reading the file -----------------------------------------------------------------
+
+_KEYS = (
+    "hours",
+    "start_times",
+    "timezone",
+    "days_off",
+    "start_date",
+    "hours_per_day",
+    "unestimated_hours",
+    "min_session",
+    "max_topic_hours_per_day",
+    "break_minutes",
+    "basis",
+    "keys",
+)
+_ALIASES = {"keymap": "keys", "min_session_minutes": "min_session", "weekly_hours": "hours"}
+_CORE = "tag:yaml.org,2002:"
+
+
+class _Bad(Exception):
+    def __init__(self, node: yaml.Node | None, message: str) -> None:
+        super().__init__(message)
+        self.node = node
+
+
+def _move_aside(path: Path) -> str:
+    return f"fix it, or move it aside to use the defaults (mv '{path}' '{path}.bak')"
+
 
 def load_settings(path: Path) -> Settings:
     """Defaults when the file does not exist; SettingsError when it cannot be used."""
-    raise NotImplementedError
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return Settings()
+    except IsADirectoryError:
+        raise SettingsError(
+            f"settings file {path} is a folder; pass --settings with a file name"
+        ) from None
+    except OSError as exc:
+        raise SettingsError(
+            f"cannot read settings file {path} ({exc.strerror or exc}); check its permissions"
+        ) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SettingsError(
+            f"{path}: not UTF-8 text (byte {exc.start}); {_move_aside(path)}"
+        ) from None
+    return parse_settings(text, str(path))
+
+
+def parse_settings(text: str, name: str = "settings.yaml") -> Settings:
+    """Settings from YAML text; ``name`` is used in messages."""
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        problem = exc.problem or "not valid YAML"
+        raise SettingsError(
+            f"{name}:{line}: {problem} (not valid YAML); check the indentation and quoting there"
+        ) from None
+    except yaml.YAMLError as exc:
+        raise SettingsError(f"{name}: not valid YAML ({exc})") from None
+    try:
+        return _settings_from(root)
+    except _Bad as bad:
+        line = bad.node.start_mark.line + 1 if bad.node is not None else 1
+        raise SettingsError(f"{name}:{line}: {bad}") from None
+
+
+def _scalar(node: yaml.Node, what: str) -> str:
+    if not isinstance(node, yaml.ScalarNode):
+        raise _Bad(node, f"{what} must be a single value, not a list or mapping")
+    return str(node.value)
+
+
+def _is_null(node: yaml.Node) -> bool:
+    return isinstance(node, yaml.ScalarNode) and node.tag == _CORE + "null"
+
+
+def _entries(node: yaml.Node, what: str) -> list[tuple[yaml.Node, str, yaml.Node]]:
+    if _is_null(node):
+        return []
+    if not isinstance(node, yaml.MappingNode):
+        raise _Bad(node, f"{what} must be a mapping (key: value on separate lines)")
+    out: list[tuple[yaml.Node, str, yaml.Node]] = []
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise _Bad(key_node, f"keys in {what} must be plain words")
+        out.append((key_node, str(key_node.value), value_node))
+    return out
+
+
+def _number(node: yaml.Node, what: str, unit: Literal["hours", "minutes"]) -> float:
+    text = _scalar(node, what)
+    if node.tag == _CORE + "bool":
+        raise _Bad(node, f"{what}: {text!r} is not a number; write e.g. 1.5")
+    try:
+        value = parse_duration(text, unit)
+    except ValueError as exc:
+        raise _Bad(node, f"{what}: {exc}") from None
+    return value
+
+
+def _settings_from(root: yaml.Node | None) -> Settings:
+    if root is None or _is_null(root):
+        return Settings()
+    fields: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+    for key_node, key, value_node in _entries(root, "the settings file"):
+        canonical = _ALIASES.get(key, key)
+        if canonical not in _KEYS:
+            near = closest(key, _KEYS)
+            hint = f"did you mean '{near}'?" if near else f"valid keys: {', '.join(_KEYS)}"
+            raise _Bad(key_node, f"unknown setting '{key}'; {hint}")
+        if canonical in fields:
+            raise _Bad(key_node, f"setting '{canonical}' appears twice; keep one")
+        fields[canonical] = (key_node, value_node)
+
+    kwargs: dict[str, Any] = {}
+    for key, (_, node) in fields.items():
+        reader = _READERS[key]
+        kwargs.update(reader(node))
+    settings = Settings(**kwargs)
+    # cross-field checks, reported at the later of the two settings
+    cap = settings.max_topic_hours_per_day
+    if cap is not None and round(cap * 60) < round(settings.min_session_hours * 60):
+        where = fields["max_topic_hours_per_day"][1]
+        raise _Bad(
+            where,
+            f"max_topic_hours_per_day ({cap:g} h) is shorter than min_session "
+            f"({_minutes_text(settings.min_session_hours)}); raise the cap or lower min_session",
+        )
+    return settings
+
+
+def _read_hours(node: yaml.Node) -> dict[str, Any]:
+    hours = dict.fromkeys(range(7), 0.0)
+    seen: set[int] = set()
+    for key_node, key, value_node in _entries(node, "hours"):
+        try:
+            days = parse_weekdays(key)
+        except ValueError as exc:
+            raise _Bad(key_node, f"hours: {exc}") from None
+        value = 0.0 if _is_null(value_node) else _number(value_node, f"hours {key}", "hours")
+        if not 0 <= value <= MAX_DAY_HOURS:
+            raise _Bad(value_node, f"hours {key}: {value:g} is not 0 to 24 hours a day")
+        for day in days:
+            if day in seen:
+                raise _Bad(key_node, f"hours: {WEEKDAYS[day]} is given twice; keep one")
+            seen.add(day)
+            hours[day] = value
+    return {"weekly_hours": hours}
+
+
+def _read_start_times(node: yaml.Node) -> dict[str, Any]:
+    times = _default_times()
+    seen: set[int] = set()
+    for key_node, key, value_node in _entries(node, "start_times"):
+        try:
+            days = parse_weekdays(key)
+        except ValueError as exc:
+            raise _Bad(key_node, f"start_times: {exc}") from None
+        text = _scalar(value_node, f"start_times {key}")
+        if value_node.tag == _CORE + "int" and ":" not in text:
+            raise _Bad(value_node, f'start_times {key}: {text!r} is not a time; write "19:00"')
+        try:
+            clock = parse_clock(text)
+        except ValueError as exc:
+            raise _Bad(value_node, f"start_times {key}: {exc}") from None
+        for day in days:
+            if day in seen:
+                raise _Bad(key_node, f"start_times: {WEEKDAYS[day]} is given twice; keep one")
+            seen.add(day)
+            times[day] = clock
+    return {"start_times": times}
+
+
+def _read_timezone(node: yaml.Node) -> dict[str, Any]:
+    if _is_null(node):
+        return {"timezone": None}
+    name = _scalar(node, "timezone").strip()
+    try:
+        zone(name)
+    except SettingsError as exc:
+        raise _Bad(node, f"timezone: {exc}") from None
+    return {"timezone": name}
+
+
+def _date_of(node: yaml.Node, what: str) -> date:
+    try:
+        return parse_date(_scalar(node, what))
+    except ValueError as exc:
+        raise _Bad(node, f"{what}: {exc}") from None
+
+
+def _read_days_off(node: yaml.Node) -> dict[str, Any]:
+    if _is_null(node):
+        return {"days_off": ()}
+    if not isinstance(node, yaml.SequenceNode):
+        raise _Bad(
+            node,
+            "days_off must be a list: one '- 2026-12-24' or "
+            "'- {from: 2026-12-24, to: 2027-01-01, label: Holidays}' per line",
+        )
+    out: list[DayOff] = []
+    for item in node.value:
+        if isinstance(item, yaml.ScalarNode):
+            try:
+                out.append(parse_day_off(str(item.value)))
+            except ValueError as exc:
+                raise _Bad(item, f"days_off: {exc}") from None
+            continue
+        fields = {key: (k, v) for k, key, v in _entries(item, "a day off")}
+        for key, (key_node, _) in fields.items():
+            if key not in ("from", "to", "date", "label"):
+                near = closest(key, ("from", "to", "date", "label"))
+                hint = f"did you mean '{near}'?" if near else "use from, to, date and label"
+                raise _Bad(key_node, f"days_off: unknown key '{key}'; {hint}")
+        label = None
+        if "label" in fields and not _is_null(fields["label"][1]):
+            label = _scalar(fields["label"][1], "days_off label")
+        if "date" in fields:
+            if "from" in fields or "to" in fields:
+                raise _Bad(item, "days_off: give either 'date' or 'from'/'to', not both")
+            day = _date_of(fields["date"][1], "days_off date")
+            out.append(DayOff(day, day, label))
+            continue
+        if "from" not in fields:
+            raise _Bad(item, "days_off: a range needs 'from' (and 'to'), or write 'date'")
+        start = _date_of(fields["from"][1], "days_off from")
+        end = _date_of(fields["to"][1], "days_off to") if "to" in fields else start
+        if end < start:
+            raise _Bad(fields["to"][1], f"days_off: 'to' {end} is before 'from' {start}; swap them")
+        out.append(DayOff(start, end, label))
+    return {"days_off": tuple(out)}
+
+
+def _read_start_date(node: yaml.Node) -> dict[str, Any]:
+    return {"start_date": None if _is_null(node) else _date_of(node, "start_date")}
+
+
+def _positive(key: str, attr: str, allow_zero: bool) -> Callable[[yaml.Node], dict[str, Any]]:
+    def read(node: yaml.Node) -> dict[str, Any]:
+        value = _number(node, key, "hours")
+        if value < 0 or (value == 0 and not allow_zero) or not math.isfinite(value):
+            least = "0 or more" if allow_zero else "more than 0"
+            raise _Bad(node, f"{key} must be {least} hours, not {value:g}")
+        return {attr: value}
+
+    return read
+
+
+def _read_min_session(node: yaml.Node) -> dict[str, Any]:
+    value = 0.0 if _is_null(node) else _number(node, "min_session", "minutes")
+    if not 0 <= value <= MAX_DAY_HOURS:
+        raise _Bad(node, f"min_session must be 0 to 24 hours, not {_minutes_text(value)}")
+    return {"min_session_hours": value}
+
+
+def _read_cap(node: yaml.Node) -> dict[str, Any]:
+    if _is_null(node):
+        return {"max_topic_hours_per_day": None}
+    value = _number(node, "max_topic_hours_per_day", "hours")
+    if not 0 < value <= MAX_DAY_HOURS:
+        raise _Bad(
+            node,
+            f"max_topic_hours_per_day must be more than 0 and at most 24, not {value:g}; "
+            "write null for no cap",
+        )
+    return {"max_topic_hours_per_day": value}
+
+
+def _read_break(node: yaml.Node) -> dict[str, Any]:
+    if _is_null(node):
+        return {"break_minutes": 0}
+    minutes = _number(node, "break_minutes", "minutes") * 60
+    if not 0 <= minutes <= 24 * 60 or abs(minutes - round(minutes)) > 1e-6:
+        raise _Bad(node, f"break_minutes must be whole minutes from 0 to 1440, not {minutes:g}")
+    return {"break_minutes": round(minutes)}
+
+
+def _read_basis(node: yaml.Node) -> dict[str, Any]:
+    word = _scalar(node, "basis").strip().lower()
+    if word not in ("topics", "stated"):
+        raise _Bad(
+            node,
+            f"basis must be 'topics' (the topic estimates) or 'stated' (the modules' "
+            f"stated estimates), not {word!r}",
+        )
+    return {"basis": word}
+
+
+def _read_keys(node: yaml.Node) -> dict[str, Any]:
+    keymap: dict[str, str] = {}
+    for key_node, key, value_node in _entries(node, "keys"):
+        if key in keymap:
+            raise _Bad(key_node, f"keys: '{key}' is given twice; keep one")
+        if _is_null(value_node):
+            raise _Bad(value_node, f"keys {key}: give a key such as 'd' or 'ctrl+d'")
+        keymap[key] = _scalar(value_node, f"keys {key}")
+    return {"keymap": keymap}
+
+
+_READERS: dict[str, Callable[[yaml.Node], dict[str, Any]]] = {
+    "hours": _read_hours,
+    "start_times": _read_start_times,
+    "timezone": _read_timezone,
+    "days_off": _read_days_off,
+    "start_date": _read_start_date,
+    "hours_per_day": _positive("hours_per_day", "hours_per_day", allow_zero=False),
+    "unestimated_hours": _positive("unestimated_hours", "unestimated_hours", allow_zero=True),
+    "min_session": _read_min_session,
+    "max_topic_hours_per_day": _read_cap,
+    "break_minutes": _read_break,
+    "basis": _read_basis,
+    "keys": _read_keys,
+}
+
+
+# -- writing the file -------------------------------------------------------------------
+
+
+def _num(value: float) -> str:
+    """A number YAML reads back exactly."""
+    if float(value).is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return repr(float(value))
+
+
+def _minutes_text(hours: float) -> str:
+    minutes = hours * 60
+    if abs(minutes - round(minutes)) < 1e-9:
+        return f"{round(minutes)} min"
+    return f"{hours:g} h"
+
+
+def _duration_field(hours: float) -> str:
+    """min_session as "30 min" when that reads back exactly, else in hours."""
+    minutes = round(hours * 60)
+    if minutes / 60 == hours:
+        return f"{minutes} min"
+    return f"{_num(hours)} h"
+
+
+def _str(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
+
+
+def dump_settings(settings: Settings) -> str:
+    """The settings as commented YAML that ``parse_settings`` reads back equal."""
+    s = settings
+    lines = [
+        '# Settings for `planner` (see its README, section "Settings"). Plain YAML: edit freely.',
+        "",
+        "# Study hours per weekday (0 = no study that day).",
+        "hours:",
+        *(f"  {WEEKDAYS[d]}: {_num(s.hours_on(d))}" for d in range(7)),
+        "",
+        "# When each day's study starts, 24-hour clock, local time.",
+        "start_times:",
+        *(f'  {WEEKDAYS[d]}: "{s.start_on(d):%H:%M}"' for d in range(7)),
+        "",
+        "# IANA time zone such as Europe/Berlin; null = the system's zone.",
+        f"timezone: {_str(s.timezone) if s.timezone else 'null'}",
+        "",
+        "# Dates with no study: a date, or {from: DATE, to: DATE, label: TEXT}.",
+    ]
+    if s.days_off:
+        lines.append("days_off:")
+        for off in s.days_off:
+            label = f", label: {_str(off.label)}" if off.label is not None else ""
+            if off.start == off.end:
+                lines.append(
+                    f"  - {{date: {off.start.isoformat()}{label}}}"
+                    if label
+                    else f"  - {off.start.isoformat()}"
+                )
+            else:
+                lines.append(
+                    f"  - {{from: {off.start.isoformat()}, to: {off.end.isoformat()}{label}}}"
+                )
+    else:
+        lines.append("days_off: []")
+    cap = s.max_topic_hours_per_day
+    lines += [
+        "",
+        "# First day of the plan; null = today.",
+        f"start_date: {s.start_date.isoformat() if s.start_date else 'null'}",
+        "",
+        '# Hours in "1 day" of a topic estimate (a week is 5 such days).',
+        f"hours_per_day: {_num(s.hours_per_day)}",
+        "# Hours counted for a topic that has no estimate.",
+        f"unestimated_hours: {_num(s.unestimated_hours)}",
+        "",
+        "# No session shorter than this, except the last bit of a topic.",
+        f"min_session: {_duration_field(s.min_session_hours)}",
+        "# At most this many hours of one topic a day (null = no cap).",
+        f"max_topic_hours_per_day: {_num(cap) if cap is not None else 'null'}",
+        "# Minutes between back-to-back sessions on one day.",
+        f"break_minutes: {s.break_minutes}",
+        "",
+        "# topics = plan with the topic estimates; stated = scale each module's topics",
+        "# to the module's stated estimate.",
+        f"basis: {s.basis}",
+        "",
+        "# Key remapping for the app: binding id -> key.",
+    ]
+    if s.keymap:
+        lines.append("keys:")
+        lines += [f"  {_str(k)}: {_str(v)}" for k, v in s.keymap.items()]
+    else:
+        lines.append("keys: {}")
+    return "\n".join(lines) + "\n"
 
 
 def save_settings(path: Path, settings: Settings) -> None:
-    """Write atomically (planner.atomic.write_atomic)."""
-    raise NotImplementedError
+    """Write atomically (planner.atomic.write_atomic).
+
+    Refuses (SettingsError) to replace a file that exists but cannot be read, so a
+    hand-edited file with a mistake is never lost.
+    """
+    check_settings(settings)
+    if path.exists() or path.is_symlink():
+        try:
+            load_settings(path)
+        except SettingsError as exc:
+            raise SettingsError(
+                f"not saving over a settings file that cannot be read: {exc}"
+            ) from None
+    target = Path(os.path.realpath(path))  # write through a symlink, keeping the link
+    write_atomic(target, dump_settings(settings))
