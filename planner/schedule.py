@@ -232,7 +232,7 @@ def _walk(minutes: Sequence[int], rules: _Rules, first_day: date, collect: bool)
     n_off = len(off)
     day = first_day.toordinal()
     last_day = 0
-    idle = 0
+    idle = idle_from = 0
     pieces, days = out.pieces, out.days
     append = pieces.append
     while first < n:
@@ -243,7 +243,7 @@ def _walk(minutes: Sequence[int], rules: _Rules, first_day: date, collect: bool)
             if day > _MAX_ORDINAL:
                 raise ScheduleError(
                     f"no study time: days off cover every day from "
-                    f"{date.fromordinal(off[k][0])} on; shorten them in the settings"
+                    f"{date.fromordinal(off[k][0])} on; shorten them"
                 )
             continue
         left = day_minutes[(day - 1) % 7]
@@ -266,6 +266,8 @@ def _walk(minutes: Sequence[int], rules: _Rules, first_day: date, collect: bool)
                 rem[j] = r - take
                 left -= take
                 clock += take + brk
+                if brk and left > 1440 - clock:
+                    left = 1440 - clock  # breaks may not push a session past midnight
                 placed = True
                 j += 1
                 if cap is None and take < r:
@@ -278,9 +280,11 @@ def _walk(minutes: Sequence[int], rules: _Rules, first_day: date, collect: bool)
             if collect:
                 days.append((day, at, clock - brk))
         else:
+            if not idle:
+                idle_from = day
             idle += 1
             if idle > STALL_DAYS:
-                raise ScheduleError(_stall_message(rules, date.fromordinal(day - idle + 1)))
+                raise ScheduleError(_stall_message(rules, idle_from, day))
         day += 1
         if day > _MAX_ORDINAL and first < n:
             raise ScheduleError("no study time: the plan runs past the year 9999; add study hours")
@@ -288,7 +292,7 @@ def _walk(minutes: Sequence[int], rules: _Rules, first_day: date, collect: bool)
     return out
 
 
-def _stall_message(rules: _Rules, since: date) -> str:
+def _stall_message(rules: _Rules, idle_from: int, idle_to: int) -> str:
     longest = max(rules.day_minutes)
     if longest < rules.min_minutes:
         return (
@@ -297,9 +301,9 @@ def _stall_message(rules: _Rules, since: date) -> str:
             "in the settings"
         )
     return (
-        f"no study time: nothing could be planned in the {STALL_DAYS} days from {since} "
-        "(days off and short study days leave no room for a minimum session); "
-        "check hours, days_off and min_session in the settings"
+        f"no study time: nothing could be planned from {date.fromordinal(idle_from)} to "
+        f"{date.fromordinal(idle_to)} (days off and short study days leave no room for a "
+        "minimum session); check hours, days_off and min_session in the settings"
     )
 
 

@@ -26,7 +26,6 @@ Keys (all optional)::
 from __future__ import annotations
 
 import contextlib
-import json
 import math
 import os
 import re
@@ -121,6 +120,10 @@ def check_settings(settings: Settings) -> None:
     for day in settings.start_times:
         if day not in range(7):
             raise SettingsError(f"weekday number {day} is not 0 (Monday) to 6 (Sunday)")
+    for day in range(7):
+        problem = past_midnight(settings, day)
+        if problem:
+            raise SettingsError(problem)
     if settings.timezone is not None:
         zone(settings.timezone)
     for off in settings.days_off:
@@ -152,6 +155,22 @@ def check_settings(settings: Settings) -> None:
         raise SettingsError(f"break_minutes must be 0 to 1440, not {settings.break_minutes}")
     if settings.basis not in ("topics", "stated"):
         raise SettingsError(f"basis must be 'topics' or 'stated', not {settings.basis!r}")
+
+
+def past_midnight(settings: Settings, day: int) -> str | None:
+    """Why a weekday's hours do not fit between its start time and midnight, if they do not.
+
+    A study day ends at midnight, so a session never lands on the next (perhaps free) day.
+    """
+    hours = settings.hours_on(day)
+    start = settings.start_on(day)
+    if round(hours * 60) <= 24 * 60 - (start.hour * 60 + start.minute):
+        return None
+    name = WEEKDAYS[day]
+    return (
+        f"{name}: {hours:g} h from {start:%H:%M} runs past midnight; set an earlier start "
+        f'time (start_times: {name}: "09:00") or fewer hours'
+    )
 
 
 def _check_day_hours(hours: float, day: str) -> None:
@@ -210,8 +229,8 @@ def resolve_zone(settings: Settings) -> ZoneInfo:
 # -- small value parsers (also used by the command line's what-if options) ------------
 
 _DURATION_RE = re.compile(
-    r"^\s*(?:(?P<num>\d+(?:[.,]\d+)?|[.,]\d+)\s*(?P<unit>[a-z]+)?"
-    r"|(?P<h>\d+)\s*h(?:ours?|rs?)?\s*(?P<m>\d+)\s*m(?:in(?:utes?|s)?)?"
+    r"^\s*(?:(?P<num>(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:e[-+]?\d+)?)\s*(?P<unit>[a-z]+)?"
+    r"|(?P<h>\d+)\s*h(?:ours?|rs?)?\s*(?P<m>\d+)\s*(?:m(?:in(?:utes?|s)?)?)?"
     r"|(?P<hh>\d+):(?P<mm>[0-5]\d))\s*$",
     re.IGNORECASE,
 )
@@ -418,12 +437,16 @@ def _settings_from(root: yaml.Node | None) -> Settings:
         reader = _READERS[key]
         kwargs.update(reader(node))
     settings = Settings(**kwargs)
+    for day in range(7):
+        problem = past_midnight(settings, day)
+        if problem:
+            found = fields.get("hours", fields.get("start_times"))
+            raise _Bad(found[1] if found else root, problem)
     # cross-field checks, reported at the later of the two settings
     cap = settings.max_topic_hours_per_day
     if cap is not None and round(cap * 60) < round(settings.min_session_hours * 60):
-        where = fields["max_topic_hours_per_day"][1]
         raise _Bad(
-            where,
+            fields["max_topic_hours_per_day"][1],
             f"max_topic_hours_per_day ({cap:g} h) is shorter than min_session "
             f"({_minutes_text(settings.min_session_hours)}); raise the cap or lower min_session",
         )
@@ -640,7 +663,11 @@ def _duration_field(hours: float) -> str:
 
 
 def _str(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
+    """A double-quoted YAML scalar that reads back as ``text`` (control characters escaped)."""
+    dumped: str = yaml.dump(
+        text, Dumper=yaml.SafeDumper, default_style='"', allow_unicode=True, width=math.inf
+    )
+    return dumped.rstrip("\n")
 
 
 def dump_settings(settings: Settings) -> str:

@@ -1,0 +1,247 @@
+"""``planner plan [--until DATE] [--json]``: the study plan week by week, and the pace."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from planner.cli import Context
+
+if TYPE_CHECKING:
+    from planner.cli.commands import SubParsers
+    from planner.cli.planning import PlanContext
+    from planner.schedule import Pace, Plan, Session, Slippage
+
+
+def register(sub: SubParsers, common: argparse.ArgumentParser) -> None:
+    from planner.cli.planning import add_plan_options
+
+    p = sub.add_parser(
+        "plan",
+        parents=[common],
+        help="print the study plan week by week, its finish date and pace",
+        description="Lay the remaining work onto your study week and print it week by week: "
+        "each day's sessions, the week's total, then the finish date, the hours remaining, "
+        "the estimate basis used and, once a first plan has been kept, whether you are on "
+        "track, behind or ahead of it (by the hours it planned before today against the "
+        "work done since). The what-if options change nothing on disk, and a what-if plan "
+        "is never kept as the baseline.",
+    )
+    p.add_argument(
+        "--until",
+        metavar="DATE",
+        help="print the weekly hours needed to finish by DATE (in 0.5 h steps, spread over "
+        "the week like your current hours) instead of the plan",
+    )
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help='print {"finish", "hours_remaining", "sessions": [...]} as JSON',
+    )
+    add_plan_options(p)
+    p.set_defaults(func=run)
+
+
+# -- formatting -------------------------------------------------------------------------------
+
+
+def hours_text(hours: float) -> str:
+    return f"{round(hours, 2):g} h"
+
+
+def clock_text(hours: float) -> str:
+    """1.25 -> "1:15"."""
+    minutes = round(hours * 60)
+    return f"{minutes // 60}:{minutes % 60:02d}"
+
+
+def _day(d: date) -> str:
+    return f"{d:%a %Y-%m-%d}"
+
+
+def _time_range(s: Session) -> str:
+    days = (s.end.date() - s.start.date()).days
+    if days == 1 and (s.end.hour, s.end.minute) == (0, 0):
+        return f"{s.start:%H:%M}-24:00"
+    text = f"{s.start:%H:%M}-{s.end:%H:%M}"
+    return text + (f"+{days}" if days else "")
+
+
+def week_lines(pc: PlanContext) -> Iterator[str]:
+    """The plan week by week: each day's sessions and days off, the week's total."""
+    plan, roadmap = pc.plan, pc.roadmap
+    titles = {t.id: t.title for t in roadmap.topics()}
+    weeks: dict[date, list[Session]] = {}
+    for s in plan.sessions:
+        day = s.start.date()
+        weeks.setdefault(day - timedelta(days=day.weekday()), []).append(s)
+    labels = [f"{titles.get(s.topic_id, s.topic_id)} ({s.part}/{s.parts})" for s in plan.sessions]
+    width = min(60, max((len(label) for label in labels), default=0))
+    offs = sorted(pc.settings.days_off, key=lambda o: o.start)
+    index = 0
+    for monday, sessions in weeks.items():
+        sunday = monday + timedelta(days=6)
+        yield f"Week of {_day(monday)}"
+        rows: list[tuple[date, str]] = []
+        shown: set[date] = set()
+        for s in sessions:
+            day = s.start.date()
+            label = labels[index]
+            index += 1
+            when = f"{day:%a %m-%d}" if day not in shown else ""
+            shown.add(day)
+            rows.append(
+                (
+                    day,
+                    f"  {when:<9}  {_time_range(s):<13} {label:<{width}}  {hours_text(s.hours):>7}",
+                )
+            )
+        for off in offs:
+            if off.end < monday or off.start > sunday:
+                continue
+            first = max(off.start, monday)
+            last = min(off.end, sunday)
+            span = f"{first:%a %m-%d}" if first == last else f"{first:%a %m-%d}..{last:%a %m-%d}"
+            text = f"day off: {off.label}" if off.label else "day off"
+            rows.append((first, f"  {span}  ({text})"))
+        rows.sort(key=lambda row: row[0])  # stable: sessions keep their order within a day
+        yield from (text for _, text in rows)
+        yield f"  week total: {hours_text(sum(s.hours for s in sessions))}"
+        yield ""
+
+
+def summary_lines(pc: PlanContext, slip: Slippage | None) -> list[str]:
+    plan = pc.plan
+    if plan.finish is not None:
+        weeks = (plan.finish - pc.today).days // 7 + 1
+        finish = f"{_day(plan.finish)} (in {weeks} week{'s' if weeks != 1 else ''})"
+    else:
+        finish = "nothing left to plan"
+    basis = (
+        "stated module estimates (basis: stated)"
+        if plan.basis == "stated"
+        else "topic estimates (basis: topics)"
+    )
+    lines = [
+        f"Finish:           {finish}",
+        f"Hours remaining:  {hours_text(plan.hours_remaining)}",
+        f"Basis:            {basis}",
+    ]
+    if slip is not None:
+        lines.append(f"Pace:             {slip.words()} (against the plan kept on {slip.since})")
+    return lines
+
+
+def week_hours_text(hours: dict[int, float]) -> str:
+    from planner.settings import WEEKDAYS
+
+    return ", ".join(f"{WEEKDAYS[d]} {clock_text(h)}" for d, h in hours.items() if h > 0)
+
+
+# -- running ------------------------------------------------------------------------------------
+
+
+def _warn(message: str) -> None:
+    print(f"planner: warning: {message}", file=sys.stderr)
+
+
+def _slippage(pc: PlanContext) -> Slippage | None:
+    """Against the kept baseline; a real (not what-if) plan becomes the baseline if none."""
+    from planner import locations
+    from planner.schedule import BaselineError, ensure_baseline, read_baseline, slippage
+
+    path = locations.baseline_path(pc.roadmap.id)
+    try:
+        # a what-if plan is never kept as the baseline
+        baseline = read_baseline(path) if pc.what_if else ensure_baseline(path, pc.plan, pc.today)
+    except BaselineError as exc:
+        _warn(str(exc))
+        return None
+    except OSError as exc:
+        _warn(f"could not keep the plan baseline {path} ({exc.strerror or exc})")
+        return None
+    if baseline is None:
+        return None
+    return slippage(baseline, pc.plan, pc.today)
+
+
+def plan_json(plan: Plan) -> dict[str, Any]:
+    return {
+        "finish": plan.finish.isoformat() if plan.finish else None,
+        "hours_remaining": plan.hours_remaining,
+        "sessions": [
+            {
+                "topic": s.topic_id,
+                "module": s.module_id,
+                "start": s.start.isoformat(),
+                "end": s.end.isoformat(),
+                "hours": s.hours,
+                "part": s.part,
+                "parts": s.parts,
+            }
+            for s in plan.sessions
+        ],
+    }
+
+
+def _until(pc: PlanContext, target: date, as_json: bool) -> int:
+    from planner.schedule import hours_needed_by, remaining_hours
+
+    remaining = remaining_hours(pc.roadmap, pc.progress, pc.settings)
+    pace: Pace = hours_needed_by(target, remaining, pc.settings, pc.today)
+    if as_json:
+        from planner.settings import WEEKDAYS
+
+        out = {
+            "target": target.isoformat(),
+            "weekly_hours": pace.weekly_hours,
+            "hours": {WEEKDAYS[d]: h for d, h in pace.hours.items()},
+            "finish": pace.finish.isoformat() if pace.finish else None,
+            "current_finish": pc.plan.finish.isoformat() if pc.plan.finish else None,
+        }
+        print(json.dumps(out, indent=2))
+        return 0
+    if pace.finish is None:
+        print("Nothing left to plan: every topic is done or skipped.")
+        return 0
+    now = sum(pc.settings.hours_on(d) for d in range(7))
+    print(f"To finish by {_day(target)}: {pace.weekly_hours:g} h a week")
+    print(f"  {week_hours_text(pace.hours)}")
+    print(f"  at that pace the plan ends on {_day(pace.finish)}")
+    current = _day(pc.plan.finish) if pc.plan.finish else "-"
+    print(f"  with your current {round(now, 2):g} h a week it ends on {current}")
+    return 0
+
+
+def run(ctx: Context) -> int:
+    from planner.cli.planning import parse_date_option, plan_context
+    from planner.schedule import first_day
+
+    args = ctx.args
+    target = parse_date_option("--until", args.until) if args.until is not None else None
+    pc = plan_context(ctx)
+    if target is not None:
+        return _until(pc, target, args.json)
+    slip = _slippage(pc)
+    if args.json:
+        print(json.dumps(plan_json(pc.plan), indent=1))
+        return 0
+    total = sum(pc.settings.hours_on(d) for d in range(7))
+    start = first_day(pc.settings, pc.today)
+    print(
+        f"{pc.roadmap.title}: plan from {_day(start)}, {pc.tz.key}, "
+        f"{round(total, 2):g} h a week ({week_hours_text(pc.settings.weekly_hours)})"
+    )
+    print()
+    if not pc.plan.sessions:
+        print("Nothing left to plan: every topic is done or skipped.")
+        print()
+    for line in week_lines(pc):
+        print(line)
+    for line in summary_lines(pc, slip):
+        print(line)
+    return 0

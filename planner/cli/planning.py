@@ -1,0 +1,154 @@
+"""What `plan` and `export` share: the what-if options and the plan they lead to.
+
+``add_plan_options(parser)`` adds --today, --start, --hours, --tz and --off; they override
+the settings for one run and are never saved. ``plan_context(ctx)`` loads the roadmap,
+progress and settings, applies the overrides, resolves the zone and today, and makes
+the plan. Every mistake is a ``CliError`` (one line, exit 2).
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from planner.cli import CliError, Context
+
+if TYPE_CHECKING:
+    from planner.progress import Progress
+    from planner.roadmap import Roadmap
+    from planner.schedule import Plan
+    from planner.settings import Settings
+
+
+@dataclass(frozen=True)
+class PlanContext:
+    roadmap: Roadmap
+    progress: Progress
+    settings: Settings
+    """The settings with the what-if options applied (not saved)."""
+    today: date
+    tz: ZoneInfo
+    plan: Plan
+    what_if: bool = False
+    """True when any what-if option changed the settings or today."""
+
+
+def add_plan_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group(
+        "what-if options (override the settings for this run; nothing is saved)"
+    )
+    group.add_argument("--today", metavar="DATE", help="plan as if today were DATE (YYYY-MM-DD)")
+    group.add_argument(
+        "--start", metavar="DATE", help="first day of the plan (default: the settings' start_date)"
+    )
+    group.add_argument(
+        "--hours",
+        metavar="DAY=H,...",
+        help="study hours per weekday, e.g. mon=2,tue=2,sat=5 or mon-fri=1.5,sat=4 "
+        "(weekdays not named get 0)",
+    )
+    group.add_argument("--tz", metavar="ZONE", help="IANA time zone, e.g. Europe/Berlin")
+    group.add_argument(
+        "--off",
+        metavar="DATE[..DATE]",
+        action="append",
+        default=[],
+        help="a day off, or an inclusive range of days off (repeatable)",
+    )
+
+
+def parse_hours_option(text: str) -> dict[int, float]:
+    """ "mon=2,tue=2,sat=5" -> {0: 2.0, 1: 2.0, 5: 5.0, others: 0}."""
+    from planner.settings import WEEKDAYS, parse_duration, parse_weekdays
+
+    hours = dict.fromkeys(range(7), 0.0)
+    seen: set[int] = set()
+    items = [item.strip() for item in text.split(",")]
+    if not any(items):
+        raise CliError("--hours: give hours per weekday, e.g. --hours mon=2,tue=2,sat=5")
+    for item in items:
+        if not item:
+            continue
+        days_text, sep, value_text = item.partition("=")
+        if not sep or not days_text.strip() or not value_text.strip():
+            raise CliError(
+                f"--hours: cannot read {item!r}; write DAY=HOURS, e.g. --hours mon=2,tue=2,sat=5"
+            )
+        try:
+            days = parse_weekdays(days_text)
+            value = parse_duration(value_text, "hours")
+        except ValueError as exc:
+            raise CliError(f"--hours: {exc}") from None
+        if not 0 <= value <= 24:
+            raise CliError(
+                f"--hours: {days_text.strip()}={value_text.strip()} is not 0 to 24 hours"
+            )
+        for day in days:
+            if day in seen:
+                raise CliError(f"--hours: {WEEKDAYS[day]} is given twice; keep one")
+            seen.add(day)
+            hours[day] = value
+    return hours
+
+
+def parse_date_option(option: str, text: str) -> date:
+    from planner.settings import parse_date
+
+    try:
+        return parse_date(text)
+    except ValueError as exc:
+        raise CliError(f"{option}: {exc}") from None
+
+
+def apply_what_if(settings: Settings, args: argparse.Namespace) -> tuple[Settings, bool]:
+    """The settings with the what-if options applied, and whether any was given."""
+    from planner.settings import DayOff, SettingsError, parse_day_off, zone
+
+    changes: dict[str, object] = {}
+    start = getattr(args, "start", None)
+    if start is not None:
+        changes["start_date"] = parse_date_option("--start", start)
+    hours = getattr(args, "hours", None)
+    if hours is not None:
+        changes["weekly_hours"] = parse_hours_option(hours)
+    tz = getattr(args, "tz", None)
+    if tz is not None:
+        try:
+            zone(tz)
+        except SettingsError as exc:
+            raise CliError(f"--tz: {exc}") from None
+        changes["timezone"] = tz
+    offs: list[DayOff] = []
+    for text in getattr(args, "off", None) or []:
+        try:
+            offs.append(parse_day_off(text))
+        except ValueError as exc:
+            raise CliError(f"--off: {exc}") from None
+    if offs:
+        changes["days_off"] = (*settings.days_off, *offs)
+    if not changes:
+        return settings, False
+    return replace(settings, **changes), True  # type: ignore[arg-type]
+
+
+def plan_context(ctx: Context) -> PlanContext:
+    from planner.progress import ProgressStore
+    from planner.schedule import schedule
+    from planner.settings import load_settings, system_timezone, zone
+
+    args = ctx.args
+    settings, what_if = apply_what_if(load_settings(ctx.settings_path), args)
+    tz = zone(settings.timezone) if settings.timezone else ZoneInfo(system_timezone())
+    today_text = getattr(args, "today", None)
+    if today_text is not None:
+        today = parse_date_option("--today", today_text)
+        what_if = True
+    else:
+        today = datetime.now(tz).date()
+    roadmap = ctx.roadmap
+    progress = ProgressStore(ctx.progress_path, roadmap).load()
+    plan = schedule(roadmap, progress, settings, today, tz)
+    return PlanContext(roadmap, progress, settings, today, tz, plan, what_if)
