@@ -1,0 +1,234 @@
+"""`planner plan`: week-by-week output, --json, --until, what-if options, baseline, errors."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from planner import locations
+from planner.cli import main
+from planner.loader import load_roadmap
+
+ROADMAP = """\
+id: tiny
+title: Tiny roadmap
+modules:
+  - title: Basics
+    topics:
+      - title: Alpha [bold]markup[/bold]
+        estimate: 3 hours
+      - title: Beta
+        estimate: 2 hours
+  - title: More
+    topics:
+      - title: Gamma
+        estimate: 4 hours
+"""
+
+SETTINGS = """\
+hours: {mon-fri: 1.5, sat: 4}
+start_times: {weekdays: "19:00", weekend: "09:00"}
+timezone: Europe/Berlin
+days_off:
+  - {date: 2026-05-06, label: Dentist}
+"""
+
+
+@pytest.fixture
+def files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    roadmap = tmp_path / "tiny.yaml"
+    roadmap.write_text(ROADMAP, encoding="utf-8")
+    settings = tmp_path / "settings.yaml"
+    settings.write_text(SETTINGS, encoding="utf-8")
+    monkeypatch.setenv("PLANNER_ROADMAP", str(roadmap))
+    monkeypatch.setenv("PLANNER_SETTINGS", str(settings))
+    return roadmap, settings
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_plan_week_by_week(capsys: pytest.CaptureFixture[str], files: tuple[Path, Path]) -> None:
+    code, out, err = run(capsys, "plan", "--today", "2026-05-04")
+    assert code == 0 and err == ""
+    assert out.splitlines() == [
+        "Tiny roadmap: plan from Mon 2026-05-04, Europe/Berlin, 11.5 h a week "
+        "(mon 1:30, tue 1:30, wed 1:30, thu 1:30, fri 1:30, sat 4:00)",
+        "",
+        "Week of Mon 2026-05-04",
+        "  Mon 05-04  19:00-20:30   Alpha [bold]markup[/bold] (1/2)    1.5 h",
+        "  Tue 05-05  19:00-20:30   Alpha [bold]markup[/bold] (2/2)    1.5 h",
+        "  Wed 05-06  (day off: Dentist)",
+        "  Thu 05-07  19:00-20:30   Beta (1/2)                         1.5 h",
+        "  Fri 05-08  19:00-19:30   Beta (2/2)                         0.5 h",
+        "             19:30-20:30   Gamma (1/2)                          1 h",
+        "  Sat 05-09  09:00-12:00   Gamma (2/2)                          3 h",
+        "  week total: 9 h",
+        "",
+        "Finish:           Sat 2026-05-09 (in 1 week)",
+        "Hours remaining:  9 h",
+        "Basis:            topic estimates (basis: topics)",
+    ]
+
+
+def test_plan_json(capsys: pytest.CaptureFixture[str], files: tuple[Path, Path]) -> None:
+    code, out, _ = run(capsys, "plan", "--json", "--today", "2026-05-04")
+    assert code == 0
+    data = json.loads(out)
+    assert set(data) == {"finish", "hours_remaining", "sessions"}
+    assert data["finish"] == "2026-05-09" and data["hours_remaining"] == 9
+    first = data["sessions"][0]
+    assert first == {
+        "topic": "alpha-bold-markup-bold",
+        "module": "basics",
+        "start": "2026-05-04T19:00:00+02:00",
+        "end": "2026-05-04T20:30:00+02:00",
+        "hours": 1.5,
+        "part": 1,
+        "parts": 2,
+    }
+    assert sum(s["hours"] for s in data["sessions"]) == data["hours_remaining"]
+    for s in data["sessions"]:
+        assert datetime.fromisoformat(s["start"]).utcoffset() is not None
+
+
+def test_what_if_options_override_without_saving(
+    capsys: pytest.CaptureFixture[str], files: tuple[Path, Path]
+) -> None:
+    _, settings = files
+    before = settings.read_bytes()
+    code, out, _ = run(
+        capsys,
+        "plan",
+        "--json",
+        "--today",
+        "2026-05-04",
+        "--start",
+        "2026-05-05",
+        "--hours",
+        "tue=2,sat=5",
+        "--tz",
+        "America/New_York",
+        "--off",
+        "2026-05-09",
+        "--off",
+        "2026-05-12..2026-05-15",
+    )
+    assert code == 0
+    starts = [s["start"] for s in json.loads(out)["sessions"]]
+    assert starts == [
+        "2026-05-05T19:00:00-04:00",  # tue, from the start date; sat 9 is off
+        "2026-05-16T09:00:00-04:00",  # the week of 12..15 is off
+        "2026-05-16T10:00:00-04:00",
+        "2026-05-16T12:00:00-04:00",
+        "2026-05-19T19:00:00-04:00",  # mondays have no hours now
+    ]
+    assert settings.read_bytes() == before
+    assert not locations.baseline_path("tiny").exists()  # a what-if is never the baseline
+
+
+def test_until_prints_the_weekly_hours_needed(
+    capsys: pytest.CaptureFixture[str], files: tuple[Path, Path]
+) -> None:
+    code, out, _ = run(capsys, "plan", "--today", "2026-05-04", "--until", "2026-05-07")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "To finish by Thu 2026-05-07: 23 h a week"
+    assert lines[1] == "  mon 3:00, tue 3:00, wed 3:00, thu 3:00, fri 3:00, sat 8:00"
+    assert lines[2] == "  at that pace the plan ends on Thu 2026-05-07"
+    assert lines[3] == "  with your current 11.5 h a week it ends on Sat 2026-05-09"
+    code, out, _ = run(capsys, "plan", "--json", "--today", "2026-05-04", "--until", "2026-05-07")
+    data = json.loads(out)
+    assert data["weekly_hours"] == 23 and data["finish"] == "2026-05-07"
+    assert data["hours"]["sat"] == 8
+
+
+def test_first_real_plan_becomes_the_baseline_then_slippage_shows(
+    capsys: pytest.CaptureFixture[str], files: tuple[Path, Path]
+) -> None:
+    path = locations.baseline_path("tiny")
+    code, out, _ = run(capsys, "plan")
+    assert code == 0 and path.exists()
+    assert "Pace:             on track" in out
+    # pretend the baseline was made two weeks ago and planned 6 h since
+    baseline = json.loads(path.read_text())
+    past = datetime.now(ZoneInfo("Europe/Berlin")).date() - timedelta(days=14)
+    baseline["made"] = past.isoformat()
+    baseline["days"] = {(past + timedelta(days=i)).isoformat(): 1.5 for i in range(4)}
+    path.write_text(json.dumps(baseline))
+    _, out, _ = run(capsys, "plan")
+    assert f"Pace:             behind by 6 h (against the plan kept on {past})" in out
+    _, out, _ = run(capsys, "done", "alpha")
+    _, out, _ = run(capsys, "plan")
+    assert "behind by 3 h" in out
+    kept = json.loads(path.read_text())
+    assert kept["made"] == past.isoformat()  # never replaced
+
+
+def test_nothing_left(capsys: pytest.CaptureFixture[str], files: tuple[Path, Path]) -> None:
+    roadmap = load_roadmap(files[0])
+    run(capsys, "done", *[m.id for m in roadmap.modules])
+    code, out, _ = run(capsys, "plan", "--today", "2026-05-04")
+    assert code == 0
+    assert "Nothing left to plan: every topic is done or skipped." in out
+    assert "Finish:           nothing left to plan" in out
+    code, out, _ = run(capsys, "plan", "--json")
+    assert json.loads(out) == {"finish": None, "hours_remaining": 0.0, "sessions": []}
+
+
+ERRORS = [
+    (["--hours", "mon=2,funday=3"], "planner: --hours: unknown weekday 'funday'"),
+    (["--hours", "mon2"], "planner: --hours: cannot read 'mon2'; write DAY=HOURS"),
+    (["--hours", "mon=25"], "planner: --hours: mon=25 is not 0 to 24 hours"),
+    (["--hours", "mon=1,mon=2"], "planner: --hours: mon is given twice"),
+    (["--hours", "sun=0"], "planner: no study time: every weekday has 0 study hours"),
+    (["--hours", "mon=6"], "planner: mon: 6 h from 19:00 runs past midnight"),
+    (["--tz", "Europe/Berln"], "planner: --tz: unknown time zone 'Europe/Berln'; did you mean"),
+    (
+        ["--off", "2026-05-10..2026-05-01"],
+        "planner: --off: range '2026-05-10..2026-05-01' ends before",
+    ),
+    (["--off", "2026-05-01..9999-12-31"], "planner: no study time: days off cover every day"),
+    (["--today", "04/05/2026"], "planner: --today: cannot read '04/05/2026' as a date"),
+    (["--start", "soon"], "planner: --start: cannot read 'soon' as a date"),
+    (["--until", "2026-05-01"], "planner: the target date 2026-05-01 is before today (2026-05-04)"),
+    (["--until", "2026-05-04", "--hours", "sat=1"], "planner: cannot finish by 2026-05-04"),
+]
+
+
+@pytest.mark.parametrize(("argv", "message"), ERRORS, ids=[" ".join(a) for a, _ in ERRORS])
+def test_bad_input_is_one_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str], files: tuple[Path, Path], argv: list[str], message: str
+) -> None:
+    code, out, err = run(capsys, "plan", "--today", "2026-05-04", *argv)
+    assert code == 2 and out == ""
+    assert err.startswith(message) and err.count("\n") == 1
+
+
+def test_a_bad_settings_file_is_reported_and_kept(
+    capsys: pytest.CaptureFixture[str], files: tuple[Path, Path]
+) -> None:
+    _, settings = files
+    settings.write_text("hours:\n  mon: 2\n  tusday: 1\n", encoding="utf-8")
+    code, _, err = run(capsys, "plan")
+    assert code == 2
+    assert err == f"planner: {settings}:3: hours: unknown weekday 'tusday'; did you mean 'tue'?\n"
+    assert settings.read_text(encoding="utf-8") == "hours:\n  mon: 2\n  tusday: 1\n"
+
+
+def test_stated_basis_is_named(
+    capsys: pytest.CaptureFixture[str], files: tuple[Path, Path]
+) -> None:
+    _, settings = files
+    settings.write_text("basis: stated\ntimezone: UTC\n", encoding="utf-8")
+    seed = Path(__file__).resolve().parents[2] / "roadmap.yaml"
+    code, out, _ = run(capsys, "plan", "--roadmap", str(seed), "--today", "2026-05-04")
+    assert code == 0
+    assert "Basis:            stated module estimates (basis: stated)" in out
