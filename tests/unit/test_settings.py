@@ -284,3 +284,15 @@ def test_file_mode_is_kept_on_save(tmp_path: Path) -> None:
     os.chmod(path, 0o600)
     save_settings(path, FULL)
     assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_the_readme_example_is_valid() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Settings\n", 1)[1].split("\n## ", 1)[0]
+    example = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    s = parse_settings(example, "README.md")
+    assert s.weekly_hours == {0: 1.5, 1: 1.5, 2: 1.5, 3: 1.5, 4: 1.5, 5: 4.0, 6: 0.0}
+    assert s.timezone == "Europe/Berlin" and len(s.days_off) == 4
+    assert s.days_off[2] == DayOff(date(2026, 12, 27), date(2027, 1, 1), "Holidays")
+    assert s.keymap == {"toggle_done": "d"} and s.basis == "topics"
+    assert s.start_times == Settings().start_times
