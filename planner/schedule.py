@@ -13,7 +13,9 @@ Rules
       gets nothing; no day gets more than its hours.
     - Sessions on a day start at the weekday's start time and follow each other, with
       ``break_minutes`` between them (breaks push later sessions later; they do not
-      take from the day's hours). A day may end one topic and start the next.
+      take from the day's hours). A day may end one topic and start the next. A study
+      day ends at midnight: the settings refuse hours that do not fit after the start
+      time, and breaks never push a session past it.
     - No session is shorter than ``min_session`` except a topic's last: when less than
       that is left of a day, the next session waits for the next study day.
     - With ``max_topic_hours_per_day``, a topic gets at most that much a day and the rest
