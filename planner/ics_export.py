@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import re
 import sys
 from collections.abc import Sequence
@@ -503,6 +504,13 @@ def part_paths(path: Path, count: int) -> list[Path]:
     return [path.with_name(f"{stem}-{i}{suffix}") for i in range(1, count + 1)]
 
 
+def _default_file_mode() -> int:
+    """What a plain ``open(path, "w")`` would give: 0o666 less the umask."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def write_export(
     path: Path | None,
     export: Export,
@@ -532,7 +540,10 @@ def write_export(
     paths = part_paths(path, len(parts))
     for target, text in zip(paths, parts, strict=True):
         try:
+            new = not target.exists()
             write_atomic(target, text)
+            if new:  # write_atomic's temp file is private (0600); a calendar file is not
+                os.chmod(target, _default_file_mode())
         except OSError as exc:
             raise ExportError(
                 f"cannot write {target}: {exc.strerror or exc}; choose another file with -o"

@@ -4,6 +4,7 @@ and every defect of ics 0.7.3 that the exporter neutralizes is pinned here."""
 from __future__ import annotations
 
 import math
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import replace
@@ -584,8 +585,16 @@ def test_write_export_to_a_file_and_to_a_stream(tmp_path: Path, seed_export: Exp
     import io
 
     target = tmp_path / "study-plan.ics"
-    assert write_export(target, seed_export) == [target]
+    old_mask = os.umask(0o022)
+    try:
+        assert write_export(target, seed_export) == [target]
+    finally:
+        os.umask(old_mask)
     assert target.read_bytes() == seed_export.text.encode("utf-8")
+    assert target.stat().st_mode & 0o777 == 0o644  # not the temp file's private 0600
+    target.chmod(0o600)
+    write_export(target, seed_export)
+    assert target.stat().st_mode & 0o777 == 0o600  # an existing file keeps its mode
     buffer = io.BytesIO()
     assert write_export(None, seed_export, stream=buffer) == []
     assert buffer.getvalue() == seed_export.text.encode("utf-8")

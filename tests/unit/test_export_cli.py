@@ -1,0 +1,199 @@
+"""``planner export``: default file, stdout, all-day, the record, and one-line errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import icalendar
+import pytest
+import vobject
+from test_ics_export import lint  # tests/unit is on sys.path (pytest rootdir import mode)
+
+from planner import locations
+from planner.cli import main
+from planner.loader import load_roadmap
+
+
+def parse(text: str) -> Any:
+    return icalendar.Calendar.from_ical(text)
+
+
+PINNED = ["--today", "2025-03-20", "--tz", "Europe/Berlin"]
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main([*argv, *PINNED])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_default_output_is_study_plan_ics_in_the_cwd(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, "export")
+    assert code == 0, err
+    target = tmp_path / "study-plan.ics"
+    text = target.read_bytes().decode("utf-8")
+    assert lint(text) == []
+    cal = parse(text)
+    assert all(c.errors == [] for c in cal.walk())
+    events = list(cal.walk("VEVENT"))
+    assert len(vobject.readOne(text, validate=True).vevent_list) == len(events)
+    assert events and all(str(e["UID"]).startswith("backend-roadmap.") for e in events)
+    assert f"Wrote {len(events)} study sessions to study-plan.ics" in out
+    assert "Import & export" in out
+    assert err == ""
+    record = json.loads(locations.export_record_path("backend-roadmap").read_text())
+    assert len(record["events"]) == len(events)
+
+
+def test_dash_writes_the_calendar_to_stdout_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code = main(["export", "-o", "-", *PINNED])
+    out, err = capsysbinary.readouterr()
+    assert code == 0, err
+    text = out.decode("utf-8")
+    assert text.startswith("BEGIN:VCALENDAR\r\n") and lint(text) == []
+    assert err == b""
+    assert not (tmp_path / "study-plan.ics").exists()
+
+
+def test_all_day_export(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "days.ics"
+    code, out, err = run(capsys, "export", "--all-day", "-o", str(target))
+    assert code == 0, err
+    text = target.read_bytes().decode("utf-8")
+    assert lint(text) == []
+    assert "DTSTART;VALUE=DATE:" in text and "DTSTART:" not in text
+    assert "all-day events" in out
+
+
+def test_two_exports_give_the_same_uids(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    a, b = tmp_path / "a.ics", tmp_path / "b.ics"
+    assert run(capsys, "export", "-o", str(a))[0] == 0
+    assert run(capsys, "export", "-o", str(b))[0] == 0
+    uids = [[str(e["UID"]) for e in parse(p.read_bytes().decode()).walk("VEVENT")] for p in (a, b)]
+    assert uids[0] == uids[1]
+
+
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        ("missing/plan.ics", "does not exist"),
+        (".", "is a folder"),
+        ("file.txt/plan.ics", "is not a folder"),
+    ],
+)
+def test_unwritable_output_is_one_line_exit_2(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    target: str,
+    message: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "file.txt").write_text("x")
+    code, out, err = run(capsys, "export", "-o", target)
+    assert code == 2
+    assert err.count("\n") == 1 and err.startswith("planner: ") and message in err
+    assert "Traceback" not in err and out == ""
+    assert not locations.export_record_path("backend-roadmap").exists()  # nothing exported
+
+
+def test_a_damaged_record_is_a_warning_not_a_failure(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    record = locations.export_record_path("backend-roadmap")
+    record.parent.mkdir(parents=True)
+    record.write_text("{oops")
+    code, _, err = run(capsys, "export", "-o", str(tmp_path / "x.ics"))
+    assert code == 0
+    assert err.startswith("planner: warning: the export record") and "damaged" in err
+    assert "SEQUENCE numbers start again at 0" in err
+    assert json.loads(record.read_text())["format"] == 1  # rewritten, usable next time
+
+
+def test_an_unsavable_record_is_a_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocker = locations.export_record_path("backend-roadmap").parent
+    blocker.parent.mkdir(parents=True, exist_ok=True)
+    blocker.write_text("x")  # a file where the exports folder should be
+    code, _, err = run(capsys, "export", "-o", str(tmp_path / "x.ics"))
+    assert code == 0
+    assert "warning: cannot save the export record" in err
+    assert (tmp_path / "x.ics").exists()
+
+
+def test_export_help_and_start_up_do_not_import_ics() -> None:
+    code = (
+        "import sys\n"
+        "from planner.cli import build_parser\n"
+        "build_parser()\n"
+        "print('MODS', ','.join(m for m in sys.modules if m.split('.')[0] == 'ics'))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "MODS"
+
+
+def test_what_if_options_reach_the_export_and_a_big_one_is_split(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "study-plan.ics").write_text("old")
+    code, out, err = run(capsys, "export", "--hours", "mon-sun=0.5")
+    assert code == 0, err
+    parts = sorted(tmp_path.glob("study-plan-*.ics"))
+    assert [p.name for p in parts] == ["study-plan-1.ics", "study-plan-2.ics"]
+    assert "split into 2 files" in out
+    assert "study-plan.ics is from an earlier export" in err
+    total = 0
+    for p in parts:
+        text = p.read_bytes().decode("utf-8")
+        assert len(text.encode()) <= 1_000_000 and lint(text) == []
+        events = list(parse(text).walk("VEVENT"))
+        assert all(
+            e.decoded("DTEND") - e.decoded("DTSTART") <= timedelta(minutes=30) for e in events
+        )
+        total += len(events)
+    assert f"Wrote {total} study sessions" in out
+
+
+def test_nothing_to_export_is_one_line_exit_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["done", *[m.id for m in load_roadmap(locations.bundled_roadmap()).modules]]) == 0
+    capsys.readouterr()
+    code, out, err = run(capsys, "export")
+    assert code == 2 and out == ""
+    assert err.startswith("planner: nothing to export") and err.count("\n") == 1
+    assert not (tmp_path / "study-plan.ics").exists()
+
+
+def test_sessions_moved_since_the_last_export_get_a_higher_sequence(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    a, b = tmp_path / "a.ics", tmp_path / "b.ics"
+    assert run(capsys, "export", "-o", str(a))[0] == 0
+    assert run(capsys, "export", "-o", str(b), "--start", "2025-03-24")[0] == 0
+
+    def seq(p: Path) -> dict[str, tuple[int, object]]:
+        cal = parse(p.read_bytes().decode())
+        return {
+            str(e["UID"]): (int(e["SEQUENCE"]), e.decoded("DTSTART")) for e in cal.walk("VEVENT")
+        }
+
+    first, second = seq(a), seq(b)
+    assert {s for s, _ in first.values()} == {0}
+    for uid, (sequence, start) in second.items():
+        assert sequence == (0 if uid not in first or first[uid][1] == start else 1)
+    assert any(s == 1 for s, _ in second.values())
