@@ -655,3 +655,34 @@ def test_write_failure_is_an_export_error(
     monkeypatch.setattr(mod, "write_atomic", refuse)
     with pytest.raises(ExportError, match=r"cannot write .*plan.ics: Permission denied; choose"):
         write_export(tmp_path / "plan.ics", seed_export)
+
+
+# -- the real scheduler's plan ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Auckland", "America/Los_Angeles", "Europe/Berlin"])
+def test_the_scheduled_seed_plan_round_trips(seed: Roadmap, zone: str) -> None:
+    from planner.progress import Progress
+    from planner.schedule import schedule
+    from planner.settings import Settings
+
+    tz = ZoneInfo(zone)
+    plan = schedule(seed, Progress(), Settings(timezone=zone), date(2025, 3, 1), tz)
+    assert len(plan.sessions) > 100
+    for all_day in (False, True):
+        export = build_calendar(seed, plan, Progress(), now=NOW, all_day=all_day)
+        assert lint(export.text) == [] and export.warnings == []
+        cal = parse_ical(export.text)
+        assert all(c.errors == [] for c in cal.walk())
+        vobject.readOne(export.text, validate=True)
+        events = list(cal.walk("VEVENT"))
+        if all_day:
+            local_days = {(s.topic_id, s.start.date()) for s in plan.sessions}
+            got = {(str(e["UID"]).split(".")[1], e.decoded("DTSTART")) for e in events}
+            assert got == local_days
+        else:
+            got_times = {str(e["UID"]): (e.decoded("DTSTART"), e.decoded("DTEND")) for e in events}
+            assert got_times == {
+                f"backend-roadmap.{s.topic_id}.{s.part}@planner": (s.start, s.end)
+                for s in plan.sessions
+            }
