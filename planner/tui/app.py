@@ -30,10 +30,11 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.geometry import Size
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Static, TabbedContent, TabPane, Tree
@@ -55,8 +56,8 @@ MIN_HEIGHT = 24
 POLL_SECONDS = 1.0
 EXPORT_NAME = "study-plan.ics"
 GOOGLE_REMINDER = (
-    "Google Calendar: Settings > Import & export > Import, pick the file and a calendar "
-    "(a new one, e.g. 'Study', is easy to remove or re-import)."
+    "To add it to Google Calendar: Settings > Import & export > Import, choose the file "
+    "and a calendar of its own (easy to delete and re-import after a re-plan)."
 )
 
 
@@ -164,6 +165,8 @@ class PlannerApp(App[None]):
         self.settings_path = settings_path
         self.today = today
         self.tz: tzinfo = tz if tz is not None else _zone_of(settings)
+        self._tz_injected = tz is not None
+        self.baseline: dict[str, Any] | None = None
         self._now = now
         self.watch_files = watch
         self.export_dir = export_dir
@@ -172,9 +175,11 @@ class PlannerApp(App[None]):
         self.plan: Plan = Plan((), None, 0.0)
         self._signature: object = None
         self._reload_problem: object = None
+        self._startup_problems: list[str] = []
         self.facts: TreeFacts
         self._load_progress_or_empty()
         self._recompute()
+        self._keep_baseline()
 
     # -- time ------------------------------------------------------------------
 
@@ -195,17 +200,40 @@ class PlannerApp(App[None]):
             self.roadmap, self.progress, self.figures, s.hours_per_day, s.unestimated_hours
         )
         try:
-            self.plan = schedule(self.roadmap, self.progress, s, self.today)
+            self.plan = schedule(self.roadmap, self.progress, s, self.today, self.tz)
         except PlannerError as exc:
             total = self.figures.get(self.roadmap.id)
             self.plan = Plan((), None, total.remaining if total is not None else 0.0)
             if self.is_running:
                 self.notify(_message(exc), title="Cannot plan", severity="error")
 
+    def _keep_baseline(self) -> None:
+        """The first plan made for this roadmap, kept to measure slippage against."""
+        from planner.schedule import BaselineError, ensure_baseline
+
+        path = locations.baseline_path(self.roadmap.id)
+        try:
+            self.baseline = ensure_baseline(path, self.plan, self.today)
+        except (BaselineError, OSError) as exc:
+            self.baseline = None
+            self._startup_problems.append(_message(exc))
+
+    def pace(self) -> tuple[str, str]:
+        """'on track' / 'behind by N h' / 'ahead by N h' against the baseline, and a style."""
+        from planner.schedule import slippage
+
+        if self.baseline is None:
+            return "", ""
+        slip = slippage(self.baseline, self.plan, self.today)
+        if slip is None:
+            return "", ""
+        style = {"on track": "bold green", "behind": "bold red", "ahead": "bold cyan"}
+        return slip.words(), style.get(slip.state, "")
+
     def header_facts(self) -> HeaderFacts:
         total = self.figures.get(self.roadmap.id)
         percent = total.percent if total is not None else 0.0
-        pace, style = pace_words(self)
+        pace, style = self.pace()
         return HeaderFacts(
             self.roadmap.title,
             percent,
@@ -229,7 +257,7 @@ class PlannerApp(App[None]):
                 yield _make_view("agenda", "agenda-view")
             with TabPane("Calendar", id="calendar"):
                 yield _make_view("calendar", "calendar-view")
-        yield Footer(id="footer")
+        yield Footer(id="footer", compact=True)
         yield Static(id="too-small")
 
     def on_mount(self) -> None:
@@ -241,6 +269,8 @@ class PlannerApp(App[None]):
         if tree.root.children:
             tree.move_cursor(tree.root.children[0], animate=False)
         self._refresh_views()
+        for problem in self._startup_problems:
+            self.notify(problem, severity="warning", timeout=10)
         if self.watch_files:
             self.set_interval(POLL_SECONDS, self._poll, name="progress-poll")
 
@@ -248,11 +278,11 @@ class PlannerApp(App[None]):
     def roadmap_tree(self) -> RoadmapTree:
         return self.query_one("#tree", RoadmapTree)
 
-    def on_resize(self) -> None:
-        self._check_size()
+    def on_resize(self, event: events.Resize) -> None:
+        self._check_size(event.size)
 
-    def _check_size(self) -> None:
-        width, height = self.size
+    def _check_size(self, size: Size | None = None) -> None:
+        width, height = size if size is not None else self.size
         small = width < MIN_WIDTH or height < MIN_HEIGHT
         self.set_class(small, "-too-small")
         if small:
@@ -302,6 +332,14 @@ class PlannerApp(App[None]):
             tree.relabel(changed)
         self._refresh_views()
 
+    def _user_error(self, exc: BaseException, title: str) -> None:
+        """Show an error as a notification; the app keeps running, nothing is lost."""
+        known = user_message(exc) is not None or isinstance(exc, OSError)
+        if not known:
+            self.log.error(f"{title}: {exc!r}")
+        text = _message(exc) if known else f"Unexpected error: {exc!r}"
+        self.notify(text, title=title, severity="error", timeout=12)
+
     # -- current item --------------------------------------------------------------
 
     def current_item(self) -> Item | None:
@@ -330,8 +368,8 @@ class PlannerApp(App[None]):
 
         try:
             progress = self.store.update(change)
-        except (PlannerError, OSError) as exc:
-            self.notify(_message(exc), title="Not saved", severity="error", timeout=10)
+        except Exception as exc:
+            self._user_error(exc, "Not saved")
             return False
         self._signature = self.store.signature()
         self._after_progress(progress, None if outside else changed)
@@ -385,8 +423,8 @@ class PlannerApp(App[None]):
         moment = self.now()
         try:
             progress = self.store.update(lambda p: p.log_hours(topic_id, hours, moment))
-        except (PlannerError, OSError) as exc:
-            self.notify(_message(exc), title="Not saved", severity="error", timeout=10)
+        except Exception as exc:
+            self._user_error(exc, "Not saved")
             return False
         self._signature = self.store.signature()
         self._after_progress(progress, None if outside else [topic_id])
@@ -434,26 +472,41 @@ class PlannerApp(App[None]):
     def action_export(self) -> None:
         from planner import ics_export
 
+        if not self.plan.sessions:
+            self.notify(
+                "Nothing to export: no study sessions are planned (everything is done or "
+                "skipped, or no study hours are set).",
+                severity="warning",
+            )
+            return
         path = self.export_path()
         record_path = locations.export_record_path(self.roadmap.id)
         try:
-            previous = ics_export.load_record(record_path) if record_path.exists() else None
             export = ics_export.build_calendar(
-                self.roadmap, self.plan, self.progress, now=self.now(), previous=previous
+                self.roadmap,
+                self.plan,
+                self.progress,
+                now=self.now(),
+                previous=ics_export.load_record(record_path),
             )
             written = ics_export.write_export(path, export)
-            ics_export.save_record(record_path, export.record)
-        except (PlannerError, OSError, ValueError) as exc:
-            self.notify(_message(exc), title="Export failed", severity="error", timeout=10)
+        except Exception as exc:
+            self._user_error(exc, "Export failed")
             return
+        warnings = list(export.warnings)
+        try:
+            ics_export.save_record(record_path, export.record)
+        except Exception as exc:
+            warnings.append(_message(exc))
         files = ", ".join(str(p) for p in written)
-        what = (
-            f"{export.events} sessions" if export.events else "an empty calendar (nothing planned)"
-        )
-        message = f"Wrote {what} to {files}.\n{GOOGLE_REMINDER}"
+        message = f"Wrote {export.events} study sessions to {files}.\n"
         if len(written) > 1:
-            message += f"\nGoogle imports at most 1 MB at a time: import the {len(written)} files one by one."
-        for warning in export.warnings:
+            message += (
+                f"Above Google's 1 MB import limit, so split in {len(written)} files: "
+                "import each into the same calendar.\n"
+            )
+        message += GOOGLE_REMINDER
+        for warning in warnings:
             message += f"\n{warning}"
         self.notify(message, title="Calendar exported", timeout=15)
 
@@ -569,13 +622,18 @@ class PlannerApp(App[None]):
 
     def apply_settings(self, new: Settings) -> bool:
         """Save new settings (atomically) and re-plan. False (notified) when not saved."""
-        if self.settings_path is not None:
-            from planner.settings import save_settings
+        from planner.settings import check_settings, save_settings
 
+        try:
+            check_settings(new)
+        except Exception as exc:
+            self._user_error(exc, "Settings not saved")
+            return False
+        if self.settings_path is not None:
             try:
                 save_settings(self.settings_path, new)
-            except (PlannerError, OSError) as exc:
-                self.notify(_message(exc), title="Settings not saved", severity="error")
+            except Exception as exc:
+                self._user_error(exc, "Settings not saved")
                 return False
         self.settings = new
         self.tz = _zone_of(new, self.tz)
@@ -621,8 +679,8 @@ class PlannerApp(App[None]):
             roadmap = load_roadmap(path)
             store = ProgressStore(locations.progress_path(roadmap.id), roadmap)
             progress = store.load()
-        except (PlannerError, OSError) as exc:
-            self.notify(_message(exc), title="Roadmap not opened", severity="error", timeout=12)
+        except Exception as exc:
+            self._user_error(exc, "Roadmap not opened")
             return False
         self.roadmap, self.roadmap_path, self.store = roadmap, path, store
         self.progress = progress
@@ -744,14 +802,13 @@ class PlannerApp(App[None]):
 
 
 def _zone_of(settings: Settings, fallback: tzinfo | None = None) -> tzinfo:
-    if settings.timezone:
-        try:
-            from zoneinfo import ZoneInfo
+    """The settings' zone (or the system's); the fallback when it cannot be used."""
+    from planner.settings import resolve_zone
 
-            return ZoneInfo(settings.timezone)
-        except Exception:
-            pass
-    return fallback if fallback is not None else _fallback_tz()
+    try:
+        return resolve_zone(settings)
+    except PlannerError:
+        return fallback if fallback is not None else _fallback_tz()
 
 
 def _message(exc: BaseException) -> str:
@@ -768,8 +825,3 @@ def _describe(rows: list[KeyRow]) -> list[KeyRow]:
         seen.add((section, keys))
         out.append((section, keys, what))
     return out
-
-
-def pace_words(app: PlannerApp) -> tuple[str, str]:
-    """'on track' / 'behind by N h' / 'ahead by N h', and a style."""
-    return "", ""

@@ -6,8 +6,11 @@ markup) inside a scrolling container.
 
 from __future__ import annotations
 
+import io
 from datetime import date, datetime
 
+from rich.console import Console, Group, RenderableType
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -23,7 +26,7 @@ from planner.tui.widgets.roadmap_tree import (
     mark,
 )
 
-LABEL_WIDTH = 11
+LABEL_WIDTH = 10
 MAX_SESSIONS = 8
 ESTIMATE_TOLERANCE_HOURS = 0.5
 
@@ -36,8 +39,10 @@ def fmt_day(day: date) -> str:
     return f"{day:%a} {day.day} {day:%b %Y}"
 
 
-def fmt_moment(moment: datetime) -> str:
-    return f"{fmt_day(moment.date())} {moment:%H:%M}"
+def fmt_moment(moment: datetime, today: date | None = None) -> str:
+    """'2 Mar 09:05', with the year when it is not this year's."""
+    year = "" if today is not None and moment.year == today.year else f" {moment.year}"
+    return f"{moment.day} {moment:%b}{year} {moment:%H:%M}"
 
 
 def fmt_session(session: Session) -> str:
@@ -93,23 +98,62 @@ def _changed(item: Item, facts: TreeFacts) -> datetime | None:
     return entry.changed if entry is not None else None
 
 
+class _Builder:
+    """Text blocks and label/value grids (values wrap under their own column)."""
+
+    def __init__(self) -> None:
+        self.parts: list[RenderableType] = []
+        self.out = Text()
+        self.grid: Table | None = None
+
+    def _flush_text(self) -> None:
+        if self.out.plain:
+            if self.out.plain.endswith("\n"):
+                self.out.right_crop(1)  # the next part starts on a line of its own
+            self.parts.append(self.out)
+        self.out = Text()
+
+    def row(self, label: str, value: Text | str) -> None:
+        if self.grid is None:
+            self._flush_text()
+            self.grid = Table.grid(padding=(0, 1))
+            self.grid.add_column(width=LABEL_WIDTH - 1, style="dim", no_wrap=True)
+            self.grid.add_column(ratio=1)
+        self.grid.add_row(Text(label), value if isinstance(value, Text) else Text(value))
+
+    def append(self, text: str, style: str = "") -> None:
+        self._end_grid()
+        self.out.append(text, style=style)
+
+    def append_text(self, text: Text) -> None:
+        self._end_grid()
+        self.out.append_text(text)
+
+    def _end_grid(self) -> None:
+        if self.grid is not None:
+            self.parts.append(self.grid)
+            self.grid = None
+
+    def done(self) -> Group:
+        self._end_grid()
+        self.out.rstrip()
+        self._flush_text()
+        return Group(*self.parts)
+
+
 def render_details(
     item: Item | None,
     facts: TreeFacts,
     plan: Plan | None,
     *,
     today: date | None = None,
-) -> Text:
-    """The whole pane as one Text."""
+) -> RenderableType:
+    """The whole pane: text blocks and label/value grids."""
     if item is None:
         return Text("Nothing highlighted.", style="dim")
     roadmap: Roadmap = facts.roadmap
-    out = Text()
-
-    def row(label: str, value: Text | str) -> None:
-        out.append(f"{label:<{LABEL_WIDTH}}", style="dim")
-        out.append_text(value if isinstance(value, Text) else Text(value))
-        out.append("\n")
+    out = _Builder()
+    row = out.row
 
     def heading(title: str) -> None:
         out.append("\n")
@@ -127,14 +171,14 @@ def render_details(
         topic = roadmap.parent_topic(item.id)
         where = f"Subtopic of {topic.title}"
     out.append(where, style="dim italic")
-    out.append("\n\n")
+    out.append("\n\n")  # a blank line before the grid
 
     state = facts.state(item.id)
     state_text = mark(state)
     state_text.append(f" {STATE_WORDS[state]}")
     changed = _changed(item, facts)
     if changed is not None:
-        state_text.append(f" since {fmt_moment(changed)}", style="dim")
+        state_text.append(f" {fmt_moment(changed, today)}", style="dim")
     row("State", state_text)
 
     lines = estimate_lines(item, facts)
@@ -146,10 +190,11 @@ def render_details(
         fig = facts.figures.get(item.id)
         if fig is not None:
             bar = effort_bar(fig.percent, 10)
-            bar.append(f" {fig.percent:.0f}%  {fmt_hours(fig.remaining)} left")
+            bar.append(f" {fig.percent:.0f}%")
             row("Progress", bar)
+            row("Left", fmt_hours(fig.remaining))
         logged = _logged(item, facts)
-        row("Logged", fmt_hours(logged) if logged else Text("nothing yet (l logs)", style="dim"))
+        row("Logged", fmt_hours(logged) if logged else Text("none (l logs)", style="dim"))
 
     span = None
     if plan is not None:
@@ -222,9 +267,7 @@ def render_details(
                     f"  ... {len(sessions) - MAX_SESSIONS} more, until {fmt_day(last.end.date())}\n",
                     style="dim",
                 )
-    out.rstrip()
-    out.no_wrap = False
-    return out
+    return out.done()
 
 
 class DetailsPane(VerticalScroll):
@@ -250,7 +293,11 @@ class DetailsPane(VerticalScroll):
 
     @property
     def text(self) -> str:
-        """The pane's plain text (for tests)."""
-        body = self.query_one("#details-body", Static)
-        content = body.content
-        return content.plain if isinstance(content, Text) else str(content)
+        """The pane's plain text, laid out 100 columns wide (for tests)."""
+        return plain_text(self.query_one("#details-body", Static).content)
+
+
+def plain_text(renderable: object, width: int = 100) -> str:
+    console = Console(width=width, record=True, color_system=None, file=io.StringIO())
+    console.print(renderable)
+    return "\n".join(line.rstrip() for line in console.export_text().splitlines())

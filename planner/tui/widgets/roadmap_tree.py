@@ -112,31 +112,36 @@ def left_label(item: Item, facts: TreeFacts) -> Text:
     return text
 
 
+def _counts(done: int, total: int, style: str = "") -> Text:
+    return Text(f"{done:>2}/{total:<2}", style=style)
+
+
 def right_label(item: Item, facts: TreeFacts) -> Text:
-    """The figures: done/total, effort bar (modules), estimate."""
+    """The figures, in columns that line up: [bar] done/total estimate.
+
+    Modules have the effort bar left of their counts; topics only counts and estimate.
+    """
     text = Text(no_wrap=True)
+    hpd, unest = facts.hours_per_day, facts.unestimated_hours
     if isinstance(item, Module):
         done, total = _count(facts.state(t.id) for t in item.topics)
         fig = facts.figures.get(item.id)
-        percent = fig.percent if fig is not None else 0.0
-        text.append(f"{done:>3}/{total:<3}", style="cyan" if done and done == total else "")
+        text.append_text(effort_bar(fig.percent if fig is not None else 0.0))
         text.append(" ")
-        text.append_text(effort_bar(percent))
+        text.append_text(_counts(done, total, "bold green" if total and done == total else ""))
         text.append(" ")
-        hours = item.hours(facts.hours_per_day, facts.unestimated_hours)
-        text.append(f"{compact_hours(hours, facts.hours_per_day):>5}", style="bold")
+        text.append(f"{compact_hours(item.hours(hpd, unest), hpd):>4}", style="bold")
     elif isinstance(item, Topic):
         if item.subtopics:
             done, total = _count(facts.state(s.id) for s in item.subtopics)
-            text.append(f"{done:>3}/{total:<3}", style="dim")
+            text.append_text(_counts(done, total, "green" if total and done == total else "dim"))
         else:
-            text.append(" " * 7)
-        text.append(" " * (BAR_WIDTH + 2))
+            text.append(" " * 5)
+        text.append(" ")
         if item.estimate is None:
-            text.append(f"{'?':>5}", style="dim italic")
+            text.append(f"{'?':>4}", style="dim italic")
         else:
-            hours = item.hours(facts.hours_per_day, facts.unestimated_hours)
-            text.append(f"{compact_hours(hours, facts.hours_per_day):>5}")
+            text.append(f"{compact_hours(item.hours(hpd, unest), hpd):>4}")
     return text
 
 
@@ -153,10 +158,10 @@ class RoadmapTree(Tree[Item]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "app.toggle_done", "Done", id="toggle_done"),
-        Binding("i", "app.set_in_progress", "Doing", id="in_progress"),
-        Binding("s", "app.set_skipped", "Skip", id="skip"),
+        Binding("i", "app.set_in_progress", "Doing", id="in_progress", show=False),
+        Binding("s", "app.set_skipped", "Skip", id="skip", show=False),
         Binding("u", "app.set_todo", "To do", id="todo", show=False),
-        Binding("l", "app.log_hours", "Log h", id="log_hours"),
+        Binding("l", "app.log_hours", "Log", id="log_hours"),
         Binding("o", "app.open_link", "Open", id="open_link", show=False),
         Binding("right", "expand_cursor", "Expand", show=False),
         Binding("left", "collapse_cursor", "Collapse", show=False),
@@ -222,8 +227,8 @@ class RoadmapTree(Tree[Item]):
             module_node = self._new_node(root, module, expand=True)
             for topic, subs in topics:
                 topic_node = self._new_node(module_node, topic, expand=bool(subs))
-                if subs:
-                    self._fill_topic(topic_node, topic)
+                for sub in subs:  # only the matching subtopics
+                    self._new_node(topic_node, sub, expand=False)
         if keep is not None:
             self.select_id(keep)
 

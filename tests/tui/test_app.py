@@ -1,0 +1,569 @@
+"""Pilot tests of the app: every interaction, asserting on the app AND on the saved file."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from rich.text import Text
+from textual.widgets import Input, TabbedContent
+
+from planner.progress import ProgressStore, State
+from planner.roadmap import Module
+from planner.settings import Settings
+from planner.tui import app as app_module
+from planner.tui.app import PlannerApp
+from planner.tui.screens.help import HelpScreen
+from planner.tui.screens.log_hours import LogHoursScreen, PromptScreen
+from planner.tui.widgets.details import DetailsPane
+from planner.tui.widgets.header import ProgressHeader
+from planner.tui.widgets.roadmap_tree import RoadmapTree
+
+from .conftest import NOW, SETTINGS, AppFactory, saved, small_roadmap
+
+TOPIC = "advanced-python-features"
+MODULE = "foundations-revisited"
+
+
+def tree_of(app: PlannerApp) -> RoadmapTree:
+    return app.screen.query_one("#tree", RoadmapTree)
+
+
+def counts_of(tree: RoadmapTree, item_id: str) -> str:
+    """The done/total figure on an item's line."""
+    return next(word for word in tree.right_text(item_id).split() if "/" in word)
+
+
+def details_text(app: PlannerApp) -> str:
+    return app.screen.query_one(DetailsPane).text
+
+
+async def test_opens_with_modules_expanded_to_topics(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        tree = tree_of(app)
+        modules = tree.root.children
+        assert [n.data.id for n in modules if n.data] == [m.id for m in app.roadmap.modules]
+        assert all(n.is_expanded for n in modules)
+        topics = [t for m in modules for t in m.children]
+        assert len(topics) == 28
+        assert not any(t.is_expanded for t in topics)
+        assert isinstance(tree.cursor_node.data, Module) if tree.cursor_node else False
+        assert app.focused is tree
+        assert details_text(app).startswith("Foundations Revisited")
+        # every line: state mark, title, counts, estimate; modules an effort bar
+        assert tree.line_text(MODULE).startswith("○ 1. Foundations Revisited")
+        assert "0/3" in tree.right_text(MODULE) and "5d" in tree.right_text(MODULE)
+        assert "─" * 8 in tree.right_text(MODULE)
+        assert tree.right_text(TOPIC).split() == ["0/6", "2d"]
+
+
+async def test_space_toggles_done_and_saves(make_app: AppFactory, progress_path: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        tree = tree_of(app)
+        module_node = tree.nodes_by_id[MODULE]
+        topic_node = tree.nodes_by_id[TOPIC]
+        node_count = len(tree._tree_nodes)
+        before_plan = app.plan
+        await pilot.press("down", "space")
+        await pilot.pause()
+        assert app.progress.state(app.roadmap, TOPIC) is State.DONE
+        assert saved(progress_path, app.roadmap).state(app.roadmap, TOPIC) is State.DONE
+        assert saved(progress_path, app.roadmap).entries[TOPIC].changed == NOW
+        assert tree.line_text(TOPIC).startswith("✓ Advanced Python Features")
+        assert counts_of(tree, TOPIC) == "6/6"
+        assert counts_of(tree, MODULE) == "1/3"
+        assert tree.line_text(MODULE).startswith("◐ 1.")
+        # relabelled in place: same node objects, no rebuild
+        assert tree.nodes_by_id[MODULE] is module_node and tree.nodes_by_id[TOPIC] is topic_node
+        assert len(tree._tree_nodes) == node_count
+        # the plan and header follow
+        assert app.plan is not before_plan
+        assert app.plan.hours_remaining == pytest.approx(before_plan.hours_remaining - 16)
+        assert re.search(r"^State +✓ done", details_text(app), re.M)
+        header = app.screen.query_one(ProgressHeader).text
+        assert f"{app.plan.hours_remaining:.0f} h left" in header
+
+        await pilot.press("space")  # again: back to to do
+        await pilot.pause()
+        assert saved(progress_path, app.roadmap).state(app.roadmap, TOPIC) is State.TODO
+        assert tree.line_text(TOPIC).startswith("○ Advanced")
+        assert counts_of(tree, MODULE) == "0/3"
+
+
+async def test_in_progress_skip_todo_on_a_subtopic(
+    make_app: AppFactory, progress_path: Path
+) -> None:
+    app = make_app()
+    sub = f"{TOPIC}/asyncio"
+    async with app.run_test(size=(120, 40)) as pilot:
+        tree = tree_of(app)
+        await pilot.press("down", "right", "down", "down")  # expand the topic, 2nd subtopic
+        await pilot.pause()
+        assert tree.cursor_node is not None and tree.cursor_node.data is not None
+        assert tree.cursor_node.data.id == sub
+        await pilot.press("i")
+        await pilot.pause()
+        on_disk = saved(progress_path, app.roadmap)
+        assert on_disk.state(app.roadmap, sub) is State.IN_PROGRESS
+        assert on_disk.state(app.roadmap, TOPIC) is State.IN_PROGRESS
+        assert tree.line_text(sub).startswith("◐ Asyncio")
+        assert tree.line_text(TOPIC).startswith("◐ Advanced")
+
+        await pilot.press("s")
+        await pilot.pause()
+        assert saved(progress_path, app.roadmap).state(app.roadmap, sub) is State.SKIPPED
+        assert tree.line_text(sub).startswith("⊘ Asyncio")
+        assert counts_of(tree, TOPIC) == "0/5"  # skipped leaves the count
+
+        await pilot.press("u")
+        await pilot.pause()
+        assert saved(progress_path, app.roadmap).state(app.roadmap, sub) is State.TODO
+        assert tree.line_text(sub).startswith("○ Asyncio")
+        assert counts_of(tree, TOPIC) == "0/6"
+
+
+async def test_done_on_a_module_closes_its_topics(
+    make_app: AppFactory, progress_path: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("space")
+        await pilot.pause()
+        on_disk = saved(progress_path, app.roadmap)
+        module = app.roadmap.module(MODULE)
+        assert all(on_disk.state(app.roadmap, t.id) is State.DONE for t in module.topics)
+        tree = tree_of(app)
+        assert all(tree.line_text(t.id).startswith("✓") for t in module.topics)
+        assert counts_of(tree, MODULE) == "3/3"
+        assert "████████" in tree.right_text(MODULE)
+
+
+async def test_log_hours(make_app: AppFactory, progress_path: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("down", "l")
+        await pilot.pause()
+        assert isinstance(app.screen, LogHoursScreen)
+        await pilot.press("a", "b", "c", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, LogHoursScreen)  # refused, form stays open
+        assert "not a number" in str(app.screen.query_one("#prompt-error").content)
+        field = app.screen.query_one("#prompt-input", Input)
+        field.value = "90m"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, LogHoursScreen)
+        assert saved(progress_path, app.roadmap).logged(TOPIC) == pytest.approx(1.5)
+        assert re.search(r"^Logged +1.5 h", details_text(app), re.M)
+
+        await pilot.press("l", "escape")  # cancel changes nothing
+        await pilot.pause()
+        assert saved(progress_path, app.roadmap).logged(TOPIC) == pytest.approx(1.5)
+
+
+async def test_log_hours_on_a_module_is_refused(make_app: AppFactory, progress_path: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("l")
+        await pilot.pause()
+        assert not isinstance(app.screen, LogHoursScreen)
+        assert any("logged on a topic" in n.message for n in app._notifications)
+        assert not progress_path.exists()
+
+
+LINKED = """\
+id: linked
+title: Linked
+modules:
+  - id: m
+    title: "[bold]x[/bold] module"
+    topics:
+      - id: t
+        title: "[link=http://x]y[/] topic"
+        estimate: 3 hours
+        link: notes/t.md
+        subtopics:
+          - {id: gone, title: Gone, link: ./missing.md}
+          - {id: web, title: Web, link: "https://example.com/a"}
+"""
+
+
+async def test_open_link_relative_to_the_roadmap(
+    make_app: AppFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    roadmap, path = small_roadmap(tmp_path, LINKED)
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "t.md").write_text("# t\n")
+    opened: list[str] = []
+    monkeypatch.setattr(app_module, "open_with_system", opened.append)
+    app = make_app(roadmap, roadmap_path=path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("o")  # the module has no link
+        await pilot.pause()
+        assert opened == []
+        assert any("has no link" in n.message for n in app._notifications)
+        await pilot.press("down", "o")
+        await pilot.pause()
+        assert opened == [str((tmp_path / "notes" / "t.md").resolve())]
+        await pilot.press("right", "down", "o")  # a link to a missing file: told, not opened
+        await pilot.pause()
+        assert len(opened) == 1
+        assert any("does not exist" in n.message for n in app._notifications)
+        await pilot.press("down", "o")  # a URL goes to the opener as it is
+        await pilot.pause()
+        assert opened[-1] == "https://example.com/a"
+
+
+async def test_titles_are_literal_never_markup(make_app: AppFactory, tmp_path: Path) -> None:
+    roadmap, path = small_roadmap(tmp_path, LINKED)
+    app = make_app(roadmap, roadmap_path=path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        tree = tree_of(app)
+        module_label = tree.nodes_by_id["m"].label
+        assert isinstance(module_label, Text)
+        assert "[bold]x[/bold] module" in module_label.plain
+        assert "[link=http://x]y[/] topic" in tree.line_text("t")
+        assert details_text(app).startswith("[bold]x[/bold] module")
+        await pilot.press("down", "space")
+        await pilot.pause()
+        assert "[link=http://x]y[/] topic" in tree.line_text("t")
+        assert details_text(app).startswith("[link=http://x]y[/] topic")
+        # the rendered line shows the brackets too
+        line = tree.render_line(1).text
+        assert "[link=http://x]y[/]" in line
+
+
+async def test_export_writes_ics_and_says_how_to_import(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    app = make_app(export_dir=out)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("x")
+        await pilot.pause()
+        ics = out / "study-plan.ics"
+        assert ics.exists()
+        text = ics.read_text()
+        assert text.startswith("BEGIN:VCALENDAR") and text.count("BEGIN:VEVENT") == len(
+            app.plan.sessions
+        )
+        messages = [n.message for n in app._notifications]
+        assert any(str(ics) in m and "Google Calendar" in m and "Import" in m for m in messages)
+
+
+async def test_export_into_a_missing_folder_is_a_notification(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    app = make_app(export_dir=tmp_path / "nope")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("x")
+        await pilot.pause()
+        assert any(n.severity == "error" for n in app._notifications)
+        assert app.is_running
+
+
+async def test_filter_by_title(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        tree = tree_of(app)
+        await pilot.press("slash")
+        await pilot.pause()
+        assert isinstance(app.focused, Input)
+        await pilot.press(*"django")
+        await pilot.pause()
+        shown = [n.data.id for n in tree.root.children if n.data]
+        assert shown == ["web-frameworks-apis", "data-management"]  # a subtopic matches there
+        topics = [n.data.title for n in tree.root.children[0].children if n.data]
+        assert topics == ["Django Deep Dive", "Django REST Framework (DRF)"]
+        orm = tree.root.children[1].children[0]
+        assert [n.data.title for n in orm.children if n.data] == ["Django ORM advanced usage"]
+        assert orm.is_expanded
+        # space types into the field, it does not check anything off
+        await pilot.press("space")
+        await pilot.pause()
+        assert app.progress.entries == {}
+        await pilot.press("escape")
+        await pilot.pause()
+        assert len(tree.root.children) == len(app.roadmap.modules)
+        assert app.focused is tree
+
+
+async def test_filter_matches_subtopics_and_expands_their_topic(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        tree = tree_of(app)
+        await pilot.press("slash", *"migrations", "enter")
+        await pilot.pause()
+        assert app.focused is tree
+        node = tree.nodes_by_id["django-deep-dive/migrations"]
+        assert node.parent is not None and node.parent.is_expanded
+        await pilot.press("slash", *"zzzz")
+        await pilot.pause()
+        assert tree.root.children == [] or len(tree.root.children) == 0
+        assert "no match" in str(tree.border_subtitle)
+        await pilot.press("escape")
+
+
+async def test_help_lists_every_key(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = str(app.screen.query_one("#help-body").content)
+        for key, what in [
+            ("space", "Done"),
+            ("i", "Doing"),
+            ("s", "Skip"),
+            ("u", "To do"),
+            ("l", "Log"),
+            ("o", "Open"),
+            ("x", "Export"),
+            ("/", "Filter"),
+            ("?", "Help"),
+            ("q", "Quit"),
+        ]:
+            assert any(line.split()[:1] == [key] and what in line for line in text.splitlines()), (
+                key,
+                what,
+            )
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_keymap_from_settings_remaps_keys(make_app: AppFactory, progress_path: Path) -> None:
+    settings = Settings(timezone="UTC", start_date=SETTINGS.start_date, keymap={"toggle_done": "d"})
+    app = make_app(settings=settings)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("down", "space")
+        await pilot.pause()
+        assert not progress_path.exists()
+        await pilot.press("d")
+        await pilot.pause()
+        assert saved(progress_path, app.roadmap).state(app.roadmap, TOPIC) is State.DONE
+        await pilot.press("question_mark")
+        await pilot.pause()
+        text = str(app.screen.query_one("#help-body").content)
+        assert any(line.split()[:2] == ["d", "Done"] for line in text.splitlines())
+
+
+async def test_every_action_is_in_the_command_palette(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+        for title in [
+            "Mark done / undone",
+            "Mark in progress",
+            "Mark skipped",
+            "Mark to do",
+            "Log hours...",
+            "Open link",
+            "Export calendar (.ics)",
+            "Filter the tree",
+            "Settings...",
+            "Switch roadmap file...",
+            "Help: keys",
+            "Show agenda",
+            "Show calendar",
+            "Quit",
+        ]:
+            assert title in titles, title
+        # run one through the palette itself
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"mark in progress")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.progress.state(app.roadmap, MODULE) is State.IN_PROGRESS
+
+
+async def test_switch_roadmap_file_uses_its_own_progress(
+    make_app: AppFactory, tmp_path: Path, progress_path: Path
+) -> None:
+    _, other = small_roadmap(tmp_path, LINKED)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.action_switch_roadmap()
+        await pilot.pause()
+        assert isinstance(app.screen, PromptScreen)
+        field = app.screen.query_one("#prompt-input", Input)
+        field.value = str(tmp_path / "nothing.yaml")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PromptScreen)  # refused in the form
+        field.value = str(other)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.roadmap.id == "linked"
+        tree = tree_of(app)
+        assert [n.data.id for n in tree.root.children if n.data] == ["m"]
+        await pilot.press("space")
+        await pilot.pause()
+        new_store = app.store.path
+        assert new_store != progress_path and new_store.name == "linked.yaml"
+        assert saved(new_store, app.roadmap).state(app.roadmap, "m") is State.DONE
+        assert not progress_path.exists()
+
+
+async def test_switch_to_a_broken_roadmap_is_a_notification(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("title: [unclosed\n")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert app.switch_roadmap(bad) is False
+        await pilot.pause()
+        assert app.roadmap.id == "backend-roadmap"
+        assert any(n.severity == "error" and "bad.yaml" in n.message for n in app._notifications)
+
+
+async def test_changes_made_outside_show_up(make_app: AppFactory, progress_path: Path) -> None:
+    app = make_app(watch=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        tree = tree_of(app)
+        node = tree.nodes_by_id[TOPIC]
+        other = ProgressStore(progress_path, app.roadmap)
+        other.update(lambda p: p.set_state(app.roadmap, [TOPIC], State.DONE, NOW))
+        for _ in range(30):  # the poll runs once a second
+            await pilot.pause(0.1)
+            if app.progress.state(app.roadmap, TOPIC) is State.DONE:
+                break
+        assert app.progress.state(app.roadmap, TOPIC) is State.DONE
+        assert tree.nodes_by_id[TOPIC] is node
+        assert tree.line_text(TOPIC).startswith("✓")
+        assert counts_of(tree, MODULE) == "1/3"
+
+
+async def test_outside_change_is_kept_when_checking_off(
+    make_app: AppFactory, progress_path: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        other = ProgressStore(progress_path, app.roadmap)
+        other.update(lambda p: p.set_state(app.roadmap, ["django-deep-dive"], State.DONE, NOW))
+        await pilot.press("down", "space")  # before any poll
+        await pilot.pause()
+        on_disk = saved(progress_path, app.roadmap)
+        assert on_disk.state(app.roadmap, "django-deep-dive") is State.DONE
+        assert on_disk.state(app.roadmap, TOPIC) is State.DONE
+        assert tree_of(app).line_text("django-deep-dive").startswith("✓")
+
+
+async def test_unreadable_progress_file_is_never_overwritten(
+    make_app: AppFactory, progress_path: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        garbage = "items: [this is: not, a progress file\n"
+        progress_path.write_text(garbage)
+        await pilot.press("down", "space")
+        await pilot.pause()
+        assert progress_path.read_text() == garbage
+        assert app.is_running
+        assert any(n.severity == "error" for n in app._notifications)
+        assert app.progress.state(app.roadmap, TOPIC) is State.TODO
+        assert app.reload_if_changed() is False  # told once, app keeps going
+        assert tree_of(app).line_text(TOPIC).startswith("○")
+
+
+async def test_small_terminal_shows_a_message(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(70, 20)) as pilot:
+        await pilot.pause()
+        message = app.screen.query_one("#too-small")
+        assert message.display
+        assert "at least 80x24" in str(message.content)
+        assert not app.screen.query_one(TabbedContent).display
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert not message.display
+        assert app.screen.query_one(TabbedContent).display
+
+
+async def test_tabs_switch_with_keys(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        tabs = app.screen.query_one(TabbedContent)
+        await pilot.press("a")
+        await pilot.pause()
+        assert tabs.active == "agenda"
+        await pilot.press("c")
+        await pilot.pause()
+        assert tabs.active == "calendar"
+        await pilot.press("space")  # no highlighted item outside the roadmap tab
+        await pilot.pause()
+        await pilot.press("r")
+        await pilot.pause()
+        assert tabs.active == "roadmap"
+        assert app.progress.entries == {}
+
+
+async def test_details_of_a_module_show_both_estimates(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        tree = tree_of(app)
+        # module 2: stated 5 weeks (200 h); its topics add up to 35 days (280 h)
+        tree.select_id("web-frameworks-apis")
+        await pilot.pause()
+        text = details_text(app)
+        assert "280 h from its topics" in text
+        assert "stated: ~5 weeks (approx. 200 hours)" in text
+        assert "Goal" in text and "Tools" in text and "Practical application" in text
+        assert "Django, DRF, FastAPI" in text
+        tree.select_id("django-deep-dive")
+        await pilot.pause()
+        text = details_text(app)
+        assert "10 days" in text and "Subtopics (0/7 done)" in text
+        assert "Sessions (" in text
+
+
+async def test_details_of_a_topic_list_its_sessions(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        tree_of(app).select_id(TOPIC)
+        await pilot.pause()
+        sessions = app.plan.sessions_for(TOPIC)
+        assert sessions
+        text = details_text(app)
+        first = sessions[0]
+        assert f"{first.start:%H:%M}-{first.end:%H:%M}" in text
+
+
+async def test_settings_change_saves_and_replans(make_app: AppFactory, settings_path: Path) -> None:
+    from planner.settings import load_settings
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        before = app.plan.finish
+        more = Settings(
+            timezone="UTC",
+            start_date=SETTINGS.start_date,
+            weekly_hours={d: 4.0 for d in range(7)},
+        )
+        assert app.apply_settings(more) is True
+        await pilot.pause()
+        assert load_settings(settings_path).weekly_hours == more.weekly_hours
+        assert app.plan.finish is not None and before is not None and app.plan.finish < before
+        assert app.settings is more
+        header = app.screen.query_one(ProgressHeader).text
+        assert f"finish {app.plan.finish:%a} {app.plan.finish.day}" in header
+
+        # 8 hours from 19:00 runs past midnight: refused, nothing saved, plan kept
+        saved_text = settings_path.read_text()
+        plan = app.plan
+        late = Settings(timezone="UTC", weekly_hours={d: 8.0 for d in range(7)})
+        assert app.apply_settings(late) is False
+        await pilot.pause()
+        assert settings_path.read_text() == saved_text
+        assert app.settings is more and app.plan is plan
+        assert any(n.severity == "error" for n in app._notifications)
