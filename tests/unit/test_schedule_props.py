@@ -57,7 +57,7 @@ def cases(draw: st.DrawFn) -> tuple[dict[str, float], Settings, date, ZoneInfo]:
 
 def start_time(draw: st.DrawFn, hours: float) -> time:
     """A start time that leaves the day's hours before midnight."""
-    quarter = draw(st.integers(0, (24 * 60 - round(hours * 60)) // 15))
+    quarter = draw(st.integers(0, min(95, (24 * 60 - round(hours * 60)) // 15)))
     return time(quarter * 15 // 60, quarter * 15 % 60)
 
 
