@@ -1,0 +1,754 @@
+"""The settings form: weekly hours and start times, zone, start date, days off, session rules.
+
+``SettingsScreen(settings)`` is a modal form. It is dismissed with a new ``Settings``
+(built with ``dataclasses.replace``, so fields the form does not show are kept) when
+the user saves, or with ``None`` when they cancel. The app saves the file and re-plans.
+
+Input is read forgivingly (``1.5``, ``90m``, ``1h30`` for hours; ``19:00``, ``7pm`` for
+times; ISO dates or anything ``dateutil`` reads for the start date) and refused in the
+form, with a message next to the field, when it cannot be used. A field's message shows
+once the user has left it (or tried to save), and clears as soon as the value is fixed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from typing import ClassVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from dateutil import parser as date_parser
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.suggester import Suggester
+from textual.validation import ValidationResult, Validator
+from textual.widget import Widget
+from textual.widgets import Button, Input, Label, Static, TextArea
+
+from planner.settings import DayOff, Settings
+from planner.textutil import closest
+
+__all__ = [
+    "SettingsScreen",
+    "format_days_off",
+    "parse_clock",
+    "parse_day",
+    "parse_days_off",
+    "parse_hours",
+]
+
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+DAYS_OFF_HELP = "one per line: 2026-12-24  or  2026-12-24..2027-01-01 Holidays"
+
+# -- reading values (plain functions, tested on their own) ------------------------------
+
+_NUMBER = r"(\d+(?:[.,]\d+)?|[.,]\d+)"
+_HOURS_RE = re.compile(rf"^{_NUMBER}\s*(?:h|hr|hrs|hour|hours)?$", re.I)
+_MINUTES_RE = re.compile(r"^(\d+)\s*(?:m|min|mins|minute|minutes)$", re.I)
+_H_M_RE = re.compile(r"^(\d+)\s*(?:h|:)\s*(\d{1,2})\s*(?:m|min)?$", re.I)
+_CLOCK_RE = re.compile(r"^(\d{1,2})(?:\s*[:.h]\s*(\d{2}))?\s*([ap]\.?m\.?)?$", re.I)
+_CLOCK_4_RE = re.compile(r"^(\d{2})(\d{2})$")
+
+
+def _format_number(value: float) -> str:
+    return f"{round(value, 2):g}"
+
+
+def parse_hours(text: str, *, maximum: float = 24.0) -> float:
+    """``1.5``, ``1,5``, ``2h``, ``90m``, ``1h30``, ``1:30`` -> hours. ValueError if not."""
+    value = text.strip()
+    hours: float
+    if match := _HOURS_RE.match(value):
+        hours = float(match.group(1).replace(",", "."))
+    elif match := _MINUTES_RE.match(value):
+        hours = int(match.group(1)) / 60
+    elif match := _H_M_RE.match(value):
+        minutes = int(match.group(2))
+        if minutes >= 60:
+            raise ValueError(f"{minutes} minutes: write 2h instead of 1h60")
+        hours = int(match.group(1)) + minutes / 60
+    else:
+        raise ValueError("not hours; write 1.5, 90m or 1h30")
+    if hours > maximum:
+        raise ValueError(f"at most {_format_number(maximum)} hours")
+    return round(hours, 4)
+
+
+def parse_clock(text: str) -> time:
+    """``19:00``, ``19.30``, ``7pm``, ``7:30 pm``, ``1930`` -> a time. ValueError if not."""
+    value = text.strip()
+    match = _CLOCK_RE.match(value) or _CLOCK_4_RE.match(value)
+    if not match:
+        raise ValueError("not a time; write 19:00 or 7pm")
+    hour = int(match.group(1))
+    minute = int(match.group(2) or 0)
+    meridiem = match.group(3) if match.re is _CLOCK_RE else None
+    if meridiem:
+        if not 1 <= hour <= 12:
+            raise ValueError(f"{hour}{meridiem} is not a time; use 1-12 with am/pm")
+        hour = hour % 12 + (12 if meridiem.lower().startswith("p") else 0)
+    if hour > 23 or minute > 59:
+        raise ValueError(f"{value} is not a time of day (00:00 to 23:59)")
+    return time(hour, minute)
+
+
+def parse_day(text: str, today: date) -> date:
+    """An ISO date, or anything ``dateutil`` reads ("1 Dec 2026", "Dec 1"; the year
+    defaults to this year). ValueError with a message if not."""
+    value = text.strip()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        pass
+    try:
+        default = datetime(today.year, today.month, today.day)
+        return date_parser.parse(value, default=default).date()
+    except (ValueError, OverflowError):
+        raise ValueError(f"cannot read {value!r} as a date; write 2026-12-01") from None
+
+
+_RANGE_RE = re.compile(r"^(\S+?)\s*(?:\.\.|–|—)\s*(\S+)(?:\s+(.*))?$")
+_SINGLE_RE = re.compile(r"^(\S+)(?:\s+(.*))?$")
+_NUMERIC_DATE_RE = re.compile(
+    r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$|^(\d{1,2})\.(\d{1,2})\.(\d{4})$"
+)
+
+
+def _numeric_date(token: str) -> date:
+    """A day off's date: 2026-12-24, 2026/12/24 or 24.12.2026 (no guessing of
+    ambiguous forms like 12/11)."""
+    match = _NUMERIC_DATE_RE.match(token)
+    if match is None:
+        raise ValueError(f"cannot read {token!r} as a date")
+    if match.group(1):
+        year, month, day = int(match.group(1)), int(match.group(2)), int(match.group(3))
+    else:
+        day, month, year = int(match.group(4)), int(match.group(5)), int(match.group(6))
+    try:
+        return date(year, month, day)
+    except ValueError as exc:
+        raise ValueError(f"{token!r} is not a real date ({exc})") from None
+
+
+def parse_days_off(text: str) -> tuple[DayOff, ...]:
+    """One day off per line: ``2026-12-24``, ``2026-12-24 Label`` or
+    ``2026-12-24..2027-01-01 Label``. Blank lines and ``#`` comments are skipped.
+    ValueError naming the line if one cannot be read."""
+    days: list[DayOff] = []
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        match = _RANGE_RE.match(line)
+        try:
+            if match is not None:
+                start = _numeric_date(match.group(1))
+                end = _numeric_date(match.group(2))
+                label = match.group(3)
+            else:
+                single = _SINGLE_RE.match(line)
+                assert single is not None
+                start = end = _numeric_date(single.group(1))
+                label = single.group(2)
+        except ValueError as exc:
+            raise ValueError(f"line {number}: {exc}; write {DAYS_OFF_HELP}") from None
+        if end < start:
+            raise ValueError(
+                f"line {number}: the range ends ({end.isoformat()}) before it starts "
+                f"({start.isoformat()})"
+            )
+        days.append(DayOff(start, end, label.strip() if label and label.strip() else None))
+    return tuple(days)
+
+
+def format_days_off(days_off: Iterable[DayOff]) -> str:
+    lines = []
+    for off in days_off:
+        line = off.start.isoformat()
+        if off.end != off.start:
+            line += f"..{off.end.isoformat()}"
+        if off.label:
+            line += f" {off.label}"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+@lru_cache(maxsize=1)
+def _zone_names() -> tuple[str, ...]:
+    return tuple(sorted(available_timezones()))
+
+
+def check_zone(name: str) -> str | None:
+    """None if ``name`` is a usable IANA zone (or blank), else the message."""
+    value = name.strip()
+    if not value:
+        return None
+    names = _zone_names()
+    if value in names:
+        return None
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # "Europe" is a folder: OSError
+        pass
+    else:
+        return None
+    guess = closest(value, names) or next((n for n in names if n.lower() == value.lower()), None)
+    hint = f"; did you mean {guess}?" if guess else "; write a name like Europe/Berlin"
+    return f"unknown time zone {value!r}{hint}"
+
+
+def _days_of(off: DayOff) -> Iterable[date]:
+    span = min((off.end - off.start).days, 3660)
+    return (off.start + timedelta(days=i) for i in range(span + 1))
+
+
+def _clock(value: time) -> str:
+    return f"{value:%H:%M}"
+
+
+def _end_of(start: time, hours: float) -> tuple[int, int]:
+    minutes = start.hour * 60 + start.minute + round(hours * 60)
+    return divmod(minutes, 60)
+
+
+# -- validators (for the Input widgets) -------------------------------------------------
+
+
+class _Check(Validator):
+    """Wraps one of the ``parse_*`` functions: its ValueError is the failure message."""
+
+    def __init__(self, kind: str, screen: SettingsScreen) -> None:
+        super().__init__()
+        self.kind = kind
+        self.screen = screen
+
+    def validate(self, value: str) -> ValidationResult:
+        problem = self.screen.problem_of(self.kind, value)
+        return self.success() if problem is None else self.failure(problem, value)
+
+
+# -- the screen -------------------------------------------------------------------------
+
+
+class SettingsScreen(ModalScreen[Settings | None]):
+    """The settings form. Dismissed with the new Settings on save, None on cancel."""
+
+    DEFAULT_CSS = """
+    SettingsScreen {
+        align: center middle;
+        background: $background 60%;
+    }
+    SettingsScreen #dialog {
+        width: 96;
+        max-width: 100%;
+        height: auto;
+        max-height: 100%;
+        border: round $primary;
+        border-title-color: $foreground;
+        border-title-style: bold;
+        background: $surface;
+        padding: 0 1;
+    }
+    SettingsScreen #form {
+        height: auto;
+        scrollbar-size-vertical: 1;
+    }
+    SettingsScreen .section {
+        color: $text-primary;
+        text-style: bold;
+        margin-top: 1;
+    }
+    SettingsScreen .section.first {
+        margin-top: 0;
+    }
+    SettingsScreen .row {
+        height: auto;
+    }
+    SettingsScreen .day-row {
+        height: auto;
+    }
+    SettingsScreen .row-label {
+        width: 21;
+        color: $foreground;
+    }
+    SettingsScreen .day-label {
+        width: 6;
+        padding-left: 1;
+    }
+    SettingsScreen .day-word {
+        width: 10;
+        color: $text-muted;
+    }
+    SettingsScreen Input {
+        padding: 0 1;
+        background: $boost;
+    }
+    SettingsScreen Input.-textual-compact:focus {
+        background: $primary 25%;
+    }
+    SettingsScreen Input.-textual-compact.-invalid {
+        background: $error 40%;
+    }
+    SettingsScreen .hours {
+        width: 8;
+    }
+    SettingsScreen .clock {
+        width: 9;
+    }
+    SettingsScreen .wide {
+        width: 26;
+    }
+    SettingsScreen .note {
+        width: 1fr;
+        height: auto;
+        padding-left: 2;
+        color: $text-muted;
+    }
+    SettingsScreen .note.-error {
+        color: $text-error;
+        text-style: bold;
+    }
+    SettingsScreen #week-total {
+        padding-left: 7;
+        color: $text-muted;
+        height: 1;
+    }
+    SettingsScreen #week-total.-error {
+        color: $text-error;
+        text-style: bold;
+    }
+    SettingsScreen #days-off {
+        height: 6;
+        margin-top: 0;
+    }
+    SettingsScreen #days-off-help {
+        color: $text-muted;
+        height: auto;
+    }
+    SettingsScreen #note-days-off {
+        height: auto;
+        padding-left: 0;
+    }
+    SettingsScreen #buttons {
+        height: 1;
+        margin-top: 1;
+        align-horizontal: left;
+    }
+    SettingsScreen #buttons Button {
+        margin-right: 2;
+        min-width: 10;
+    }
+    SettingsScreen #form-status {
+        width: 1fr;
+        height: 1;
+        color: $text-error;
+        text-style: bold;
+        content-align: right middle;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="settings.cancel"),
+        Binding("ctrl+s", "save", "Save", id="settings.save"),
+    ]
+
+    AUTO_FOCUS = "#hours-0"
+
+    def __init__(self, settings: Settings, *, today: date | None = None) -> None:
+        super().__init__()
+        self.settings = settings
+        self.today = today if today is not None else date.today()
+        self._touched: set[str] = set()
+
+    # -- layout ------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        s = self.settings
+        with Vertical(id="dialog") as dialog:
+            dialog.border_title = "Settings"
+            with VerticalScroll(id="form"):
+                yield Static("Study time per weekday", classes="section first")
+                for day, name in enumerate(WEEKDAYS):
+                    with Horizontal(classes="day-row"):
+                        yield Label(name, classes="day-label")
+                        yield self._input(
+                            f"hours-{day}",
+                            _format_number(s.weekly_hours.get(day, 0.0)),
+                            "hours",
+                            "hours",
+                            placeholder="0",
+                        )
+                        yield Label(" h  from ", classes="day-word")
+                        start = s.start_times.get(day)
+                        yield self._input(
+                            f"start-{day}",
+                            _clock(start) if start is not None else "",
+                            "clock",
+                            "clock",
+                            placeholder="19:00",
+                        )
+                        yield Static(id=f"note-day-{day}", classes="note", markup=False)
+                yield Static(id="week-total", markup=False)
+
+                yield Static("Where and when", classes="section")
+                with Horizontal(classes="row"):
+                    yield Label("Time zone", classes="row-label")
+                    yield Input(
+                        s.timezone or "",
+                        placeholder="this computer's zone",
+                        id="timezone",
+                        classes="wide",
+                        compact=True,
+                        validators=[_Check("timezone", self)],
+                        validate_on=[],
+                        suggester=_ZoneSuggester(),
+                    )
+                    yield Static(id="note-timezone", classes="note", markup=False)
+                with Horizontal(classes="row"):
+                    yield Label("Start date", classes="row-label")
+                    yield self._input(
+                        "start-date",
+                        s.start_date.isoformat() if s.start_date else "",
+                        "date",
+                        "wide",
+                        placeholder="today",
+                    )
+                    yield Static(id="note-start-date", classes="note", markup=False)
+
+                yield Static("Sessions", classes="section")
+                with Horizontal(classes="row"):
+                    yield Label("Hours per study day", classes="row-label")
+                    yield self._input(
+                        "hours-per-day", _format_number(s.hours_per_day), "day-hours", "hours"
+                    )
+                    yield Static(id="note-hours-per-day", classes="note", markup=False)
+                with Horizontal(classes="row"):
+                    yield Label("Shortest session", classes="row-label")
+                    yield self._input(
+                        "min-session",
+                        _format_number(s.min_session_hours),
+                        "min-session",
+                        "hours",
+                    )
+                    yield Static(id="note-min-session", classes="note", markup=False)
+
+                yield Static("Days off", classes="section")
+                yield Static(DAYS_OFF_HELP, id="days-off-help", markup=False)
+                yield TextArea(
+                    format_days_off(s.days_off),
+                    id="days-off",
+                    soft_wrap=False,
+                    show_line_numbers=True,
+                    tab_behavior="focus",
+                    compact=True,
+                )
+                yield Static(id="note-days-off", classes="note", markup=False)
+            with Horizontal(id="buttons"):
+                yield Button("Save", id="save", variant="primary", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
+                yield Static(id="form-status", markup=False)
+
+    def _input(
+        self, widget_id: str, value: str, kind: str, width_class: str, placeholder: str = ""
+    ) -> Input:
+        return Input(
+            value,
+            placeholder=placeholder,
+            id=widget_id,
+            classes=width_class,
+            compact=True,
+            validators=[_Check(kind, self)],
+            validate_on=[],
+            select_on_focus=True,
+        )
+
+    def on_mount(self) -> None:
+        for key in self._keys():
+            self._show(key)
+        self._fit_form(self.size.height)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit_form(event.size.height)
+
+    def _fit_form(self, height: int) -> None:
+        """The form scrolls inside the dialog so Save / Cancel always stay on screen."""
+        if height > 0:
+            # The dialog's border (2 lines) and the buttons' row with its margin (2).
+            self.query_one("#form").styles.max_height = max(3, height - 4)
+
+    # -- reading the form --------------------------------------------------------------
+
+    @staticmethod
+    def _keys() -> list[str]:
+        days = [f"day-{d}" for d in range(7)]
+        return [*days, "timezone", "start-date", "hours-per-day", "min-session", "days-off"]
+
+    def _value(self, widget_id: str) -> str:
+        return self.query_one(f"#{widget_id}", Input).value
+
+    def problem_of(self, kind: str, value: str) -> str | None:
+        """The message for one input's value on its own, or None if it can be used."""
+        try:
+            if kind == "hours":
+                if value.strip():
+                    parse_hours(value)
+            elif kind == "clock":
+                if value.strip():
+                    parse_clock(value)
+            elif kind == "timezone":
+                return check_zone(value)
+            elif kind == "date":
+                if value.strip():
+                    parse_day(value, self.today)
+            elif kind == "day-hours":
+                if not value.strip():
+                    return 'required: the hours a "1 day" estimate stands for'
+                if parse_hours(value) <= 0:
+                    return "must be more than 0"
+            elif kind == "min-session":
+                if not value.strip():
+                    return "required (e.g. 0.5 or 30m)"
+                if parse_hours(value) <= 0:
+                    return "must be more than 0"
+        except ValueError as exc:
+            return str(exc)
+        return None
+
+    def _input_problem(self, widget_id: str) -> str | None:
+        """The first failure of the input's validators (no side effects on the input)."""
+        widget = self.query_one(f"#{widget_id}", Input)
+        for validator in widget.validators:
+            outcome = validator.validate(widget.value)
+            if not outcome.is_valid:
+                return outcome.failure_descriptions[0]
+        return None
+
+    @staticmethod
+    def _inputs_of(key: str) -> list[str]:
+        if key.startswith("day-"):
+            day = key.split("-")[1]
+            return [f"hours-{day}", f"start-{day}"]
+        if key == "days-off":
+            return []
+        return [key]
+
+    @staticmethod
+    def _key_of(widget_id: str) -> str | None:
+        if widget_id.startswith(("hours-", "start-")) and widget_id[-1].isdigit():
+            return f"day-{widget_id[-1]}"
+        if widget_id in ("timezone", "start-date", "hours-per-day", "min-session", "days-off"):
+            return widget_id
+        return None
+
+    def _day_hours(self, day: int) -> float | None:
+        value = self._value(f"hours-{day}")
+        if not value.strip():
+            return 0.0
+        try:
+            return parse_hours(value)
+        except ValueError:
+            return None
+
+    def _problem(self, key: str) -> str | None:
+        """The field's message: its own inputs first, then checks across fields."""
+        if key == "days-off":
+            try:
+                parse_days_off(self.query_one("#days-off", TextArea).text)
+            except ValueError as exc:
+                return str(exc)
+            return None
+        for widget_id in self._inputs_of(key):
+            problem = self._input_problem(widget_id)
+            if problem is not None:
+                prefix = "start time: " if widget_id.startswith("start-") else ""
+                return prefix + problem
+        if key.startswith("day-"):
+            day = int(key[-1])
+            hours = self._day_hours(day) or 0.0
+            start_text = self._value(f"start-{day}")
+            if hours > 0 and not start_text.strip():
+                return "start time: when does study start?"
+            if hours > 0:
+                hour, minute = _end_of(parse_clock(start_text), hours)
+                if (hour, minute) > (24, 0):
+                    return f"runs past midnight (to {hour - 24:02d}:{minute:02d}); start earlier"
+        if key == "min-session":
+            shortest = parse_hours(self._value("min-session"))
+            days = [h for h in (self._day_hours(d) for d in range(7)) if h]
+            if days and shortest > max(days):
+                return f"longer than any study day ({_format_number(max(days))} h at most)"
+        return None
+
+    def _hint(self, key: str) -> str:
+        if key.startswith("day-"):
+            day = int(key[-1])
+            hours = self._day_hours(day) or 0.0
+            if hours <= 0:
+                return "no study"
+            hour, minute = _end_of(parse_clock(self._value(f"start-{day}")), hours)
+            return f"until {hour:02d}:{minute:02d}"
+        if key == "timezone":
+            value = self._value("timezone").strip()
+            return "blank: this computer's zone" if not value else ""
+        if key == "start-date":
+            value = self._value("start-date").strip()
+            if not value:
+                return "blank: from today"
+            start = parse_day(value, self.today)
+            return f"{start:%a} {start.day} {start:%B %Y}"
+        if key == "hours-per-day":
+            return 'h · what an estimate of "1 day" stands for'
+        if key == "min-session":
+            return "h · no session is planned shorter"
+        if key == "days-off":
+            try:
+                offs = parse_days_off(self.query_one("#days-off", TextArea).text)
+            except ValueError:
+                return ""
+            count = len({d for off in offs for d in _days_of(off)})
+            return f"{count} day{'s' if count != 1 else ''} off" if count else "no days off"
+        return ""
+
+    def _show(self, key: str) -> str | None:
+        """Refresh the field's note: its error once touched, else its hint."""
+        problem = self._problem(key)
+        shown = problem if key in self._touched else None
+        note_id = "#note-days-off" if key == "days-off" else f"#note-{key}"
+        note = self.query_one(note_id, Static)
+        note.update(Text(shown if shown is not None else ("" if problem else self._hint(key))))
+        note.set_class(shown is not None, "-error")
+        for widget_id in self._inputs_of(key):
+            widget = self.query_one(f"#{widget_id}", Input)
+            own = self._input_problem(widget_id) is not None
+            widget.set_class(
+                shown is not None and (own or len(self._inputs_of(key)) == 1), "-invalid"
+            )
+        if key.startswith("day-"):
+            self._show_total()
+        return problem
+
+    def _show_total(self) -> None:
+        hours = [self._day_hours(d) for d in range(7)]
+        total = sum(h for h in hours if h is not None)
+        widget = self.query_one("#week-total", Static)
+        if all(h is not None for h in hours) and total <= 0:
+            widget.update(Text("0 h a week: give at least one weekday some study hours"))
+            widget.set_class(True, "-error")
+        else:
+            widget.update(Text(f"{_format_number(total)} h a week"))
+            widget.set_class(False, "-error")
+
+    # -- events ------------------------------------------------------------------------
+
+    @on(Input.Changed)
+    def _changed(self, event: Input.Changed) -> None:
+        key = self._key_of(event.input.id or "")
+        if key is None:
+            return
+        self._show(key)
+        if key.startswith("day-"):
+            self._show("min-session")
+        self.query_one("#form-status", Static).update("")
+
+    @on(TextArea.Changed)
+    def _text_changed(self, event: TextArea.Changed) -> None:
+        self._show("days-off")
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        key = self._key_of(event.widget.id or "")
+        if key is not None:
+            self._touched.add(key)
+            self._show(key)
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_save()
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+    # -- actions -----------------------------------------------------------------------
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_save(self) -> None:
+        keys = self._keys()
+        self._touched.update(keys)
+        problems = [key for key in keys if self._show(key) is not None]
+        hours = [self._day_hours(d) for d in range(7)]
+        no_hours = all(h is not None for h in hours) and sum(h or 0.0 for h in hours) <= 0
+        status = self.query_one("#form-status", Static)
+        if problems or no_hours:
+            count = len(problems) + (1 if no_hours and not problems else 0)
+            status.update(Text(f"{count} field{'s' if count != 1 else ''} to fix"))
+            first = problems[0] if problems else "day-0"
+            self._focus_field(first)
+            return
+        status.update("")
+        self.dismiss(self.build_settings())
+
+    def _focus_field(self, key: str) -> None:
+        if key == "days-off":
+            target: Widget = self.query_one("#days-off", TextArea)
+        else:
+            ids = self._inputs_of(key)
+            # A weekday whose values are fine on their own but not together (past
+            # midnight, no start time): the start time is what to change.
+            target = self.query_one(f"#{ids[-1]}", Input)
+            for widget_id in ids:
+                if self._input_problem(widget_id) is not None:
+                    target = self.query_one(f"#{widget_id}", Input)
+                    break
+        target.focus()
+        self.query_one("#form", VerticalScroll).scroll_to_widget(target, animate=False)
+
+    def build_settings(self) -> Settings:
+        """The Settings the form holds now (call only when every field is valid)."""
+        weekly: dict[int, float] = {}
+        starts: dict[int, time] = dict(self.settings.start_times)
+        for day in range(7):
+            hours = self._day_hours(day)
+            assert hours is not None
+            weekly[day] = hours
+            text = self._value(f"start-{day}")
+            if text.strip():
+                starts[day] = parse_clock(text)
+        zone = self._value("timezone").strip() or None
+        start_text = self._value("start-date").strip()
+        return replace(
+            self.settings,
+            weekly_hours=weekly,
+            start_times=starts,
+            timezone=zone,
+            start_date=parse_day(start_text, self.today) if start_text else None,
+            days_off=parse_days_off(self.query_one("#days-off", TextArea).text),
+            hours_per_day=parse_hours(self._value("hours-per-day")),
+            min_session_hours=parse_hours(self._value("min-session")),
+        )
+
+
+class _ZoneSuggester(Suggester):
+    """Completes IANA zone names as the user types."""
+
+    def __init__(self) -> None:
+        super().__init__(use_cache=True, case_sensitive=False)
+
+    async def get_suggestion(self, value: str) -> str | None:
+        for name in _zone_names():
+            if name.casefold().startswith(value):
+                return name
+        return None
