@@ -133,14 +133,53 @@ class PlannerApp(App[None]):
     ENABLE_COMMAND_PALETTE = True
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("x", "export", "Export", id="export"),
-        Binding("slash", "filter", "Filter", id="filter"),
-        Binding("question_mark", "help", "Help", id="help"),
-        Binding("comma", "settings", "Settings", id="settings"),
-        Binding("r", "show_tab('roadmap')", "Roadmap", id="tab_roadmap", show=False),
-        Binding("a", "show_tab('agenda')", "Agenda", id="tab_agenda", show=False),
-        Binding("c", "show_tab('calendar')", "Calendar", id="tab_calendar", show=False),
-        Binding("q", "quit", "Quit", id="quit"),
+        Binding(
+            "x",
+            "export",
+            "Export",
+            id="export",
+            tooltip=f"Export the plan as {EXPORT_NAME} for Google Calendar",
+        ),
+        Binding(
+            "slash",
+            "filter",
+            "Filter",
+            id="filter",
+            tooltip="Filter the tree by title (Esc clears)",
+        ),
+        Binding("question_mark", "help", "Help", id="help", tooltip="This list of keys"),
+        Binding(
+            "comma",
+            "settings",
+            "Settings",
+            id="settings",
+            tooltip="Weekly hours, start times, days off...",
+        ),
+        Binding(
+            "r",
+            "show_tab('roadmap')",
+            "Roadmap",
+            id="tab_roadmap",
+            show=False,
+            tooltip="Show the roadmap tab",
+        ),
+        Binding(
+            "a",
+            "show_tab('agenda')",
+            "Agenda",
+            id="tab_agenda",
+            show=False,
+            tooltip="Show the agenda: coming sessions, week by week",
+        ),
+        Binding(
+            "c",
+            "show_tab('calendar')",
+            "Calendar",
+            id="tab_calendar",
+            show=False,
+            tooltip="Show the month calendar",
+        ),
+        Binding("q", "quit", "Quit", id="quit", tooltip="Quit (everything is already saved)"),
     ]
 
     def __init__(
@@ -176,6 +215,7 @@ class PlannerApp(App[None]):
         self._signature: object = None
         self._reload_problem: object = None
         self._startup_problems: list[str] = []
+        self._filter_origin: str | None = None
         self.facts: TreeFacts
         self._load_progress_or_empty()
         self._recompute()
@@ -257,7 +297,7 @@ class PlannerApp(App[None]):
                 yield _make_view("agenda", "agenda-view")
             with TabPane("Calendar", id="calendar"):
                 yield _make_view("calendar", "calendar-view")
-        yield Footer(id="footer", compact=True)
+        yield Footer(id="footer", compact=True, show_command_palette=False)
         yield Static(id="too-small")
 
     def on_mount(self) -> None:
@@ -267,12 +307,24 @@ class PlannerApp(App[None]):
         tree = self.roadmap_tree
         tree.focus()
         if tree.root.children:
-            tree.move_cursor(tree.root.children[0], animate=False)
+            tree.move_to(tree.root.children[0])
         self._refresh_views()
         for problem in self._startup_problems:
             self.notify(problem, severity="warning", timeout=10)
         if self.watch_files:
             self.set_interval(POLL_SECONDS, self._poll, name="progress-poll")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # "/" filters the tree: offered on the roadmap tab only (keeps the footer short)
+        if action == "filter" and self.is_running:
+            tabs = self.query("#tabs")
+            if tabs and tabs.first(TabbedContent).active != "roadmap":
+                return False
+        return True
+
+    @on(TabbedContent.TabActivated)
+    def _tab_changed(self) -> None:
+        self.refresh_bindings()
 
     @property
     def roadmap_tree(self) -> RoadmapTree:
@@ -309,9 +361,17 @@ class PlannerApp(App[None]):
                 self.log.error(f"{widget_id}.show failed: {exc!r}")
 
     def _show_details(self) -> None:
-        node = self.roadmap_tree.cursor_node
+        tree = self.roadmap_tree
+        node = tree.cursor_node
         item = node.data if node is not None else None
-        self.query_one(DetailsPane).show(item, self.facts, self.plan, today=self.today)
+        pane = self.query_one(DetailsPane)
+        if item is None and tree.filter_text.strip():
+            pane.message(
+                f"No title contains '{tree.filter_text.strip()}'.\n\n"
+                "Change the filter, or press Esc to clear it."
+            )
+            return
+        pane.show(item, self.facts, self.plan, today=self.today)
 
     @on(Tree.NodeHighlighted, "#tree")
     def _highlighted(self, event: Tree.NodeHighlighted[Item]) -> None:
@@ -512,9 +572,15 @@ class PlannerApp(App[None]):
 
     # -- filter ----------------------------------------------------------------------
 
-    def action_filter(self) -> None:
+    def _filter_anywhere(self) -> None:
         self.action_show_tab("roadmap")
+        self.action_filter()
+
+    def action_filter(self) -> None:
         field = self.query_one("#filter", FilterInput)
+        node = self.roadmap_tree.cursor_node
+        if node is not None and node.data is not None:
+            self._filter_origin = node.data.id
         field.add_class("-shown")
         field.focus()
 
@@ -527,21 +593,19 @@ class PlannerApp(App[None]):
         self.action_focus_tree()
 
     def apply_filter(self, text: str) -> None:
+        """Show only items whose title contains ``text`` (and their parents)."""
         tree = self.roadmap_tree
         if text == tree.filter_text:
             return
         node = tree.cursor_node
-        keep = node.data.id if node is not None and node.data is not None else None
+        keep = node.data.id if node is not None and node.data is not None else self._filter_origin
         tree.filter_text = text
-        tree.populate(keep=keep)
-        if tree.cursor_node is None and tree.root.children:
-            first = tree.root.children[0]
-            tree.move_cursor(first.children[0] if first.children else first, animate=False)
-        shown = len(tree.root.children)
-        tree.border_subtitle = (
-            f"filter: {text}" + ("" if shown else " (no match)") if text.strip() else ""
-        )
-        self._show_details()
+        first = tree.populate()
+        if not text.strip() and keep is not None:
+            tree.select_id(keep)  # back to where the user was
+        elif first is None and keep is not None and keep in tree.nodes_by_id:
+            tree.select_id(keep)
+        self.call_after_refresh(self._show_details)
 
     def action_clear_filter(self) -> None:
         field = self.query_one("#filter", FilterInput)
@@ -580,12 +644,15 @@ class PlannerApp(App[None]):
                 shown = " ".join(
                     self.get_key_display(Binding(k.strip(), "")) for k in keys.split(",")
                 )
-                rows.append((section, shown, binding.description or binding.action))
+                rows.append(
+                    (section, shown, binding.tooltip or binding.description or binding.action)
+                )
 
         add("Roadmap tree", RoadmapTree.BINDINGS)
+        key = self.get_key_display
         rows += [
-            ("Roadmap tree", "up down", "Move"),
-            ("Roadmap tree", "enter", "Expand or collapse"),
+            ("Roadmap tree", f"{key(Binding('up', ''))} {key(Binding('down', ''))}", "Move"),
+            ("Roadmap tree", key(Binding("enter", "")), "Expand or collapse"),
         ]
         for widget_id, section in (("#agenda-view", "Agenda"), ("#calendar-view", "Calendar")):
             try:
@@ -600,7 +667,7 @@ class PlannerApp(App[None]):
                 self.get_key_display(Binding("ctrl+p", "")),
                 "Command palette: every action",
             ),
-            ("Anywhere", "tab", "Next pane"),
+            ("Anywhere", key(Binding("tab", "")), "Next pane"),
         ]
         return _describe(rows)
 
@@ -691,8 +758,6 @@ class PlannerApp(App[None]):
         tree.filter_text = ""
         self.query_one("#filter", FilterInput).value = ""
         tree.populate()
-        if tree.root.children:
-            tree.move_cursor(tree.root.children[0], animate=False)
         self._refresh_views()
         self.notify(f"Opened {roadmap.title} ({path}); progress in {store.path}.", timeout=6)
         return True
@@ -773,7 +838,7 @@ class PlannerApp(App[None]):
                 f"Write {EXPORT_NAME} for Google Calendar (x)",
                 self.action_export,
             ),
-            ("Filter the tree", "Show only items whose title matches (/)", self.action_filter),
+            ("Filter the tree", "Show only items whose title matches (/)", self._filter_anywhere),
             ("Clear the filter", "Show the whole roadmap again", self.action_clear_filter),
             ("Expand all", "Show every subtopic", self.action_expand_all),
             ("Collapse all", "Show modules only", self.action_collapse_all),

@@ -303,11 +303,20 @@ async def test_filter_matches_subtopics_and_expands_their_topic(make_app: AppFac
         assert app.focused is tree
         node = tree.nodes_by_id["django-deep-dive/migrations"]
         assert node.parent is not None and node.parent.is_expanded
+        assert tree.cursor_node is node  # the cursor goes to the first match
+        assert details_text(app).startswith("Migrations")
         await pilot.press("slash", *"zzzz")
         await pilot.pause()
-        assert tree.root.children == [] or len(tree.root.children) == 0
-        assert "no match" in str(tree.border_subtitle)
+        assert len(tree.root.children) == 0
+        assert "No title contains 'zzzz'" in details_text(app)
+        await pilot.press("space", "i", "l")  # typed into the filter; nothing happens
+        await pilot.pause()
+        assert app.progress.entries == {}
         await pilot.press("escape")
+        await pilot.pause()
+        assert len(tree.root.children) == len(app.roadmap.modules)
+        assert tree.cursor_node is not None and tree.cursor_node.data is not None
+        assert tree.cursor_node.data.id == "django-deep-dive/migrations"  # where it was
 
 
 async def test_help_lists_every_key(make_app: AppFactory) -> None:
@@ -318,15 +327,18 @@ async def test_help_lists_every_key(make_app: AppFactory) -> None:
         assert isinstance(app.screen, HelpScreen)
         text = str(app.screen.query_one("#help-body").content)
         for key, what in [
-            ("space", "Done"),
-            ("i", "Doing"),
+            ("space", "Done / not done"),
+            ("i", "In progress"),
             ("s", "Skip"),
-            ("u", "To do"),
-            ("l", "Log"),
-            ("o", "Open"),
-            ("x", "Export"),
-            ("/", "Filter"),
-            ("?", "Help"),
+            ("u", "Back to to do"),
+            ("l", "Log hours"),
+            ("o", "Open the linked note"),
+            ("x", "Export the plan"),
+            ("/", "Filter the tree"),
+            ("?", "This list of keys"),
+            (",", "Weekly hours"),
+            ("a", "Show the agenda"),
+            ("c", "Show the month calendar"),
             ("q", "Quit"),
         ]:
             assert any(line.split()[:1] == [key] and what in line for line in text.splitlines()), (
@@ -352,6 +364,7 @@ async def test_keymap_from_settings_remaps_keys(make_app: AppFactory, progress_p
         await pilot.pause()
         text = str(app.screen.query_one("#help-body").content)
         assert any(line.split()[:2] == ["d", "Done"] for line in text.splitlines())
+        assert not any(line.split()[:1] == ["space"] for line in text.splitlines())
 
 
 async def test_every_action_is_in_the_command_palette(make_app: AppFactory) -> None:

@@ -49,7 +49,7 @@ def fmt_session(session: Session) -> str:
     part = f"  {session.part}/{session.parts}" if session.parts > 1 else ""
     return (
         f"{session.start:%a} {session.start.day:>2} {session.start:%b}  "
-        f"{session.start:%H:%M}-{session.end:%H:%M}  {fmt_hours(session.hours)}{part}"
+        f"{session.start:%H:%M}-{session.end:%H:%M} {fmt_hours(session.hours):>6}{part}"
     )
 
 
@@ -176,10 +176,10 @@ def render_details(
     state = facts.state(item.id)
     state_text = mark(state)
     state_text.append(f" {STATE_WORDS[state]}")
+    row("State", state_text)
     changed = _changed(item, facts)
     if changed is not None:
-        state_text.append(f" {fmt_moment(changed, today)}", style="dim")
-    row("State", state_text)
+        row("Since", fmt_moment(changed, today))
 
     lines = estimate_lines(item, facts)
     row("Estimate", lines[0])
@@ -290,6 +290,11 @@ class DetailsPane(VerticalScroll):
         self.item = item
         body = self.query_one("#details-body", Static)
         body.update(render_details(item, facts, plan, today=today))
+
+    def message(self, text: str) -> None:
+        """Show a plain message instead of an item (shown literally)."""
+        self.item = None
+        self.query_one("#details-body", Static).update(Text(text))
 
     @property
     def text(self) -> str:

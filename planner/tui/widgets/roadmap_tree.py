@@ -157,14 +157,55 @@ class RoadmapTree(Tree[Item]):
     """Modules, topics and subtopics, with state marks and figures."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("space", "app.toggle_done", "Done", id="toggle_done"),
-        Binding("i", "app.set_in_progress", "Doing", id="in_progress", show=False),
-        Binding("s", "app.set_skipped", "Skip", id="skip", show=False),
-        Binding("u", "app.set_todo", "To do", id="todo", show=False),
-        Binding("l", "app.log_hours", "Log", id="log_hours"),
-        Binding("o", "app.open_link", "Open", id="open_link", show=False),
-        Binding("right", "expand_cursor", "Expand", show=False),
-        Binding("left", "collapse_cursor", "Collapse", show=False),
+        Binding(
+            "space",
+            "app.toggle_done",
+            "Done",
+            id="toggle_done",
+            tooltip="Done / not done (a parent: everything under it)",
+        ),
+        Binding(
+            "i", "app.set_in_progress", "Doing", id="in_progress", show=False, tooltip="In progress"
+        ),
+        Binding(
+            "s",
+            "app.set_skipped",
+            "Skip",
+            id="skip",
+            show=False,
+            tooltip="Skip (left out of the plan and the percentages)",
+        ),
+        Binding(
+            "u",
+            "app.set_todo",
+            "To do",
+            id="todo",
+            show=False,
+            tooltip="Back to to do (with everything under it)",
+        ),
+        Binding("l", "app.log_hours", "Log", id="log_hours", tooltip="Log hours spent on a topic"),
+        Binding(
+            "o",
+            "app.open_link",
+            "Open",
+            id="open_link",
+            show=False,
+            tooltip="Open the linked note (relative to the roadmap file)",
+        ),
+        Binding(
+            "right",
+            "expand_cursor",
+            "Expand",
+            show=False,
+            tooltip="Expand, or go to the first child",
+        ),
+        Binding(
+            "left",
+            "collapse_cursor",
+            "Collapse",
+            show=False,
+            tooltip="Collapse, or go to the parent",
+        ),
     ]
 
     DEFAULT_CSS = """
@@ -203,13 +244,18 @@ class RoadmapTree(Tree[Item]):
         self._right[item.id] = right_label(item, self.facts)
         return left_label(item, self.facts)
 
-    def populate(self, keep: str | None = None) -> None:
-        """(Re)build every node from the roadmap, honouring ``filter_text``."""
+    def populate(self, keep: str | None = None) -> str | None:
+        """(Re)build every node from the roadmap, honouring ``filter_text``.
+
+        The cursor goes to ``keep`` when it is shown. Returns the id of the first item
+        whose own title matches the filter (None without a filter or a match).
+        """
         self.clear()
         self.nodes_by_id.clear()
         self._right.clear()
         needle = self.filter_text.casefold().strip()
         root = self.root
+        first: str | None = None
         for module in self.facts.roadmap.modules:
             if not needle:
                 module_node = self._new_node(root, module, expand=True)
@@ -220,17 +266,30 @@ class RoadmapTree(Tree[Item]):
             topics = []
             for topic in module.topics:
                 subs = [s for s in topic.subtopics if needle in s.title.casefold()]
-                if module_hit or subs or needle in topic.title.casefold():
-                    topics.append((topic, subs))
+                topic_hit = needle in topic.title.casefold()
+                if module_hit or subs or topic_hit:
+                    topics.append((topic, subs, topic_hit))
             if not topics and not module_hit:
                 continue
+            if module_hit and first is None:
+                first = module.id
             module_node = self._new_node(root, module, expand=True)
-            for topic, subs in topics:
+            for topic, subs, topic_hit in topics:
+                if topic_hit and first is None:
+                    first = topic.id
                 topic_node = self._new_node(module_node, topic, expand=bool(subs))
                 for sub in subs:  # only the matching subtopics
+                    if first is None:
+                        first = sub.id
                     self._new_node(topic_node, sub, expand=False)
-        if keep is not None:
+        self.cursor_line = -1
+        if keep is not None and keep in self.nodes_by_id:
             self.select_id(keep)
+        elif first is not None:
+            self.select_id(first)
+        elif root.children:
+            self.move_to(root.children[0])
+        return first
 
     def _fill_topic(self, node: TreeNode[Item], topic: Topic) -> None:
         if node.children or not topic.subtopics:
@@ -263,8 +322,13 @@ class RoadmapTree(Tree[Item]):
         if node.parent is not None and not node.parent.is_root:
             with self.prevent(Tree.NodeExpanded):
                 node.parent.expand()
-        self.move_cursor(node, animate=False)
+        self.move_to(node)
         return True
+
+    def move_to(self, node: TreeNode[Item]) -> None:
+        """Move the cursor to a node, even one added or shown a moment ago."""
+        self._tree_lines  # noqa: B018 - builds the lines so the node knows its line
+        self.move_cursor(node, animate=False)
 
     def _on_tree_node_expanded(self, event: Tree.NodeExpanded[Item]) -> None:
         node = event.node
