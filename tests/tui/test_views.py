@@ -262,7 +262,7 @@ async def test_calendar_opens_on_today(seed_roadmap: Roadmap, seed_plan: Plan) -
         grid = grid_text(calendar)
         assert "November 2026" in grid.splitlines()[0]
         assert "30 today" in grid
-        assert "Mon 30 Nov 2026 (today) · 1.5 h: 19:00–20:30 Advanced Python Features (1/" in (
+        assert "Mon 30 Nov (today) · 1.5 h: 19:00–20:30 Advanced Python Features (1/" in (
             details_text(calendar)
         )
         assert summary_text(calendar).startswith("1.5 h of study in November 2026 over 1 day")
@@ -301,7 +301,7 @@ async def test_calendar_day_cursor_crosses_months(seed_roadmap: Roadmap, seed_pl
         assert calendar.selected == date(2026, 12, 15)
         await pilot.press("up", "left")
         assert calendar.selected == date(2026, 12, 7)
-        assert details_text(calendar).startswith("Mon 7 Dec 2026 · 1.5 h: 19:00–20:30")
+        assert details_text(calendar).startswith("Mon 7 Dec · 1.5 h: 19:00–20:30")
 
 
 async def test_calendar_hours_per_day_and_month_total(
@@ -344,10 +344,10 @@ async def test_calendar_marks_days_off_with_labels(seed_roadmap: Roadmap, seed_p
         assert cell(calendar, second_week[1], 0).strip() == "1.5 h"
         calendar.select_day(date(2026, 12, 24))
         await pilot.pause()
-        assert details_text(calendar) == "Thu 24 Dec 2026 · day off: Holidays [bold]x[/bold]"
+        assert details_text(calendar) == "Thu 24 Dec · day off: Holidays [bold]x[/bold]"
         calendar.select_day(date(2026, 12, 8))
         await pilot.pause()
-        assert details_text(calendar) == "Tue 8 Dec 2026 · day off"
+        assert details_text(calendar) == "Tue 8 Dec · day off"
 
 
 async def test_calendar_colors_days_by_module() -> None:
@@ -410,14 +410,30 @@ async def test_calendar_literal_module_titles() -> None:
         assert "[bold]x[/bold]" in text  # the topic title in the selected day's details
 
 
-async def test_calendar_tall_cells_show_topics(seed_roadmap: Roadmap, seed_plan: Plan) -> None:
+@pytest.mark.parametrize(("height", "lines"), [(20, 2), (30, 3), (40, 4)])
+async def test_calendar_cells_grow_with_the_room(
+    seed_roadmap: Roadmap, seed_plan: Plan, height: int, lines: int
+) -> None:
     app = ViewApp(MonthCalendar(id="calendar"), seed_roadmap, seed_plan)
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with app.run_test(size=(120, height)) as pilot:
         await pilot.pause()
         calendar = app.query_one(MonthCalendar)
-        lines = grid_text(calendar).splitlines()
-        assert calendar.grid_height() == 2 + 6 * 3
-        assert "Advanced Pyth" in lines[-1]  # topics under the hours of 30 Nov - 6 Dec
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert calendar.grid_height() == 2 + 5 * lines  # December 2026 spans five weeks
+        grid = grid_text(calendar).splitlines()
+        assert len(grid) == calendar.grid_height()
+        first_week = grid[2 : 2 + lines]
+        if lines >= 3:
+            assert cell(calendar, first_week[2], 1).strip() == "Advanced Pyth…"
+            # 19 Dec holds two topics: the second shows on the fourth line
+            third_week = grid[2 + 2 * lines : 2 + 3 * lines]
+            assert cell(calendar, third_week[2], 5).startswith(" Git Mastery")
+            if lines == 4:
+                assert cell(calendar, third_week[3], 5).startswith(" Linux Command")
+        # every line of the grid is as wide as the others: no cell shifted
+        assert len({len(line) for line in grid[1:]}) == 1
+        assert calendar.region.height == height
 
 
 async def test_calendar_empty_plan(seed_roadmap: Roadmap) -> None:
@@ -428,7 +444,7 @@ async def test_calendar_empty_plan(seed_roadmap: Roadmap) -> None:
         assert summary_text(calendar).startswith(
             "No study planned in November 2026 (the plan is empty)"
         )
-        assert details_text(calendar) == "Mon 30 Nov 2026 (today) · nothing planned"
+        assert details_text(calendar) == "Mon 30 Nov (today) · nothing planned"
 
 
 def test_module_palette_is_distinct_and_stable() -> None:
@@ -460,3 +476,30 @@ def test_sessions_helpers_for_the_stand_in_planner() -> None:
     ]
     assert plan.sessions[1].end == datetime(2026, 12, 7, 10, 0, tzinfo=timezone.utc)
     assert isinstance(plan.sessions[0], Session)
+
+
+async def test_calendar_legend_never_breaks_a_module_title() -> None:
+    from planner.roadmap import Effort, Module, Topic
+
+    modules = tuple(
+        Module(
+            f"m{i}",
+            f"Module number {i} with a rather long title",
+            i,
+            (Topic(f"t{i}", f"Topic {i}", f"m{i}", Effort(2, "hours")),),
+        )
+        for i in range(1, 5)
+    )
+    roadmap = Roadmap("long", "Long", modules)
+    plan = lay_out(roadmap, VIEW_SETTINGS, TODAY)
+    app = ViewApp(MonthCalendar(id="calendar"), roadmap, plan)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        calendar = app.query_one(MonthCalendar)
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        lines = summary_text(calendar).splitlines()[2:]
+        width = calendar.query_one("#calendar-summary").size.width
+        titles = [f"{i} Module number {i} with a rather long title" for i in range(2, 5)]
+        assert all(any(title in line for line in lines) for title in titles), lines
+        assert all(len(line) <= width for line in lines)

@@ -44,6 +44,7 @@ __all__ = [
     "parse_hours",
 ]
 
+_KEYS_HINT = "ctrl+s save · esc cancel"
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 DAYS_OFF_HELP = "one per line: 2026-12-24  or  2026-12-24..2027-01-01 Holidays"
 
@@ -348,9 +349,12 @@ class SettingsScreen(ModalScreen[Settings | None]):
     SettingsScreen #form-status {
         width: 1fr;
         height: 1;
+        color: $text-muted;
+        content-align: right middle;
+    }
+    SettingsScreen #form-status.-error {
         color: $text-error;
         text-style: bold;
-        content-align: right middle;
     }
     """
 
@@ -453,7 +457,7 @@ class SettingsScreen(ModalScreen[Settings | None]):
             with Horizontal(id="buttons"):
                 yield Button("Save", id="save", variant="primary", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
-                yield Static(id="form-status", markup=False)
+                yield Static(_KEYS_HINT, id="form-status", markup=False)
 
     def _input(
         self, widget_id: str, value: str, kind: str, width_class: str, placeholder: str = ""
@@ -655,7 +659,7 @@ class SettingsScreen(ModalScreen[Settings | None]):
         self._show(key)
         if key.startswith("day-"):
             self._show("min-session")
-        self.query_one("#form-status", Static).update("")
+        self._status(None)
 
     @on(TextArea.Changed)
     def _text_changed(self, event: TextArea.Changed) -> None:
@@ -691,15 +695,18 @@ class SettingsScreen(ModalScreen[Settings | None]):
         problems = [key for key in keys if self._show(key) is not None]
         hours = [self._day_hours(d) for d in range(7)]
         no_hours = all(h is not None for h in hours) and sum(h or 0.0 for h in hours) <= 0
-        status = self.query_one("#form-status", Static)
         if problems or no_hours:
             count = len(problems) + (1 if no_hours and not problems else 0)
-            status.update(Text(f"{count} field{'s' if count != 1 else ''} to fix"))
+            self._status(f"{count} field{'s' if count != 1 else ''} to fix")
             first = problems[0] if problems else "day-0"
             self._focus_field(first)
             return
-        status.update("")
         self.dismiss(self.build_settings())
+
+    def _status(self, problem: str | None) -> None:
+        status = self.query_one("#form-status", Static)
+        status.update(Text(problem or _KEYS_HINT))
+        status.set_class(problem is not None, "-error")
 
     def _focus_field(self, key: str) -> None:
         if key == "days-off":

@@ -107,6 +107,7 @@ class Agenda(ScrollView, can_focus=True):
         text-style: bold;
     }
     Agenda > .agenda--week-figures {
+        background: $panel;
         color: $text-muted;
         text-style: not bold;
     }
@@ -141,6 +142,7 @@ class Agenda(ScrollView, can_focus=True):
     }
     Agenda:focus > .agenda--cursor {
         background: $block-cursor-background;
+        text-style: bold;
     }
     """
 
@@ -445,7 +447,7 @@ class Agenda(ScrollView, can_focus=True):
             else:
                 right = f"{relative}no study "
             heading = self._style("agenda--week-current" if week == this_week else "agenda--week")
-            figures = heading + self._style("agenda--week-figures")
+            figures = self._style("agenda--week-figures")
             room = width - cell_len(right)
             if room < 12:
                 return [(fit(left, width), heading)]
@@ -508,7 +510,13 @@ class Agenda(ScrollView, can_focus=True):
         base = self.rich_style
         if not 0 <= index < len(self._rows):
             return Strip.blank(width, base)
-        extra = self._style("agenda--cursor") if index == self.cursor_row else None
+        # The cursor only lays a background (and bold) over the row: each part keeps
+        # its colour, the module's stripe included.
+        extra = (
+            self.get_component_rich_style("agenda--cursor", partial=True)
+            if index == self.cursor_row
+            else None
+        )
         segments = []
         for text, style in self._row_parts(index, width):
             combined = base + style

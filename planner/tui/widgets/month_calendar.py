@@ -139,10 +139,6 @@ def short_date(day: date) -> str:
     return f"{day:%a} {day.day} {day:%b}"
 
 
-def long_date(day: date) -> str:
-    return f"{day:%a} {day.day} {day:%b %Y}"
-
-
 def day_off_on(days_off: Sequence[DayOff], day: date) -> DayOff | None:
     for off in days_off:
         if off.start <= day <= off.end:
@@ -263,9 +259,12 @@ class MonthCalendar(VerticalScroll, can_focus=True):
         Binding("right", "move_days(1)", "Next day", show=False, id="calendar.next_day"),
         Binding("up", "move_days(-7)", "Previous week", show=False, id="calendar.prev_week"),
         Binding("down", "move_days(7)", "Next week", show=False, id="calendar.next_week"),
-        Binding("[,pageup", "move_months(-1)", "Prev month", id="calendar.prev_month"),
-        Binding("],pagedown", "move_months(1)", "Next month", id="calendar.next_month"),
-        Binding("t,home", "go_today", "Today", id="calendar.today"),
+        Binding("[", "move_months(-1)", "Prev month", id="calendar.prev_month"),
+        Binding("]", "move_months(1)", "Next month", id="calendar.next_month"),
+        Binding("t", "go_today", "Today", id="calendar.today"),
+        Binding("pageup", "move_months(-1)", show=False, id="calendar.prev_month_page"),
+        Binding("pagedown", "move_months(1)", show=False, id="calendar.next_month_page"),
+        Binding("home", "go_today", show=False, id="calendar.today_home"),
     ]
 
     month: reactive[date] = reactive(date(2000, 1, 1), init=False)
@@ -299,7 +298,7 @@ class MonthCalendar(VerticalScroll, can_focus=True):
         self._module_index: dict[str, int] = {}
         self._module_titles: dict[str, str] = {}
         self._topic_titles: dict[str, str] = {}
-        self._tall = False
+        self._lines = 2
         self._grid = _MonthGrid(self)
         self._summary = Static(id="calendar-summary")
         self._details = Static(id="calendar-details")
@@ -409,10 +408,14 @@ class MonthCalendar(VerticalScroll, can_focus=True):
         self._grid.refresh()
 
     def on_resize(self, event: events.Resize) -> None:
-        tall = event.size.height >= 2 + 6 * 3 + 5
-        if tall != self._tall:
-            self._tall = tall
+        # Title and weekdays (2), the summary and details (about 6), then as many lines
+        # per week as six weeks allow: 2 (number, hours) to 4 (and two topics).
+        lines = max(2, min(4, (event.size.height - 8) // 6))
+        if lines != self._lines:
+            self._lines = lines
             self._grid.refresh(layout=True)
+        if self._shown:
+            self.call_after_refresh(self._update_summary)
 
     # -- drawing -----------------------------------------------------------------------
 
@@ -424,7 +427,7 @@ class MonthCalendar(VerticalScroll, can_focus=True):
         self._update_details()
 
     def _cell_lines(self) -> int:
-        return 3 if self._tall else 2
+        return self._lines
 
     def grid_height(self) -> int:
         return 2 + len(self._weeks()) * self._cell_lines()
@@ -512,13 +515,18 @@ class MonthCalendar(VerticalScroll, can_focus=True):
                             Style(bgcolor=bg.rich_color, color=fg.rich_color, bold=in_month),
                         )
                         start = end
-                    if self._tall:
-                        first = sessions[0]
-                        color = colors.get(first.module_id, muted)
+                    # Further lines: the day's topics, one a line, on a lighter shade.
+                    topics: list[Session] = []
+                    for session in sessions:
+                        if all(t.topic_id != session.topic_id for t in topics):
+                            topics.append(session)
+                    for k, row in enumerate(rows[2:]):
+                        shown = topics[k] if k < len(topics) else topics[-1]
+                        color = colors.get(shown.module_id, muted)
                         bg = base_bg.blend(color, 0.3 if in_month else 0.12)
                         fg = bg.get_contrast_text(0.85 if in_month else 0.5)
-                        topic = " " + self._topic_title(first.topic_id)
-                        rows[2].append(
+                        topic = " " + self._topic_title(shown.topic_id) if k < len(topics) else ""
+                        row.append(
                             fit(topic, inner), Style(bgcolor=bg.rich_color, color=fg.rich_color)
                         )
                 elif off is not None:
@@ -527,9 +535,9 @@ class MonthCalendar(VerticalScroll, can_focus=True):
                     rows[1].append("░" * left, hatch_style)
                     rows[1].append(word, off_style)
                     rows[1].append("░" * (inner - left - len(word)), hatch_style)
-                    if self._tall:
-                        label = " " + plain(off.label) if off.label else ""
-                        rows[2].append(fit(label, inner), off_style + Style(italic=True))
+                    for k, row in enumerate(rows[2:]):
+                        label = " " + plain(off.label) if off.label and k == 0 else ""
+                        row.append(fit(label, inner), off_style + Style(italic=True))
                 else:
                     for row in rows[1:]:
                         row.append(" " * inner)
@@ -570,13 +578,28 @@ class MonthCalendar(VerticalScroll, can_focus=True):
                 if off.label:
                     text.append(" ")
                     text.append(plain(off.label), "italic")
+        # The modules of the month, packed into lines without breaking a title.
         base_bg = self.background_colors[1]
-        for k, (module_id, hours) in enumerate(totals.items()):
-            text.append("\n" if k == 0 else "   ")
+        width = self._summary.size.width or max(20, self.size.width - 2)
+        used = width
+        for module_id, hours in totals.items():
             color = module_color(self.app, self._module_index.get(module_id, 0))
+            figure = f" {format_hours(hours)}"
+            title = self._module_titles.get(module_id, module_id)
+            room = width - 3 - len(figure)
+            if cell_len(title) > room:
+                title = fit(title, max(1, room))
+            item = 3 + cell_len(title) + len(figure)
+            if used + 3 + item > width:
+                text.append("\n")
+                used = 0
+            elif used:
+                text.append("   ")
+                used += 3
             text.append("██", Style(color=base_bg.blend(color, 0.55).rich_color))
-            text.append(" " + self._module_titles.get(module_id, module_id))
-            text.append(f" {format_hours(hours)}", "bold")
+            text.append(" " + title)
+            text.append(figure, "bold")
+            used += item
         self._summary.update(text)
 
     def _month_end(self) -> date:
@@ -585,7 +608,7 @@ class MonthCalendar(VerticalScroll, can_focus=True):
     def _update_details(self) -> None:
         day = self.selected
         text = Text()
-        text.append(long_date(day), "bold")
+        text.append(short_date(day), "bold")
         if day == self._today:
             text.append(" (today)", "bold")
         off = self.day_off(day)
