@@ -503,3 +503,47 @@ async def test_calendar_legend_never_breaks_a_module_title() -> None:
         titles = [f"{i} Module number {i} with a rather long title" for i in range(2, 5)]
         assert all(any(title in line for line in lines) for title in titles), lines
         assert all(len(line) <= width for line in lines)
+
+
+class _LateApp(ViewApp):
+    """Shows the plan before the views are mounted (as an app may in __init__)."""
+
+    def compose(self):  # type: ignore[no-untyped-def]
+        self.view.show(self.roadmap, self.plan, self.settings, self.today)  # type: ignore[attr-defined]
+        yield self.view
+
+    def on_mount(self) -> None:
+        self.view.focus()
+
+
+@pytest.mark.parametrize("kind", [Agenda, MonthCalendar])
+async def test_views_shown_before_mounting(
+    seed_roadmap: Roadmap, seed_plan: Plan, kind: type[Agenda] | type[MonthCalendar]
+) -> None:
+    app = _LateApp(kind(), seed_roadmap, seed_plan)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await pilot.pause()
+        text = "\n".join(screen_lines(app))
+        assert "Advanced Python Features" in text
+        if kind is MonthCalendar:
+            assert "1.5 h of study in November 2026" in text
+
+
+async def test_calendar_follows_a_theme_change(seed_roadmap: Roadmap, seed_plan: Plan) -> None:
+    app = ViewApp(MonthCalendar(id="calendar"), seed_roadmap, seed_plan)
+
+    def swatch() -> str:
+        summary = app.query_one("#calendar-summary").render()
+        spans = [s for s in summary.spans if "█" in summary.plain[s.start : s.end]]  # type: ignore[attr-defined]
+        return str(spans[0].style)
+
+    async with app.run_test(size=(80, 20)) as pilot:
+        await pilot.pause()
+        calendar = app.query_one(MonthCalendar)
+        before_color, before_swatch = module_color(app, 0), swatch()
+        app.theme = "nord"
+        await pilot.pause()
+        await pilot.pause()
+        assert module_color(app, 0) != before_color
+        assert swatch() != before_swatch  # the legend was redrawn in the new colours
+        assert calendar.render_grid(calendar._grid.size.width).plain

@@ -406,7 +406,7 @@ class SettingsScreen(ModalScreen[Settings | None]):
                     yield Label("Time zone", classes="row-label")
                     yield Input(
                         s.timezone or "",
-                        placeholder="this computer's zone",
+                        placeholder="blank: this computer's zone",
                         id="timezone",
                         classes="wide",
                         compact=True,
@@ -422,7 +422,7 @@ class SettingsScreen(ModalScreen[Settings | None]):
                         s.start_date.isoformat() if s.start_date else "",
                         "date",
                         "wide",
-                        placeholder="today",
+                        placeholder="blank: today",
                     )
                     yield Static(id="note-start-date", classes="note", markup=False)
 
@@ -599,8 +599,7 @@ class SettingsScreen(ModalScreen[Settings | None]):
             hour, minute = _end_of(parse_clock(self._value(f"start-{day}")), hours)
             return f"until {hour:02d}:{minute:02d}"
         if key == "timezone":
-            value = self._value("timezone").strip()
-            return "blank: this computer's zone" if not value else ""
+            return ""  # the placeholder says what blank means
         if key == "start-date":
             value = self._value("start-date").strip()
             if not value:

@@ -227,6 +227,8 @@ class Agenda(ScrollView, can_focus=True):
             if row < 0:
                 row = self._session_rows[0]
         self.set_reactive(Agenda.cursor_row, row)
+        if not self.is_mounted:
+            return
         if previous is None and row >= 0:
             self.scroll_to(y=0, animate=False, immediate=True)
         self.refresh()

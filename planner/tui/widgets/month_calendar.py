@@ -401,6 +401,10 @@ class MonthCalendar(VerticalScroll, can_focus=True):
         if week < len(weeks) and column < 7:
             self.select_day(weeks[week][column])
 
+    def on_mount(self) -> None:
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self._refresh_all())
+        self._refresh_all()
+
     def on_focus(self) -> None:
         self._grid.refresh()
 
