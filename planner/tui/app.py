@@ -20,11 +20,13 @@ processes are picked up by polling the store's signature once a second.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import Any, ClassVar
@@ -41,7 +43,7 @@ from textual.widgets import Footer, Input, Static, TabbedContent, TabPane, Tree
 
 from planner import locations
 from planner.errors import PlannerError, user_message
-from planner.progress import Progress, ProgressError, ProgressStore, State, figures
+from planner.progress import Figures, Progress, ProgressError, ProgressStore, State, figures
 from planner.roadmap import Item, Module, Roadmap, Subtopic, Topic
 from planner.schedule import Plan, schedule
 from planner.settings import Settings
@@ -94,6 +96,47 @@ def _fallback_tz() -> tzinfo:
     return local
 
 
+@dataclass(frozen=True)
+class Planned:
+    """What ``compute_plan`` makes: figures, plan, the kept baseline, problems to tell."""
+
+    figures: dict[str, Figures]
+    plan: Plan
+    baseline: dict[str, Any] | None
+    problems: list[str]
+
+
+def compute_plan(
+    roadmap: Roadmap,
+    progress: Progress,
+    settings: Settings,
+    today: date,
+    tz: tzinfo,
+    *,
+    baseline_path: Path | None = None,
+) -> Planned:
+    """Figures and plan from scratch; with ``baseline_path`` also the kept baseline (made
+    from this plan when there is none). Problems become messages, never exceptions."""
+    from planner.schedule import BaselineError, ensure_baseline
+
+    problems: list[str] = []
+    s = settings
+    figs = figures(roadmap, progress, s.hours_per_day, s.unestimated_hours)
+    try:
+        plan = schedule(roadmap, progress, s, today, tz)
+    except PlannerError as exc:
+        total = figs.get(roadmap.id)
+        plan = Plan((), None, total.remaining if total is not None else 0.0)
+        problems.append(f"Cannot plan: {_message(exc)}")
+    baseline = None
+    if baseline_path is not None:
+        try:
+            baseline = ensure_baseline(baseline_path, plan, today)
+        except (BaselineError, OSError) as exc:
+            problems.append(_message(exc))
+    return Planned(figs, plan, baseline, problems)
+
+
 class _ViewPlaceholder(Static):
     """Stands in for a plan view whose module is not there (yet)."""
 
@@ -101,19 +144,22 @@ class _ViewPlaceholder(Static):
         self.update(Text(f"{len(plan.sessions)} sessions planned."))
 
 
-def _make_view(kind: str, widget_id: str) -> Widget:
+VIEW_IDS = {"agenda": "agenda-view", "calendar": "calendar-view"}
+"""Tab id -> the id of the plan view inside it."""
+
+
+def _view_class(kind: str) -> type[Widget]:
+    """The plan view's class, imported when first needed (off the start-up path)."""
     try:
         if kind == "agenda":
             from planner.tui.widgets.agenda import Agenda
 
-            view: Widget = Agenda(id=widget_id)
-        else:
-            from planner.tui.widgets.month_calendar import MonthCalendar
+            return Agenda
+        from planner.tui.widgets.month_calendar import MonthCalendar
 
-            view = MonthCalendar(id=widget_id)
+        return MonthCalendar
     except ImportError:
-        return _ViewPlaceholder(id=widget_id)
-    return view
+        return _ViewPlaceholder
 
 
 class FilterInput(Input):
@@ -123,6 +169,12 @@ class FilterInput(Input):
         Binding("escape", "app.clear_filter", "Clear filter", show=True),
         Binding("down", "app.focus_tree", "To tree", show=False),
     ]
+
+
+class MainScreen(Screen[None]):
+    """The default screen: the tree has the focus from the start (modals keep Textual's rule)."""
+
+    AUTO_FOCUS = "#tree"
 
 
 class PlannerApp(App[None]):
@@ -210,16 +262,23 @@ class PlannerApp(App[None]):
         self.watch_files = watch
         self.export_dir = export_dir
         self.progress: Progress = Progress()
-        self.figures: dict[str, Any] = {}
+        self.figures: dict[str, Figures] = {}
         self.plan: Plan = Plan((), None, 0.0)
         self._signature: object = None
         self._reload_problem: object = None
         self._startup_problems: list[str] = []
         self._filter_origin: str | None = None
-        self.facts: TreeFacts
+        self._tab: str | None = None
+        self.planning = False
+        """True while a plan is being made in the background (large roadmaps)."""
+        self._generation = 0
         self._load_progress_or_empty()
-        self._recompute()
-        self._keep_baseline()
+        s = settings
+        self.facts = TreeFacts(roadmap, self.progress, {}, s.hours_per_day, s.unestimated_hours)
+        if self._plan_in_background():
+            self.planning = True  # started in on_mount
+        else:
+            self._apply_plan(self._generation, self._compute(keep_baseline=True), None)
 
     # -- time ------------------------------------------------------------------
 
@@ -232,31 +291,74 @@ class PlannerApp(App[None]):
         self._signature = self.store.signature()
         self.progress = self.store.load()
 
-    def _recompute(self) -> None:
-        """Figures and plan from scratch; a scheduling problem becomes a notification."""
+    sync_plan_topics: ClassVar[int] = 1500
+    """Up to this many topics the plan is made at once; above, in a thread."""
+
+    def _plan_in_background(self) -> bool:
+        return sum(len(m.topics) for m in self.roadmap.modules) > self.sync_plan_topics
+
+    def _compute(self, *, keep_baseline: bool = False) -> Planned:
+        """Figures and plan from scratch for the current state (any thread)."""
+        return compute_plan(
+            self.roadmap,
+            self.progress,
+            self.settings,
+            self.today,
+            self.tz,
+            baseline_path=locations.baseline_path(self.roadmap.id) if keep_baseline else None,
+        )
+
+    def _replan(self, ids: Iterable[str] | None, *, keep_baseline: bool = False) -> None:
+        """Re-plan from scratch: at once for a small roadmap, else in a thread.
+
+        ``ids``: items whose module bars must be redrawn with the new figures
+        (None: every module).
+        """
+        self._generation += 1
+        generation = self._generation
+        if not self._plan_in_background():
+            self._apply_plan(generation, self._compute(keep_baseline=keep_baseline), ids)
+            return
+        self.planning = True
+        wanted = list(ids) if ids is not None else None
+
+        def work() -> None:
+            try:
+                planned = self._compute(keep_baseline=keep_baseline)
+            except Exception as exc:  # reported on the app's thread
+                planned = Planned({}, self.plan, None, [f"Cannot plan: {exc!r}"])
+            with contextlib.suppress(RuntimeError):  # RuntimeError: the app has gone
+                self.call_from_thread(self._apply_plan, generation, planned, wanted)
+
+        self.run_worker(work, thread=True, group="plan", exit_on_error=False)
+
+    def _apply_plan(self, generation: int, planned: Planned, ids: Iterable[str] | None) -> None:
+        """Take a finished plan (dropped if a newer one was asked for)."""
+        if generation != self._generation:
+            return
+        self.planning = False
+        self.figures = planned.figures
+        self.plan = planned.plan
+        if planned.baseline is not None:
+            self.baseline = planned.baseline
         s = self.settings
-        self.figures = figures(self.roadmap, self.progress, s.hours_per_day, s.unestimated_hours)
         self.facts = TreeFacts(
             self.roadmap, self.progress, self.figures, s.hours_per_day, s.unestimated_hours
         )
-        try:
-            self.plan = schedule(self.roadmap, self.progress, s, self.today, self.tz)
-        except PlannerError as exc:
-            total = self.figures.get(self.roadmap.id)
-            self.plan = Plan((), None, total.remaining if total is not None else 0.0)
+        for problem in planned.problems:
             if self.is_running:
-                self.notify(_message(exc), title="Cannot plan", severity="error")
-
-    def _keep_baseline(self) -> None:
-        """The first plan made for this roadmap, kept to measure slippage against."""
-        from planner.schedule import BaselineError, ensure_baseline
-
-        path = locations.baseline_path(self.roadmap.id)
-        try:
-            self.baseline = ensure_baseline(path, self.plan, self.today)
-        except (BaselineError, OSError) as exc:
-            self.baseline = None
-            self._startup_problems.append(_message(exc))
+                self.notify(problem, title="Plan", severity="warning", timeout=10)
+            else:
+                self._startup_problems.append(problem)
+        if not self.is_running:
+            return
+        tree = self.roadmap_tree
+        tree.set_facts(self.facts)
+        if ids is None:
+            tree.relabel([m.id for m in self.roadmap.modules])
+        else:
+            tree.relabel(ids)  # their modules' bars
+        self._refresh_views()
 
     def pace(self) -> tuple[str, str]:
         """'on track' / 'behind by N h' / 'ahead by N h' against the baseline, and a style."""
@@ -281,9 +383,13 @@ class PlannerApp(App[None]):
             self.plan.finish,
             pace,
             style,
+            planning=self.planning,
         )
 
     # -- layout ------------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen[Any]:
+        return MainScreen(id="main")
 
     def compose(self) -> ComposeResult:
         yield ProgressHeader(id="header")
@@ -293,10 +399,9 @@ class PlannerApp(App[None]):
                     yield FilterInput(placeholder="filter by title (Esc clears)", id="filter")
                     yield RoadmapTree(self.facts, id="tree")
                 yield DetailsPane(id="details")
-            with TabPane("Agenda", id="agenda"):
-                yield _make_view("agenda", "agenda-view")
-            with TabPane("Calendar", id="calendar"):
-                yield _make_view("calendar", "calendar-view")
+            # the plan views are mounted when their tab is first shown (see _tab_changed)
+            yield TabPane("Agenda", id="agenda")
+            yield TabPane("Calendar", id="calendar")
         yield Footer(id="footer", compact=True, show_command_palette=False)
         yield Static(id="too-small")
 
@@ -305,10 +410,11 @@ class PlannerApp(App[None]):
             self.set_keymap(self.settings.keymap)
         self._check_size()
         tree = self.roadmap_tree
-        tree.focus()
         if tree.root.children:
             tree.move_to(tree.root.children[0])
         self._refresh_views()
+        if self.planning:
+            self._replan(None, keep_baseline=True)
         for problem in self._startup_problems:
             self.notify(problem, severity="warning", timeout=10)
         if self.watch_files:
@@ -323,8 +429,13 @@ class PlannerApp(App[None]):
         return True
 
     @on(TabbedContent.TabActivated)
-    def _tab_changed(self) -> None:
-        self.refresh_bindings()
+    def _tab_changed(self, event: TabbedContent.TabActivated) -> None:
+        tab = event.pane.id
+        if tab is not None:
+            self.ensure_view(tab)
+        if self._tab is not None and tab != self._tab:
+            self.refresh_bindings()  # the filter key comes and goes with the roadmap tab
+        self._tab = tab
 
     @property
     def roadmap_tree(self) -> RoadmapTree:
@@ -353,12 +464,30 @@ class PlannerApp(App[None]):
         self.query_one(ProgressHeader).show(self.header_facts())
         if details:
             self._show_details()
-        for widget_id in ("#agenda-view", "#calendar-view"):
-            view: Any = self.query_one(widget_id)
-            try:
-                view.show(self.roadmap, self.plan, self.settings, self.today)
-            except Exception as exc:  # a view's bug must not cost the user the app
-                self.log.error(f"{widget_id}.show failed: {exc!r}")
+        for widget_id in VIEW_IDS.values():
+            for view in self.query(f"#{widget_id}"):
+                self._show_view(view)
+
+    def _show_view(self, view: Any) -> None:
+        try:
+            view.show(self.roadmap, self.plan, self.settings, self.today)
+        except Exception as exc:  # a view's bug must not cost the user the app
+            self.log.error(f"{view!r}.show failed: {exc!r}")
+            self.notify(f"This view could not be drawn: {exc!r}", severity="error")
+
+    def ensure_view(self, tab: str) -> Widget | None:
+        """The plan view of a tab, mounting (and showing) it the first time."""
+        widget_id = VIEW_IDS.get(tab)
+        if widget_id is None:
+            return None
+        found = self.query(f"#{widget_id}")
+        if found:
+            return found.first()
+        view = _view_class(tab)(id=widget_id)
+        self._show_view(view)  # the views accept show() before they are mounted
+        self.query_one(f"#{tab}", TabPane).mount(view)
+        self.call_after_refresh(self._show_view, view)  # and draw everything once mounted
+        return view
 
     def _show_details(self) -> None:
         tree = self.roadmap_tree
@@ -378,19 +507,25 @@ class PlannerApp(App[None]):
         self.query_one(DetailsPane).show(event.node.data, self.facts, self.plan, today=self.today)
 
     def _after_progress(self, progress: Progress, changed: Iterable[str] | None) -> None:
-        """New progress: recompute, relabel the affected nodes (all that differ when
-        ``changed`` is None), refresh header, details and views."""
+        """New progress: relabel the affected nodes at once (all that differ when
+        ``changed`` is None), then re-plan (header, bars, details and views follow)."""
         old_facts = self.facts
         self.progress = progress
-        self._recompute()
+        s = self.settings
+        self.facts = TreeFacts(
+            self.roadmap, progress, self.figures, s.hours_per_day, s.unestimated_hours
+        )
         tree = self.roadmap_tree
         tree.set_facts(self.facts)
         if changed is None:
+            old_facts.prefetch()
+            self.facts.prefetch()
             ids = [i for i in tree.nodes_by_id if old_facts.state(i) is not self.facts.state(i)]
-            tree.relabel(ids)
         else:
-            tree.relabel(changed)
-        self._refresh_views()
+            ids = list(changed)
+        tree.relabel(ids)
+        self._show_details()
+        self._replan(ids)
 
     def _user_error(self, exc: BaseException, title: str) -> None:
         """Show an error as a notification; the app keeps running, nothing is lost."""
@@ -627,9 +762,9 @@ class PlannerApp(App[None]):
         if tab == "roadmap":
             self.roadmap_tree.focus()
         else:
-            view = self.query_one(f"#{tab}-view")
-            if view.can_focus:
-                view.focus()
+            view = self.ensure_view(tab)
+            if view is not None and view.can_focus:
+                self.call_after_refresh(view.focus)  # a view mounted just now takes it then
 
     def key_rows(self) -> list[KeyRow]:
         """Every key, grouped, as currently bound (the user's keymap applied)."""
@@ -654,12 +789,8 @@ class PlannerApp(App[None]):
             ("Roadmap tree", f"{key(Binding('up', ''))} {key(Binding('down', ''))}", "Move"),
             ("Roadmap tree", key(Binding("enter", "")), "Expand or collapse"),
         ]
-        for widget_id, section in (("#agenda-view", "Agenda"), ("#calendar-view", "Calendar")):
-            try:
-                view = self.query_one(widget_id)
-            except Exception:
-                continue
-            add(section, type(view).BINDINGS)
+        for tab, section in (("agenda", "Agenda"), ("calendar", "Calendar")):
+            add(section, _view_class(tab).BINDINGS)
         add("Anywhere", self.BINDINGS)
         rows += [
             (
@@ -703,10 +834,17 @@ class PlannerApp(App[None]):
                 self._user_error(exc, "Settings not saved")
                 return False
         self.settings = new
-        self.tz = _zone_of(new, self.tz)
+        if new.timezone or not self._tz_injected:
+            self.tz = _zone_of(new, self.tz)
         self.set_keymap(new.keymap)
-        self._after_progress(self.progress, None)
-        self.roadmap_tree.relabel_all()  # estimates depend on hours per day
+        tree = self.roadmap_tree
+        tree.set_facts(
+            TreeFacts(
+                self.roadmap, self.progress, self.figures, new.hours_per_day, new.unestimated_hours
+            )
+        )
+        tree.relabel_all()  # estimates depend on hours per day
+        self._replan(None)
         where = f" to {self.settings_path}" if self.settings_path is not None else ""
         self.notify(f"Settings saved{where}; the plan follows them.", timeout=4)
         return True
@@ -752,13 +890,20 @@ class PlannerApp(App[None]):
         self.roadmap, self.roadmap_path, self.store = roadmap, path, store
         self.progress = progress
         self._signature = store.signature()
-        self._recompute()
+        self.baseline = None
+        s = self.settings
+        self.figures = {}
+        self.plan = Plan((), None, 0.0)
+        self.facts = TreeFacts(roadmap, progress, {}, s.hours_per_day, s.unestimated_hours)
         tree = self.roadmap_tree
         tree.set_facts(self.facts)
         tree.filter_text = ""
-        self.query_one("#filter", FilterInput).value = ""
+        filter_field = self.query_one("#filter", FilterInput)
+        filter_field.value = ""
+        filter_field.remove_class("-shown")
         tree.populate()
-        self._refresh_views()
+        tree.focus()
+        self._replan(None, keep_baseline=True)
         self.notify(f"Opened {roadmap.title} ({path}); progress in {store.path}.", timeout=6)
         return True
 
@@ -767,7 +912,7 @@ class PlannerApp(App[None]):
     def _poll(self) -> None:
         if self.now().date() > self.today:
             self.today = self.now().date()
-            self._after_progress(self.progress, [])
+            self._replan(None)
         self.reload_if_changed()
 
     def reload_if_changed(self) -> bool:

@@ -580,3 +580,46 @@ async def test_settings_change_saves_and_replans(make_app: AppFactory, settings_
         assert settings_path.read_text() == saved_text
         assert app.settings is more and app.plan is plan
         assert any(n.severity == "error" for n in app._notifications)
+
+
+async def test_large_roadmaps_plan_in_the_background(
+    make_app: AppFactory, progress_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(PlannerApp, "sync_plan_topics", 0)  # the seed counts as large
+    app = make_app()
+    assert app.planning and app.plan.sessions == ()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not app.planning and app.plan.sessions
+        header = app.screen.query_one(ProgressHeader).text
+        assert "planning" not in header and "h left" in header
+        before = app.plan.hours_remaining
+        tree = tree_of(app)
+        await pilot.press("down", "space")
+        # the mark changes at once, before the plan
+        assert tree.line_text(TOPIC).startswith("✓")
+        assert saved(progress_path, app.roadmap).state(app.roadmap, TOPIC) is State.DONE
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.plan.hours_remaining == pytest.approx(before - 16)
+        assert "███" in tree.right_text(MODULE)  # the module's bar follows the new figures
+
+
+async def test_plan_views_follow_check_offs(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("a")
+        await pilot.pause()
+        agenda = app.screen.query_one("#agenda-view")
+        shown: list[object] = []
+        original = agenda.show  # type: ignore[attr-defined]
+
+        def spy(roadmap: object, plan: object, settings: object, today: object) -> None:
+            shown.append(plan)
+            original(roadmap, plan, settings, today)
+
+        agenda.show = spy  # type: ignore[attr-defined]
+        await pilot.press("r", "down", "space")
+        await pilot.pause()
+        assert shown and shown[-1] is app.plan

@@ -20,6 +20,8 @@ class HeaderFacts:
     pace: str
     """'on track', 'behind by 6 h', 'ahead by 3 h' (or '' when unknown)."""
     pace_style: str = ""
+    planning: bool = False
+    """A plan is being made (large roadmaps): the figures that depend on it are pending."""
 
 
 def render_header(facts: HeaderFacts, width: int) -> Text:
@@ -32,7 +34,9 @@ def render_header(facts: HeaderFacts, width: int) -> Text:
     first = Text.assemble(title, " " * max(1, width - title.cell_len - pace.cell_len), pace)
 
     left = f"{facts.hours_remaining:.0f} h left"
-    if facts.finish is not None:
+    if facts.planning:
+        left, finish = "planning...", ""
+    elif facts.finish is not None:
         finish = f"finish {facts.finish:%a} {facts.finish.day} {facts.finish:%b %Y}"
     elif facts.hours_remaining <= 0:
         finish = "all done"
@@ -40,8 +44,9 @@ def render_header(facts: HeaderFacts, width: int) -> Text:
         finish = "no finish date (no study hours set)"
     figures = Text(f" {facts.percent:3.0f}%  ", style="bold")
     figures.append(left)
-    figures.append("  ·  ", style="dim")
-    figures.append(finish)
+    if finish:
+        figures.append("  ·  ", style="dim")
+        figures.append(finish)
     bar_width = max(8, width - figures.cell_len)
     second = Text.assemble(effort_bar(facts.percent, bar_width), figures)
     second.truncate(width)

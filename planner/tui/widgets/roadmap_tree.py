@@ -86,6 +86,12 @@ class TreeFacts:
             state = self._states[item_id] = self.progress.state(self.roadmap, item_id)
         return state
 
+    def prefetch(self) -> TreeFacts:
+        """Work out every item's state at once (one pass, for building a whole tree)."""
+        if len(self._states) < len(self.roadmap.ids()):
+            self._states = self.progress.states(self.roadmap)
+        return self
+
 
 def _count(states: Iterable[State]) -> tuple[int, int]:
     """(done, total) where skipped items are left out of the total."""
@@ -229,20 +235,38 @@ class RoadmapTree(Tree[Item]):
         self.nodes_by_id: dict[str, TreeNode[Item]] = {}
         """Created nodes by item id (subtopics appear once their topic has been expanded)."""
         self._right: dict[str, Text] = {}
+        self._line_width = 0
         self.filter_text = ""
         self.populate()
 
     # -- building ----------------------------------------------------------------
 
     def _new_node(self, parent: TreeNode[Item], item: Item, expand: bool) -> TreeNode[Item]:
+        """``parent.add(...)`` without invalidating the whole tree once per node.
+
+        Mirrors ``TreeNode.add`` of Textual 8.2.8 (pinned); ``populate`` and
+        ``_fill_topic`` invalidate once when they are done.
+        """
         allow = isinstance(item, Module) or (isinstance(item, Topic) and bool(item.subtopics))
-        node = parent.add(self._left(item), data=item, expand=expand, allow_expand=allow)
+        node = self._add_node(parent, left_label(item, self.facts), item, expand)
+        node._allow_expand = allow
+        parent._updates += 1
+        parent._children.append(node)
         self.nodes_by_id[item.id] = node
         return node
 
-    def _left(self, item: Item) -> Text:
-        self._right[item.id] = right_label(item, self.facts)
-        return left_label(item, self.facts)
+    def process_label(self, label: str | Text) -> Text:
+        # a Text of one line is used as it is: no copy, never parsed as markup
+        if isinstance(label, Text) and "\n" not in label.plain:
+            return label
+        return super().process_label(Text(label) if isinstance(label, str) else label)
+
+    def right(self, item: Item) -> Text:
+        """The figures part of an item's line, computed when first drawn."""
+        text = self._right.get(item.id)
+        if text is None:
+            text = self._right[item.id] = right_label(item, self.facts)
+        return text
 
     def populate(self, keep: str | None = None) -> str | None:
         """(Re)build every node from the roadmap, honouring ``filter_text``.
@@ -253,6 +277,7 @@ class RoadmapTree(Tree[Item]):
         self.clear()
         self.nodes_by_id.clear()
         self._right.clear()
+        self.facts.prefetch()
         needle = self.filter_text.casefold().strip()
         root = self.root
         first: str | None = None
@@ -282,6 +307,7 @@ class RoadmapTree(Tree[Item]):
                     if first is None:
                         first = sub.id
                     self._new_node(topic_node, sub, expand=False)
+        self._invalidate()
         self.cursor_line = -1
         if keep is not None and keep in self.nodes_by_id:
             self.select_id(keep)
@@ -296,6 +322,7 @@ class RoadmapTree(Tree[Item]):
             return
         for sub in topic.subtopics:
             self._new_node(node, sub, expand=False)
+        self._invalidate()
 
     def ensure_node(self, item_id: str) -> TreeNode[Item] | None:
         """The node for an id, creating a subtopic's node (and expanding its topic)."""
@@ -338,6 +365,7 @@ class RoadmapTree(Tree[Item]):
     # -- labels ------------------------------------------------------------------
 
     def set_facts(self, facts: TreeFacts) -> None:
+        """New facts; lines already drawn keep their figures until ``relabel``."""
         self.facts = facts
 
     def relabel(self, ids: Iterable[str]) -> int:
@@ -363,7 +391,8 @@ class RoadmapTree(Tree[Item]):
             node = self.nodes_by_id.get(item_id)
             if node is None or node.data is None:
                 continue
-            node.set_label(self._left(node.data))
+            self._right.pop(item_id, None)
+            node.set_label(left_label(node.data, self.facts))
             count += 1
         return count
 
@@ -374,20 +403,25 @@ class RoadmapTree(Tree[Item]):
         """The plain text of an item's line (left and right parts), for tests."""
         node = self.nodes_by_id[item_id]
         label = node.label if isinstance(node.label, Text) else Text(str(node.label))
-        return f"{label.plain}  {self._right.get(item_id, Text()).plain}".rstrip()
+        right = self.right(node.data).plain if node.data is not None else ""
+        return f"{label.plain}  {right}".rstrip()
 
     def right_text(self, item_id: str) -> str:
-        return self._right.get(item_id, Text()).plain
+        node = self.nodes_by_id[item_id]
+        return self.right(node.data).plain if node.data is not None else ""
 
     # -- rendering ---------------------------------------------------------------
 
     def _label_room(self, node: TreeNode[Item]) -> int:
         return self.scrollable_content_region.width - _depth(node.data) * self.guide_depth - 2
 
+    def _build(self) -> None:
+        self._line_width = self.scrollable_content_region.width  # once per build, not per line
+        super()._build()
+
     def get_label_width(self, node: TreeNode[Item]) -> int:
         # every line is laid out to the tree's width: no horizontal scrolling
-        width = self.scrollable_content_region.width
-        return max(0, width - _depth(node.data) * self.guide_depth)
+        return max(0, self._line_width - _depth(node.data) * self.guide_depth)
 
     def render_label(self, node: TreeNode[Item], base_style: Style, style: Style) -> Text:
         if node._allow_expand:
@@ -398,7 +432,7 @@ class RoadmapTree(Tree[Item]):
         else:
             prefix = Text("  ", style=base_style)
         label = node._label.copy()
-        right = self._right.get(node.data.id) if node.data is not None else None
+        right = self.right(node.data) if node.data is not None else None
         room = self._label_room(node)
         if right is not None and right.cell_len and room > 0:
             space = room - right.cell_len - 1
