@@ -113,10 +113,13 @@ class Progress:
             raise ProgressError(f"unknown id {item_id!r} in roadmap {roadmap.id!r}")
         return self._state_of(item)
 
-    def states(self, roadmap: Roadmap) -> dict[str, State]:
-        """The rolled-up state of every id in the roadmap, in roadmap order."""
+    def states(self, roadmap: Roadmap, modules: set[str] | None = None) -> dict[str, State]:
+        """The rolled-up state of every id in the roadmap (or in ``modules``: module
+        ids), in roadmap order."""
         out: dict[str, State] = {}
         for module in roadmap.modules:
+            if modules is not None and module.id not in modules:
+                continue
             out[module.id] = State.TODO  # placeholder keeps roadmap order
             topic_states = []
             for topic in module.topics:
@@ -162,7 +165,9 @@ class Progress:
                 raise ProgressError(f"unknown id {item_id!r} in roadmap {roadmap.id!r}")
             if item_id not in targets:
                 targets.append(item_id)
-        before = self.states(roadmap)
+        # only the targets' modules can change: compare those, not the whole roadmap
+        scope = {_module_id(roadmap, i) for i in targets}
+        before = self.states(roadmap, scope)
         for item_id in targets:
             item = roadmap.get(item_id)
             assert item is not None
@@ -186,11 +191,12 @@ class Progress:
                 child_states = [self._state_of(c) for c in children]
                 own = None if state is State.TODO else self.entries.get(parent.id)
                 self._put(parent.id, _rollup(child_states, own))
-        after = self.states(roadmap)
+        after = self.states(roadmap, scope)
         for item_id, entry in self.entries.items():  # a parent's record shows its state
             item = roadmap.get(item_id)
             if item is not None and _children(item):
-                entry.state = after[item_id]
+                rolled = after.get(item_id)
+                entry.state = rolled if rolled is not None else self._state_of(item)
         changed = [i for i, s in after.items() if s is not before[i]]
         for item_id in changed:
             entry = self.entries.setdefault(item_id, Entry())
@@ -252,6 +258,15 @@ def _descendants(item: Module | Topic | Subtopic) -> Iterator[str]:
     for child in _children(item):
         yield from _descendants(child)
         yield child.id
+
+
+def _module_id(roadmap: Roadmap, item_id: str) -> str:
+    item = roadmap.get(item_id)
+    if isinstance(item, Module):
+        return item.id
+    if isinstance(item, Topic):
+        return item.module_id
+    return roadmap.parent_topic(item_id).module_id
 
 
 def _ancestors(roadmap: Roadmap, item: Module | Topic | Subtopic) -> list[Module | Topic]:
