@@ -269,9 +269,11 @@ class PlannerApp(App[None]):
         self._startup_problems: list[str] = []
         self._filter_origin: str | None = None
         self._tab: str | None = None
+        self._views: dict[str, Widget] = {}
         self.planning = False
         """True while a plan is being made in the background (large roadmaps)."""
         self._generation = 0
+        self._plan_due: Callable[[], None] | None = None
         self._load_progress_or_empty()
         s = settings
         self.facts = TreeFacts(roadmap, self.progress, {}, s.hours_per_day, s.unestimated_hours)
@@ -317,7 +319,21 @@ class PlannerApp(App[None]):
         self._generation += 1
         generation = self._generation
         if not self._plan_in_background():
-            self._apply_plan(generation, self._compute(keep_baseline=keep_baseline), ids)
+            wanted_ids = list(ids) if ids is not None else None
+
+            def now() -> None:
+                if self._generation == generation and self._plan_due is not None:
+                    self._plan_due = None
+                    planned = self._compute(keep_baseline=keep_baseline)
+                    self._apply_plan(generation, planned, wanted_ids)
+
+            if not self.is_running:
+                self._apply_plan(generation, self._compute(keep_baseline=keep_baseline), ids)
+                return
+            # right after the next frame, so the check-off itself shows at once;
+            # anything that needs the plan before then calls ensure_plan()
+            self._plan_due = now
+            self.call_after_refresh(now)
             return
         self.planning = True
         wanted = list(ids) if ids is not None else None
@@ -331,6 +347,12 @@ class PlannerApp(App[None]):
                 self.call_from_thread(self._apply_plan, generation, planned, wanted)
 
         self.run_worker(work, thread=True, group="plan", exit_on_error=False)
+
+    def ensure_plan(self) -> None:
+        """Make a plan that is due (small roadmaps) now rather than after the next frame."""
+        due = self._plan_due
+        if due is not None:
+            due()
 
     def _apply_plan(self, generation: int, planned: Planned, ids: Iterable[str] | None) -> None:
         """Take a finished plan (dropped if a newer one was asked for)."""
@@ -464,9 +486,8 @@ class PlannerApp(App[None]):
         self.query_one(ProgressHeader).show(self.header_facts())
         if details:
             self._show_details()
-        for widget_id in VIEW_IDS.values():
-            for view in self.query(f"#{widget_id}"):
-                self._show_view(view)
+        for view in self._views.values():
+            self._show_view(view)
 
     def _show_view(self, view: Any) -> None:
         try:
@@ -480,10 +501,9 @@ class PlannerApp(App[None]):
         widget_id = VIEW_IDS.get(tab)
         if widget_id is None:
             return None
-        found = self.query(f"#{widget_id}")
-        if found:
-            return found.first()
-        view = _view_class(tab)(id=widget_id)
+        if tab in self._views:
+            return self._views[tab]
+        view = self._views[tab] = _view_class(tab)(id=widget_id)
         self._show_view(view)  # the views accept show() before they are mounted
         self.query_one(f"#{tab}", TabPane).mount(view)
         self.call_after_refresh(self._show_view, view)  # and draw everything once mounted
@@ -524,8 +544,9 @@ class PlannerApp(App[None]):
         else:
             ids = list(changed)
         tree.relabel(ids)
-        self._show_details()
         self._replan(ids)
+        if self.planning or self._plan_due is not None:
+            self._show_details()  # the state now; the plan's figures follow
 
     def _user_error(self, exc: BaseException, title: str) -> None:
         """Show an error as a notification; the app keeps running, nothing is lost."""
@@ -667,6 +688,7 @@ class PlannerApp(App[None]):
     def action_export(self) -> None:
         from planner import ics_export
 
+        self.ensure_plan()
         if not self.plan.sessions:
             self.notify(
                 "Nothing to export: no study sessions are planned (everything is done or "

@@ -141,12 +141,22 @@ class _Builder:
         return Group(*self.parts)
 
 
+def sessions_index(plan: Plan) -> dict[str, list[Session]]:
+    """Sessions by topic id and by module id (one pass, instead of a scan per lookup)."""
+    index: dict[str, list[Session]] = {}
+    for session in plan.sessions:
+        index.setdefault(session.topic_id, []).append(session)
+        index.setdefault(session.module_id, []).append(session)
+    return index
+
+
 def render_details(
     item: Item | None,
     facts: TreeFacts,
     plan: Plan | None,
     *,
     today: date | None = None,
+    index: dict[str, list[Session]] | None = None,
 ) -> RenderableType:
     """The whole pane: text blocks and label/value grids."""
     if item is None:
@@ -249,7 +259,7 @@ def render_details(
 
     if plan is not None:
         owner_id = roadmap.parent_topic(item.id).id if isinstance(item, Subtopic) else item.id
-        sessions = plan.sessions_for(owner_id)
+        sessions = index.get(owner_id, []) if index is not None else plan.sessions_for(owner_id)
         if sessions:
             total = sum(s.hours for s in sessions)
             heading(f"Sessions ({len(sessions)}, {fmt_hours(total)})")
@@ -277,6 +287,9 @@ class DetailsPane(VerticalScroll):
     DetailsPane > Static { width: 1fr; }
     """
 
+    _indexed_plan: Plan | None = None
+    _index: dict[str, list[Session]] | None = None
+
     def compose(self) -> ComposeResult:
         yield Static(Text(""), id="details-body")
 
@@ -288,8 +301,13 @@ class DetailsPane(VerticalScroll):
         today: date | None = None,
     ) -> None:
         self.item = item
+        index = None
+        if plan is not None:
+            if plan is not self._indexed_plan:
+                self._indexed_plan, self._index = plan, sessions_index(plan)
+            index = self._index
         body = self.query_one("#details-body", Static)
-        body.update(render_details(item, facts, plan, today=today))
+        body.update(render_details(item, facts, plan, today=today, index=index))
 
     def message(self, text: str) -> None:
         """Show a plain message instead of an item (shown literally)."""
