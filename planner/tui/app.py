@@ -25,9 +25,10 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
+from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -451,10 +452,10 @@ class PlannerApp(App[None]):
         return True
 
     @on(TabbedContent.TabActivated)
-    def _tab_changed(self, event: TabbedContent.TabActivated) -> None:
+    async def _tab_changed(self, event: TabbedContent.TabActivated) -> None:
         tab = event.pane.id
         if tab is not None:
-            self.ensure_view(tab)
+            await self.ensure_view(tab)
         if self._tab is not None and tab != self._tab:
             self.refresh_bindings()  # the filter key comes and goes with the roadmap tab
         self._tab = tab
@@ -496,17 +497,17 @@ class PlannerApp(App[None]):
             self.log.error(f"{view!r}.show failed: {exc!r}")
             self.notify(f"This view could not be drawn: {exc!r}", severity="error")
 
-    def ensure_view(self, tab: str) -> Widget | None:
-        """The plan view of a tab, mounting (and showing) it the first time."""
+    async def ensure_view(self, tab: str) -> Widget | None:
+        """The plan view of a tab, mounted (and shown) the first time it is needed."""
         widget_id = VIEW_IDS.get(tab)
         if widget_id is None:
             return None
-        if tab in self._views:
-            return self._views[tab]
-        view = self._views[tab] = _view_class(tab)(id=widget_id)
-        self._show_view(view)  # the views accept show() before they are mounted
-        self.query_one(f"#{tab}", TabPane).mount(view)
-        self.call_after_refresh(self._show_view, view)  # and draw everything once mounted
+        view = self._views.get(tab)
+        if view is None:
+            view = self._views[tab] = _view_class(tab)(id=widget_id)
+            self._show_view(view)  # the views accept show() before they are mounted
+            await self.query_one(f"#{tab}", TabPane).mount(view)
+            self._show_view(view)  # and draw everything once they are
         return view
 
     def _show_details(self) -> None:
@@ -729,8 +730,8 @@ class PlannerApp(App[None]):
 
     # -- filter ----------------------------------------------------------------------
 
-    def _filter_anywhere(self) -> None:
-        self.action_show_tab("roadmap")
+    async def _filter_anywhere(self) -> None:
+        await self.action_show_tab("roadmap")
         self.action_filter()
 
     def action_filter(self) -> None:
@@ -779,19 +780,20 @@ class PlannerApp(App[None]):
 
     # -- tabs, help, settings ----------------------------------------------------------
 
-    def action_show_tab(self, tab: str) -> None:
+    async def action_show_tab(self, tab: str) -> None:
         self.query_one("#tabs", TabbedContent).active = tab
         if tab == "roadmap":
             self.roadmap_tree.focus()
         else:
-            view = self.ensure_view(tab)
+            view = await self.ensure_view(tab)
             if view is not None and view.can_focus:
-                self.call_after_refresh(view.focus)  # a view mounted just now takes it then
+                view.focus()
 
     def key_rows(self) -> list[KeyRow]:
         """Every key, grouped, as currently bound (the user's keymap applied)."""
         keymap = dict(self._keymap)
         rows: list[KeyRow] = []
+        by_action: dict[tuple[str, str], int] = {}
 
         def add(section: str, bindings: Iterable[BindingType]) -> None:
             for binding in bindings:
@@ -801,9 +803,15 @@ class PlannerApp(App[None]):
                 shown = " ".join(
                     self.get_key_display(Binding(k.strip(), "")) for k in keys.split(",")
                 )
-                rows.append(
-                    (section, shown, binding.tooltip or binding.description or binding.action)
-                )
+                what = binding.tooltip or binding.description
+                key_of_action = (section, binding.action)
+                if key_of_action in by_action:  # another key for the same action: one row
+                    index = by_action[key_of_action]
+                    sec, old_keys, old_what = rows[index]
+                    rows[index] = (sec, f"{old_keys} {shown}", old_what or what)
+                    continue
+                by_action[key_of_action] = len(rows)
+                rows.append((section, shown, what or binding.action))
 
         add("Roadmap tree", RoadmapTree.BINDINGS)
         key = self.get_key_display
@@ -981,7 +989,7 @@ class PlannerApp(App[None]):
         yield from super().get_system_commands(screen)
         if screen is not self.screen_stack[0]:
             return
-        commands: list[tuple[str, str, Callable[[], object]]] = [
+        commands: list[tuple[str, str, Callable[[], object | Awaitable[None]]]] = [
             (
                 "Mark done / undone",
                 "Toggle the highlighted item done (space)",
@@ -1009,16 +1017,16 @@ class PlannerApp(App[None]):
             ("Clear the filter", "Show the whole roadmap again", self.action_clear_filter),
             ("Expand all", "Show every subtopic", self.action_expand_all),
             ("Collapse all", "Show modules only", self.action_collapse_all),
-            ("Show roadmap", "The tree and details (r)", lambda: self.action_show_tab("roadmap")),
+            ("Show roadmap", "The tree and details (r)", partial(self.action_show_tab, "roadmap")),
             (
                 "Show agenda",
                 "The coming sessions, week by week (a)",
-                lambda: self.action_show_tab("agenda"),
+                partial(self.action_show_tab, "agenda"),
             ),
             (
                 "Show calendar",
                 "Study hours per day, month by month (c)",
-                lambda: self.action_show_tab("calendar"),
+                partial(self.action_show_tab, "calendar"),
             ),
             ("Settings...", "Weekly hours, start times, days off (,)", self.action_settings),
             (

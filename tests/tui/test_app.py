@@ -119,6 +119,14 @@ async def test_in_progress_skip_todo_on_a_subtopic(
         assert tree.line_text(sub).startswith("⊘ Asyncio")
         assert counts_of(tree, TOPIC) == "0/5"  # skipped leaves the count
 
+        await pilot.press("left", "left", "s")  # collapse, up to the topic, skip all of it
+        await pilot.pause()
+        assert saved(progress_path, app.roadmap).state(app.roadmap, TOPIC) is State.SKIPPED
+        assert tree.line_text(TOPIC).startswith("⊘ Advanced")
+        assert tree.right_text(TOPIC).split() == ["-", "2d"]  # nothing left to count
+        await pilot.press("u", "right", "down", "down")
+        await pilot.pause()
+
         await pilot.press("u")
         await pilot.pause()
         assert saved(progress_path, app.roadmap).state(app.roadmap, sub) is State.TODO
@@ -529,7 +537,7 @@ async def test_details_of_a_module_show_both_estimates(make_app: AppFactory) -> 
         tree.select_id("web-frameworks-apis")
         await pilot.pause()
         text = details_text(app)
-        assert "280 h from its topics" in text
+        assert "280 h (its topics)" in text
         assert "stated: ~5 weeks (approx. 200 hours)" in text
         assert "Goal" in text and "Tools" in text and "Practical application" in text
         assert "Django, DRF, FastAPI" in text
@@ -623,3 +631,17 @@ async def test_plan_views_follow_check_offs(make_app: AppFactory) -> None:
         await pilot.press("r", "down", "space")
         await pilot.pause()
         assert shown and shown[-1] is app.plan
+
+
+async def test_palette_shows_a_tab(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"show calendar")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert app.screen.query_one(TabbedContent).active == "calendar"
+        view = app.screen.query_one("#calendar-view")
+        assert view.is_mounted and app.focused is view

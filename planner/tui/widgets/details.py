@@ -39,6 +39,12 @@ def fmt_day(day: date) -> str:
     return f"{day:%a} {day.day} {day:%b %Y}"
 
 
+def fmt_span(start: date, end: date) -> str:
+    """'2 Mar - 14 Mar 2026', with both years when they differ."""
+    first = f"{start.day} {start:%b}" + (f" {start.year}" if start.year != end.year else "")
+    return f"{first} - {end.day} {end:%b %Y}"
+
+
 def fmt_moment(moment: datetime, today: date | None = None) -> str:
     """'2 Mar 09:05', with the year when it is not this year's."""
     year = "" if today is not None and moment.year == today.year else f" {moment.year}"
@@ -65,7 +71,7 @@ def estimate_lines(item: Item, facts: TreeFacts) -> list[Text]:
         return [line]
     if isinstance(item, Module):
         topics_hours = item.hours(hpd, unest)
-        line = Text(f"{fmt_hours(topics_hours)} from its topics")
+        line = Text(f"{fmt_hours(topics_hours)} (its topics)")
         lines = [line]
         stated = item.stated
         stated_hours = stated.as_hours(hpd) if stated is not None else None
@@ -214,7 +220,7 @@ def render_details(
             span = plan.topic_spans.get(item.id)
     if span is not None:
         start, end = span
-        when = fmt_day(start) if start == end else f"{fmt_day(start)} to {fmt_day(end)}"
+        when = fmt_day(start) if start == end else fmt_span(start, end)
         row("Planned", when)
     elif state in (State.DONE, State.SKIPPED):
         pass
@@ -263,13 +269,15 @@ def render_details(
         if sessions:
             total = sum(s.hours for s in sessions)
             heading(f"Sessions ({len(sessions)}, {fmt_hours(total)})")
+            last_topic = None
             for session in sessions[:MAX_SESSIONS]:
+                if isinstance(item, Module) and session.topic_id != last_topic:
+                    last_topic = session.topic_id  # a module's sessions, under their topics
+                    session_topic = roadmap.get(session.topic_id)
+                    title = session_topic.title if session_topic is not None else session.topic_id
+                    out.append(f"  {title}\n", style="italic")
                 style = "bold" if today is not None and session.start.date() == today else ""
                 out.append(f"  {fmt_session(session)}", style=style)
-                if isinstance(item, Module):
-                    session_topic = roadmap.get(session.topic_id)
-                    if session_topic is not None:
-                        out.append(f"  {session_topic.title}", style="dim")
                 out.append("\n")
             if len(sessions) > MAX_SESSIONS:
                 last = sessions[-1]

@@ -119,6 +119,8 @@ def left_label(item: Item, facts: TreeFacts) -> Text:
 
 
 def _counts(done: int, total: int, style: str = "") -> Text:
+    if total == 0:  # everything under it skipped
+        return Text("  -  ", style="dim")
     return Text(f"{done:>2}/{total:<2}", style=style)
 
 
