@@ -354,7 +354,10 @@ def _topic_figures(
     if n_open == 0:
         return _closed(hours, skipped)
     by_log = max(0.0, hours - skipped - progress.logged(topic.id))
-    remaining = max(min(open_share, by_log), OPEN_FLOOR * open_share)
+    # the floor keeps an open topic's remaining above zero even where a tiny
+    # share underflows (10 % of a subnormal float is 0.0): then all of it remains
+    floor = OPEN_FLOOR * open_share or max(0.0, hours - skipped)
+    remaining = max(min(open_share, by_log), floor)
     return Figures(max(0.0, hours - skipped - remaining), remaining, skipped, n_open)
 
 

@@ -162,6 +162,21 @@ def test_open_topic_never_reaches_zero_by_logging(small: Roadmap) -> None:
     assert figures(small, p, 8.0, 8.0)["c"].percent < 100
 
 
+def test_open_topic_with_a_vanishing_estimate_still_has_hours_remaining() -> None:
+    # 10 % of 5e-324 h (and a third of it) underflow to 0.0: the topic must stay open
+    roadmap = parse_roadmap(
+        "id: r\ntitle: R\nmodules:\n  - id: m\n    title: M\n    topics:\n"
+        "      - {id: t, title: T, subtopics: [A, B, C]}\n      - {id: u, title: U}\n"
+    )
+    p = Progress()
+    p.log_hours("t", 3, NOW)
+    p.log_hours("u", 3, NOW)
+    p.set_state(roadmap, ["t/a"], State.DONE, NOW)
+    rem = remaining_topic_hours(roadmap, p, 8.0, 5e-324)
+    assert rem == {"t": 5e-324, "u": 5e-324}
+    assert figures(roadmap, p, 8.0, 5e-324)["r"].percent < 100
+
+
 def test_remaining_topic_hours_in_roadmap_order_without_closed(small: Roadmap) -> None:
     p = Progress()
     p.set_state(small, ["b"], State.DONE, NOW)
