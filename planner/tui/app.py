@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from functools import partial
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import events, on
@@ -53,6 +53,9 @@ from planner.tui.screens.log_hours import LogHoursScreen, PromptScreen
 from planner.tui.widgets.details import DetailsPane
 from planner.tui.widgets.header import HeaderFacts, ProgressHeader
 from planner.tui.widgets.roadmap_tree import RoadmapTree, TreeFacts
+
+if TYPE_CHECKING:
+    from planner.tui.widgets.agenda import Agenda
 
 MIN_WIDTH = 80
 MIN_HEIGHT = 24
@@ -523,6 +526,24 @@ class PlannerApp(App[None]):
             return
         pane.show(item, self.facts, self.plan, today=self.today)
 
+    def on_agenda_session_selected(self, event: Agenda.SessionSelected) -> None:
+        """Enter on a session in the agenda: show its topic on the roadmap tab."""
+        self.show_item(event.session.topic_id)
+
+    def show_item(self, item_id: str) -> bool:
+        """Switch to the roadmap tab with the cursor on an item (filter cleared if
+        it hides the item). False when the roadmap has no such item."""
+        if self.roadmap.get(item_id) is None:
+            return False
+        tree = self.roadmap_tree
+        if tree.filter_text:
+            self.action_clear_filter()
+        self.query_one("#tabs", TabbedContent).active = "roadmap"
+        moved = tree.select_id(item_id)
+        if moved:
+            tree.focus()
+        return moved
+
     @on(Tree.NodeHighlighted, "#tree")
     def _highlighted(self, event: Tree.NodeHighlighted[Item]) -> None:
         self.query_one(DetailsPane).show(event.node.data, self.facts, self.plan, today=self.today)
@@ -836,17 +857,13 @@ class PlannerApp(App[None]):
         self.push_screen(HelpScreen(self.key_rows()))
 
     def action_settings(self) -> None:
-        try:
-            from planner.tui.screens.settings import SettingsScreen
-        except ImportError:
-            self.notify("The settings screen is not available yet.", severity="warning")
-            return
+        from planner.tui.screens.settings import SettingsScreen
 
         def done(new: Settings | None) -> None:
             if new is not None:
                 self.apply_settings(new)
 
-        self.push_screen(SettingsScreen(self.settings), done)
+        self.push_screen(SettingsScreen(self.settings, today=self.today), done)
 
     def apply_settings(self, new: Settings) -> bool:
         """Save new settings (atomically) and re-plan. False (notified) when not saved."""

@@ -645,3 +645,26 @@ async def test_palette_shows_a_tab(make_app: AppFactory) -> None:
         assert app.screen.query_one(TabbedContent).active == "calendar"
         view = app.screen.query_one("#calendar-view")
         assert view.is_mounted and app.focused is view
+
+
+async def test_enter_on_an_agenda_session_shows_its_topic(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("slash", *"docker", "enter")  # a filter hiding the topics below
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        agenda = app.screen.query_one("#agenda-view")
+        assert app.focused is agenda
+        await pilot.press("end")
+        await pilot.pause()
+        session = agenda.cursor_session  # type: ignore[attr-defined]
+        assert session is not None and session.topic_id != app.plan.sessions[0].topic_id
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.query_one(TabbedContent).active == "roadmap"
+        tree = tree_of(app)
+        assert app.focused is tree and tree.filter_text == ""
+        assert tree.cursor_node is not None and tree.cursor_node.data is not None
+        assert tree.cursor_node.data.id == session.topic_id
+        assert details_text(app).startswith(app.roadmap.get(session.topic_id).title)  # type: ignore[union-attr]
