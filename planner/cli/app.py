@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from datetime import datetime
 
@@ -35,5 +36,8 @@ def run_app(ctx: Context) -> int:
         today=datetime.now(tz).date(),
         tz=tz,
     )
+    # what start-up made lives as long as the app: keep the collector off it
+    gc.freeze()
+    gc.enable()
     app.run()
     return app.return_code or 0

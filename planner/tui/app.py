@@ -440,7 +440,9 @@ class PlannerApp(App[None]):
             tree.move_to(tree.root.children[0])
         self._refresh_views()
         if self.planning:
-            self._replan(None, keep_baseline=True)
+            # after the first frame: the planning thread would hold the GIL for much
+            # of it, and the tree is what the user wants to see first
+            self.call_after_refresh(partial(self._replan, None, keep_baseline=True))
         for problem in self._startup_problems:
             self.notify(problem, severity="warning", timeout=10)
         if self.watch_files:

@@ -231,3 +231,21 @@ def test_a_missing_roadmap_is_one_line(tmp_path: Path, capsys: pytest.CaptureFix
     assert capsys.readouterr().err == (
         f"{missing}:1:1: no such file; check the path or pass --roadmap FILE\n"
     )
+
+
+def test_main_leaves_the_garbage_collector_as_it_found_it(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import gc
+
+    assert gc.isenabled()
+    assert main(["validate"]) == 0
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assert main(["validate"]) == 0
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    assert main(["--roadmap", "/nowhere/roadmap.yaml", "status"]) == 2  # an error, too
+    assert gc.isenabled()
