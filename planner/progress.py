@@ -310,6 +310,11 @@ class Figures:
             return math.nextafter(100.0, 0.0)
         return percent
 
+    @property
+    def whole_percent(self) -> int:
+        """The percent rounded down, as shown everywhere: 100 only when nothing is open."""
+        return math.floor(self.percent)
+
     def __add__(self, other: Figures) -> Figures:
         return Figures(
             self.done + other.done,

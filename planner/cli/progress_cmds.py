@@ -104,7 +104,7 @@ def _hours(h: float) -> str:
 
 def _percent_text(f: Figures) -> str:
     """Whole percent, rounded down: 100% only when everything is done or skipped."""
-    return f"{math.floor(f.percent)}%"
+    return f"{f.whole_percent}%"
 
 
 def _bar(f: Figures, width: int = BAR_WIDTH) -> str:

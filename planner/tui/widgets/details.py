@@ -206,7 +206,7 @@ def render_details(
         fig = facts.figures.get(item.id)
         if fig is not None:
             bar = effort_bar(fig.percent, 10)
-            bar.append(f" {fig.percent:.0f}%")
+            bar.append(f" {fig.whole_percent}%")
             row("Progress", bar)
             row("Left", fmt_hours(fig.remaining))
         logged = _logged(item, facts)

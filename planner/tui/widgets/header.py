@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date
 
@@ -42,7 +43,7 @@ def render_header(facts: HeaderFacts, width: int) -> Text:
         finish = "all done"
     else:
         finish = "no finish date (no study hours set)"
-    figures = Text(f" {facts.percent:3.0f}%  ", style="bold")
+    figures = Text(f" {math.floor(facts.percent):3d}%  ", style="bold")  # as planner status
     figures.append(left)
     if finish:
         figures.append("  ·  ", style="dim")
