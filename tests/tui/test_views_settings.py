@@ -254,15 +254,20 @@ async def test_edit_every_field_and_save() -> None:
     assert result.basis == "stated" and result.break_minutes == 5
 
 
-async def test_blank_zone_and_start_date_mean_system_and_today() -> None:
+async def test_blank_zone_and_start_date_mean_system_and_today(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TZ", "Pacific/Auckland")
     app = FormApp()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
+        await type_into(pilot, "timezone", "Europe/Berlin")
+        assert note(app, "timezone") == ""
         await type_into(pilot, "timezone", "")
         await type_into(pilot, "start-date", "")
-        assert note(app, "start-date") == "blank: from today"
-        assert note(app, "timezone") == ""
-        assert app.screen.query_one("#timezone", Input).placeholder == "blank: this computer's zone"
+        assert note(app, "start-date") == "each plan starts the day it is made"
+        assert note(app, "timezone") == "now Pacific/Auckland"  # what blank means here
+        assert app.screen.query_one("#timezone", Input).placeholder == "blank: system zone"
         await pilot.press("ctrl+s")
         await pilot.pause()
     assert isinstance(app.result, Settings)

@@ -406,7 +406,7 @@ class SettingsScreen(ModalScreen[Settings | None]):
                     yield Label("Time zone", classes="row-label")
                     yield Input(
                         s.timezone or "",
-                        placeholder="blank: this computer's zone",
+                        placeholder="blank: system zone",
                         id="timezone",
                         classes="wide",
                         compact=True,
@@ -599,11 +599,15 @@ class SettingsScreen(ModalScreen[Settings | None]):
             hour, minute = _end_of(parse_clock(self._value(f"start-{day}")), hours)
             return f"until {hour:02d}:{minute:02d}"
         if key == "timezone":
-            return ""  # the placeholder says what blank means
+            if self._value("timezone").strip():
+                return ""
+            from planner.settings import system_timezone
+
+            return f"now {system_timezone()}"  # what blank stands for on this computer
         if key == "start-date":
             value = self._value("start-date").strip()
             if not value:
-                return "blank: from today"
+                return "each plan starts the day it is made"
             start = parse_day(value, self.today)
             return f"{start:%a} {start.day} {start:%B %Y}"
         if key == "hours-per-day":
