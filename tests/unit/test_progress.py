@@ -265,14 +265,23 @@ def test_bad_file_gives_clear_message_and_is_never_overwritten(
         assert f"mv {path} {path}.bak" in text
 
 
-def test_unreadable_file_is_reported_and_kept(tmp_path: Path, small: Roadmap) -> None:
+def test_unreadable_file_is_reported_and_kept(
+    tmp_path: Path, small: Roadmap, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import os
 
-    if os.geteuid() == 0:
-        pytest.skip("root reads any file")
     path = tmp_path / "small.yaml"
     path.write_text("version: 1\nitems: {}\n")
     path.chmod(0)
+    if os.geteuid() == 0:  # root reads any file: refuse the read as the system would
+        real = Path.read_bytes
+
+        def refuse(self: Path) -> bytes:
+            if self == path:
+                raise PermissionError(13, "Permission denied", str(self))
+            return real(self)
+
+        monkeypatch.setattr(Path, "read_bytes", refuse)
     try:
         with pytest.raises(ProgressError, match="cannot read progress file"):
             ProgressStore(path, small).load()
@@ -280,6 +289,7 @@ def test_unreadable_file_is_reported_and_kept(tmp_path: Path, small: Roadmap) ->
             ProgressStore(path, small).update(lambda p: None)
     finally:
         path.chmod(0o644)
+        monkeypatch.undo()
     assert path.read_text() == "version: 1\nitems: {}\n"
 
 
