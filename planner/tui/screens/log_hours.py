@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input, Static
 
 T = TypeVar("T")
 
@@ -34,6 +34,7 @@ class PromptScreen(ModalScreen[T | None], Generic[T]):
     }
     PromptScreen #prompt-error { color: $error; height: auto; }
     PromptScreen #prompt-hint { color: $text-muted; }
+    PromptScreen #prompt-question { height: auto; }
     """
 
     def __init__(
@@ -57,7 +58,7 @@ class PromptScreen(ModalScreen[T | None], Generic[T]):
     def compose(self) -> ComposeResult:
         with Vertical() as box:
             box.border_title = self.title_text
-            yield Label(Text(self.question))
+            yield Static(Text(self.question), id="prompt-question")
             yield Input(self.value, placeholder=self.placeholder, id="prompt-input")
             yield Static("", id="prompt-error")
             yield Static(Text(self.hint), id="prompt-hint")
