@@ -13,3 +13,9 @@ def test_percent_is_rounded_down_like_planner_status() -> None:
     text = render_header(facts, 80).plain
     assert " 99%" in text and "100%" not in text
     assert " 100%" in render_header(HeaderFacts("R", 100.0, 0.0, None, ""), 80).plain
+
+
+def test_percent_forgives_float_error() -> None:
+    # 3.2 h of 16 h: 19.999999999999996 % in floats, shown as 20 % (as planner status)
+    text = render_header(HeaderFacts("R", 100 * 3.2 / 16, 12.8, None, ""), 80).plain
+    assert " 20%" in text

@@ -329,3 +329,11 @@ def test_percent_is_exact_for_awkward_hours() -> None:
     assert Figures(0.0, 0.0, 5.0, 0).percent == 100.0  # all skipped
     assert Figures(0.0, 0.0, 0.0, 1).percent == 0.0  # open work that weighs nothing
     assert Figures(1.0, 1e-20, 0.0, 1).percent < 100.0
+
+
+def test_whole_percent_rounds_down_but_forgives_float_error() -> None:
+    assert Figures(3.2, 12.8, 0.0, 1).whole_percent == 20  # 19.999999999999996 in floats
+    assert Figures(99.7, 0.3, 0.0, 1).whole_percent == 99
+    assert Figures(1e12 - 1e-3, 1e-3, 0.0, 1).whole_percent == 99  # open: never 100
+    assert Figures(5.0, 0.0, 1.0, 0).whole_percent == 100
+    assert Figures(0.0, 0.0, 0.0, 1).whole_percent == 0

@@ -296,6 +296,7 @@ class DetailsPane(VerticalScroll):
     """
 
     _indexed_plan: Plan | None = None
+    _shown: tuple[object, ...] | None = None
     _index: dict[str, list[Session]] | None = None
 
     def compose(self) -> ComposeResult:
@@ -308,6 +309,10 @@ class DetailsPane(VerticalScroll):
         plan: Plan | None,
         today: date | None = None,
     ) -> None:
+        shown = (item, facts, plan, today)
+        if self._shown is not None and all(a is b for a, b in zip(shown, self._shown, strict=True)):
+            return  # the same item from the same facts and plan: nothing to redraw
+        self._shown = shown
         self.item = item
         index = None
         if plan is not None:
@@ -320,6 +325,7 @@ class DetailsPane(VerticalScroll):
     def message(self, text: str) -> None:
         """Show a plain message instead of an item (shown literally)."""
         self.item = None
+        self._shown = None
         self.query_one("#details-body", Static).update(Text(text))
 
     @property

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import date
 
 from rich.text import Text
-from textual.widgets import Static
+from textual.widget import Widget
 
+from planner.progress import whole_percent
 from planner.tui.widgets.roadmap_tree import effort_bar
 
 
@@ -43,7 +43,7 @@ def render_header(facts: HeaderFacts, width: int) -> Text:
         finish = "all done"
     else:
         finish = "no finish date (no study hours set)"
-    figures = Text(f" {math.floor(facts.percent):3d}%  ", style="bold")  # as planner status
+    figures = Text(f" {whole_percent(facts.percent):3d}%  ", style="bold")  # as planner status
     figures.append(left)
     if finish:
         figures.append("  ·  ", style="dim")
@@ -54,8 +54,12 @@ def render_header(facts: HeaderFacts, width: int) -> Text:
     return Text("\n").join([first, second])
 
 
-class ProgressHeader(Static):
-    """Shows ``render_header``; the app calls ``show`` whenever progress or plan change."""
+class ProgressHeader(Widget):
+    """Shows ``render_header``; the app calls ``show`` whenever progress or plan change.
+
+    Drawn from ``render`` at the current width: a resize or a new plan repaints the
+    two lines without a new layout of the screen.
+    """
 
     DEFAULT_CSS = """
     ProgressHeader {
@@ -68,15 +72,14 @@ class ProgressHeader(Static):
     facts: HeaderFacts | None = None
 
     def show(self, facts: HeaderFacts) -> None:
-        self.facts = facts
-        self._draw()
+        if facts != self.facts:
+            self.facts = facts
+            self.refresh()
 
-    def _draw(self) -> None:
-        if self.facts is not None:
-            self.update(render_header(self.facts, max(20, self.content_size.width or 78)))
-
-    def on_resize(self) -> None:
-        self._draw()
+    def render(self) -> Text:
+        if self.facts is None:
+            return Text("")
+        return render_header(self.facts, max(20, self.content_size.width or 78))
 
     @property
     def text(self) -> str:
