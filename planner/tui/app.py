@@ -48,13 +48,12 @@ from planner.progress import Figures, Progress, ProgressError, ProgressStore, St
 from planner.roadmap import Item, Module, Roadmap, Subtopic, Topic
 from planner.schedule import Plan, schedule
 from planner.settings import Settings
-from planner.tui.screens.help import HelpScreen, KeyRow
-from planner.tui.screens.log_hours import LogHoursScreen, PromptScreen
 from planner.tui.widgets.details import DetailsPane
 from planner.tui.widgets.header import HeaderFacts, ProgressHeader
 from planner.tui.widgets.roadmap_tree import RoadmapTree, TreeFacts
 
 if TYPE_CHECKING:
+    from planner.tui.screens.help import KeyRow
     from planner.tui.widgets.agenda import Agenda
 
 MIN_WIDTH = 80
@@ -656,6 +655,8 @@ class PlannerApp(App[None]):
             if hours is not None:
                 self.log_hours(topic.id, hours)
 
+        from planner.tui.screens.log_hours import LogHoursScreen
+
         self.push_screen(LogHoursScreen(topic.title, self.progress.logged(topic.id)), done)
 
     def log_hours(self, topic_id: str, hours: float) -> bool:
@@ -856,6 +857,8 @@ class PlannerApp(App[None]):
         return _describe(rows)
 
     def action_help(self) -> None:
+        from planner.tui.screens.help import HelpScreen
+
         self.push_screen(HelpScreen(self.key_rows()))
 
     def action_settings(self) -> None:
@@ -901,6 +904,8 @@ class PlannerApp(App[None]):
     # -- switch roadmap --------------------------------------------------------------
 
     def action_switch_roadmap(self) -> None:
+        from planner.tui.screens.log_hours import PromptScreen
+
         def parse(text: str) -> Path:
             raw = text.strip()
             if not raw:
