@@ -38,6 +38,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.geometry import Size
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Static, TabbedContent, TabPane, Tree
@@ -286,6 +287,19 @@ class PlannerApp(App[None]):
             self._apply_plan(self._generation, self._compute(keep_baseline=True), None)
 
     # -- time ------------------------------------------------------------------
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Textual's notify, but literal by default: messages quote titles and paths
+        from the user's files, which must never be read as markup."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def now(self) -> datetime:
         return self._now() if self._now is not None else datetime.now(self.tz)

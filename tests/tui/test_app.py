@@ -244,6 +244,14 @@ async def test_titles_are_literal_never_markup(make_app: AppFactory, tmp_path: P
         # the rendered line shows the brackets too
         line = tree.render_line(1).text
         assert "[link=http://x]y[/]" in line
+        # and so do notifications that quote a title
+        await pilot.press("space")  # back to todo, then "in progress" twice: "already"
+        await pilot.press("i", "i")
+        await pilot.pause()
+        from textual.widgets._toast import Toast
+
+        shown = " ".join(Toast(note).render().plain for note in app._notifications)
+        assert "'[link=http://x]y[/] topic' is already in progress" in shown
 
 
 async def test_export_writes_ics_and_says_how_to_import(
