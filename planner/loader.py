@@ -8,6 +8,8 @@ anything is constructed.
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +35,9 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
 
 _CORE = "tag:yaml.org,2002:"
 _PLAIN_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "map", "seq")}
+_INT, _FLOAT, _NULL = _CORE + "int", _CORE + "float", _CORE + "null"
+_NUMBERS = yaml.constructor.SafeConstructor()
+"""Reads YAML's own number forms (0x10, 1_000, 1:30, .inf) from a node; constructs nothing else."""
 
 T = TypeVar("T")
 
@@ -79,6 +84,9 @@ class _Walker:
     def __init__(self, name: str) -> None:
         self.name = name
         self.problems: list[Problem] = []
+        self.misspelled: set[tuple[int, str]] = set()
+        """(id of a mapping node, valid key) for each unknown key reported as a near miss
+        of that key: the key's absence is then not reported again."""
 
     # -- reporting ---------------------------------------------------------------
 
@@ -89,21 +97,28 @@ class _Walker:
     # -- node helpers --------------------------------------------------------------
 
     def mapping(
-        self, node: yaml.Node, what: str, allowed: tuple[str, ...]
+        self, node: yaml.Node, what: str, allowed: tuple[str, ...], example: str
     ) -> dict[str, tuple[yaml.Node, yaml.Node]] | None:
         if not isinstance(node, yaml.MappingNode):
-            self.problem(node, f"{what} must be a mapping of keys to values; {_shape(node)}")
+            self.problem(
+                node,
+                f"{what} must be a mapping of keys to values; {_shape(node)}; write {example}",
+            )
             return None
         out: dict[str, tuple[yaml.Node, yaml.Node]] = {}
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
             if not isinstance(key, str):
-                self.problem(key_node, f"keys in {what} must be plain words")
+                self.problem(
+                    key_node, f"keys in {what} must be plain words; write one such as 'title'"
+                )
                 continue
             if key not in allowed:
                 near = closest(key, allowed)
                 hint = f"did you mean '{near}'?" if near else f"valid keys: {', '.join(allowed)}"
                 self.problem(key_node, f"unknown key '{key}' in {what}; {hint}")
+                if near:
+                    self.misspelled.add((id(node), near))
                 continue
             if key in out:
                 self.problem(key_node, f"key '{key}' appears twice in {what}; keep one")
@@ -117,10 +132,14 @@ class _Walker:
         if key not in fields:
             return None
         node = fields[key][1]
-        if isinstance(node, yaml.ScalarNode) and node.tag == _CORE + "null":
+        if isinstance(node, yaml.ScalarNode) and node.tag == _NULL:
             return None
         if not isinstance(node, yaml.ScalarNode):
-            self.problem(node, f"'{key}' of {what} must be text; {_shape(node)}")
+            self.problem(
+                node,
+                f"'{key}' of {what} must be text; {_shape(node)}; "
+                f"write the text on the same line, after '{key}: '",
+            )
             return None
         value = str(node.value).strip()
         return value or None
@@ -134,6 +153,8 @@ class _Walker:
         hint: str,
     ) -> str | None:
         value = self.text(fields, key, what)
+        if (id(parent), key) in self.misspelled:
+            return value
         if value is None and (key not in fields or _is_scalar(fields[key][1])):
             self.problem(
                 fields[key][1] if key in fields else parent, f"{what} has no {key}; {hint}"
@@ -146,15 +167,20 @@ class _Walker:
         if key not in fields:
             return None
         node = fields[key][1]
-        if not isinstance(node, yaml.ScalarNode) or node.tag not in (
-            _CORE + "int",
-            _CORE + "float",
-        ):
-            self.problem(node, f"'{key}' of {what} must be a number, such as 5; {_shape(node)}")
+        value = _numeric(node)
+        if value is None:
+            self.problem(
+                node,
+                f"'{key}' of {what} must be a number; {_shape(node)}; write a figure such as 5",
+            )
             return None
-        value = float(node.value)
-        if not value > 0:
-            self.problem(node, f"'{key}' of {what} must be more than zero; got {node.value}")
+        if not (value > 0 and math.isfinite(value)):
+            wrong = "more than zero" if not value > 0 else "a finite number"
+            self.problem(
+                node,
+                f"'{key}' of {what} must be {wrong}; got {node.value}; "
+                "write a figure such as 5, or remove the line",
+            )
             return None
         return value
 
@@ -168,7 +194,7 @@ class _Walker:
         if key not in fields:
             return None
         node = fields[key][1]
-        if isinstance(node, yaml.ScalarNode) and node.tag == _CORE + "null":
+        if isinstance(node, yaml.ScalarNode) and node.tag == _NULL:
             return []
         if not isinstance(node, yaml.SequenceNode):
             self.problem(node, f"'{key}' of {what} must be a list; {_shape(node)}; write {example}")
@@ -186,7 +212,9 @@ class _Walker:
     # -- the schema ------------------------------------------------------------------
 
     def roadmap(self, root: yaml.Node) -> Roadmap | None:
-        fields = self.mapping(root, "the roadmap", _ROADMAP_KEYS)
+        fields = self.mapping(
+            root, "the roadmap", _ROADMAP_KEYS, "'title: My Roadmap' and 'modules:' lines"
+        )
         if fields is None:
             return None
         title = self.required_text(
@@ -198,7 +226,11 @@ class _Walker:
         module_nodes = self.sequence(
             fields, "modules", "the roadmap", "'modules:' followed by '- title: ...' items"
         )
-        if module_nodes is None and "modules" not in fields:
+        if (
+            module_nodes is None
+            and "modules" not in fields
+            and (id(root), "modules") not in (self.misspelled)
+        ):
             self.problem(
                 root, "the roadmap has no modules; add 'modules:' with at least one module"
             )
@@ -216,7 +248,9 @@ class _Walker:
         if "stated_estimate" not in fields:
             return None
         node = fields["stated_estimate"][1]
-        sub = self.mapping(node, f"the stated estimate of {what}", _STATED_KEYS)
+        sub = self.mapping(
+            node, f"the stated estimate of {what}", _STATED_KEYS, "'{weeks: 5, hours: 200}'"
+        )
         if sub is None:
             return None
         where = f"the stated estimate of {what}"
@@ -241,7 +275,7 @@ class _Walker:
 
     def module(self, node: yaml.Node, position: int) -> Module | None:
         what = _name("module", position, node)
-        fields = self.mapping(node, what, _MODULE_KEYS)
+        fields = self.mapping(node, what, _MODULE_KEYS, "'- title: ...' with 'topics:' under it")
         if fields is None:
             return None
         title = self.required_text(fields, "title", what, node, "add 'title: ...' to the module")
@@ -250,14 +284,21 @@ class _Walker:
         num = position
         if number is not None:
             value = number[1]
-            if isinstance(value, yaml.ScalarNode) and value.tag == _CORE + "int":
-                num = int(value.value)
+            whole = _numeric(value) if value.tag == _INT else None
+            if whole is not None and whole >= 0:
+                num = int(whole)
             else:
                 self.problem(
-                    value, f"'number' of {what} must be a whole number, such as {position}"
+                    value,
+                    f"'number' of {what} must be a whole number, 0 or more; {_shape(value)}; "
+                    f"write 'number: {position}', or remove the line to number it by position",
                 )
         topic_nodes = self.sequence(fields, "topics", what, "'topics:' followed by '- title: ...'")
-        if not topic_nodes and (topic_nodes is not None or "topics" not in fields):
+        if (
+            not topic_nodes
+            and (topic_nodes is not None or "topics" not in fields)
+            and (id(node), "topics") not in self.misspelled
+        ):
             self.problem(
                 fields["topics"][1] if "topics" in fields else node,
                 f"{what} has no topics; add 'topics:' with at least one '- title: ...'",
@@ -285,20 +326,25 @@ class _Walker:
         )
 
     def list_text(self, node: yaml.Node, what: str) -> str | None:
-        if not isinstance(node, yaml.ScalarNode) or node.tag == _CORE + "null":
-            self.problem(node, f"{what} must be text; {_shape(node)}")
+        if not isinstance(node, yaml.ScalarNode) or node.tag == _NULL:
+            self.problem(node, f"{what} must be text; {_shape(node)}; write it as '- text'")
             return None
         return str(node.value).strip() or None
 
     def topic(self, node: yaml.Node, position: int) -> Topic | None:
         what = _name("topic", position, node)
-        fields = self.mapping(node, what, _TOPIC_KEYS)
+        fields = self.mapping(
+            node, what, _TOPIC_KEYS, "'- title: ...' with 'estimate: 2 days' under it"
+        )
         if fields is None:
             return None
         title = self.required_text(fields, "title", what, node, "add 'title: ...' to the topic")
         tid = self.text(fields, "id", what) or slugify(title or f"topic-{position}")
         if "/" in tid:
-            self.problem(fields["id"][1], f"id '{tid}' of {what} must not contain '/'")
+            self.problem(
+                fields["id"][1],
+                f"id '{tid}' of {what} must not contain '/'; write '{tid.replace('/', '-')}'",
+            )
         estimate = self.estimate(fields, what)
         id_ok = self.claim_id(tid, fields["id"][1] if "id" in fields else node, what)
         sub_nodes = self.sequence(
@@ -322,9 +368,9 @@ class _Walker:
         if "estimate" not in fields:
             return None
         node = fields["estimate"][1]
-        if isinstance(node, yaml.ScalarNode) and node.tag == _CORE + "null":
+        if isinstance(node, yaml.ScalarNode) and node.tag == _NULL:
             return None
-        if isinstance(node, yaml.ScalarNode) and node.tag in (_CORE + "int", _CORE + "float"):
+        if isinstance(node, yaml.ScalarNode) and node.tag in (_INT, _FLOAT):
             self.problem(
                 node,
                 f"estimate '{node.value}' of {what} has no unit; "
@@ -332,12 +378,14 @@ class _Walker:
             )
             return None
         if not isinstance(node, yaml.ScalarNode):
-            self.problem(node, f"estimate of {what} must be text such as '2 days'; {_shape(node)}")
+            self.problem(
+                node, f"estimate of {what} must be text; {_shape(node)}; write 'estimate: 2 days'"
+            )
             return None
         try:
             return Effort.parse(str(node.value))
         except EffortError as exc:
-            self.problem(node, f"{exc} ({what})")
+            self.problem(node, f"{what}: {exc}")
             return None
 
     def subtopic(
@@ -349,7 +397,7 @@ class _Walker:
         seen: dict[str, yaml.Node],
     ) -> Subtopic | None:
         what = f"subtopic {position} of {topic_what}"
-        if isinstance(node, yaml.ScalarNode) and node.tag != _CORE + "null":
+        if isinstance(node, yaml.ScalarNode) and node.tag != _NULL:
             title: str | None = str(node.value).strip() or None
             if title is None:
                 self.problem(node, f"{what} is empty; write its title or remove the line")
@@ -357,7 +405,9 @@ class _Walker:
             local, link = slugify(title), None
             id_node: yaml.Node = node
         else:
-            fields = self.mapping(node, what, _SUBTOPIC_KEYS)
+            fields = self.mapping(
+                node, what, _SUBTOPIC_KEYS, "'- Title' or '- {title: ..., link: ...}'"
+            )
             if fields is None:
                 return None
             title = self.required_text(fields, "title", what, node, "add 'title: ...'")
@@ -391,6 +441,18 @@ def _name(kind: str, position: int, node: yaml.Node) -> str:
     return f"{kind} {position}"
 
 
+def _numeric(node: yaml.Node) -> float | None:
+    """The value of an int or float scalar as YAML reads it (``0x10``, ``1_000``, ``.inf``)."""
+    if not isinstance(node, yaml.ScalarNode) or node.tag not in (_INT, _FLOAT):
+        return None
+    try:
+        if node.tag == _INT:
+            return float(_NUMBERS.construct_yaml_int(node))
+        return float(_NUMBERS.construct_yaml_float(node))
+    except (ValueError, OverflowError):
+        return None
+
+
 def _is_scalar(node: yaml.Node) -> bool:
     return isinstance(node, yaml.ScalarNode)
 
@@ -400,23 +462,32 @@ def _shape(node: yaml.Node) -> str:
         return "found a mapping"
     if isinstance(node, yaml.SequenceNode):
         return "found a list"
-    if node.tag == _CORE + "null":
+    if node.tag == _NULL:
         return "found nothing"
     return f"found the text '{node.value}'"
 
 
 def _check_tags(node: yaml.Node, walker: _Walker) -> bool:
-    """Refuse any tag outside plain YAML (``!!python/object`` and friends)."""
+    """Refuse any tag outside plain YAML (``!!python/object`` and friends).
+
+    Each node is visited once: an alias is the node it names, so a file of nested
+    aliases (a "billion laughs") costs its size, not its expansion.
+    """
     ok = True
     stack = [node]
+    seen: set[int] = set()
     while stack:
         n = stack.pop()
+        if id(n) in seen:
+            continue
+        seen.add(id(n))
         if n.tag not in _PLAIN_TAGS and not (
             isinstance(n, yaml.ScalarNode) and n.tag.startswith(_CORE)
         ):
+            shown = "!!" + n.tag[len(_CORE) :] if n.tag.startswith(_CORE) else n.tag
             walker.problem(
                 n,
-                f"tag '{n.tag}' is not allowed: a roadmap is plain YAML; "
+                f"tag '{shown}' is not allowed: a roadmap is plain YAML; "
                 "remove the tag and write the value as text",
             )
             ok = False
@@ -428,6 +499,45 @@ def _check_tags(node: yaml.Node, walker: _Walker) -> bool:
     return ok
 
 
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_NOT_YAML_CHAR = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+"""Characters YAML refuses anywhere in a file (control characters, lone surrogates)."""
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    """1-based (line, column) of character ``index``, as YAML counts lines."""
+    before = text[:index]
+    breaks = list(_LINE_BREAK.finditer(before))
+    return len(breaks) + 1, index - (breaks[-1].end() if breaks else 0) + 1
+
+
+def _syntax_problem(text: str, name: str, exc: yaml.YAMLError) -> Problem:
+    """One line for a file YAML cannot read: where, what, and what to do."""
+    if isinstance(exc, yaml.MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = exc.problem or exc.context or "unreadable YAML"
+        lines = _LINE_BREAK.split(text)
+        here = lines[line - 1][col - 1 : col] if line <= len(lines) else ""
+        if here == "\t" or "tab" in what:
+            hint = "YAML indents with spaces only; replace the tab with spaces"
+        elif "another document" in what:
+            hint = "a roadmap is one YAML document; remove the '---' line and what follows it"
+        else:
+            hint = "check indentation and quoting"
+        return Problem(name, line, col, f"YAML syntax error: {what}; {hint}")
+    bad = _NOT_YAML_CHAR.search(text)
+    if bad is not None:
+        line, col = _position(text, bad.start())
+        return Problem(
+            name,
+            line,
+            col,
+            f"control character U+{ord(bad.group()):04X} is not allowed in a YAML file; remove it",
+        )
+    return Problem(name, 1, 1, f"YAML error: {' '.join(str(exc).split())}")
+
+
 def parse_roadmap(text: str, name: str = "<roadmap>") -> Roadmap:
     """Build a Roadmap from YAML text; raise RoadmapError listing every defect."""
     walker = _Walker(name)
@@ -437,15 +547,8 @@ def parse_roadmap(text: str, name: str = "<roadmap>") -> Roadmap:
         )
     try:
         root = yaml.compose(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        what = exc.problem or exc.context or "unreadable YAML"
-        raise RoadmapError(
-            [Problem(name, line, col, f"YAML syntax error: {what}; check indentation and quoting")]
-        ) from None
     except yaml.YAMLError as exc:
-        raise RoadmapError([Problem(name, 1, 1, f"YAML error: {exc}")]) from None
+        raise RoadmapError([_syntax_problem(text, name, exc)]) from None
     if root is None:
         raise RoadmapError(
             [Problem(name, 1, 1, "the file is empty; a roadmap needs 'title:' and 'modules:'")]
@@ -468,9 +571,13 @@ def load_roadmap(path: Path) -> Roadmap:
             [Problem(name, 1, 1, "no such file; check the path or pass --roadmap FILE")]
         ) from None
     except IsADirectoryError:
-        raise RoadmapError([Problem(name, 1, 1, "this is a folder, not a roadmap file")]) from None
+        raise RoadmapError(
+            [Problem(name, 1, 1, "this is a folder, not a roadmap file; give a .yaml file's path")]
+        ) from None
     except OSError as exc:
-        raise RoadmapError([Problem(name, 1, 1, f"cannot read the file: {exc.strerror}")]) from None
+        raise RoadmapError(
+            [Problem(name, 1, 1, f"cannot read the file: {exc.strerror}; check its permissions")]
+        ) from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -11,6 +11,7 @@ so a title can be reworded without losing anything.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -43,7 +44,7 @@ _UNIT_ALIASES: dict[str, Unit] = {
     "weeks": "weeks",
 }
 
-_EFFORT_RE = re.compile(r"^\s*~?\s*(\d+(?:[.,]\d+)?|\.\d+)\s*([A-Za-z]+)\s*$")
+_EFFORT_RE = re.compile(r"^\s*~?\s*([-+−]?\s*(?:\d+(?:[.,]\d+)?|\.\d+))\s*([A-Za-z]+)\s*$")
 
 
 class EffortError(ValueError):
@@ -60,6 +61,8 @@ class Effort:
     def __post_init__(self) -> None:
         if not self.value > 0:
             raise EffortError(f"estimate must be more than zero, got {self.value:g} {self.unit}")
+        if not math.isfinite(self.value):
+            raise EffortError(f"estimate must be a finite figure, got {self.value:g} {self.unit}")
 
     @classmethod
     def parse(cls, text: str) -> Effort:
@@ -76,9 +79,16 @@ class Effort:
             raise EffortError(
                 f"unknown unit {unit_word!r} in estimate {text!r}; use hours, days or weeks"
             )
-        value = float(number.replace(",", "."))
-        if value <= 0:
-            raise EffortError(f"estimate {text!r} must be more than zero")
+        value = float(number.replace(",", ".").replace("−", "-").replace(" ", ""))
+        if not value > 0:
+            raise EffortError(
+                f"estimate {text!r} must be more than zero; write a figure such as '2 days', "
+                "or remove the estimate to leave the topic unestimated"
+            )
+        if not math.isfinite(value):
+            raise EffortError(
+                f"estimate {text!r} is too large to count; write a figure such as '2 days'"
+            )
         return cls(value, unit)
 
     def hours(self, hours_per_day: float = DEFAULT_HOURS_PER_DAY) -> float:

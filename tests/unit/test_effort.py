@@ -54,3 +54,20 @@ def test_round_trip_any_positive_effort(value: float, unit: str, hours_per_day: 
     again = Effort.parse(str(effort))
     assert again == effort
     assert again.hours(hours_per_day) == effort.hours(hours_per_day) > 0
+
+
+@pytest.mark.parametrize("text", ["0 days", "-1 days", "- 2 hours", "−0.5 weeks"])
+def test_zero_or_negative_says_so_and_what_to_write(text: str) -> None:
+    with pytest.raises(EffortError) as info:
+        Effort.parse(text)
+    assert str(info.value) == (
+        f"estimate {text!r} must be more than zero; write a figure such as '2 days', "
+        "or remove the estimate to leave the topic unestimated"
+    )
+
+
+def test_a_figure_too_large_to_count_is_refused() -> None:
+    with pytest.raises(EffortError, match="too large to count"):
+        Effort.parse("9" * 400 + " days")
+    with pytest.raises(EffortError, match="finite"):
+        Effort(float("inf"), "days")
