@@ -48,6 +48,7 @@ without one, flagged with a comment in the YAML and a warning.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -373,8 +374,10 @@ def _parse_stated(text: str) -> tuple[StatedEstimate, str | None]:
     figure = match.group(0).strip().lstrip("~≈").strip()
     if unit == "months":
         return StatedEstimate(text=s), f"months are not a study unit in '{s}'; kept as text"
-    if value <= 0:
-        return StatedEstimate(text=s), f"the estimate '{s}' is not more than zero; kept as text"
+    if not (value > 0 and math.isfinite(value)):
+        return StatedEstimate(
+            text=s
+        ), f"the estimate '{s}' is not a figure above zero; kept as text"
     if high:
         words = figure
     if unit == "weeks":
@@ -388,9 +391,10 @@ def _parse_stated(text: str) -> tuple[StatedEstimate, str | None]:
     second = _SECOND_FIGURE_RE.match(rest)
     if second:
         v2, u2 = _number(second.group(1)), _unit(second.group(2))
-        if u2 == "hours" and hours is None and v2 > 0:
+        usable = v2 > 0 and math.isfinite(v2)
+        if u2 == "hours" and hours is None and usable:
             hours = v2
-        elif u2 == "weeks" and weeks is None and v2 > 0:
+        elif u2 == "weeks" and weeks is None and usable:
             weeks = v2
         else:
             problem = f"the figure '{second.group(0)}' in '{s}' was not used"
@@ -825,9 +829,7 @@ class _Builder:
                 modules.append(module)
         if not modules:
             raise MarkdownImportError(
-                f"{self.name}: no roadmap found: expected '# Title', '## Module 1: Title' "
-                "headings and topic list items such as '- Topic - Est. Time: 2 days'",
-                _in_order(r.warnings),
+                f"{self.name}:1: no roadmap found; {_SHAPE_HINT}", _in_order(r.warnings)
             )
         stated = None
         if r.total is not None:
@@ -961,14 +963,19 @@ class _Builder:
         for line, extra in estimates[1:]:
             self.warn(line, f"a second estimate '{extra}' for topic '{title}'; kept the first")
         est = _parse_estimate(estimates[0][1]) if estimates else None
-        if est is not None and est.problem:
-            self.warn(estimates[0][0], f"topic '{title}': {est.problem}")
-        if est is None or est.effort is None:
+        if est is None:
             self.warn(
                 item.line,
                 f"topic '{title}' has no estimate; imported without one "
                 "(planned at the default hours until you add one)",
             )
+        elif est.effort is None:  # one defect, one line: the estimate that was not read
+            self.warn(
+                estimates[0][0], f"topic '{title}' imported without an estimate: {est.problem}"
+            )
+        elif est.problem:
+            self.warn(estimates[0][0], f"topic '{title}': {est.problem}")
+        if est is None or est.effort is None:
             self.notes[tid] = (
                 f"no estimate in {PurePath(self.name).name}:{item.line};"
                 " add one, such as 'estimate: 2 days'"
@@ -982,6 +989,12 @@ class _Builder:
             link=link,
             subtopics=tuple(subtopics),
         )
+
+
+_SHAPE_HINT = (
+    "write a '# Title' line, '## Module 1: Title' headings and topic list items "
+    "such as '- Topic - Est. Time: 2 days'"
+)
 
 
 def _in_order(warnings: Sequence[ImportNote]) -> tuple[ImportNote, ...]:
@@ -1198,6 +1211,8 @@ def import_markdown(
     MarkdownImportError when nothing usable was found. The YAML is checked to load
     back equal to the returned roadmap.
     """
+    if not text.lstrip("\ufeff").strip():
+        raise MarkdownImportError(f"{name}:1: the file is empty; {_SHAPE_HINT}")
     reader = _Reader(name)
     reader.read(text)
     builder = _Builder(reader, name, roadmap_id)

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from planner.cli import CliError, Context
+from planner.cli import EXIT_USAGE, CliError, Context
 
 if TYPE_CHECKING:
     from planner.cli.commands import SubParsers
@@ -35,6 +35,10 @@ def register(sub: SubParsers, common: argparse.ArgumentParser) -> None:
     p.set_defaults(func=run)
 
 
+class _Unreadable(Exception):
+    """The input's content cannot be used: one ``FILE:LINE: ...`` line, as it is."""
+
+
 def _read(name: str) -> str:
     if name == "-":
         return sys.stdin.read().lstrip("\ufeff")
@@ -51,7 +55,7 @@ def _read(name: str) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise CliError(
+        raise _Unreadable(
             f"{name}:{line}: the file is not UTF-8 (byte 0x{data[exc.start]:02x}); "
             "save it as UTF-8 and try again"
         ) from None
@@ -80,14 +84,18 @@ def run(ctx: Context) -> int:
     args = ctx.args
     name: str = args.file
     out = _output(args)
-    text = _read(name)
     source = "<stdin>" if name == "-" else name
     try:
+        text = _read(name)
         result = import_markdown(text, source, args.roadmap_id)
+    except _Unreadable as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
     except MarkdownImportError as exc:
         for warning in exc.warnings:
             print(warning, file=sys.stderr)
-        raise CliError(str(exc)) from None
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
     for warning in result.warnings:
         print(warning, file=sys.stderr)
     modules, topics, subtopics = result.roadmap.counts()

@@ -411,10 +411,8 @@ def test_unreadable_lines_are_reported_with_file_and_line() -> None:
     assert (t.estimate, t.qualifier) == (None, "a while")
     assert r.roadmap.description == "An intro paragraph."
     assert messages(r) == [
-        "dir/r.md:8: topic 'T': cannot read the estimate 'a while'; "
-        "write it as '2 days', '12 hours' or '1.5 weeks'",
-        "dir/r.md:8: topic 'T' has no estimate; imported without one "
-        "(planned at the default hours until you add one)",
+        "dir/r.md:8: topic 'T' imported without an estimate: cannot read the estimate "
+        "'a while'; write it as '2 days', '12 hours' or '1.5 weeks'",
         "dir/r.md:10: text 'Stray paragraph.' is not understood; not imported",
         "dir/r.md:12: a table is not part of a roadmap; not imported",
         "dir/r.md:13: a code block is not part of a roadmap; not imported",
@@ -463,10 +461,25 @@ def test_no_title_falls_back_to_the_file_name() -> None:
     ]
 
 
-@pytest.mark.parametrize("md", ["", "just text\n", "# Title only\n", "# T\n## Module 1: A\n"])
+@pytest.mark.parametrize("md", ["just text\n", "# Title only\n", "# T\n## Module 1: A\n"])
 def test_nothing_usable_raises(md: str) -> None:
-    with pytest.raises(MarkdownImportError, match="no roadmap found"):
+    with pytest.raises(MarkdownImportError) as info:
         import_markdown(md, "x.md")
+    assert str(info.value) == (
+        "x.md:1: no roadmap found; write a '# Title' line, '## Module 1: Title' headings "
+        "and topic list items such as '- Topic - Est. Time: 2 days'"
+    )
+
+
+@pytest.mark.parametrize("md", ["", "\n\n", " \t\r\n", "\ufeff"])
+def test_an_empty_file_is_one_line_and_no_warnings(md: str) -> None:
+    with pytest.raises(MarkdownImportError) as info:
+        import_markdown(md, "x.md")
+    assert str(info.value) == (
+        "x.md:1: the file is empty; write a '# Title' line, '## Module 1: Title' headings "
+        "and topic list items such as '- Topic - Est. Time: 2 days'"
+    )
+    assert info.value.warnings == ()
 
 
 def test_html_comments_and_rules_are_ignored() -> None:
@@ -553,3 +566,20 @@ def test_the_parsers_private_marks_in_the_input_are_replaced_and_reported() -> N
     assert r.roadmap.title == "R \ufffd"
     assert only_topic(r).title == "T \ufffd"
     assert [w.line for w in r.warnings] == [1, 3]
+
+
+def test_figures_too_large_to_count_are_reported_not_a_crash() -> None:
+    huge = "9" * 400
+    r = imp(
+        f"# R\n## Module 1: A\n- T - Est. Time: {huge} days\n- U - Est. Time: 1 day\n"
+        f"> Estimated Module Time: ~{huge} weeks (approx. {huge} hours)\n"
+    )
+    t, _u = r.roadmap.topics()
+    assert t.estimate is None
+    assert r.roadmap.modules[0].stated == StatedEstimate(
+        text=f"~{huge} weeks (approx. {huge} hours)"
+    )
+    assert [(w.line, w.message[:40]) for w in r.warnings] == [
+        (3, "topic 'T' imported without an estimate: "),
+        (5, "Estimated Module Time of 'A': the estima"),
+    ]

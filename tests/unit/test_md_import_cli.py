@@ -95,7 +95,7 @@ def test_stdin_input_goes_to_stdout(
         ("folder", "planner: {src}: is a folder; give a Markdown file\n"),
         (
             "latin1",
-            "planner: {src}:1: the file is not UTF-8 (byte 0xe9); save it as UTF-8 and try again\n",
+            "{src}:1: the file is not UTF-8 (byte 0xe9); save it as UTF-8 and try again\n",
         ),
         (
             "same",
@@ -138,7 +138,7 @@ def test_nothing_usable_lists_what_was_read_and_exits_2(
     assert err == [
         f"{src}:3: section 'Ideas' has no topics; not imported as a module",
         f"{src}:5: text 'Some text.' is not understood; not imported",
-        f"planner: {src}: no roadmap found: expected '# Title', '## Module 1: Title' "
-        "headings and topic list items such as '- Topic - Est. Time: 2 days'",
+        f"{src}:1: no roadmap found; write a '# Title' line, '## Module 1: Title' headings "
+        "and topic list items such as '- Topic - Est. Time: 2 days'",
     ]
     assert not src.with_suffix(".yaml").exists()
