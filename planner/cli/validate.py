@@ -7,7 +7,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from planner.cli import Context
-from planner.roadmap import DEFAULT_HOURS_PER_DAY, Roadmap, StatedEstimate
+from planner.roadmap import (
+    DEFAULT_HOURS_PER_DAY,
+    DEFAULT_UNESTIMATED_HOURS,
+    Roadmap,
+    StatedEstimate,
+)
 
 if TYPE_CHECKING:
     from planner.cli.commands import SubParsers
@@ -39,10 +44,14 @@ def _stated(stated: StatedEstimate | None, hours_per_day: float) -> tuple[str, f
     return (f"~{hours:g} h" if hours is not None else "-"), hours
 
 
-def report(roadmap: Roadmap, hours_per_day: float = DEFAULT_HOURS_PER_DAY) -> list[str]:
-    """The lines ``validate`` prints for a loaded roadmap."""
+def report(
+    roadmap: Roadmap,
+    hours_per_day: float = DEFAULT_HOURS_PER_DAY,
+    unestimated_hours: float = DEFAULT_UNESTIMATED_HOURS,
+) -> list[str]:
+    """The lines ``validate`` prints for a loaded roadmap, at the settings' figures."""
     modules, topics, subtopics = roadmap.counts()
-    total = roadmap.hours(hours_per_day)
+    total = roadmap.hours(hours_per_day, unestimated_hours)
     lines = [
         roadmap.title,
         f"  {modules} modules, {topics} topics, {subtopics} subtopics",
@@ -53,11 +62,14 @@ def report(roadmap: Roadmap, hours_per_day: float = DEFAULT_HOURS_PER_DAY) -> li
     if unestimated:
         names = ", ".join(t.id for t in unestimated)
         lines.append(
-            f"  {len(unestimated)} topics have no estimate (counted at a default): {names}"
+            f"  {len(unestimated)} {'topic has' if len(unestimated) == 1 else 'topics have'}"
+            f" no estimate (counted at {unestimated_hours:g} h"
+            f" each, 'unestimated_hours' in the settings): {names}"
         )
 
     rows: list[tuple[str, float, StatedEstimate | None]] = [
-        (f"{m.number} {m.title}", m.hours(hours_per_day), m.stated) for m in roadmap.modules
+        (f"{m.number} {m.title}", m.hours(hours_per_day, unestimated_hours), m.stated)
+        for m in roadmap.modules
     ]
     rows.append(("whole roadmap", total, roadmap.stated))
     width = min(48, max(len(label) for label, _, _ in rows))
@@ -97,8 +109,11 @@ def run(ctx: Context) -> int:
     else:
         roadmap = ctx.roadmap
         name = str(ctx.roadmap_path)
+    from planner.settings import load_settings
+
+    settings = load_settings(ctx.settings_path)  # what "1 day" means is the user's to set
     print(f"{name}: ok")
-    for line in report(roadmap):
+    for line in report(roadmap, settings.hours_per_day, settings.unestimated_hours):
         print(line)
     return _report_orphans(ctx, roadmap)
 

@@ -290,3 +290,23 @@ def test_an_aliased_node_is_checked_once() -> None:
         "r.yaml:2:4: tag '!shout' is not allowed: a roadmap is plain YAML; "
         "remove the tag and write the value as text"
     ]
+
+
+def test_validate_counts_at_the_settings_hours(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """hours_per_day and unestimated_hours are the user's: validate uses them as plan does."""
+    from planner.cli import main
+
+    settings = tmp_path / "settings.yaml"
+    settings.write_text("hours_per_day: 6\nunestimated_hours: 3\n", encoding="utf-8")
+    road = tmp_path / "r.yaml"
+    road.write_text(GOOD + "      - title: B\n", encoding="utf-8")
+    assert main(["validate", str(road), "--settings", str(settings)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[3:5] == [
+        "  topic estimates: 15 h = 2.5 d at 6 h per study day",
+        "  1 topic has no estimate (counted at 3 h each, 'unestimated_hours' in the settings): b",
+    ]
+    assert main(["validate", "--settings", str(settings)]) == 0
+    assert "  topic estimates: 708 h = 118 d at 6 h per study day" in capsys.readouterr().out
