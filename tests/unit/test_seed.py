@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Any
 
 from planner import locations
-from planner.roadmap import Module, Roadmap, Topic
+from planner.roadmap import Effort, Module, Roadmap, StatedEstimate, Topic
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -79,3 +81,80 @@ def test_ids_unique_and_readable(seed: Roadmap) -> None:
     assert "django-deep-dive" in seed
     assert "django-deep-dive/migrations" in seed
     assert all(i == i.lower() and " " not in i for i in ids)
+
+
+# -- item by item against the seed Markdown, read here with plain regexes ---------------
+
+SEED_MD = REPO / "tests" / "data" / "backend-roadmap.md"
+_TOPIC = re.compile(
+    r"^- (?P<title>.*?)(?: \((?P<subs>[^()]*)\))? - Est\. Time: (?P<n>\d+) (?P<unit>days?)"
+    r"(?: \((?P<q>.*)\))?$"
+)
+_TOPIC_IN_PARENS = re.compile(r"^- (?P<title>.*) \(Est\. Time: (?P<n>\d+) (?P<unit>days?)\)$")
+_NESTED = re.compile(r"^  - (?:\[(?P<label>[^\]]*)\]\((?P<link>[^)]*)\)|(?P<text>.*))$")
+_STATED = re.compile(r"^~(\d+) Weeks? \(approx\. (\d+) hours\)(?: (\+ .*))?$")
+
+
+def _seed_markdown() -> list[dict[str, Any]]:
+    modules: list[dict[str, Any]] = []
+    for line in SEED_MD.read_text(encoding="utf-8").splitlines():
+        if m := re.match(r"^## Module (\d+): (.*)$", line):
+            modules.append({"number": int(m[1]), "title": m[2], "topics": [], "notes": {}})
+        elif m := re.match(r"^- Goal: (.*)$", line):
+            modules[-1]["goal"] = m[1]
+        elif (m := _TOPIC.match(line)) or (m := _TOPIC_IN_PARENS.match(line)):
+            subs = m.groupdict().get("subs")
+            modules[-1]["topics"].append(
+                {
+                    "title": m["title"],
+                    "days": int(m["n"]),
+                    "qualifier": m.groupdict().get("q"),
+                    "subtopics": [(s, None) for s in re.split(r"[,;] ", subs)] if subs else [],
+                }
+            )
+        elif m := _NESTED.match(line):
+            sub = (m["label"], m["link"]) if m["label"] else (m["text"], None)
+            modules[-1]["topics"][-1]["subtopics"].append(sub)
+        elif m := re.match(r"^> ([A-Za-z ]+): (.*)$", line):
+            modules[-1]["notes"][m[1]] = m[2]
+        else:
+            assert line in ("", "### Topics", "> [!NOTE]") or line.startswith("# "), line
+    return modules
+
+
+def test_every_module_field_is_the_seeds(seed: Roadmap) -> None:
+    md = _seed_markdown()
+    assert len(md) == len(seed.modules) == 5
+    for mine, theirs in zip(seed.modules, md, strict=True):
+        notes = theirs["notes"]
+        assert (mine.number, mine.title, mine.goal) == (
+            theirs["number"],
+            theirs["title"],
+            theirs["goal"],
+        )
+        assert ", ".join(mine.tools) + "." == notes["Tools"]
+        assert mine.core_practice == notes.get("Core Practice")
+        assert mine.practical_application == notes.get("Practical Application")
+        stated = _STATED.match(notes["Estimated Module Time"])
+        assert stated is not None
+        weeks, hours, rider = stated.groups()
+        assert mine.stated == StatedEstimate(weeks=int(weeks), hours=int(hours), qualifier=rider)
+    total = md[-1]["notes"]["Total Estimated Time"]
+    assert seed.stated is not None
+    assert total == f"~{seed.stated.weeks:g} Weeks / {seed.stated.text} ({seed.stated.qualifier})."
+
+
+def test_every_topic_and_subtopic_is_the_seeds(seed: Roadmap) -> None:
+    md = _seed_markdown()
+    for mine, theirs in zip(seed.modules, md, strict=True):
+        assert len(mine.topics) == len(theirs["topics"])
+        for topic, want in zip(mine.topics, theirs["topics"], strict=True):
+            assert topic.module_id == mine.id
+            assert (topic.title, topic.estimate, topic.qualifier) == (
+                want["title"],
+                Effort(want["days"], "days"),
+                want["qualifier"],
+            )
+            assert [(s.title, s.link) for s in topic.subtopics] == want["subtopics"]
+            assert all(s.id.startswith(topic.id + "/") for s in topic.subtopics)
+    assert sum(len(t["subtopics"]) for m in md for t in m["topics"]) == seed.counts()[2] == 105
