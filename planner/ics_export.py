@@ -28,6 +28,7 @@ import dataclasses
 import json
 import os
 import re
+import stat
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
 
+from planner import locations
 from planner.atomic import write_atomic
 from planner.errors import PlannerError
 from planner.roadmap import Module, Roadmap, Topic
@@ -140,7 +142,7 @@ def load_record(path: Path) -> ExportRecord:
     """
     try:
         text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # no such file, or no such folder
         return ExportRecord()
     except (OSError, UnicodeDecodeError) as exc:
         reason = getattr(exc, "strerror", None) or str(exc)
@@ -151,14 +153,29 @@ def load_record(path: Path) -> ExportRecord:
         return ExportRecord(problem=f"the export record {path} is damaged ({exc})")
 
 
+def _file_in_the_way(path: Path) -> Path | None:
+    """The nearest existing ancestor of ``path`` that is not a folder (so path cannot exist)."""
+    for parent in path.parents:
+        if parent.exists():
+            return None if parent.is_dir() else parent
+    return None
+
+
 def save_record(path: Path, record: ExportRecord) -> None:
-    """Write the record atomically; ExportError when it cannot be written."""
+    """Write the record atomically; ExportError (one line) when it cannot be written."""
     try:
         write_atomic(path, record.to_json())
     except OSError as exc:
+        blocker = _file_in_the_way(path)
+        if blocker is not None:
+            why = f"{blocker} is a file, not a folder"
+            fix = f"move it aside, or set {locations.ENV_DATA_DIR} to a folder"
+        else:
+            why = str(exc.strerror or exc)
+            fix = f"check that {path.parent} is a folder you can write to"
         raise ExportError(
-            f"cannot save the export record {path}: {exc.strerror or exc}; "
-            "SEQUENCE numbers will not go up next time"
+            f"cannot save the export record {path}: {why}; the next export will not know "
+            f"which sessions moved (SEQUENCE); {fix}"
         ) from exc
 
 
@@ -504,6 +521,29 @@ def part_paths(path: Path, count: int) -> list[Path]:
     return [path.with_name(f"{stem}-{i}{suffix}") for i in range(1, count + 1)]
 
 
+def stale_parts(path: Path, written: Sequence[Path]) -> list[Path]:
+    """Files that an earlier export split ``path`` into and this one did not overwrite."""
+    suffix = path.suffix or ".ics"
+    stem = path.stem if path.suffix else path.name
+    pattern = re.compile(rf"{re.escape(stem)}-([1-9][0-9]*){re.escape(suffix)}")
+    try:
+        names = os.listdir(path.parent)
+    except OSError:
+        return []
+    found = [(int(m.group(1)), name) for name in names if (m := pattern.fullmatch(name))]
+    keep = {p.name for p in written}
+    return [path.parent / name for _, name in sorted(found) if name not in keep]
+
+
+def _is_special(path: Path) -> bool:
+    """True for a device, pipe or socket (``/dev/null``, ``/dev/stdout``, a FIFO)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
 def _default_file_mode() -> int:
     """What a plain ``open(path, "w")`` would give: 0o666 less the umask."""
     mask = os.umask(0o022)
@@ -520,16 +560,38 @@ def write_export(
 ) -> list[Path]:
     """Write the calendar; return the files written.
 
-    ``path`` None writes the whole calendar to ``stream`` (default: standard output), unsplit.
-    Otherwise a calendar above ``limit`` bytes (Google's import limit) is split into several
-    complete files, ``NAME-1.ics``, ``NAME-2.ics``..., each imported on its own.
-    Raises ExportError, with a one-line message, when a file cannot be written.
+    ``path`` None writes the whole calendar to ``stream`` (default: standard output), unsplit;
+    so does a ``path`` that is a device or a pipe (``/dev/stdout``), which is written into,
+    never replaced. Otherwise a calendar above ``limit`` bytes (Google's import limit) is
+    split into several complete files, ``NAME-1.ics``, ``NAME-2.ics``..., each imported on
+    its own; a symbolic link is written through. Raises ExportError, with a one-line message,
+    when the calendar cannot be written.
     """
+    data = export.text.encode("utf-8")
     if path is None:
-        out = stream if stream is not None else sys.stdout.buffer
-        out.write(export.text.encode("utf-8"))
-        out.flush()
+        out = stream if stream is not None else getattr(sys.stdout, "buffer", None)
+        if out is None:
+            raise ExportError("standard output is closed; write the calendar to a file with -o")
+        try:
+            out.write(data)
+            out.flush()
+        except BrokenPipeError:
+            raise  # the reader went away: not a failure to report
+        except OSError as exc:
+            raise ExportError(
+                f"cannot write the calendar to standard output: {exc.strerror or exc}; "
+                "write it to a file with -o"
+            ) from exc
         return []
+    if _is_special(path):
+        try:
+            with open(path, "wb") as handle:
+                handle.write(data)
+        except OSError as exc:
+            raise ExportError(
+                f"cannot write {path}: {exc.strerror or exc}; choose another file with -o"
+            ) from exc
+        return [path]
     if path.is_dir():
         raise ExportError(f"{path} is a folder; give a file name such as {path / 'study-plan.ics'}")
     folder = path.parent
@@ -539,6 +601,8 @@ def write_export(
     parts = split_calendar(export.text, limit)
     paths = part_paths(path, len(parts))
     for target, text in zip(paths, parts, strict=True):
+        if target.is_symlink():  # written through, as open() would; the link stays
+            target = Path(os.path.realpath(target))
         try:
             new = not target.exists()
             write_atomic(target, text)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
@@ -56,6 +57,14 @@ def _warn(message: str) -> None:
     print(f"planner: warning: {message}", file=sys.stderr)
 
 
+def _is_stdout(path: Path) -> bool:
+    """True when ``path`` is this process's standard output (``-o /dev/stdout``)."""
+    try:
+        return os.path.samestat(path.stat(), os.fstat(sys.stdout.fileno()))
+    except (OSError, ValueError, AttributeError):  # no such file, or no real stdout
+        return False
+
+
 def run(ctx: Context) -> int:
     from planner.cli.planning import plan_context
     from planner.ics_export import (
@@ -64,6 +73,7 @@ def run(ctx: Context) -> int:
         build_calendar,
         load_record,
         save_record,
+        stale_parts,
         write_export,
     )
 
@@ -85,24 +95,22 @@ def run(ctx: Context) -> int:
     )
     output: str = args.output
     kind = "all-day events" if args.all_day else "study sessions"
-    if output == "-":
-        write_export(None, export)
-        paths: list[Path] = []
-    else:
-        paths = write_export(Path(output).expanduser(), export)
+    whole = Path(output).expanduser()
+    to_stdout = output == "-" or _is_stdout(whole)
+    paths = write_export(None if output == "-" else whole, export)
     for warning in export.warnings:
         _warn(warning)
     try:
         save_record(record_path, export.record)
     except ExportError as exc:
         _warn(str(exc))
-    if not paths:
-        if export.size > GOOGLE_IMPORT_LIMIT:
-            _warn(
-                f"the calendar is {_size(export.size)}, above Google Calendar's import limit "
-                "of about 1 MB; write it to a file with -o FILE to have it split"
-            )
-        return 0
+    if len(paths) <= 1 and export.size > GOOGLE_IMPORT_LIMIT:  # standard output, a pipe
+        _warn(
+            f"the calendar is {_size(export.size)}, above Google Calendar's import limit "
+            "of about 1 MB; write it to a file with -o FILE to have it split"
+        )
+    if to_stdout:
+        return 0  # standard output holds the calendar and nothing else
     if len(paths) == 1:
         print(f"Wrote {export.events} {kind} to {paths[0]} ({_size(export.size)}).")
     else:
@@ -112,9 +120,16 @@ def run(ctx: Context) -> int:
             f"import limit of about 1 MB), split into {len(paths)} files: {names}. "
             "Import each of them into the same calendar."
         )
-        whole = Path(output).expanduser()
-        if whole.is_file():
-            _warn(f"{whole} is from an earlier export; do not import it with these files")
+    stale = stale_parts(whole, paths)
+    if len(paths) > 1 and whole.is_file():
+        stale.insert(0, whole)
+    if stale:
+        names = ", ".join(str(p) for p in stale)
+        one = len(stale) == 1
+        _warn(
+            f"{names} {'is' if one else 'are'} from an earlier export; do not import "
+            f"{'it' if one else 'them'} with {'this file' if len(paths) == 1 else 'these files'}"
+        )
     print(
         "In Google Calendar: Settings > Import & export > Import, into a calendar of its own. "
         "Re-importing does not update events already imported: see the README, "

@@ -121,16 +121,85 @@ def test_a_damaged_record_is_a_warning_not_a_failure(
     assert json.loads(record.read_text())["format"] == 1  # rewritten, usable next time
 
 
+@pytest.mark.parametrize("in_the_way", ["exports folder", "data folder"])
 def test_an_unsavable_record_is_a_warning(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    in_the_way: str,
 ) -> None:
-    blocker = locations.export_record_path("backend-roadmap").parent
-    blocker.parent.mkdir(parents=True, exist_ok=True)
-    blocker.write_text("x")  # a file where the exports folder should be
-    code, _, err = run(capsys, "export", "-o", str(tmp_path / "x.ics"))
-    assert code == 0
-    assert "warning: cannot save the export record" in err
-    assert (tmp_path / "x.ics").exists()
+    if in_the_way == "data folder":  # PLANNER_DATA_DIR names a regular file
+        blocker = tmp_path / "data-file"
+        monkeypatch.setenv("PLANNER_DATA_DIR", str(blocker))
+        monkeypatch.setenv("PLANNER_PROGRESS", str(tmp_path / "progress.yaml"))
+    else:
+        blocker = locations.export_record_path("backend-roadmap").parent
+        blocker.parent.mkdir(parents=True, exist_ok=True)
+    blocker.write_text("x")  # a file where a folder should be
+    code, out, err = run(capsys, "export", "-o", str(tmp_path / "x.ics"))
+    assert code == 0, err
+    assert err.count("\n") == 1  # one warning: nothing about reading the record
+    assert err.startswith("planner: warning: cannot save the export record ")
+    assert f"{blocker} is a file, not a folder" in err and "move it aside" in err
+    assert blocker.read_text() == "x"
+    text = (tmp_path / "x.ics").read_bytes().decode("utf-8")
+    assert lint(text) == [] and "SEQUENCE:0" in text
+    assert "Wrote " in out
+
+
+def test_a_failed_write_to_stdout_is_one_line_exit_2(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import errno
+    import io
+
+    class Full(io.BytesIO):
+        def write(self, data: Any) -> int:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    class Stdout:
+        buffer = Full()
+
+    monkeypatch.setattr(sys, "stdout", Stdout())
+    code = main(["export", "-o", "-", *PINNED])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err == (
+        "planner: cannot write the calendar to standard output: No space left on device; "
+        "write it to a file with -o\n"
+    )
+    assert not locations.export_record_path("backend-roadmap").exists()  # nothing exported
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc/self/fd")
+def test_dev_stdout_gets_the_calendar_only(tmp_path: Path) -> None:
+    """``-o /dev/stdout`` is written into (not replaced), and no summary follows the calendar.
+
+    /proc/self/fd/1 is what /dev/stdout links to; named directly, a regression fails to make
+    its temp file in /proc rather than replacing the system's /dev/stdout link."""
+    args = ["export", "-o", "/proc/self/fd/1", *PINNED]
+    done = subprocess.run(
+        [sys.executable, "-m", "planner", *args], capture_output=True, cwd=tmp_path, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    text = done.stdout.decode("utf-8")
+    assert text.startswith("BEGIN:VCALENDAR\r\n") and lint(text) == []
+    assert done.stderr == b""
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_parts_of_an_earlier_split_export_are_pointed_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert run(capsys, "export", "--hours", "mon-sun=0.5")[0] == 0
+    code, out, err = run(capsys, "export")
+    assert code == 0 and "Wrote " in out
+    assert err == (
+        "planner: warning: study-plan-1.ics, study-plan-2.ics are from an earlier export; "
+        "do not import them with this file\n"
+    )
+    assert (tmp_path / "study-plan-1.ics").exists()  # the user's files are never deleted
 
 
 def test_export_help_and_start_up_do_not_import_ics() -> None:

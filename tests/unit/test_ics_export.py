@@ -28,6 +28,7 @@ from planner.ics_export import (
     load_record,
     save_record,
     split_calendar,
+    stale_parts,
     write_export,
 )
 from planner.progress import State
@@ -574,8 +575,24 @@ def test_a_damaged_record_means_sequence_zero_and_a_warning(
 def test_save_record_failure_is_an_export_error(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    with pytest.raises(ExportError, match="cannot save the export record"):
+    with pytest.raises(ExportError, match="cannot save the export record") as info:
         save_record(blocker / "sub" / "record.json", ExportRecord())
+    message = str(info.value)
+    assert "\n" not in message
+    # what is wrong and where (the file in the way, not a bare "Not a directory"), what to do
+    assert f"{blocker} is a file, not a folder" in message
+    assert "move it aside, or set PLANNER_DATA_DIR to a folder" in message
+    # the exports folder itself a file: mkdir says "File exists", which helps no one
+    with pytest.raises(ExportError, match=f"{blocker} is a file, not a folder"):
+        save_record(blocker / "record.json", ExportRecord())
+
+
+def test_a_record_behind_a_file_is_no_record_not_a_problem(tmp_path: Path) -> None:
+    """It cannot exist there: one warning (the save's) is enough, not a read warning too."""
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    assert load_record(blocker / "exports" / "r.json") == ExportRecord()
+    assert load_record(blocker / "r.json") == ExportRecord()
 
 
 # -- writing, and Google's 1 MB limit ---------------------------------------------------------
@@ -598,6 +615,83 @@ def test_write_export_to_a_file_and_to_a_stream(tmp_path: Path, seed_export: Exp
     buffer = io.BytesIO()
     assert write_export(None, seed_export, stream=buffer) == []
     assert buffer.getvalue() == seed_export.text.encode("utf-8")
+
+
+def test_a_pipe_is_written_into_not_replaced(tmp_path: Path, seed: Roadmap) -> None:
+    """``-o /dev/null`` or ``-o /dev/stdout``: renaming a file over them would replace the
+    device (as root) or fail (creating the temp file in /dev); a FIFO stands in for them."""
+    import stat
+
+    plan = make_plan(seed, BERLIN, date(2025, 4, 1), topics=list(seed.topics())[:3])
+    export = build_calendar(seed, plan, FakeProgress(), now=NOW)
+    assert export.events > 3 and export.size < 60_000  # fits in the pipe's buffer
+    fifo = tmp_path / "pipe.ics"
+    os.mkfifo(fifo)
+    # held open for reading (O_RDWR never blocks on Linux), so the export's open() does not wait
+    fd = os.open(fifo, os.O_RDWR | os.O_NONBLOCK)
+    try:
+        written = write_export(fifo, export, limit=export.size // 3)
+        chunks: list[bytes] = []
+        while True:
+            try:
+                chunk = os.read(fd, 65536)
+            except BlockingIOError:
+                break
+            chunks.append(chunk)
+    finally:
+        os.close(fd)
+    assert written == [fifo]  # unsplit: parts cannot be made next to a device
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert b"".join(chunks) == export.text.encode("utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe.ics"]
+
+
+def test_a_symbolic_link_is_written_through(tmp_path: Path, seed_export: Export) -> None:
+    real = tmp_path / "real.ics"
+    real.write_text("old")
+    link = tmp_path / "link.ics"
+    link.symlink_to(real.name)
+    assert write_export(link, seed_export) == [link]
+    assert link.is_symlink() and os.readlink(link) == "real.ics"
+    assert real.read_bytes() == seed_export.text.encode("utf-8")
+
+
+def test_standard_output_failures_are_export_errors(
+    seed_export: Export, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+    import io
+    import sys
+
+    class Full(io.BytesIO):
+        def write(self, data: Any) -> int:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    with pytest.raises(ExportError, match="standard output: No space left on device; write"):
+        write_export(None, seed_export, stream=Full())
+
+    class Gone(io.BytesIO):
+        def write(self, data: Any) -> int:
+            raise BrokenPipeError(errno.EPIPE, "Broken pipe")
+
+    with pytest.raises(BrokenPipeError):  # the reader left (| head): the command handles it
+        write_export(None, seed_export, stream=Gone())
+    monkeypatch.setattr(sys, "stdout", None)  # started with stdout closed (>&-)
+    with pytest.raises(ExportError, match="standard output is closed"):
+        write_export(None, seed_export)
+
+
+def test_stale_parts_are_the_earlier_split_files_not_written_now(tmp_path: Path) -> None:
+    for name in ("plan.ics", "plan-1.ics", "plan-2.ics", "plan-10.ics", "plan-x.ics", "plan-0.ics"):
+        (tmp_path / name).write_text("x")
+    whole = tmp_path / "plan.ics"
+    assert stale_parts(whole, [whole]) == [
+        tmp_path / n for n in ("plan-1.ics", "plan-2.ics", "plan-10.ics")
+    ]
+    assert stale_parts(whole, [tmp_path / "plan-1.ics", tmp_path / "plan-2.ics"]) == [
+        tmp_path / "plan-10.ics"
+    ]
+    assert stale_parts(tmp_path / "missing" / "plan.ics", []) == []
 
 
 def test_a_calendar_over_the_limit_is_split_into_complete_files(
