@@ -10,6 +10,8 @@ import pytest
 
 from planner.loader import RoadmapError, load_roadmap, parse_roadmap
 
+REPO = Path(__file__).resolve().parents[2]
+
 GOOD = """\
 title: T
 modules:
@@ -310,3 +312,32 @@ def test_validate_counts_at_the_settings_hours(
     ]
     assert main(["validate", "--settings", str(settings)]) == 0
     assert "  topic estimates: 708 h = 118 d at 6 h per study day" in capsys.readouterr().out
+
+
+SCALARS = [
+    "", "~", "null", "Null", "NULL", "yes", "No", "on", "OFF", "y", "n", "true", "False",
+    "0", "-3", "+7", "0x1F", "0o17", "017", "0b101", "1_000", "1:30", "190:20:30",
+    "1.5", "-.5", "1e3", "1.0e+3", ".inf", "-.Inf", ".NaN", "2024-01-01",
+    "2001-12-14t21:59:43.10-05:00", "<<", "=", "2 days", "Testing", "Tools & more",
+    "'quoted'", '"double"', "a: b", "!!str 5", "! 5", "[a, 1, yes]", "{k: 1.5, n: ~}",
+]  # fmt: skip
+
+
+def test_the_fast_composer_resolves_every_tag_as_yaml_does() -> None:
+    import yaml
+
+    from planner import loader
+
+    def tags(node: yaml.Node) -> list[tuple[str, object]]:
+        if isinstance(node, yaml.ScalarNode):
+            return [(node.tag, node.value)]
+        if isinstance(node, yaml.SequenceNode):
+            return [(node.tag, None)] + [t for n in node.value for t in tags(n)]
+        return [(node.tag, None)] + [t for k, v in node.value for t in tags(k) + tags(v)]
+
+    scalars = "\n".join(f"- {s}" for s in SCALARS) + "\n"
+    seed = (REPO / "roadmap.yaml").read_text(encoding="utf-8")
+    for text, kinds in ((scalars, 10), (seed, 4)):  # str int float bool null merge value ...
+        ours = tags(yaml.compose(text, Loader=loader._Loader))
+        assert ours == tags(yaml.compose(text, Loader=yaml.SafeLoader))
+        assert len({tag for tag, _ in ours}) == kinds
