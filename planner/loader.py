@@ -337,6 +337,11 @@ class _Walker:
             return None
         title = self.required_text(fields, "title", what, node, "add 'title: ...' to the module")
         mid = self.text(fields, "id", what) or slugify(title or f"module-{position}")
+        if "/" in mid:  # a subtopic's id is 'topic/sub': a module's must never look like one
+            self.problem(
+                fields["id"][1],
+                f"id '{mid}' of {what} must not contain '/'; write '{mid.replace('/', '-')}'",
+            )
         number = fields.get("number")
         num = position
         if number is not None:
@@ -487,6 +492,13 @@ class _Walker:
             local = self.text(fields, "id", what) or slugify(title or f"subtopic-{position}")
             link = self.text(fields, "link", what)
             id_node = fields["id"][1] if "id" in fields else node
+            if "/" in local:
+                self.problem(
+                    id_node,
+                    f"id '{local}' of {what} must not contain '/'; "
+                    f"write '{local.replace('/', '-')}'",
+                )
+                return None
         if local in seen:
             self.problem(
                 id_node,

@@ -314,6 +314,29 @@ def test_validate_counts_at_the_settings_hours(
     assert "  topic estimates: 708 h = 118 d at 6 h per study day" in capsys.readouterr().out
 
 
+@pytest.mark.parametrize(
+    ("where", "expected"),
+    [
+        (
+            "    id: m/x\n",
+            "r.yaml:4:9: id 'm/x' of module 'M' must not contain '/'; write 'm-x'",
+        ),
+        (
+            "        subtopics: [{id: a/b, title: B}]\n",
+            "r.yaml:7:26: id 'a/b' of subtopic 1 of topic 'A' must not contain '/'; write 'a-b'",
+        ),
+    ],
+)
+def test_no_id_has_a_slash_but_a_subtopics_own(where: str, expected: str) -> None:
+    """'topic/sub' is how a subtopic's id is made: another id with a '/' could clash."""
+    text = (
+        GOOD.replace("    topics:\n", where + "    topics:\n")
+        if "    id" in where
+        else GOOD + where
+    )
+    assert problems(text) == [expected]
+
+
 SCALARS = [
     "", "~", "null", "Null", "NULL", "yes", "No", "on", "OFF", "y", "n", "true", "False",
     "0", "-3", "+7", "0x1F", "0o17", "017", "0b101", "1_000", "1:30", "190:20:30",
