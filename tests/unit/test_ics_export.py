@@ -283,6 +283,42 @@ def test_ics_0_7_3_still_has_the_defects_we_work_around() -> None:
     assert lines.index("METHOD:PUBLISH") > lines.index("END:VEVENT")
 
 
+@pytest.mark.filterwarnings("ignore:Behaviour of str:FutureWarning")  # ics's own alarm code
+@pytest.mark.parametrize("all_day", [False, True])
+def test_the_faster_event_writes_what_ics_writes_but_no_alarm(all_day: bool) -> None:
+    """The adapter's event class (writers listed once, instants by strftime) changes no text;
+    an alarm, which plain ics writes before the event's own properties, is never written."""
+    import ics
+
+    from planner.ics_export import _event_class
+
+    start = datetime(2025, 3, 30, 1, 59, 59, 999_999, tzinfo=BERLIN)  # just before DST starts
+    made = []
+    for cls in (ics.Event, _event_class()):
+        event = cls(
+            name="A, b; c",
+            begin=start,
+            uid="u@planner",
+            description="d\ne",
+            categories=["M, n"],
+            created=datetime(2025, 3, 19, 10, 30, 15, 5, tzinfo=ZoneInfo("Asia/Kolkata")),
+        )
+        event.end = start + timedelta(hours=1, minutes=1)
+        if all_day:
+            event.make_all_day()
+            event.end = start.replace(day=31)
+        event.extra.append(ics.grammar.parse.ContentLine("SEQUENCE", value="2"))
+        made.append(event)
+    plain, ours = made
+    text = ours.serialize()
+    assert text == plain.serialize()
+    assert ("DTSTART:20250330T005959Z" in text) is not all_day
+    for event in made:
+        event.alarms.append(ics.DisplayAlarm(trigger=timedelta(minutes=-5)))
+    assert "BEGIN:VALARM" in plain.serialize()
+    assert ours.serialize() == text
+
+
 def only_session(topic: Topic, start: datetime, hours: float = 2.0) -> Plan:
     end = (start.astimezone(timezone.utc) + timedelta(hours=hours)).astimezone(start.tzinfo)
     return Plan((Session(topic.id, topic.module_id, start, end, hours, 1, 1),), start.date(), 0)
