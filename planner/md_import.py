@@ -486,7 +486,9 @@ _NOTE_NAMES = {
     "core_practice": "Core Practice",
     "practical_application": "Practical Application",
     "module_time": "Estimated Module Time",
+    "total_time": "Total Estimated Time",
 }
+_KNOWN_NOTES = ", ".join(_NOTE_NAMES.values())
 
 
 def _indent(prefix: str) -> int:
@@ -694,6 +696,13 @@ class _Reader:
         if is_goal and not section.in_topics and not topics and section.goal is None:
             section.goal = self._last = _Item(number, indent, text)
             return
+        if is_goal and not section.in_topics and not topics and section.goal is not None:
+            self.warn(
+                number,
+                f"a second 'Goal:' in this module (the first is on line {section.goal.line})"
+                "; not imported: join them into one",
+            )
+            return
         if section.has_topics_heading and not section.in_topics:
             self.warn(
                 number,
@@ -750,18 +759,24 @@ class _Reader:
                 parts[key] = (number, [m.group(2).strip()])
             elif key is not None:
                 parts[key][1].append(content)
+                label = m.group(1) if m else ""
+                if label[:1].isupper() and len(label.split()) <= 4:  # "Prerequisites: ..."
+                    self.warn(
+                        number,
+                        f"note line '{_short(content)}' is not a known note ({_KNOWN_NOTES});"
+                        f" read as more of '{_NOTE_NAMES[key]}'",
+                    )
             else:
                 self.warn(
                     number,
                     f"note line '{_short(content)}' is not understood; not imported "
-                    "(known: Tools, Core Practice, Practical Application, "
-                    "Estimated Module Time, Total Estimated Time)",
+                    f"(known: {_KNOWN_NOTES})",
                 )
         section = self.section
         for name, (number, words) in parts.items():
             value = " ".join(w for w in words if w).strip()
             if not value:
-                self.warn(number, f"'{name}' has no value; not imported")
+                self.warn(number, f"'{_NOTE_NAMES[name]}' has no value; not imported")
             elif name == "total_time":
                 if self.total is not None:
                     self.warn(number, "a second 'Total Estimated Time'; kept the first")

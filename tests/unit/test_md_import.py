@@ -583,3 +583,29 @@ def test_figures_too_large_to_count_are_reported_not_a_crash() -> None:
         (3, "topic 'T' imported without an estimate: "),
         (5, "Estimated Module Time of 'A': the estima"),
     ]
+
+
+def test_a_second_goal_and_empty_or_unknown_note_lines_are_reported() -> None:
+    r = imp(
+        "# R\n## Module 1: A\n- Goal: g\n- Goal: more\n### Topics\n- T - Est. Time: 1 day\n"
+        "> [!TIP]\n> Tools: X\n> Prerequisites: Y\n> Core Practice:\n"
+    )
+    (m,) = r.roadmap.modules
+    assert (m.goal, m.tools, m.core_practice) == ("g", ("X Prerequisites: Y",), None)
+    assert messages(r) == [
+        "road.md:4: a second 'Goal:' in this module (the first is on line 3); "
+        "not imported: join them into one",
+        "road.md:9: note line 'Prerequisites: Y' is not a known note (Tools, Core Practice, "
+        "Practical Application, Estimated Module Time, Total Estimated Time); "
+        "read as more of 'Tools'",
+        "road.md:10: 'Core Practice' has no value; not imported",
+    ]
+
+
+def test_a_notes_continuation_lines_are_not_reported() -> None:
+    r = imp(
+        "# R\n## Module 1: A\n- T - Est. Time: 1 day\n"
+        "> Core Practice: Clean code\n> and tests: every day, e.g. TDD\n"
+    )
+    assert r.roadmap.modules[0].core_practice == "Clean code and tests: every day, e.g. TDD"
+    assert r.warnings == ()
