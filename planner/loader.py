@@ -667,6 +667,18 @@ def load_roadmap(path: Path) -> Roadmap:
         raise RoadmapError(
             [Problem(name, 1, 1, f"cannot read the file: {exc.strerror}; check its permissions")]
         ) from None
+    if path.suffix.lower() in (".md", ".markdown"):
+        raise RoadmapError(
+            [
+                Problem(
+                    name,
+                    1,
+                    1,
+                    "this is Markdown, not a roadmap file; convert it with "
+                    f"'planner import {name}' and open the .yaml file it writes",
+                )
+            ]
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

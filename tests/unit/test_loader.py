@@ -364,3 +364,14 @@ def test_the_fast_composer_resolves_every_tag_as_yaml_does() -> None:
         ours = tags(yaml.compose(text, Loader=loader._Loader))
         assert ours == tags(yaml.compose(text, Loader=yaml.SafeLoader))
         assert len({tag for tag, _ in ours}) == kinds
+
+
+def test_a_markdown_roadmap_is_pointed_to_import(tmp_path: Path) -> None:
+    path = tmp_path / "road.md"
+    path.write_text("# Road\n\n## Module 1: A\n\n- T - Est. Time: 1 day\n", encoding="utf-8")
+    with pytest.raises(RoadmapError) as info:
+        load_roadmap(path)
+    assert str(info.value) == (
+        f"{path}:1:1: this is Markdown, not a roadmap file; convert it with "
+        f"'planner import {path}' and open the .yaml file it writes"
+    )
