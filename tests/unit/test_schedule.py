@@ -16,6 +16,7 @@ from planner.schedule import (
     BaselineError,
     Plan,
     ScheduleError,
+    _baseline_text,
     _build,
     _Rules,
     _walk,
@@ -515,3 +516,16 @@ def test_a_broken_baseline_is_reported_and_left_alone(tmp_path: Path) -> None:
         ensure_baseline(path, plan_of({"a": 1.0}), MON)
     assert path.read_text(encoding="utf-8") == "{not json"
     assert read_baseline(tmp_path / "missing.json") is None
+
+
+@pytest.mark.parametrize(
+    "days",
+    [{}, {"2026-05-04": 1.5}, {"2026-05-04": 1 / 3, "2026-05-05": 4, "2026-05-06": 1e-05}],
+)
+def test_the_baseline_is_written_as_json_dumps_writes_it(tmp_path: Path, days: dict) -> None:
+    data = {**make_baseline(plan_of({"a": 10.0}, WEEK), MON), "days": days}
+    assert _baseline_text(data) == json.dumps(data, indent=1) + "\n"
+    path = tmp_path / "b.json"
+    first = plan_of({"a": 10.0, "b": 0.3}, replace(WEEK, timezone="Europe/Berlin"))
+    made = ensure_baseline(path, first, MON)
+    assert path.read_text(encoding="utf-8") == json.dumps(made, indent=1) + "\n"
