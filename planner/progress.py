@@ -434,9 +434,48 @@ def remaining_topic_hours(
 
     Every open topic is listed with more than zero hours (see ``OPEN_FLOOR``),
     except one that weighs nothing (``unestimated_hours == 0``).
+
+    The same figures as ``_topic_figures`` gives, worked out straight from the recorded
+    states: a topic's remaining hours depend on its own leaves only, never on its module,
+    so no roll-up and no ``Figures`` are needed (the scheduler calls this on every plan).
     """
-    topics, _ = _all_figures(roadmap, progress, hours_per_day, unestimated_hours, None)
-    return {tid: f.remaining for tid, f in topics.items() if f.remaining > 0}
+    entries = progress.entries
+    done, skipped_state = State.DONE, State.SKIPPED
+    out: dict[str, float] = {}
+    for module in roadmap.modules:
+        for topic in module.topics:
+            hours = topic.hours(hours_per_day, unestimated_hours)
+            subtopics = topic.subtopics
+            if subtopics:
+                n_done = n_skipped = 0
+                for sub in subtopics:
+                    entry = entries.get(sub.id)
+                    if entry is not None:
+                        state = entry.state
+                        if state is done:
+                            n_done += 1
+                        elif state is skipped_state:
+                            n_skipped += 1
+                n_open = len(subtopics) - n_done - n_skipped
+                if not n_open:
+                    continue
+                share = hours / len(subtopics)
+                skipped = share * n_skipped
+                open_share = share * n_open
+                entry = entries.get(topic.id)
+            else:
+                entry = entries.get(topic.id)
+                if entry is not None and entry.state in (done, skipped_state):
+                    continue
+                skipped = 0.0
+                open_share = hours
+            logged = entry.logged_hours if entry is not None else 0.0
+            by_log = max(0.0, hours - skipped - logged)
+            floor = OPEN_FLOOR * open_share or max(0.0, hours - skipped)
+            remaining = max(min(open_share, by_log), floor)
+            if remaining > 0:
+                out[topic.id] = remaining
+    return out
 
 
 # -- the file ------------------------------------------------------------------
