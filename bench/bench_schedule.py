@@ -11,16 +11,21 @@ For each roadmap, best of R runs (interleaved, so a busy machine hurts every fig
   aware start/end datetimes in Europe/Berlin, Session objects, topic and module spans.
 - ``schedule``: ``planner.schedule.schedule`` from roadmap + empty progress: lay_out plus
   working out the remaining hours (``progress.remaining_topic_hours``).
+- ``baseline``: ``planner.schedule.ensure_baseline`` keeping that plan as the first baseline
+  (one JSON line per study day, written atomically to a temporary folder).
 
 Synthetic topics have estimates of 0.5 to 3 hours (about 1.3 sessions per topic with the
-default week of 11.5 h); 100 topics per module. Targets (issue 4): the seed under 2 ms;
-100,000 topics under 150 ms and within 3x of the greedy loop.
+default week of 11.5 h); 100 topics per module. ``--day-sizes`` adds roadmaps like the app's
+benchmark (bench_tui.py): topics of 1 to 3 days, so 10,000 topics make ~90,000 sessions.
+Targets (issue 4): the seed under 2 ms; 100,000 topics under 150 ms and within 3x of the
+greedy loop.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from datetime import date
@@ -32,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from planner.loader import load_roadmap
 from planner.progress import Progress, remaining_topic_hours
 from planner.roadmap import Effort, Module, Roadmap, Topic
-from planner.schedule import _module_of, lay_out, schedule
+from planner.schedule import _module_of, ensure_baseline, lay_out, schedule
 from planner.settings import Settings
 
 TODAY = date(2026, 5, 11)
@@ -41,12 +46,17 @@ SETTINGS = Settings(timezone="Europe/Berlin")
 ESTIMATES = (1.0, 1.5, 2.0, 0.5, 3.0, 1.0, 2.5)
 
 
-def synthetic(n_topics: int, per_module: int = 100) -> Roadmap:
+def synthetic(n_topics: int, per_module: int = 100, days: bool = False) -> Roadmap:
+    def estimate(i: int) -> Effort:
+        if days:  # as bench_tui.py's roadmap: 1, 2 or 3 days
+            return Effort(1 + i % 3, "days")
+        return Effort(ESTIMATES[i % len(ESTIMATES)], "hours")
+
     modules = []
     for m in range(0, n_topics, per_module):
         mid = f"m{m // per_module}"
         topics = tuple(
-            Topic(f"t{i}", f"Topic {i}", mid, Effort(ESTIMATES[i % len(ESTIMATES)], "hours"))
+            Topic(f"t{i}", f"Topic {i}", mid, estimate(i))
             for i in range(m, min(n_topics, m + per_module))
         )
         modules.append(Module(mid, f"Module {m // per_module}", m // per_module + 1, topics))
@@ -88,11 +98,21 @@ def bench(name: str, roadmap: Roadmap, repeat: int) -> None:
     plan = lay_out(remaining, module_of, SETTINGS, TODAY, TZ)
     pieces = greedy(minutes, week)
     assert len(pieces) == len(plan.sessions), (len(pieces), len(plan.sessions))
-    runs: dict[str, list[float]] = {"greedy": [], "lay_out": [], "schedule": []}
+    runs: dict[str, list[float]] = {"greedy": [], "lay_out": [], "schedule": [], "baseline": []}
+    folder = Path(tempfile.mkdtemp(prefix="bench_schedule."))
+    path = folder / "baseline.json"
+
+    def keep_baseline() -> None:
+        path.unlink(missing_ok=True)
+        ensure_baseline(path, plan, TODAY)
+
     for _ in range(repeat):
         timed(lambda: greedy(minutes, week), runs["greedy"])
         timed(lambda: lay_out(remaining, module_of, SETTINGS, TODAY, TZ), runs["lay_out"])
         timed(lambda: schedule(roadmap, progress, SETTINGS, TODAY, TZ), runs["schedule"])
+        timed(keep_baseline, runs["baseline"])
+    path.unlink(missing_ok=True)
+    folder.rmdir()
     n = len(remaining)
     base = min(runs["greedy"])
     print(f"{name}: {n:,} topics, {len(plan.sessions):,} sessions, finish {plan.finish}")
@@ -105,12 +125,15 @@ def bench(name: str, roadmap: Roadmap, repeat: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--day-sizes", default="10000")
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
     seed = load_roadmap(Path(__file__).resolve().parents[1] / "roadmap.yaml")
     bench("seed", seed, args.repeat * 5)
     for size in (int(s) for s in args.sizes.split(",") if s):
         bench(f"synthetic {size:,}", synthetic(size), args.repeat)
+    for size in (int(s) for s in args.day_sizes.split(",") if s):
+        bench(f"synthetic {size:,} of 1-3 days", synthetic(size, days=True), args.repeat)
 
 
 if __name__ == "__main__":
