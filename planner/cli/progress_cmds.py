@@ -276,7 +276,15 @@ def run_set(ctx: Context) -> int:
             i for i in changed if i.startswith(item_id + "/") or _is_under(roadmap, i, item_id)
         ]
         shown.update(under)
-        if item_id in changed:
+        if item_id in changed and under and now_state is not state:
+            # e.g. skipping a topic part of which is done: the rest is skipped, it is done
+            shown.add(item_id)
+            why = ", as part of it was done" if now_state is State.DONE else ""
+            print(
+                f"{state.label}: {_count(roadmap, under)} of {item_id} "
+                f"({_title(roadmap, item_id)}); it is now {now_state.label}{why}"
+            )
+        elif item_id in changed:
             shown.add(item_id)
             extra = f", and {_count(roadmap, under)}" if under else ""
             print(f"{now_state.label}: {item_id} ({_title(roadmap, item_id)}){extra}")

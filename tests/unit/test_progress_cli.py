@@ -232,3 +232,18 @@ def test_validate_reports_a_bad_progress_file(
     path.write_text("version: 7\n")
     code, _, err = run(capsys, "validate", "--progress", str(path))
     assert code == 2 and "format version 7" in err and str(path) in err
+
+
+def test_skipping_a_partly_done_topic_says_what_was_skipped(
+    capsys: pytest.CaptureFixture[str], seed: Roadmap
+) -> None:
+    run(capsys, "done", "django-deep-dive/forms")
+    code, out, _ = run(capsys, "skip", "django-deep-dive")
+    assert code == 0
+    assert out.splitlines()[0] == (
+        "skipped: 6 subtopics of django-deep-dive (Django Deep Dive); "
+        "it is now done, as part of it was done"
+    )
+    progress = ProgressStore(progress_file(seed), seed).load()
+    assert progress.state(seed, "django-deep-dive") is State.DONE
+    assert progress.state(seed, "django-deep-dive/migrations") is State.SKIPPED
