@@ -469,6 +469,12 @@ def _build(
 # -- the public scheduler ----------------------------------------------------------------------
 
 
+def planned_hours(remaining: Mapping[str, float]) -> float:
+    """The hours a plan of ``remaining`` holds: each topic's to the whole minute, as
+    ``lay_out`` counts them (its ``hours_remaining``)."""
+    return sum(_to_minutes(h) for h in remaining.values()) / 60
+
+
 def first_day(settings: Settings, today: date) -> date:
     """The first day a session may be on: today, or the start date if that is later."""
     start = settings.start_date

@@ -13,8 +13,9 @@ from planner.cli import Context
 
 if TYPE_CHECKING:
     from planner.cli.commands import SubParsers
-    from planner.cli.planning import PlanContext
-    from planner.schedule import Pace, Plan, Session, Slippage
+    from planner.cli.planning import PlanContext, PlanInputs
+    from planner.schedule import Pace, Plan, Session
+    from planner.settings import DayOff
 
 
 def register(sub: SubParsers, common: argparse.ArgumentParser) -> None:
@@ -71,8 +72,37 @@ def _time_range(s: Session) -> str:
     return text + (f"+{days}" if days else "")
 
 
+def _off_rows(offs: list[DayOff], first: date, last: date) -> list[tuple[date, str]]:
+    """Days off between ``first`` and ``last``, clipped to them: (first day, row)."""
+    rows: list[tuple[date, str]] = []
+    for off in offs:
+        if off.end < first or off.start > last:
+            continue
+        a, b = max(off.start, first), min(off.end, last)
+        span = f"{a:%a %m-%d}" if a == b else f"{a:%a %m-%d}..{b:%a %m-%d}"
+        text = f"day off: {off.label}" if off.label else "day off"
+        rows.append((a, f"  {span}  ({text})"))
+    return rows
+
+
+def _empty_weeks(first: date, last: date, offs: list[DayOff]) -> Iterator[str]:
+    """Weeks ``first`` (a Monday) to ``last`` (a Sunday) with nothing planned, as one block."""
+    n = ((last - first).days + 1) // 7
+    if n == 1:
+        yield f"Week of {_day(first)}"
+    else:
+        yield f"Weeks of {_day(first)} to {_day(last - timedelta(days=6))}"
+    yield from (text for _, text in _off_rows(offs, first, last))
+    yield "  week total: 0 h" if n == 1 else f"  nothing planned in these {n} weeks"
+    yield ""
+
+
 def week_lines(pc: PlanContext) -> Iterator[str]:
-    """The plan week by week: each day's sessions and days off, the week's total."""
+    """The plan week by week: each day's sessions and days off, the week's total.
+
+    Weeks with nothing planned between the first and the last (a long holiday) are shown
+    as one block with their days off, so the plan never jumps over time unannounced.
+    """
     plan, roadmap = pc.plan, pc.roadmap
     titles = {t.id: t.title for t in roadmap.topics()}
     weeks: dict[date, list[Session]] = {}
@@ -83,7 +113,11 @@ def week_lines(pc: PlanContext) -> Iterator[str]:
     width = min(60, max((len(label) for label in labels), default=0))
     offs = sorted(pc.settings.days_off, key=lambda o: o.start)
     index = 0
+    after_last: date | None = None  # the Monday after the last week shown
     for monday, sessions in weeks.items():
+        if after_last is not None and monday > after_last:
+            yield from _empty_weeks(after_last, monday - timedelta(days=1), offs)
+        after_last = monday + timedelta(days=7)
         sunday = monday + timedelta(days=6)
         yield f"Week of {_day(monday)}"
         rows: list[tuple[date, str]] = []
@@ -100,39 +134,33 @@ def week_lines(pc: PlanContext) -> Iterator[str]:
                     f"  {when:<9}  {_time_range(s):<13} {label:<{width}}  {hours_text(s.hours):>7}",
                 )
             )
-        for off in offs:
-            if off.end < monday or off.start > sunday:
-                continue
-            first = max(off.start, monday)
-            last = min(off.end, sunday)
-            span = f"{first:%a %m-%d}" if first == last else f"{first:%a %m-%d}..{last:%a %m-%d}"
-            text = f"day off: {off.label}" if off.label else "day off"
-            rows.append((first, f"  {span}  ({text})"))
+        rows += _off_rows(offs, monday, sunday)
         rows.sort(key=lambda row: row[0])  # stable: sessions keep their order within a day
         yield from (text for _, text in rows)
         yield f"  week total: {hours_text(sum(s.hours for s in sessions))}"
         yield ""
 
 
-def summary_lines(pc: PlanContext, slip: Slippage | None) -> list[str]:
+def basis_text(basis: str) -> str:
+    if basis == "stated":
+        return "stated module estimates (basis: stated)"
+    return "topic estimates (basis: topics)"
+
+
+def summary_lines(pc: PlanContext, pace: str | None) -> list[str]:
     plan = pc.plan
     if plan.finish is not None:
         weeks = (plan.finish - pc.today).days // 7 + 1
         finish = f"{_day(plan.finish)} (in {weeks} week{'s' if weeks != 1 else ''})"
     else:
         finish = "nothing left to plan"
-    basis = (
-        "stated module estimates (basis: stated)"
-        if plan.basis == "stated"
-        else "topic estimates (basis: topics)"
-    )
     lines = [
         f"Finish:           {finish}",
         f"Hours remaining:  {hours_text(plan.hours_remaining)}",
-        f"Basis:            {basis}",
+        f"Basis:            {basis_text(plan.basis)}",
     ]
-    if slip is not None:
-        lines.append(f"Pace:             {slip.words()} (against the plan kept on {slip.since})")
+    if pace is not None:
+        lines.append(f"Pace:             {pace}")
     return lines
 
 
@@ -149,8 +177,9 @@ def _warn(message: str) -> None:
     print(f"planner: warning: {message}", file=sys.stderr)
 
 
-def _slippage(pc: PlanContext) -> Slippage | None:
-    """Against the kept baseline; a real (not what-if) plan becomes the baseline if none."""
+def _pace(pc: PlanContext) -> str | None:
+    """Slippage against the kept baseline, in words; a real (not what-if) plan becomes the
+    baseline when there is none."""
     from planner import locations
     from planner.schedule import BaselineError, ensure_baseline, read_baseline, slippage
 
@@ -166,7 +195,14 @@ def _slippage(pc: PlanContext) -> Slippage | None:
         return None
     if baseline is None:
         return None
-    return slippage(baseline, pc.plan, pc.today)
+    slip = slippage(baseline, pc.plan, pc.today)
+    if slip is None:  # made on the other basis: hours that cannot be compared
+        return (
+            f"not measured: the plan kept on {baseline['made']} used the "
+            f"{basis_text(str(baseline.get('basis', 'topics')))}; delete {path} to keep "
+            "the next plan instead"
+        )
+    return f"{slip.words()} (against the plan kept on {slip.since})"
 
 
 def plan_json(plan: Plan) -> dict[str, Any]:
@@ -188,11 +224,23 @@ def plan_json(plan: Plan) -> dict[str, Any]:
     }
 
 
-def _until(pc: PlanContext, target: date, as_json: bool) -> int:
-    from planner.schedule import hours_needed_by, remaining_hours
+def _until(i: PlanInputs, target: date, as_json: bool) -> int:
+    from planner.schedule import (
+        ScheduleError,
+        finish_for,
+        hours_needed_by,
+        planned_hours,
+        remaining_hours,
+    )
 
-    remaining = remaining_hours(pc.roadmap, pc.progress, pc.settings)
-    pace: Pace = hours_needed_by(target, remaining, pc.settings, pc.today)
+    remaining = remaining_hours(i.roadmap, i.progress, i.settings)
+    pace: Pace = hours_needed_by(target, remaining, i.settings, i.today)
+    try:
+        current = finish_for(remaining, i.settings, i.today)
+        plannable = True
+    except ScheduleError:  # e.g. no study hours at all: the pace is still the answer
+        current, plannable = None, False
+    left = planned_hours(remaining)
     if as_json:
         from planner.settings import WEEKDAYS
 
@@ -201,32 +249,38 @@ def _until(pc: PlanContext, target: date, as_json: bool) -> int:
             "weekly_hours": pace.weekly_hours,
             "hours": {WEEKDAYS[d]: h for d, h in pace.hours.items()},
             "finish": pace.finish.isoformat() if pace.finish else None,
-            "current_finish": pc.plan.finish.isoformat() if pc.plan.finish else None,
+            "current_finish": current.isoformat() if current else None,
+            "hours_remaining": left,
+            "basis": i.settings.basis,
         }
         print(json.dumps(out, indent=2))
         return 0
     if pace.finish is None:
         print("Nothing left to plan: every topic is done or skipped.")
         return 0
-    now = sum(pc.settings.hours_on(d) for d in range(7))
+    now = sum(i.settings.hours_on(d) for d in range(7))
     print(f"To finish by {_day(target)}: {pace.weekly_hours:g} h a week")
     print(f"  {week_hours_text(pace.hours)}")
     print(f"  at that pace the plan ends on {_day(pace.finish)}")
-    current = _day(pc.plan.finish) if pc.plan.finish else "-"
-    print(f"  with your current {round(now, 2):g} h a week it ends on {current}")
+    with_now = f"with your current {round(now, 2):g} h a week"
+    if plannable and current is not None:
+        print(f"  {with_now} it ends on {_day(current)}")
+    else:
+        print(f"  {with_now} no plan can be made")
+    print(f"  {hours_text(left)} remaining, on the {basis_text(i.settings.basis)}")
     return 0
 
 
 def run(ctx: Context) -> int:
-    from planner.cli.planning import parse_date_option, plan_context
+    from planner.cli.planning import parse_date_option, plan_context, plan_inputs
     from planner.schedule import first_day
 
     args = ctx.args
     target = parse_date_option("--until", args.until) if args.until is not None else None
-    pc = plan_context(ctx)
     if target is not None:
-        return _until(pc, target, args.json)
-    slip = _slippage(pc)
+        return _until(plan_inputs(ctx), target, args.json)
+    pc = plan_context(ctx)
+    pace = _pace(pc)
     if args.json:
         print(json.dumps(plan_json(pc.plan), indent=1))
         return 0
@@ -242,6 +296,6 @@ def run(ctx: Context) -> int:
         print()
     for line in week_lines(pc):
         print(line)
-    for line in summary_lines(pc, slip):
+    for line in summary_lines(pc, pace):
         print(line)
     return 0

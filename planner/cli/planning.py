@@ -1,9 +1,10 @@
 """What `plan` and `export` share: the what-if options and the plan they lead to.
 
 ``add_plan_options(parser)`` adds --today, --start, --hours, --tz and --off; they override
-the settings for one run and are never saved. ``plan_context(ctx)`` loads the roadmap,
-progress and settings, applies the overrides, resolves the zone and today, and makes
-the plan. Every mistake is a ``CliError`` (one line, exit 2).
+the settings for one run and are never saved. ``plan_inputs(ctx)`` loads the roadmap,
+progress and settings, applies the overrides and resolves the zone and today;
+``plan_context(ctx)`` also makes the plan. Every mistake is a ``CliError`` (one line,
+exit 2) or a domain error with a message.
 """
 
 from __future__ import annotations
@@ -134,9 +135,22 @@ def apply_what_if(settings: Settings, args: argparse.Namespace) -> tuple[Setting
     return replace(settings, **changes), True  # type: ignore[arg-type]
 
 
-def plan_context(ctx: Context) -> PlanContext:
+@dataclass(frozen=True)
+class PlanInputs:
+    """What a plan is made from (``plan_context`` without the plan)."""
+
+    roadmap: Roadmap
+    progress: Progress
+    settings: Settings
+    """The settings with the what-if options applied (not saved)."""
+    today: date
+    tz: ZoneInfo
+    what_if: bool = False
+
+
+def plan_inputs(ctx: Context) -> PlanInputs:
+    """Roadmap, progress, settings (what-if options applied), today and the zone."""
     from planner.progress import ProgressStore
-    from planner.schedule import schedule
     from planner.settings import load_settings, system_timezone, zone
 
     args = ctx.args
@@ -150,5 +164,12 @@ def plan_context(ctx: Context) -> PlanContext:
         today = datetime.now(tz).date()
     roadmap = ctx.roadmap
     progress = ProgressStore(ctx.progress_path, roadmap).load()
-    plan = schedule(roadmap, progress, settings, today, tz)
-    return PlanContext(roadmap, progress, settings, today, tz, plan, what_if)
+    return PlanInputs(roadmap, progress, settings, today, tz, what_if)
+
+
+def plan_context(ctx: Context) -> PlanContext:
+    from planner.schedule import schedule
+
+    i = plan_inputs(ctx)
+    plan = schedule(i.roadmap, i.progress, i.settings, i.today, i.tz)
+    return PlanContext(i.roadmap, i.progress, i.settings, i.today, i.tz, plan, i.what_if)

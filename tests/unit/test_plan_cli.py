@@ -232,3 +232,64 @@ def test_stated_basis_is_named(
     code, out, _ = run(capsys, "plan", "--roadmap", str(seed), "--today", "2026-05-04")
     assert code == 0
     assert "Basis:            stated module estimates (basis: stated)" in out
+
+
+def test_weeks_with_nothing_planned_are_shown_not_skipped(
+    capsys: pytest.CaptureFixture[str], files: tuple[Path, Path]
+) -> None:
+    _, out, _ = run(capsys, "plan", "--today", "2026-05-04", "--off", "2026-05-07..2026-05-17")
+    assert out.splitlines()[2:11] == [
+        "Week of Mon 2026-05-04",
+        "  Mon 05-04  19:00-20:30   Alpha [bold]markup[/bold] (1/2)    1.5 h",
+        "  Tue 05-05  19:00-20:30   Alpha [bold]markup[/bold] (2/2)    1.5 h",
+        "  Wed 05-06  (day off: Dentist)",
+        "  Thu 05-07..Sun 05-10  (day off)",
+        "  week total: 3 h",
+        "",
+        "Week of Mon 2026-05-11",
+        "  Mon 05-11..Sun 05-17  (day off)",
+    ]
+    assert "  week total: 0 h\n\nWeek of Mon 2026-05-18\n" in out
+    _, out, _ = run(capsys, "plan", "--today", "2026-05-04", "--off", "2026-05-07..2026-06-07")
+    assert (
+        "Weeks of Mon 2026-05-11 to Mon 2026-06-01\n"
+        "  Mon 05-11..Sun 06-07  (day off)\n"
+        "  nothing planned in these 4 weeks\n\n"
+        "Week of Mon 2026-06-08\n"
+    ) in out
+
+
+def test_until_answers_with_no_study_hours_and_names_the_basis(
+    capsys: pytest.CaptureFixture[str], files: tuple[Path, Path]
+) -> None:
+    code, out, err = run(
+        capsys, "plan", "--today", "2026-05-04", "--hours", "sun=0", "--until", "2026-05-08"
+    )
+    assert code == 0 and err == ""
+    assert out.splitlines() == [
+        "To finish by Fri 2026-05-08: 11.5 h a week",  # Wednesday is a day off
+        "  mon 2:18, tue 2:18, wed 2:18, thu 2:18, fri 2:18",
+        "  at that pace the plan ends on Fri 2026-05-08",
+        "  with your current 0 h a week no plan can be made",
+        "  9 h remaining, on the topic estimates (basis: topics)",
+    ]
+    code, out, _ = run(capsys, "plan", "--json", "--today", "2026-05-04", "--until", "2026-05-08")
+    data = json.loads(out)
+    assert data["basis"] == "topics" and data["hours_remaining"] == 9
+    assert data["current_finish"] == "2026-05-09"
+
+
+def test_a_baseline_on_the_other_basis_is_named_not_compared(
+    capsys: pytest.CaptureFixture[str], files: tuple[Path, Path]
+) -> None:
+    _, settings = files
+    run(capsys, "plan")
+    settings.write_text(SETTINGS + "basis: stated\n", encoding="utf-8")
+    code, out, _ = run(capsys, "plan")
+    path = locations.baseline_path("tiny")
+    assert code == 0
+    assert out.splitlines()[-1] == (
+        "Pace:             not measured: the plan kept on "
+        f"{json.loads(path.read_text())['made']} used the topic estimates (basis: topics); "
+        f"delete {path} to keep the next plan instead"
+    )
