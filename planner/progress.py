@@ -59,6 +59,38 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _Loader = yaml.SafeLoader
     _Dumper = yaml.SafeDumper
 
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str, first: int, again: int) -> None:
+        super().__init__(key)
+        self.key, self.first, self.again = key, first, again
+
+
+class _ProgressLoader(_Loader):  # type: ignore[misc]
+    """The YAML loader, refusing a key given twice in one mapping.
+
+    YAML loaders keep the last of two equal keys without a word, so a file where a merge
+    (git, by hand) left an item twice would silently lose one of its records on the next
+    save. Such a file is reported instead, like any other that cannot be used.
+    """
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        pairs = node.value
+        if len(pairs) > 1:
+            keys = [key.value for key, _ in pairs if isinstance(key, yaml.ScalarNode)]
+            if len(set(keys)) != len(keys):
+                lines: dict[object, int] = {}
+                for key, _ in pairs:
+                    if not isinstance(key, yaml.ScalarNode):
+                        continue
+                    line = key.start_mark.line + 1
+                    if key.value in lines:
+                        raise _DuplicateKey(str(key.value), lines[key.value], line)
+                    lines[key.value] = line
+        mapping: dict[Any, Any] = super().construct_mapping(node, deep)
+        return mapping
+
+
 FILE_VERSION = 1
 """The progress file format written and read by this version of the planner."""
 
@@ -494,7 +526,12 @@ def parse_progress(text: str, path: Path, roadmap_id: str | None = None) -> Prog
         return ProgressError(f"progress file {path}: {problem}; {_move_aside(path)}")
 
     try:
-        data = yaml.load(text, Loader=_Loader)
+        data = yaml.load(text, Loader=_ProgressLoader)
+    except _DuplicateKey as dup:
+        raise bad(
+            f"{dup.key!r} is given twice (lines {dup.first} and {dup.again}), as a merge may "
+            "leave it; keep the right one and delete the other"
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

@@ -246,6 +246,11 @@ def test_orphans_are_kept_on_save(tmp_path: Path, small: Roadmap) -> None:
         (b"\xff\xfe garbage", "not UTF-8"),
         (b"- just\n- a list\n", "expected a mapping"),
         (b"id: small\ntitle: Small\nmodules: []\n", "is this a progress file?"),
+        (
+            b"version: 1\nitems:\n  a: done\n  b: done\n  a: todo\n",
+            "'a' is given twice (lines 3 and 5)",
+        ),
+        (b"version: 1\nitems: {a: {state: done, state: todo}}\n", "'state' is given twice"),
     ],
 )
 def test_bad_file_gives_clear_message_and_is_never_overwritten(
