@@ -304,6 +304,8 @@ def parse_date(text: str) -> date:
 def parse_day_off(text: str, label: str | None = None) -> DayOff:
     """ "2026-12-24" or "2026-12-24..2027-01-01" (inclusive)."""
     first, sep, last = text.partition("..")
+    if sep and not (first.strip() and last.strip()):
+        raise ValueError(f"range {text!r} needs a first and a last day; write START..END")
     start = parse_date(first)
     end = parse_date(last) if sep else start
     if end < start:

@@ -196,6 +196,14 @@ ERRORS = [
         "planner: --off: range '2026-05-10..2026-05-01' ends before",
     ),
     (["--off", "2026-05-01..9999-12-31"], "planner: no study time: days off cover every day"),
+    (
+        ["--off", "2026-05-01.."],
+        "planner: --off: range '2026-05-01..' needs a first and a last day",
+    ),
+    (
+        ["--off", "..2026-05-01"],
+        "planner: --off: range '..2026-05-01' needs a first and a last day",
+    ),
     (["--today", "04/05/2026"], "planner: --today: cannot read '04/05/2026' as a date"),
     (["--start", "soon"], "planner: --start: cannot read 'soon' as a date"),
     (["--until", "2026-05-01"], "planner: the target date 2026-05-01 is before today (2026-05-04)"),
