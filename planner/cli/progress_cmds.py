@@ -137,11 +137,12 @@ def _describe(roadmap: Roadmap, ids: list[str]) -> str:
 
 
 def _prefer_outer(text: str, ids: list[str]) -> list[str]:
-    """Without a slash in the query, a module or topic beats its subtopics."""
+    """Without a slash in the query, a topic beats its own subtopics (not another
+    topic's: 'test' matching a topic here and a subtopic there is ambiguous)."""
     if "/" in text:
         return ids
-    outer = [i for i in ids if "/" not in i]
-    return outer or ids
+    chosen = set(ids)
+    return [i for i in ids if not ("/" in i and i.split("/", 1)[0] in chosen)]
 
 
 def resolve_id(roadmap: Roadmap, text: str) -> str:
@@ -394,7 +395,8 @@ def _figures_json(f: Figures) -> dict[str, float]:
         "done_hours": round(f.done, 3),
         "remaining_hours": round(f.remaining, 3),
         "skipped_hours": round(f.skipped, 3),
-        "percent": math.floor(f.percent * 100) / 100,
+        # two decimals, 100 only when nothing is open (3.2 h of 16 h is 20.0, not 19.99)
+        "percent": 100.0 if f.percent >= 100.0 else min(round(f.percent, 2), 99.99),
     }
 
 

@@ -98,7 +98,7 @@ def test_already_done_is_reported(capsys: pytest.CaptureFixture[str]) -> None:
         ("django-deep-dive/migr", "django-deep-dive/migrations"),
         ("django-deep/migr", "django-deep-dive/migrations"),
         ("Django Deep Dive", "django-deep-dive"),  # exact title
-        ("deep dive", "django-deep-dive"),  # words from the title
+        ("django deep", "django-deep-dive"),  # words from the title
         ("djngo deep dive", "django-deep-dive"),  # near miss
         ("asyncio", "advanced-python-features/asyncio"),  # a subtopic's title
         ("fast api", "fastapi-introduction"),  # spacing and punctuation ignored
@@ -122,6 +122,22 @@ def test_unknown_id_exit_2_with_suggestions(capsys: pytest.CaptureFixture[str]) 
     assert code == 2 and err.startswith("planner: no item matches 'xyzzy-plugh'")
     code, _, err = run(capsys, "start", "kubernets")
     assert code == 2 and "did you mean" in err
+
+
+@pytest.mark.parametrize(
+    ("text", "listed"),
+    [
+        # a topic beats only its own subtopics: another topic's subtopic makes it ambiguous
+        ("deep dive", ["django-deep-dive", "security-best-practices/owasp-top-10-deep-dive"]),
+        ("test", ["advanced-testing", "fastapi-introduction/testing"]),
+    ],
+)
+def test_a_topic_and_another_topics_subtopic_are_ambiguous(
+    seed: Roadmap, text: str, listed: list[str]
+) -> None:
+    with pytest.raises(CliError, match=f"'{text}' matches") as info:
+        resolve_id(seed, text)
+    assert all(item in str(info.value) for item in listed)
 
 
 def test_a_typo_shared_by_several_titles_is_ambiguous(seed: Roadmap) -> None:
@@ -247,3 +263,13 @@ def test_skipping_a_partly_done_topic_says_what_was_skipped(
     progress = ProgressStore(progress_file(seed), seed).load()
     assert progress.state(seed, "django-deep-dive") is State.DONE
     assert progress.state(seed, "django-deep-dive/migrations") is State.SKIPPED
+
+
+def test_json_percent_two_decimals_forgiving_float_error() -> None:
+    from planner.cli.progress_cmds import _figures_json
+    from planner.progress import Figures
+
+    assert _figures_json(Figures(3.2, 12.8, 0.0, 1))["percent"] == 20.0  # 19.999... in floats
+    assert _figures_json(Figures(99.999, 0.001, 0.0, 1))["percent"] == 99.99  # open: never 100
+    assert _figures_json(Figures(1.0, 2.0, 0.0, 1))["percent"] == 33.33
+    assert _figures_json(Figures(5.0, 0.0, 0.0, 0))["percent"] == 100.0
