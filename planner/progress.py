@@ -356,6 +356,15 @@ class Figures:
         )
 
 
+def _file_in_the_way(path: Path) -> str:
+    """The message for a progress path one of whose folders is a file."""
+    blocker = next((p for p in path.parents if p.is_file()), path.parent)
+    return (
+        f"cannot use progress file {path}: {blocker} is a file, not a folder; "
+        "move that file, or point PLANNER_DATA_DIR (or --progress) elsewhere"
+    )
+
+
 def whole_percent(percent: float) -> int:
     """A percent rounded down for display: 100 only when it is exactly 100 (nothing
     open, see ``Figures.percent``). Rounding error is forgiven first: 3.2 h of 16 h
@@ -694,6 +703,8 @@ class ProgressStore:
             raise ProgressError(
                 f"progress file {self.path} is a folder; pass --progress with a file name"
             ) from None
+        except NotADirectoryError:
+            raise ProgressError(_file_in_the_way(self.path)) from None
         except OSError as exc:
             raise ProgressError(
                 f"cannot read progress file {self.path} ({exc.strerror or exc}); "
@@ -726,6 +737,8 @@ class ProgressStore:
         target = self._target
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
+        except (FileExistsError, NotADirectoryError):
+            raise ProgressError(_file_in_the_way(self.path)) from None
         except OSError as exc:
             raise ProgressError(
                 f"cannot create the folder for progress file {self.path} "

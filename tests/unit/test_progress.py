@@ -342,3 +342,16 @@ def test_whole_percent_rounds_down_but_forgives_float_error() -> None:
     assert Figures(1e12 - 1e-3, 1e-3, 0.0, 1).whole_percent == 99  # open: never 100
     assert Figures(5.0, 0.0, 1.0, 0).whole_percent == 100
     assert Figures(0.0, 0.0, 0.0, 1).whole_percent == 0
+
+
+def test_a_file_where_a_folder_belongs_is_named(tmp_path: Path, small: Roadmap) -> None:
+    # PLANNER_DATA_DIR pointing at a file: say which file is in the way, write nothing
+    blocker = tmp_path / "data"
+    blocker.write_text("not a folder")
+    store = ProgressStore(blocker / "progress" / "small.yaml", small)
+    message = f"{blocker} is a file, not a folder; move that file"
+    with pytest.raises(ProgressError, match=message):
+        store.load()
+    with pytest.raises(ProgressError, match=message):
+        store.update(lambda p: p.set_state(small, ["b"], State.DONE, NOW))
+    assert blocker.read_text() == "not a folder"
