@@ -365,12 +365,20 @@ def _file_in_the_way(path: Path) -> str:
     )
 
 
+def shown_percent(percent: float, decimals: int = 0) -> float:
+    """A percent rounded down to ``decimals`` for display: 100 only when it is exactly
+    100 (nothing open, see ``Figures.percent``). Rounding error is forgiven first:
+    3.2 h of 16 h is 20 %, not the 19.999... % that floats make of it."""
+    scale = int(10**decimals)
+    shown = math.floor(percent * scale + 1e-9 * scale)
+    if percent < 100.0:
+        shown = min(shown, 100 * scale - 1)
+    return shown / scale
+
+
 def whole_percent(percent: float) -> int:
-    """A percent rounded down for display: 100 only when it is exactly 100 (nothing
-    open, see ``Figures.percent``). Rounding error is forgiven first: 3.2 h of 16 h
-    is 20 %, not the 19.999... % that floats make of it."""
-    whole = math.floor(percent + 1e-9)
-    return min(whole, 99) if percent < 100.0 else whole
+    """``shown_percent`` in whole percent, as status, the header and details show it."""
+    return int(shown_percent(percent))
 
 
 _ZERO = Figures(0.0, 0.0, 0.0, 0)

@@ -23,6 +23,7 @@ from planner.progress import (
     State,
     figures,
     remaining_topic_hours,
+    shown_percent,
 )
 from planner.roadmap import Module, Roadmap, Subtopic, Topic
 
@@ -395,8 +396,7 @@ def _figures_json(f: Figures) -> dict[str, float]:
         "done_hours": round(f.done, 3),
         "remaining_hours": round(f.remaining, 3),
         "skipped_hours": round(f.skipped, 3),
-        # two decimals, 100 only when nothing is open (3.2 h of 16 h is 20.0, not 19.99)
-        "percent": 100.0 if f.percent >= 100.0 else min(round(f.percent, 2), 99.99),
+        "percent": shown_percent(f.percent, 2),  # rounded down, as the text shows it
     }
 
 
