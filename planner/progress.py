@@ -415,12 +415,18 @@ def _topic_figures(
         open_share = 0.0 if state.closed else hours
     if n_open == 0:
         return _closed(hours, skipped)
-    by_log = max(0.0, hours - skipped - progress.logged(topic.id))
-    # the floor keeps an open topic's remaining above zero even where a tiny
-    # share underflows (10 % of a subnormal float is 0.0): then all of it remains
-    floor = OPEN_FLOOR * open_share or max(0.0, hours - skipped)
-    remaining = max(min(open_share, by_log), floor)
+    remaining = _open_remaining(hours, skipped, open_share, progress.logged(topic.id))
     return Figures(max(0.0, hours - skipped - remaining), remaining, skipped, n_open)
+
+
+def _open_remaining(hours: float, skipped: float, open_share: float, logged: float) -> float:
+    """An open topic's remaining hours: the smaller of its open subtopics' share and its
+    estimate minus logged hours, but never under ``OPEN_FLOOR`` of the open share. The
+    floor keeps it above zero even where a tiny share underflows (10 % of a subnormal
+    float is 0.0): then all of it remains."""
+    by_log = max(0.0, hours - skipped - logged)
+    floor = OPEN_FLOOR * open_share or max(0.0, hours - skipped)
+    return max(min(open_share, by_log), floor)
 
 
 def _closed(hours: float, skipped: float) -> Figures:
@@ -519,9 +525,7 @@ def remaining_topic_hours(
                 skipped = 0.0
                 open_share = hours
             logged = entry.logged_hours if entry is not None else 0.0
-            by_log = max(0.0, hours - skipped - logged)
-            floor = OPEN_FLOOR * open_share or max(0.0, hours - skipped)
-            remaining = max(min(open_share, by_log), floor)
+            remaining = _open_remaining(hours, skipped, open_share, logged)
             if remaining > 0:
                 out[topic.id] = remaining
     return out
