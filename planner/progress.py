@@ -494,17 +494,43 @@ def remaining_topic_hours(
     states: a topic's remaining hours depend on its own leaves only, never on its module,
     so no roll-up and no ``Figures`` are needed (the scheduler calls this on every plan).
     """
+    ids, _, hours = remaining_topic_rows(roadmap, progress, hours_per_day, unestimated_hours)
+    return dict(zip(ids, hours, strict=True))
+
+
+def remaining_topic_rows(
+    roadmap: Roadmap,
+    progress: Progress,
+    hours_per_day: float,
+    unestimated_hours: float,
+) -> tuple[list[str], list[str], list[float]]:
+    """``remaining_topic_hours`` as three lists in roadmap order: the topic ids, the id of
+    the module each is listed in, and the hours (the scheduler takes them as they are).
+
+    A topic id listed twice (in a roadmap made in code) gives two rows; the mapping keeps
+    the first one's place and the last one's hours, as ``dict(zip(ids, hours))`` does.
+    """
     entries = progress.entries
+    get = entries.get
     done, skipped_state = State.DONE, State.SKIPPED
-    out: dict[str, float] = {}
+    ids: list[str] = []
+    module_ids: list[str] = []
+    out: list[float] = []
+    add_id, add_hours = ids.append, out.append
+    # estimate -> remaining hours of a topic with no subtopics and nothing recorded (no
+    # entry: nothing logged, not closed): _open_remaining then depends on the estimate
+    # only, and estimates repeat, so most topics cost a lookup. Floats that are equal give
+    # equal results (0.0 and -0.0 aside, and neither is listed).
+    fresh: dict[float, float] = {}
     for module in roadmap.modules:
+        before = len(ids)
         for topic in module.topics:
             hours = topic.hours(hours_per_day, unestimated_hours)
             subtopics = topic.subtopics
             if subtopics:
                 n_done = n_skipped = 0
                 for sub in subtopics:
-                    entry = entries.get(sub.id)
+                    entry = get(sub.id)
                     if entry is not None:
                         state = entry.state
                         if state is done:
@@ -517,18 +543,29 @@ def remaining_topic_hours(
                 share = hours / len(subtopics)
                 skipped = share * n_skipped
                 open_share = share * n_open
-                entry = entries.get(topic.id)
+                entry = get(topic.id)
             else:
-                entry = entries.get(topic.id)
-                if entry is not None and entry.state in (done, skipped_state):
+                entry = get(topic.id)
+                if entry is None:
+                    remaining = fresh.get(hours)
+                    if remaining is None:
+                        remaining = fresh[hours] = _open_remaining(hours, 0.0, hours, 0.0)
+                    if remaining > 0:
+                        add_id(topic.id)
+                        add_hours(remaining)
+                    continue
+                if entry.state in (done, skipped_state):
                     continue
                 skipped = 0.0
                 open_share = hours
             logged = entry.logged_hours if entry is not None else 0.0
             remaining = _open_remaining(hours, skipped, open_share, logged)
             if remaining > 0:
-                out[topic.id] = remaining
-    return out
+                add_id(topic.id)
+                add_hours(remaining)
+        if len(ids) > before:
+            module_ids.extend([module.id] * (len(ids) - before))
+    return ids, module_ids, out
 
 
 # -- the file ------------------------------------------------------------------
