@@ -248,3 +248,51 @@ def test_main_leaves_the_garbage_collector_as_it_found_it(
         gc.enable()
     assert main(["--roadmap", "/nowhere/roadmap.yaml", "status"]) == 2  # an error, too
     assert gc.isenabled()
+
+
+@pytest.mark.parametrize(
+    ("argv", "opens"),
+    [
+        ([], True),
+        (["--roadmap", "r.yaml"], True),
+        (["--roadmap=r.yaml", "--progress", "p.yaml", "--settings=s.yaml"], True),
+        (["--roadmap"], True),  # argparse then says the value is missing
+        (["status"], False),
+        (["--roadmap", "r.yaml", "plan"], False),
+        (["--help"], False),
+        (["-h"], False),
+        (["--road", "r.yaml"], False),  # an abbreviation: the full parser knows it
+        (["--roadmap", "r.yaml", "--bogus"], False),
+    ],
+)
+def test_only_file_options_open_the_app_without_the_commands_parser(
+    argv: list[str], opens: bool
+) -> None:
+    from planner.cli import _opens_app
+
+    assert _opens_app(argv) is opens
+
+
+def test_the_app_path_parses_the_file_options_as_the_full_parser(tmp_path: Path) -> None:
+    from planner.cli import _app_parser
+
+    argv = ["--roadmap", "r.yaml", "--progress=p.yaml", "--settings", "s.yaml"]
+    assert vars(_app_parser().parse_args(argv)) == vars(build_parser().parse_args(argv))
+
+
+def test_the_app_path_reports_a_missing_value_in_one_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--roadmap"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "planner: error: argument --roadmap: expected one argument" in err
+    assert "Traceback" not in err
+
+
+def test_help_still_lists_the_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert all(command in out for command in ("validate", "status", "plan", "export", "import"))
