@@ -6,8 +6,9 @@ THE APP CONTRACT (views engineer, tests and the CLI rely on it)::
                now=None, tz=None, watch=True, export_dir=None)
 
 Everything is injected so tests and snapshots are stable. The main screen holds a
-``TabbedContent`` (id ``tabs``) with three panes: ``roadmap`` (the tree and the detail
-pane), ``agenda`` (an ``Agenda`` widget) and ``calendar`` (a ``MonthCalendar`` widget).
+``TabBar`` (id ``tab-bar``) over a ``ContentSwitcher`` (id ``views``) with three views:
+``roadmap`` (the tree and the detail pane), ``agenda`` (an ``Agenda`` widget) and
+``calendar`` (a ``MonthCalendar`` widget); ``app.active_tab`` names the one shown.
 Whenever the plan changes the app calls ``show(roadmap, plan, settings, today)`` on
 both views. The settings screen, ``SettingsScreen(settings)``, is dismissed with the
 new ``Settings`` or None; the app saves it and re-plans.
@@ -41,7 +42,7 @@ from textual.geometry import Size
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Static, TabbedContent, TabPane, Tree
+from textual.widgets import ContentSwitcher, Footer, Input, Static, Tree
 
 from planner import locations
 from planner.errors import PlannerError, user_message
@@ -52,6 +53,7 @@ from planner.settings import Settings
 from planner.tui.widgets.details import DetailsPane
 from planner.tui.widgets.header import HeaderFacts, ProgressHeader
 from planner.tui.widgets.roadmap_tree import RoadmapTree, TreeFacts
+from planner.tui.widgets.tab_bar import TabBar
 
 if TYPE_CHECKING:
     from planner.tui.screens.help import KeyRow
@@ -147,6 +149,9 @@ class _ViewPlaceholder(Static):
     def show(self, roadmap: Roadmap, plan: Plan, settings: Settings, today: date) -> None:
         self.update(Text(f"{len(plan.sessions)} sessions planned."))
 
+
+TABS = (("roadmap", "Roadmap"), ("agenda", "Agenda"), ("calendar", "Calendar"))
+"""The main screen's views: (id, title) in the tab bar's order."""
 
 VIEW_IDS = {"agenda": "agenda-view", "calendar": "calendar-view"}
 """Tab id -> the id of the plan view inside it."""
@@ -272,7 +277,7 @@ class PlannerApp(App[None]):
         self._reload_problem: object = None
         self._startup_problems: list[str] = []
         self._filter_origin: str | None = None
-        self._tab: str | None = None
+        self._tab = "roadmap"
         self._views: dict[str, Widget] = {}
         self.planning = False
         """True while a plan is being made in the background (large roadmaps)."""
@@ -432,15 +437,16 @@ class PlannerApp(App[None]):
 
     def compose(self) -> ComposeResult:
         yield ProgressHeader(id="header")
-        with TabbedContent(id="tabs", initial="roadmap"):
-            with TabPane("Roadmap", id="roadmap"), Horizontal(id="roadmap-body"):
+        yield TabBar(TABS, active="roadmap", id="tab-bar")
+        with ContentSwitcher(id="views", initial="roadmap"):
+            with Horizontal(id="roadmap"):
                 with Vertical(id="tree-column"):
                     yield FilterInput(placeholder="filter by title (Esc clears)", id="filter")
                     yield RoadmapTree(self.facts, id="tree")
                 yield DetailsPane(id="details")
-            # the plan views are mounted when their tab is first shown (see _tab_changed)
-            yield TabPane("Agenda", id="agenda")
-            yield TabPane("Calendar", id="calendar")
+            # the plan views are mounted when their tab is first shown (see ensure_view)
+            yield Vertical(id="agenda")
+            yield Vertical(id="calendar")
         yield Footer(id="footer", compact=True, show_command_palette=False)
         yield Static(id="too-small")
 
@@ -463,20 +469,24 @@ class PlannerApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # "/" filters the tree: offered on the roadmap tab only (keeps the footer short)
-        if action == "filter" and self.is_running:
-            tabs = self.query("#tabs")
-            if tabs and tabs.first(TabbedContent).active != "roadmap":
-                return False
-        return True
+        return action != "filter" or self.active_tab == "roadmap"
 
-    @on(TabbedContent.TabActivated)
-    async def _tab_changed(self, event: TabbedContent.TabActivated) -> None:
-        tab = event.pane.id
-        if tab is not None:
-            await self.ensure_view(tab)
-        if self._tab is not None and tab != self._tab:
-            self.refresh_bindings()  # the filter key comes and goes with the roadmap tab
+    @property
+    def active_tab(self) -> str:
+        """The id of the view shown: "roadmap", "agenda" or "calendar"."""
+        return self._tab
+
+    def _switch_tab(self, tab: str) -> None:
+        """Show a view (mounted or not) and mark its title; see ``action_show_tab``."""
+        if tab == self._tab:
+            return
+        self.query_one("#views", ContentSwitcher).current = tab
+        self.query_one("#tab-bar", TabBar).active = tab
         self._tab = tab
+        self.refresh_bindings()  # the filter key comes and goes with the roadmap tab
+
+    async def on_tab_bar_clicked(self, event: TabBar.Clicked) -> None:
+        await self.action_show_tab(event.tab)
 
     @property
     def roadmap_tree(self) -> RoadmapTree:
@@ -524,7 +534,7 @@ class PlannerApp(App[None]):
         if view is None:
             view = self._views[tab] = _view_class(tab)(id=widget_id)
             self._show_view(view)  # the views accept show() before they are mounted
-            await self.query_one(f"#{tab}", TabPane).mount(view)
+            await self.query_one(f"#{tab}", Vertical).mount(view)
             self._show_view(view)  # and draw everything once they are
         return view
 
@@ -553,7 +563,7 @@ class PlannerApp(App[None]):
         tree = self.roadmap_tree
         if tree.filter_text:
             self.action_clear_filter()
-        self.query_one("#tabs", TabbedContent).active = "roadmap"
+        self._switch_tab("roadmap")
         moved = tree.select_id(item_id)
         if moved:
             tree.focus()
@@ -596,8 +606,7 @@ class PlannerApp(App[None]):
     # -- current item --------------------------------------------------------------
 
     def current_item(self) -> Item | None:
-        tabs = self.query_one("#tabs", TabbedContent)
-        if tabs.active != "roadmap":
+        if self.active_tab != "roadmap":
             return None
         node = self.roadmap_tree.cursor_node
         return node.data if node is not None else None
@@ -819,7 +828,7 @@ class PlannerApp(App[None]):
     # -- tabs, help, settings ----------------------------------------------------------
 
     async def action_show_tab(self, tab: str) -> None:
-        self.query_one("#tabs", TabbedContent).active = tab
+        self._switch_tab(tab)
         if tab == "roadmap":
             self.roadmap_tree.focus()
         else:

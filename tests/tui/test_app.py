@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from rich.text import Text
-from textual.widgets import Input, TabbedContent
+from textual.widgets import ContentSwitcher, Input
 
 from planner.progress import ProgressStore, State
 from planner.roadmap import Module
@@ -19,6 +19,7 @@ from planner.tui.screens.log_hours import LogHoursScreen, PromptScreen
 from planner.tui.widgets.details import DetailsPane
 from planner.tui.widgets.header import ProgressHeader
 from planner.tui.widgets.roadmap_tree import RoadmapTree
+from planner.tui.widgets.tab_bar import TabBar
 
 from .conftest import NOW, SETTINGS, AppFactory, saved, small_roadmap
 
@@ -33,6 +34,14 @@ def tree_of(app: PlannerApp) -> RoadmapTree:
 def counts_of(tree: RoadmapTree, item_id: str) -> str:
     """The done/total figure on an item's line."""
     return next(word for word in tree.right_text(item_id).split() if "/" in word)
+
+
+def shown_tab(app: PlannerApp) -> str:
+    """The view on screen; the tab bar and ``app.active_tab`` must agree with it."""
+    shown = app.screen.query_one("#views", ContentSwitcher).current
+    assert shown is not None and app.screen.query_one(f"#{shown}").display
+    assert app.screen.query_one("#tab-bar", TabBar).active == shown == app.active_tab
+    return shown
 
 
 def details_text(app: PlannerApp) -> str:
@@ -512,29 +521,52 @@ async def test_small_terminal_shows_a_message(make_app: AppFactory) -> None:
         message = app.screen.query_one("#too-small")
         assert message.display
         assert "at least 80x24" in str(message.content)
-        assert not app.screen.query_one(TabbedContent).display
+        assert not app.screen.query_one("#views").display
+        assert not app.screen.query_one("#tab-bar").display
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
         assert not message.display
-        assert app.screen.query_one(TabbedContent).display
+        assert app.screen.query_one("#views").display
+        assert app.screen.query_one("#tab-bar").display
 
 
 async def test_tabs_switch_with_keys(make_app: AppFactory) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        tabs = app.screen.query_one(TabbedContent)
         await pilot.press("a")
         await pilot.pause()
-        assert tabs.active == "agenda"
+        assert shown_tab(app) == "agenda"
         await pilot.press("c")
         await pilot.pause()
-        assert tabs.active == "calendar"
+        assert shown_tab(app) == "calendar"
         await pilot.press("space")  # no highlighted item outside the roadmap tab
         await pilot.pause()
         await pilot.press("r")
         await pilot.pause()
-        assert tabs.active == "roadmap"
+        assert shown_tab(app) == "roadmap"
         assert app.progress.entries == {}
+
+
+async def test_clicking_a_title_in_the_tab_bar_shows_its_view(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        bar = app.screen.query_one("#tab-bar", TabBar)
+        spans = {tab: (start, end) for tab, start, end in bar.spans()}
+        assert list(spans) == ["roadmap", "agenda", "calendar"]
+        await pilot.click("#tab-bar", offset=(spans["calendar"][0] + 1, 0))
+        await pilot.pause()
+        assert shown_tab(app) == "calendar"
+        assert app.screen.query_one("#calendar-view").is_mounted
+        await pilot.click("#tab-bar", offset=(spans["agenda"][1] - 1, 1))  # the underline
+        await pilot.pause()
+        assert shown_tab(app) == "agenda"
+        await pilot.click("#tab-bar", offset=(spans["calendar"][1] + 5, 0))  # past the titles
+        await pilot.pause()
+        assert shown_tab(app) == "agenda"
+        await pilot.click("#tab-bar", offset=(spans["roadmap"][0], 0))
+        await pilot.pause()
+        assert shown_tab(app) == "roadmap"
+        assert app.focused is tree_of(app)
 
 
 async def test_details_of_a_module_show_both_estimates(make_app: AppFactory) -> None:
@@ -650,7 +682,7 @@ async def test_palette_shows_a_tab(make_app: AppFactory) -> None:
         await pilot.pause(0.3)
         await pilot.press("enter")
         await pilot.pause(0.2)
-        assert app.screen.query_one(TabbedContent).active == "calendar"
+        assert shown_tab(app) == "calendar"
         view = app.screen.query_one("#calendar-view")
         assert view.is_mounted and app.focused is view
 
@@ -670,7 +702,7 @@ async def test_enter_on_an_agenda_session_shows_its_topic(make_app: AppFactory) 
         assert session is not None and session.topic_id != app.plan.sessions[0].topic_id
         await pilot.press("enter")
         await pilot.pause()
-        assert app.screen.query_one(TabbedContent).active == "roadmap"
+        assert shown_tab(app) == "roadmap"
         tree = tree_of(app)
         assert app.focused is tree and tree.filter_text == ""
         assert tree.cursor_node is not None and tree.cursor_node.data is not None
