@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from rich.text import Text
 from textual import events, on
@@ -42,7 +42,7 @@ from textual.geometry import Size
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import ContentSwitcher, Footer, Input, Static, Tree
+from textual.widgets import ContentSwitcher, Footer, Static, Tree
 
 from planner import locations
 from planner.errors import PlannerError, user_message
@@ -56,9 +56,14 @@ from planner.tui.widgets.roadmap_tree import RoadmapTree, TreeFacts
 from planner.tui.widgets.tab_bar import TabBar
 
 if TYPE_CHECKING:
+    from textual.widgets import Input
+
     from planner.tui.screens.help import KeyRow
     from planner.tui.widgets.agenda import Agenda
+    from planner.tui.widgets.filter_input import FilterInput
 
+FILTER_ID = "filter"
+"""The tree's filter input (mounted on the first "/", not at start)."""
 MIN_WIDTH = 80
 MIN_HEIGHT = 24
 POLL_SECONDS = 1.0
@@ -169,15 +174,6 @@ def _view_class(kind: str) -> type[Widget]:
         return MonthCalendar
     except ImportError:
         return _ViewPlaceholder
-
-
-class FilterInput(Input):
-    """The tree's title filter; Esc clears it and goes back to the tree."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.clear_filter", "Clear filter", show=True),
-        Binding("down", "app.focus_tree", "To tree", show=False),
-    ]
 
 
 class MainScreen(Screen[None]):
@@ -440,15 +436,14 @@ class PlannerApp(App[None]):
         yield TabBar(TABS, active="roadmap", id="tab-bar")
         with ContentSwitcher(id="views", initial="roadmap"):
             with Horizontal(id="roadmap"):
-                with Vertical(id="tree-column"):
-                    yield FilterInput(placeholder="filter by title (Esc clears)", id="filter")
+                with Vertical(id="tree-column"):  # the filter comes above the tree on "/"
                     yield RoadmapTree(self.facts, id="tree")
                 yield DetailsPane(id="details")
             # the plan views are mounted when their tab is first shown (see ensure_view)
             yield Vertical(id="agenda")
             yield Vertical(id="calendar")
         yield Footer(id="footer", compact=True, show_command_palette=False)
-        yield Static(id="too-small")
+        # "#too-small" is mounted when the window first is too small (see _check_size)
 
     def on_mount(self) -> None:
         if self.settings.keymap:
@@ -506,7 +501,12 @@ class PlannerApp(App[None]):
             message.append(f"this one is {width}x{height}.\n")
             message.append("Enlarge the window or make the font smaller.\n\n")
             message.append("q quits", style="dim")
-            self.query_one("#too-small", Static).update(message)
+            main = self.screen_stack[0]  # a modal may be open
+            shown = main.query("#too-small")
+            if shown:
+                shown.first(Static).update(message)
+            else:
+                main.mount(Static(message, id="too-small"))
 
     # -- refreshing --------------------------------------------------------------
 
@@ -779,23 +779,33 @@ class PlannerApp(App[None]):
 
     async def _filter_anywhere(self) -> None:
         await self.action_show_tab("roadmap")
-        self.action_filter()
+        await self.action_filter()
 
-    def action_filter(self) -> None:
-        field = self.query_one("#filter", FilterInput)
+    def _filter_field(self) -> FilterInput | None:
+        """The filter's input, if it has been mounted (the first "/" does)."""
+        found = self.screen_stack[0].query(f"#{FILTER_ID}")
+        return cast("FilterInput", found.first()) if found else None
+
+    async def action_filter(self) -> None:
+        field = self._filter_field()
+        if field is None:
+            from planner.tui.widgets.filter_input import FilterInput
+
+            field = FilterInput(id=FILTER_ID)
+            await self.query_one("#tree-column", Vertical).mount(field, before=0)
         node = self.roadmap_tree.cursor_node
         if node is not None and node.data is not None:
             self._filter_origin = node.data.id
         field.add_class("-shown")
         field.focus()
 
-    @on(Input.Changed, "#filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
-        self.apply_filter(event.value)
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == FILTER_ID:
+            self.apply_filter(event.value)
 
-    @on(Input.Submitted, "#filter")
-    def _filter_submitted(self) -> None:
-        self.action_focus_tree()
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == FILTER_ID:
+            self.action_focus_tree()
 
     def apply_filter(self, text: str) -> None:
         """Show only items whose title contains ``text`` (and their parents)."""
@@ -813,15 +823,16 @@ class PlannerApp(App[None]):
         self.call_after_refresh(self._show_details)
 
     def action_clear_filter(self) -> None:
-        field = self.query_one("#filter", FilterInput)
-        field.value = ""
+        field = self._filter_field()
+        if field is not None:
+            field.value = ""
+            field.remove_class("-shown")
         self.apply_filter("")
-        field.remove_class("-shown")
         self.roadmap_tree.focus()
 
     def action_focus_tree(self) -> None:
-        field = self.query_one("#filter", FilterInput)
-        if not field.value.strip():
+        field = self._filter_field()
+        if field is not None and not field.value.strip():
             field.remove_class("-shown")
         self.roadmap_tree.focus()
 
@@ -975,9 +986,10 @@ class PlannerApp(App[None]):
         tree = self.roadmap_tree
         tree.set_facts(self.facts)
         tree.filter_text = ""
-        filter_field = self.query_one("#filter", FilterInput)
-        filter_field.value = ""
-        filter_field.remove_class("-shown")
+        filter_field = self._filter_field()
+        if filter_field is not None:
+            filter_field.value = ""
+            filter_field.remove_class("-shown")
         tree.populate()
         tree.focus()
         self._replan(None, keep_baseline=True)

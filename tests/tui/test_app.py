@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from rich.text import Text
-from textual.widgets import ContentSwitcher, Input
+from textual.widgets import ContentSwitcher, Input, Static
 
 from planner.progress import ProgressStore, State
 from planner.roadmap import Module
@@ -297,9 +297,11 @@ async def test_filter_by_title(make_app: AppFactory) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         tree = tree_of(app)
+        assert not app.screen.query("#filter")  # mounted by the first "/", not at start
+        assert not app.screen.query("#too-small")  # mounted when the window is too small
         await pilot.press("slash")
         await pilot.pause()
-        assert isinstance(app.focused, Input)
+        assert isinstance(app.focused, Input) and app.focused.id == "filter"
         await pilot.press(*"django")
         await pilot.pause()
         shown = [n.data.id for n in tree.root.children if n.data]
@@ -317,6 +319,11 @@ async def test_filter_by_title(make_app: AppFactory) -> None:
         await pilot.pause()
         assert len(tree.root.children) == len(app.roadmap.modules)
         assert app.focused is tree
+        assert not app.screen.query_one("#filter").display
+        await pilot.press("slash", *"fast")  # the second "/" reuses the field
+        await pilot.pause()
+        assert len(app.screen.query("#filter")) == 1
+        assert [n.data.id for n in tree.root.children if n.data] == ["web-frameworks-apis"]
 
 
 async def test_filter_matches_subtopics_and_expands_their_topic(make_app: AppFactory) -> None:
@@ -518,7 +525,7 @@ async def test_small_terminal_shows_a_message(make_app: AppFactory) -> None:
     app = make_app()
     async with app.run_test(size=(70, 20)) as pilot:
         await pilot.pause()
-        message = app.screen.query_one("#too-small")
+        message = app.screen.query_one("#too-small", Static)
         assert message.display
         assert "at least 80x24" in str(message.content)
         assert not app.screen.query_one("#views").display
@@ -528,6 +535,10 @@ async def test_small_terminal_shows_a_message(make_app: AppFactory) -> None:
         assert not message.display
         assert app.screen.query_one("#views").display
         assert app.screen.query_one("#tab-bar").display
+        await pilot.resize_terminal(79, 30)  # too small again: the same message, updated
+        await pilot.pause()
+        assert message.display and "this one is 79x30" in str(message.content)
+        assert len(app.screen.query("#too-small")) == 1
 
 
 async def test_tabs_switch_with_keys(make_app: AppFactory) -> None:
