@@ -37,12 +37,12 @@ from rich.text import Text
 from textual import events, on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.geometry import Size
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import ContentSwitcher, Footer, Static, Tree
+from textual.widgets import Footer, Static, Tree
 
 from planner import locations
 from planner.errors import PlannerError, user_message
@@ -159,7 +159,7 @@ TABS = (("roadmap", "Roadmap"), ("agenda", "Agenda"), ("calendar", "Calendar"))
 """The main screen's views: (id, title) in the tab bar's order."""
 
 VIEW_IDS = {"agenda": "agenda-view", "calendar": "calendar-view"}
-"""Tab id -> the id of the plan view inside it."""
+"""Tab id -> the id of its plan view (mounted when first shown); the roadmap's is its own."""
 
 
 def _view_class(kind: str) -> type[Widget]:
@@ -434,14 +434,12 @@ class PlannerApp(App[None]):
     def compose(self) -> ComposeResult:
         yield ProgressHeader(id="header")
         yield TabBar(TABS, active="roadmap", id="tab-bar")
-        with ContentSwitcher(id="views", initial="roadmap"):
-            with Horizontal(id="roadmap"):
-                with Vertical(id="tree-column"):  # the filter comes above the tree on "/"
-                    yield RoadmapTree(self.facts, id="tree")
-                yield DetailsPane(id="details")
-            # the plan views are mounted when their tab is first shown (see ensure_view)
-            yield Vertical(id="agenda")
-            yield Vertical(id="calendar")
+        # the views: one shown at a time (class -shown); the filter is docked on top of
+        # the roadmap view by the first "/", the plan views come after it when their tab
+        # is first shown (see ensure_view)
+        with Horizontal(id="roadmap", classes="view -shown"):
+            yield RoadmapTree(self.facts, id="tree")
+            yield DetailsPane(id="details")
         yield Footer(id="footer", compact=True, show_command_palette=False)
         # "#too-small" is mounted when the window first is too small (see _check_size)
 
@@ -475,8 +473,9 @@ class PlannerApp(App[None]):
         """Show a view (mounted or not) and mark its title; see ``action_show_tab``."""
         if tab == self._tab:
             return
-        self.query_one("#views", ContentSwitcher).current = tab
-        self.query_one("#tab-bar", TabBar).active = tab
+        self.query_one("#tab-bar", TabBar).active = tab  # checks the name
+        for view in self.screen_stack[0].query(".view"):
+            view.set_class(view.id == VIEW_IDS.get(tab, tab), "-shown")
         self._tab = tab
         self.refresh_bindings()  # the filter key comes and goes with the roadmap tab
 
@@ -532,9 +531,10 @@ class PlannerApp(App[None]):
             return None
         view = self._views.get(tab)
         if view is None:
-            view = self._views[tab] = _view_class(tab)(id=widget_id)
+            view = self._views[tab] = _view_class(tab)(id=widget_id, classes="view")
+            view.set_class(tab == self._tab, "-shown")
             self._show_view(view)  # the views accept show() before they are mounted
-            await self.query_one(f"#{tab}", Vertical).mount(view)
+            await self.screen_stack[0].mount(view, after="#roadmap")
             self._show_view(view)  # and draw everything once they are
         return view
 
@@ -792,7 +792,7 @@ class PlannerApp(App[None]):
             from planner.tui.widgets.filter_input import FilterInput
 
             field = FilterInput(id=FILTER_ID)
-            await self.query_one("#tree-column", Vertical).mount(field, before=0)
+            await self.query_one("#roadmap", Horizontal).mount(field, before=0)
         node = self.roadmap_tree.cursor_node
         if node is not None and node.data is not None:
             self._filter_origin = node.data.id

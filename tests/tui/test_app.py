@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from rich.text import Text
-from textual.widgets import ContentSwitcher, Input, Static
+from textual.widgets import Input, Static
 
 from planner.progress import ProgressStore, State
 from planner.roadmap import Module
@@ -36,10 +36,14 @@ def counts_of(tree: RoadmapTree, item_id: str) -> str:
     return next(word for word in tree.right_text(item_id).split() if "/" in word)
 
 
+VIEWS = {"roadmap": "roadmap", "agenda": "agenda-view", "calendar": "calendar-view"}
+
+
 def shown_tab(app: PlannerApp) -> str:
-    """The view on screen; the tab bar and ``app.active_tab`` must agree with it."""
-    shown = app.screen.query_one("#views", ContentSwitcher).current
-    assert shown is not None and app.screen.query_one(f"#{shown}").display
+    """The one view on screen; the tab bar and ``app.active_tab`` must agree with it."""
+    visible = [w.id for w in app.screen.query(".view") if w.display and w.region.area]
+    assert len(visible) == 1, visible
+    shown = next(tab for tab, view_id in VIEWS.items() if view_id == visible[0])
     assert app.screen.query_one("#tab-bar", TabBar).active == shown == app.active_tab
     return shown
 
@@ -528,12 +532,12 @@ async def test_small_terminal_shows_a_message(make_app: AppFactory) -> None:
         message = app.screen.query_one("#too-small", Static)
         assert message.display
         assert "at least 80x24" in str(message.content)
-        assert not app.screen.query_one("#views").display
+        assert not app.screen.query_one("#roadmap").display
         assert not app.screen.query_one("#tab-bar").display
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
         assert not message.display
-        assert app.screen.query_one("#views").display
+        assert app.screen.query_one("#roadmap").display
         assert app.screen.query_one("#tab-bar").display
         await pilot.resize_terminal(79, 30)  # too small again: the same message, updated
         await pilot.pause()
