@@ -81,3 +81,29 @@ def test_cli_start_up_does_not_import_ics_or_textual() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "MODS"
+
+
+def test_the_app_start_up_imports_no_command_machinery() -> None:
+    """Plain ``planner`` opens the app without argparse or the commands' modules, and
+    with file options only without the commands' modules (start-up time, issue 6)."""
+    code = (
+        "import sys\n"
+        "import planner.cli.app as app\n"
+        "def run_app(ctx):\n"
+        "    print('ROADMAP', ctx.roadmap_path.name)\n"
+        "    print('MODS', ','.join(sorted(m for m in sys.modules\n"
+        "        if m == 'argparse' or m.startswith(('planner.cli.', 'ics', 'textual')))))\n"
+        "    return 0\n"
+        "app.run_app = run_app\n"
+        "from planner.cli import main\n"
+        "sys.exit(main(sys.argv[1:]))\n"
+    )
+    plain = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert plain.stdout.splitlines() == ["ROADMAP roadmap.yaml", "MODS planner.cli.app"]
+    with_file = subprocess.run(
+        [sys.executable, "-c", code, "--roadmap", "other.yaml"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert with_file.stdout.splitlines() == ["ROADMAP other.yaml", "MODS argparse,planner.cli.app"]
