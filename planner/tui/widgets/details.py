@@ -9,8 +9,11 @@ from __future__ import annotations
 import io
 from datetime import date, datetime
 
-from rich.console import Console, Group, RenderableType
-from rich.table import Table
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.measure import Measurement
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -104,13 +107,54 @@ def _changed(item: Item, facts: TreeFacts) -> datetime | None:
     return entry.changed if entry is not None else None
 
 
+class _Rows:
+    """Label/value rows: the label dim in a column of its own (``LABEL_WIDTH`` cells with
+    the gap), the value wrapped beside it. Draws what a ``Table.grid`` of two columns
+    draws, without measuring every cell first (the pane is redrawn on every move)."""
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[Text, Text]] = []
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        # as the grid (not expanded): the values' column as wide as its longest line
+        longest = max(
+            (cell_len(line) for _, value in self.rows for line in value.plain.split("\n")),
+            default=0,
+        )
+        value_width = max(1, min(options.max_width - LABEL_WIDTH, longest))
+        label_options = options.update(
+            width=LABEL_WIDTH - 1, height=None, justify="left", no_wrap=True, overflow="ellipsis"
+        )
+        value_options = options.update(
+            width=value_width, height=None, justify="left", overflow="ellipsis"
+        )
+        dim = console.get_style("dim")
+        plain = Style()
+        blank_label = [Segment(" " * LABEL_WIDTH, dim)]
+        new_line = Segment.line()
+        for label, value in self.rows:
+            labels = console.render_lines(label, label_options, style=dim)
+            values = console.render_lines(value, value_options, style=plain)
+            for i, value_line in enumerate(values):
+                if i < len(labels):
+                    yield from labels[i]
+                    yield Segment(" ", dim)
+                else:
+                    yield from blank_label
+                yield from value_line
+                yield new_line
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement(LABEL_WIDTH + 1, options.max_width)
+
+
 class _Builder:
-    """Text blocks and label/value grids (values wrap under their own column)."""
+    """Text blocks and label/value rows (values wrap under their own column)."""
 
     def __init__(self) -> None:
         self.parts: list[RenderableType] = []
         self.out = Text()
-        self.grid: Table | None = None
+        self.grid: _Rows | None = None
 
     def _flush_text(self) -> None:
         if self.out.plain:
@@ -122,10 +166,8 @@ class _Builder:
     def row(self, label: str, value: Text | str) -> None:
         if self.grid is None:
             self._flush_text()
-            self.grid = Table.grid(padding=(0, 1))
-            self.grid.add_column(width=LABEL_WIDTH - 1, style="dim", no_wrap=True)
-            self.grid.add_column(ratio=1)
-        self.grid.add_row(Text(label), value if isinstance(value, Text) else Text(value))
+            self.grid = _Rows()
+        self.grid.rows.append((Text(label), value if isinstance(value, Text) else Text(value)))
 
     def append(self, text: str, style: str = "") -> None:
         self._end_grid()
