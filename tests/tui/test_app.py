@@ -16,7 +16,7 @@ from planner.tui import app as app_module
 from planner.tui.app import PlannerApp
 from planner.tui.screens.help import HelpScreen
 from planner.tui.screens.log_hours import LogHoursScreen, PromptScreen
-from planner.tui.widgets.details import DetailsPane
+from planner.tui.widgets.details import DetailsPane, plain_text
 from planner.tui.widgets.header import ProgressHeader
 from planner.tui.widgets.roadmap_tree import RoadmapTree
 from planner.tui.widgets.tab_bar import TabBar
@@ -582,6 +582,33 @@ async def test_clicking_a_title_in_the_tab_bar_shows_its_view(make_app: AppFacto
         await pilot.pause()
         assert shown_tab(app) == "roadmap"
         assert app.focused is tree_of(app)
+
+
+async def test_details_pane_scrolls_and_starts_each_item_at_its_top(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        pane = app.screen.query_one(DetailsPane)
+        width = pane.scrollable_content_region.width
+        lines = plain_text(pane.content, width).splitlines()
+        assert pane.virtual_size.height == len(lines) > pane.scrollable_content_region.height
+        assert pane.show_vertical_scrollbar
+        first = pane.render_line(0).text
+        assert first.strip() == lines[0].strip()
+        pane.scroll_end(animate=False, immediate=True)
+        await pilot.pause()
+        assert pane.scroll_y == pane.max_scroll_y > 0
+        last_row = pane.scrollable_content_region.height - 1
+        assert pane.render_line(last_row).text.strip() == lines[-1].strip()
+        await pilot.press("down")  # the next item starts at its top
+        await pilot.pause()
+        assert pane.scroll_y == 0
+        assert pane.render_line(0).text.strip() == pane.text.splitlines()[0].strip()
+        await pilot.resize_terminal(120, 40)  # laid out again for the new width
+        await pilot.pause()
+        wide = pane.scrollable_content_region.width
+        assert wide > width
+        assert pane.virtual_size.height == len(plain_text(pane.content, wide).splitlines())
 
 
 async def test_details_of_a_module_show_both_estimates(make_app: AppFactory) -> None:

@@ -15,9 +15,9 @@ from rich.measure import Measurement
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import VerticalScroll
-from textual.widgets import Static
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from planner.progress import State
 from planner.roadmap import Item, Module, Roadmap, Subtopic, Topic
@@ -330,19 +330,25 @@ def render_details(
     return out.done()
 
 
-class DetailsPane(VerticalScroll):
-    """Shows ``render_details`` for the item the app tells it about."""
+class DetailsPane(ScrollView):
+    """Shows ``render_details`` for the item the app tells it about.
 
-    DEFAULT_CSS = """
-    DetailsPane > Static { width: 1fr; }
+    A line-API widget: the details are laid out once per width and drawn line by line
+    as they scroll (a ``Static`` in a scrolling container laid them out twice, once to
+    measure its height and once to draw, and was one more widget to mount and style).
     """
 
+    DEFAULT_CSS = """
+    DetailsPane { overflow-x: hidden; }
+    """
+
+    item: Item | None = None
     _indexed_plan: Plan | None = None
     _shown: tuple[object, ...] | None = None
     _index: dict[str, list[Session]] | None = None
-
-    def compose(self) -> ComposeResult:
-        yield Static(Text(""), id="details-body")
+    _content: RenderableType = Text("")
+    _strips: tuple[int, list[Strip]] | None = None
+    """The content laid out: (width, one strip per line)."""
 
     def show(
         self,
@@ -354,6 +360,7 @@ class DetailsPane(VerticalScroll):
         shown = (item, facts, plan, today)
         if self._shown is not None and all(a is b for a, b in zip(shown, self._shown, strict=True)):
             return  # the same item from the same facts and plan: nothing to redraw
+        other_item = self._shown is None or item is not self._shown[0]
         self._shown = shown
         self.item = item
         index = None
@@ -361,19 +368,71 @@ class DetailsPane(VerticalScroll):
             if plan is not self._indexed_plan:
                 self._indexed_plan, self._index = plan, sessions_index(plan)
             index = self._index
-        body = self.query_one("#details-body", Static)
-        body.update(render_details(item, facts, plan, today=today, index=index))
+        self._set_content(
+            render_details(item, facts, plan, today=today, index=index), top=other_item
+        )
 
     def message(self, text: str) -> None:
         """Show a plain message instead of an item (shown literally)."""
         self.item = None
         self._shown = None
-        self.query_one("#details-body", Static).update(Text(text))
+        self._set_content(Text(text), top=True)
+
+    @property
+    def content(self) -> RenderableType:
+        """What the pane shows (a Rich renderable)."""
+        return self._content
 
     @property
     def text(self) -> str:
         """The pane's plain text, laid out 100 columns wide (for tests)."""
-        return plain_text(self.query_one("#details-body", Static).content)
+        return plain_text(self._content)
+
+    # -- layout and drawing ------------------------------------------------------------
+
+    def _set_content(self, content: RenderableType, *, top: bool) -> None:
+        self._content = content
+        self._strips = None
+        if top:
+            self.scroll_to(0, 0, animate=False, immediate=True)
+        self._fit()
+        self.refresh()
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        """Lay the content out for the room there is: without a scrollbar if it fits,
+        else one column narrower, beside the scrollbar."""
+        if not self.is_mounted:
+            return
+        room = self.content_region.size
+        if room.width <= 0:
+            return
+        width, height = room.width, room.height
+        lines = self._lines(width)
+        if len(lines) > height:
+            width = max(1, width - self.styles.scrollbar_size_vertical)
+            lines = self._lines(width)
+        self.virtual_size = Size(width, len(lines))
+
+    def _lines(self, width: int) -> list[Strip]:
+        if self._strips is None or self._strips[0] != width:
+            console = self.app.console
+            options = self.app.console_options.update(width=width, height=None, highlight=False)
+            lines = console.render_lines(self._content, options, pad=True)
+            self._strips = (width, [Strip(line, width) for line in lines])
+        return self._strips[1]
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        width = self.scrollable_content_region.width
+        style = self.rich_style
+        lines = self._lines(self.virtual_size.width or width)
+        index = scroll_y + y
+        if not 0 <= index < len(lines):
+            return Strip.blank(width, style)
+        return lines[index].apply_style(style).crop_extend(scroll_x, scroll_x + width, style)
 
 
 def plain_text(renderable: object, width: int = 100) -> str:
