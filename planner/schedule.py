@@ -49,15 +49,17 @@ from __future__ import annotations
 import gc
 import json
 import math
-from collections.abc import Callable, Mapping, Sequence
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from planner.atomic import write_atomic
 from planner.errors import PlannerError
-from planner.progress import Progress, remaining_topic_hours
+from planner.progress import Progress, remaining_topic_hours, remaining_topic_rows
 from planner.roadmap import Effort, Roadmap, Topic
 from planner.settings import WEEKDAYS, Settings, check_settings, resolve_zone
 
@@ -93,20 +95,34 @@ class Session:
 
 @dataclass(frozen=True)
 class Plan:
-    sessions: tuple[Session, ...]
+    sessions: Sequence[Session]
+    """In time order. A tuple, or (from ``lay_out`` and ``schedule``) ``Sessions``: the
+    placements kept compact, made into Session objects when first used."""
     finish: date | None
     hours_remaining: float
     basis: str = "topics"
-    topic_spans: dict[str, tuple[date, date]] = field(default_factory=dict)
-    module_spans: dict[str, tuple[date, date]] = field(default_factory=dict)
+    topic_spans: Mapping[str, tuple[date, date]] = field(default_factory=dict)
+    """Each topic's first and last study day (``Spans``, worked out when first used)."""
+    module_spans: Mapping[str, tuple[date, date]] = field(default_factory=dict)
+
+    def made(self) -> Plan:
+        """This plan, with its sessions and spans made now (if they were to be made when
+        first used): for a plan made in a worker thread, so that the thread showing it
+        does not make them (~1.5 us a session)."""
+        iter(self.sessions)  # a Sessions makes them all on first use, once
+        len(self.topic_spans)  # a Spans works out both kinds on first use, once
+        return self
 
     def sessions_for(self, item_id: str) -> list[Session]:
         return [s for s in self.sessions if item_id in (s.topic_id, s.module_id)]
 
     def hours_by_day(self) -> dict[date, float]:
         """Planned hours per study day (the date a session starts on), in date order."""
+        sessions = self.sessions
+        if isinstance(sessions, Sessions):
+            return sessions.hours_by_day()  # the same, from the placements
         out: dict[date, float] = {}
-        for s in self.sessions:
+        for s in sessions:
             day = s.start.date()
             out[day] = out.get(day, 0.0) + s.hours
         return out
@@ -198,22 +214,49 @@ def _to_minutes(hours: float) -> int:
     return max(1, round(hours * 60))
 
 
-Piece = tuple[int, int, int]
-"""(topic index, start minute from the day's midnight, minutes)."""
-Day = tuple[int, int, int]
-"""(day ordinal, index of the day's first piece, minute from midnight its last piece ends)."""
-
-
 @dataclass
 class _Layout:
-    pieces: list[Piece] = field(default_factory=list)
-    days: list[Day] = field(default_factory=list)
+    """The placed pieces in order, and the study days, as parallel lists of ints (no
+    object per piece or day: a large plan has ~150,000 pieces on ~80,000 days)."""
+
+    topic: list[int] = field(default_factory=list)
+    """Each piece's topic index."""
+    clock: list[int] = field(default_factory=list)
+    """Each piece's start, in minutes from its day's midnight."""
+    length: list[int] = field(default_factory=list)
+    """Each piece's minutes."""
+    day: list[int] = field(default_factory=list)
+    """Each study day's ordinal."""
+    first: list[int] = field(default_factory=list)
+    """Each study day's first piece (its index)."""
+    end: list[int] = field(default_factory=list)
+    """The minute from midnight each study day's last piece ends."""
     last_day: int = 0
     """Ordinal of the last study day (0: nothing placed)."""
+
+    def bounds(self) -> list[int]:
+        """Where each study day's pieces end (the next day's first piece; the last: all)."""
+        out = self.first[1:]
+        if self.first:
+            out.append(len(self.topic))
+        return out
 
 
 def _walk(minutes: Sequence[int], rules: _Rules, first_day: date, collect: bool) -> _Layout:
     """Place the minutes: the pieces and days if ``collect``, and the last day."""
+    if (
+        rules.cap_minutes is None
+        and not rules.break_minutes
+        and minutes
+        and min(minutes) > 0
+        and any(rules.day_minutes)
+    ):
+        return _walk_plain(minutes, rules, first_day, collect)
+    return _walk_rules(minutes, rules, first_day, collect)
+
+
+def _walk_rules(minutes: Sequence[int], rules: _Rules, first_day: date, collect: bool) -> _Layout:
+    """``_walk`` for any rules and minutes."""
     n = len(minutes)
     rem = list(minutes)
     first = 0
@@ -235,8 +278,8 @@ def _walk(minutes: Sequence[int], rules: _Rules, first_day: date, collect: bool)
     day = first_day.toordinal()
     last_day = 0
     idle = idle_from = 0
-    pieces, days = out.pieces, out.days
-    append = pieces.append
+    add_topic, add_clock, add_length = out.topic.append, out.clock.append, out.length.append
+    add_day, add_first, add_end = out.day.append, out.first.append, out.end.append
     while first < n:
         while k < n_off and off[k][1] < day:
             k += 1
@@ -252,7 +295,7 @@ def _walk(minutes: Sequence[int], rules: _Rules, first_day: date, collect: bool)
         placed = False
         if left > 0:
             clock = start_minutes[(day - 1) % 7]
-            at = len(pieces)
+            at = len(out.topic)
             j = first
             while left > 0 and j < n:
                 r = rem[j]
@@ -264,7 +307,9 @@ def _walk(minutes: Sequence[int], rules: _Rules, first_day: date, collect: bool)
                 if take < r and take < min_minutes:
                     break  # a sliver: wait for the next study day
                 if collect:
-                    append((j, clock, take))
+                    add_topic(j)
+                    add_clock(clock)
+                    add_length(take)
                 rem[j] = r - take
                 left -= take
                 clock += take + brk
@@ -280,7 +325,9 @@ def _walk(minutes: Sequence[int], rules: _Rules, first_day: date, collect: bool)
             idle = 0
             last_day = day
             if collect:
-                days.append((day, at, clock - brk))
+                add_day(day)
+                add_first(at)
+                add_end(clock - brk)
         else:
             if not idle:
                 idle_from = day
@@ -289,6 +336,90 @@ def _walk(minutes: Sequence[int], rules: _Rules, first_day: date, collect: bool)
                 raise ScheduleError(_stall_message(rules, idle_from, day))
         day += 1
         if day > _MAX_ORDINAL and first < n:
+            raise ScheduleError("no study time: the plan runs past the year 9999; add study hours")
+    out.last_day = last_day
+    return out
+
+
+def _walk_plain(minutes: Sequence[int], rules: _Rules, first_day: date, collect: bool) -> _Layout:
+    """``_walk`` without a daily cap per topic or breaks, every topic more than 0 minutes.
+
+    Then only the first open topic can be partly done: a study day takes whole topics
+    while they fit, then a piece of the next if at least a minimum session is left (a
+    day of 0 hours, or with too little left for the first topic's piece, places nothing).
+    The same pieces, days, errors and last day as ``_walk_rules``, several times faster
+    (the tests compare the two).
+    """
+    out = _Layout()
+    n = len(minutes)
+    day_minutes, start_minutes = rules.day_minutes, rules.start_minutes
+    min_minutes, off = rules.min_minutes, rules.off
+    k = 0
+    n_off = len(off)
+    day = first_day.toordinal()
+    last_day = 0
+    idle = idle_from = 0
+    add_topic, add_clock, add_length = out.topic.append, out.clock.append, out.length.append
+    add_day, add_first, add_end = out.day.append, out.first.append, out.end.append
+    j = 0
+    at = 0  # pieces placed so far
+    r = minutes[0]  # what is left of topic j, the first open one
+    while True:
+        while k < n_off and off[k][1] < day:
+            k += 1
+        if k < n_off and off[k][0] <= day:
+            day = off[k][1] + 1
+            if day > _MAX_ORDINAL:
+                raise ScheduleError(
+                    f"no study time: days off cover every day from "
+                    f"{date.fromordinal(off[k][0])} on; shorten them"
+                )
+            continue
+        weekday = (day - 1) % 7
+        left = day_minutes[weekday]
+        if left > 0 and (r <= left or left >= min_minutes):
+            clock = start_minutes[weekday]
+            if collect:
+                add_day(day)
+                add_first(at)
+            while True:
+                if r <= left:  # the whole topic
+                    if collect:
+                        add_topic(j)
+                        add_clock(clock)
+                        add_length(r)
+                    at += 1
+                    clock += r
+                    left -= r
+                    j += 1
+                    if j == n:
+                        break
+                    r = minutes[j]
+                    if left:
+                        continue
+                elif left >= min_minutes:  # a piece of it; the rest on the next study day
+                    if collect:
+                        add_topic(j)
+                        add_clock(clock)
+                        add_length(left)
+                    at += 1
+                    clock += left
+                    r -= left
+                break
+            idle = 0
+            last_day = day
+            if collect:
+                add_end(clock)
+            if j == n:
+                break
+        else:
+            if not idle:
+                idle_from = day
+            idle += 1
+            if idle > STALL_DAYS:
+                raise ScheduleError(_stall_message(rules, idle_from, day))
+        day += 1
+        if day > _MAX_ORDINAL:
             raise ScheduleError("no study time: the plan runs past the year 9999; add study hours")
     out.last_day = last_day
     return out
@@ -354,63 +485,118 @@ def _local(day: date, minute: int, tz: tzinfo) -> datetime:
     return wall.astimezone(_UTC).astimezone(tz)
 
 
-def _build(
+def _reach(day: int, end_clock: int) -> int:
+    """The midnight after a study day's last session ends."""
+    return day + 1 if end_clock <= 1440 else day - (-end_clock // 1440)
+
+
+def _windows(
+    layout: _Layout, tz: tzinfo, exact: bool = False
+) -> Iterator[tuple[int, int, datetime | None, int]]:
+    """The study days in runs timed alike: (index of the run's first day, index past its
+    last, anchor, the anchor's day ordinal).
+
+    An anchor is a local midnight from which the run's sessions are timed by wall-clock
+    arithmetic: the zone's UTC offset is the same from it to a week ahead (or to where
+    the run's last session ends, if later). No anchor (None): a single day with a change
+    of offset in reach, timed by ``_exact_times``; ``exact`` makes every day one.
+    """
+    days, ends = layout.day, layout.end
+    n = len(days)
+    deltas = _day_deltas()
+    probe: datetime | None = None  # the local midnight the last anchor was checked against
+    probe_day = 0
+    probe_offset: timedelta | None = None
+    i = 0
+    while i < n:
+        day = days[i]
+        if exact:
+            yield i, i + 1, None, 0
+            i += 1
+            continue
+        if probe is not None and day == probe_day:  # the same local midnight, made again
+            anchor, offset = probe, probe_offset
+        else:
+            d = date.fromordinal(day)
+            anchor = datetime(d.year, d.month, d.day, tzinfo=tz)
+            offset = anchor.utcoffset()
+        window_end = max(_reach(day, ends[i]), day + 7)
+        ahead = window_end - day
+        probe = anchor + (deltas[ahead] if ahead < len(deltas) else timedelta(ahead))
+        probe_day, probe_offset = window_end, probe.utcoffset()
+        if probe_offset != offset:
+            yield i, i + 1, None, 0
+            i += 1
+            continue
+        k = i + 1
+        while k < n:
+            next_day, next_end = days[k], ends[k]
+            reach = next_day + 1 if next_end <= 1440 else _reach(next_day, next_end)
+            if reach > window_end:
+                break
+            k += 1
+        yield i, k, anchor, day
+        i = k
+
+
+def _exact_times(
+    layout: _Layout, a: int, b: int, day: int, tz: tzinfo, ends: bool = True
+) -> tuple[list[datetime], list[datetime]]:
+    """The starts and (if ``ends``) ends of the pieces ``a`` to ``b`` of a day with a change
+    of UTC offset in reach: the first start normalized (``_local``), the rest in real time
+    from it."""
+    clocks, lengths = layout.clock, layout.length
+    first_clock = clocks[a]
+    base_utc = _local(date.fromordinal(day), first_clock, tz).astimezone(_UTC)
+    td = _td
+    starts: list[datetime] = []
+    finishes: list[datetime] = []
+    for i in range(a, b):
+        offset = clocks[i] - first_clock
+        starts.append((base_utc + td(offset)).astimezone(tz))
+        if ends:
+            finishes.append((base_utc + td(offset + lengths[i])).astimezone(tz))
+    return starts, finishes
+
+
+def _sessions_of(
     layout: _Layout,
     topic_ids: Sequence[str],
     module_ids: Sequence[str],
     tz: tzinfo,
     exact: bool = False,
-) -> tuple[tuple[Session, ...], dict[str, tuple[date, date]], dict[str, tuple[date, date]]]:
-    """Sessions, topic spans and module spans from the placed pieces.
-
-    Times come from wall-clock arithmetic on an anchor (a local midnight) while the zone's
-    UTC offset stays the same (checked a week ahead); a day with a change of offset in
-    reach is worked out exactly: its start normalized, its sessions timed in real time.
-    ``exact`` does every day the exact way (the tests compare the two).
-    """
+) -> tuple[Session, ...]:
+    """The sessions of the placed pieces, timed as ``_windows`` says."""
     n = len(topic_ids)
-    pieces, days = layout.pieces, layout.days
+    topics, clocks, lengths = layout.topic, layout.clock, layout.length
+    days, firsts, bounds = layout.day, layout.first, layout.bounds()
     parts = [0] * n
-    for piece in pieces:
-        parts[piece[0]] += 1
-    first_seen = [0] * n
-    last_seen = [0] * n
+    for j in topics:
+        parts[j] += 1
     sessions: list[Session] = []
     add = sessions.append
     new = _new
     set_topic, set_module, set_start, set_end, set_hours, set_part, set_parts = _SETTERS
     seen = [0] * n
-    td = _td
     mins = _minute_deltas()  # a study day's clock and lengths stay below 1440 minutes
     day_deltas = _day_deltas()
-    anchor: datetime | None = None
-    anchor_day = 0
-    window_end = -1  # the UTC offset is the same from anchor_day's midnight to window_end's
-    bounds = [a for _, a, _ in days[1:]]  # where each day's pieces end
-    if days:
-        bounds.append(len(pieces))
-    for (day, a, end_clock), b in zip(days, bounds, strict=True):
-        # the midnight after the day's last session ends
-        reach = day + 1 if end_clock <= 1440 else day - (-end_clock // 1440)
-        if not exact and reach > window_end:
-            d = date.fromordinal(day)
-            anchor = datetime(d.year, d.month, d.day, tzinfo=tz)
-            anchor_day = day
-            probe = max(reach, day + 7)
-            if (anchor + timedelta(probe - day)).utcoffset() == anchor.utcoffset():
-                window_end = probe
-            else:
-                window_end = -1
-        if not exact and reach <= window_end:
-            assert anchor is not None
-            midnight = anchor + day_deltas[day - anchor_day]
-            for i in range(a, b):
-                j, clock, minutes = pieces[i]
-                start = midnight + mins[clock]
+    for first, past, anchor, anchor_day in _windows(layout, tz, exact):
+        if anchor is None:
+            a, b = firsts[first], bounds[first]
+            starts, finishes = _exact_times(layout, a, b, days[first], tz)
+            for j, minutes, start, end in zip(
+                topics[a:b], lengths[a:b], starts, finishes, strict=True
+            ):
                 k = seen[j] = seen[j] + 1
-                if k == 1:
-                    first_seen[j] = day
-                last_seen[j] = day
+                add(Session(topic_ids[j], module_ids[j], start, end, minutes / 60, k, parts[j]))
+            continue
+        for x in range(first, past):
+            midnight = anchor + day_deltas[days[x] - anchor_day]
+            for i in range(firsts[x], bounds[x]):
+                j = topics[i]
+                minutes = lengths[i]
+                start = midnight + mins[clocks[i]]
+                k = seen[j] = seen[j] + 1
                 session = new(Session)
                 set_topic(session, topic_ids[j])
                 set_module(session, module_ids[j])
@@ -420,39 +606,37 @@ def _build(
                 set_part(session, k)
                 set_parts(session, parts[j])
                 add(session)
-            continue
-        # a change of UTC offset within reach: the start normalized, real-time arithmetic
-        first_clock = pieces[a][1]
-        base_utc = _local(date.fromordinal(day), first_clock, tz).astimezone(_UTC)
-        for i in range(a, b):
-            j, clock, minutes = pieces[i]
-            offset = clock - first_clock
-            k = seen[j] = seen[j] + 1
-            if k == 1:
+    return tuple(sessions)
+
+
+SpanDict = dict[str, tuple[date, date]]
+
+
+def _spans(
+    layout: _Layout, topic_ids: Sequence[str], module_ids: Sequence[str]
+) -> tuple[SpanDict, SpanDict]:
+    """Each topic's and module's first and last study day (the days their pieces are on),
+    topics in order, modules in the order of their first topic with a piece."""
+    n = len(topic_ids)
+    topics = layout.topic
+    first_seen = [0] * n
+    last_seen = [0] * n
+    for day, a, b in zip(layout.day, layout.first, layout.bounds(), strict=True):
+        for j in topics[a:b]:
+            if not first_seen[j]:
                 first_seen[j] = day
             last_seen[j] = day
-            add(
-                Session(
-                    topic_ids[j],
-                    module_ids[j],
-                    (base_utc + td(offset)).astimezone(tz),
-                    (base_utc + td(offset + minutes)).astimezone(tz),
-                    minutes / 60,
-                    k,
-                    parts[j],
-                )
-            )
     fromordinal = date.fromordinal
     dates = {day: fromordinal(day) for day in {*first_seen, *last_seen} if day}
     topic_spans = {
         topic: (dates[first], dates[last])
-        for topic, first, last, count in zip(topic_ids, first_seen, last_seen, parts, strict=True)
-        if count
+        for topic, first, last in zip(topic_ids, first_seen, last_seen, strict=True)
+        if first
     }
     module_first: dict[str, int] = {}
     module_last: dict[str, int] = {}
-    for module, first, last, count in zip(module_ids, first_seen, last_seen, parts, strict=True):
-        if not count:
+    for module, first, last in zip(module_ids, first_seen, last_seen, strict=True):
+        if not first:
             continue
         earliest = module_first.get(module)
         if earliest is None:
@@ -463,7 +647,265 @@ def _build(
         if last > module_last[module]:
             module_last[module] = last
     module_spans = {m: (dates[first], dates[module_last[m]]) for m, first in module_first.items()}
-    return tuple(sessions), topic_spans, module_spans
+    return topic_spans, module_spans
+
+
+def _build(
+    layout: _Layout,
+    topic_ids: Sequence[str],
+    module_ids: Sequence[str],
+    tz: tzinfo,
+    exact: bool = False,
+) -> tuple[tuple[Session, ...], SpanDict, SpanDict]:
+    """Sessions, topic spans and module spans from the placed pieces.
+
+    Times come from wall-clock arithmetic on an anchor (a local midnight) while the zone's
+    UTC offset stays the same (checked a week ahead); a day with a change of offset in
+    reach is worked out exactly: its start normalized, its sessions timed in real time.
+    ``exact`` does every day the exact way (the tests compare the two).
+    """
+    sessions = _sessions_of(layout, topic_ids, module_ids, tz, exact)
+    return (sessions, *_spans(layout, topic_ids, module_ids))
+
+
+def _hours_by_day(layout: _Layout, tz: tzinfo) -> dict[date, float]:
+    """``Plan.hours_by_day`` of the sessions ``_sessions_of`` makes, without making them:
+    the same days (a session's start date) and the same sums, added in the same order.
+
+    A session starts on its study day except, perhaps, on a day timed exactly (a change
+    of UTC offset in reach): only those days' starts are worked out, and if one is on
+    another day the sums are made session by session.
+    """
+    lengths, days, firsts = layout.length, layout.day, layout.first
+    if not days:
+        return {}
+    bounds = layout.bounds()
+    sums: list[float] = []
+    add = sums.append
+    total = 0.0
+    x = 0
+    day_end = bounds[0]
+    for i, minutes in enumerate(lengths):
+        if i == day_end:  # the next day's first piece
+            add(total)
+            total = 0.0
+            x += 1
+            day_end = bounds[x]
+        total += minutes / 60
+    add(total)
+    keys = list(map(date.fromordinal, days))
+    moved = max(layout.end) > 1440
+    if not moved:
+        for first, _, anchor, _ in _windows(layout, tz):
+            if anchor is None:
+                starts, _ = _exact_times(
+                    layout, firsts[first], bounds[first], days[first], tz, ends=False
+                )
+                if any(start.date() != keys[first] for start in starts):
+                    moved = True
+                    break
+    if not moved:
+        return dict(zip(keys, sums, strict=True))  # one sum per day, each day once
+    out: dict[date, float] = {}
+    for start, minutes in zip(_starts(layout, tz), lengths, strict=True):
+        key = start.date()
+        out[key] = out.get(key, 0.0) + minutes / 60
+    return out
+
+
+def _starts(layout: _Layout, tz: tzinfo) -> Iterator[datetime]:
+    """Each piece's start, as its session has it."""
+    clocks, days, firsts = layout.clock, layout.day, layout.first
+    bounds = layout.bounds()
+    mins = _minute_deltas()
+    day_deltas = _day_deltas()
+    for first, past, anchor, anchor_day in _windows(layout, tz):
+        if anchor is None:
+            a, b = firsts[first], bounds[first]
+            yield from _exact_times(layout, a, b, days[first], tz, ends=False)[0]
+            continue
+        for x in range(first, past):
+            midnight = anchor + day_deltas[days[x] - anchor_day]
+            for i in range(firsts[x], bounds[x]):
+                yield midnight + mins[clocks[i]]
+
+
+_MANY = 5000
+"""Above this many pieces or topics the cyclic GC is paused while sessions or spans are made."""
+
+
+@contextmanager
+def _gc_paused(pause: bool) -> Iterator[None]:
+    """The cyclic GC paused (if ``pause`` and it is on). Making many sessions or spans is
+    all allocation of objects that are in no cycle: the GC would scan them over and over
+    for nothing (about a fifth of the time). Process-wide, so only around such work."""
+    paused = pause and gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
+# -- the plan made when first used -------------------------------------------------------------
+
+
+class _Placement:
+    """What ``lay_out`` placed, kept compact: the layout, topic and module ids, the zone.
+
+    Its sessions and its spans are made from it when first asked for, once each (a lock
+    keeps a plan made in one thread and used in another from making them twice).
+    """
+
+    __slots__ = ("_lock", "_sessions", "_spans", "layout", "module_ids", "topic_ids", "tz")
+
+    def __init__(
+        self, layout: _Layout, topic_ids: Sequence[str], module_ids: Sequence[str], tz: tzinfo
+    ) -> None:
+        self.layout = layout
+        self.topic_ids = topic_ids
+        self.module_ids = module_ids
+        self.tz = tz
+        self._sessions: tuple[Session, ...] | None = None
+        self._spans: tuple[SpanDict, SpanDict] | None = None
+        self._lock = threading.Lock()
+
+    def sessions(self) -> tuple[Session, ...]:
+        made = self._sessions
+        if made is None:
+            with self._lock:
+                made = self._sessions
+                if made is None:
+                    made = self._sessions = self._make_sessions()
+        return made
+
+    def _make_sessions(self) -> tuple[Session, ...]:
+        with _gc_paused(len(self.layout.topic) > _MANY):
+            return _sessions_of(self.layout, self.topic_ids, self.module_ids, self.tz)
+
+    def spans(self) -> tuple[SpanDict, SpanDict]:
+        made = self._spans
+        if made is None:
+            with self._lock:
+                made = self._spans
+                if made is None:
+                    with _gc_paused(len(self.topic_ids) > _MANY):
+                        made = _spans(self.layout, self.topic_ids, self.module_ids)
+                    self._spans = made
+        return made
+
+    def hours_by_day(self) -> dict[date, float]:
+        return _hours_by_day(self.layout, self.tz)
+
+
+class Sessions(Sequence[Session]):
+    """A plan's sessions, made into ``Session`` objects when first used, then kept.
+
+    It behaves as the tuple of them: index it, slice it (a tuple), iterate, sort, count;
+    it equals (and hashes as) that tuple. ``len`` and truth need no sessions made, nor do
+    the plan's ``hours_by_day``, ``finish``, ``hours_remaining`` and its baseline: a plan
+    that is only measured (status, the header, pace) never makes them.
+    """
+
+    __slots__ = ("_placement",)
+
+    def __init__(self, placement: _Placement) -> None:
+        self._placement = placement
+
+    def __len__(self) -> int:
+        return len(self._placement.layout.topic)
+
+    def __bool__(self) -> bool:
+        return bool(self._placement.layout.topic)
+
+    @overload
+    def __getitem__(self, index: int) -> Session: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Session, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> Session | tuple[Session, ...]:
+        return self._placement.sessions()[index]
+
+    def __iter__(self) -> Iterator[Session]:
+        return iter(self._placement.sessions())
+
+    def __reversed__(self) -> Iterator[Session]:
+        return reversed(self._placement.sessions())
+
+    def __contains__(self, value: object) -> bool:
+        return value in self._placement.sessions()
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sessions):
+            if other._placement is self._placement:
+                return True
+            other = other._placement.sessions()
+        if not isinstance(other, tuple):
+            return NotImplemented
+        return self._placement.sessions() == other
+
+    def __hash__(self) -> int:
+        return hash(self._placement.sessions())
+
+    def __add__(self, other: tuple[Session, ...]) -> tuple[Session, ...]:
+        return self._placement.sessions() + other
+
+    def __radd__(self, other: tuple[Session, ...]) -> tuple[Session, ...]:
+        return other + self._placement.sessions()
+
+    def __repr__(self) -> str:
+        return repr(self._placement.sessions())
+
+    def __reduce__(self) -> tuple[type[tuple[Session, ...]], tuple[tuple[Session, ...]]]:
+        return tuple, (self._placement.sessions(),)  # copied or pickled: the tuple
+
+    def hours_by_day(self) -> dict[date, float]:
+        """``Plan.hours_by_day``, from the placements (no sessions made)."""
+        return self._placement.hours_by_day()
+
+
+class Spans(Mapping[str, tuple[date, date]]):
+    """A plan's topic spans (``which`` 0) or module spans (1), worked out when first used;
+    equal to the dict of them."""
+
+    __slots__ = ("_placement", "_which")
+
+    def __init__(self, placement: _Placement, which: int) -> None:
+        self._placement = placement
+        self._which = which
+
+    def _data(self) -> SpanDict:
+        return self._placement.spans()[self._which]
+
+    def __getitem__(self, key: str) -> tuple[date, date]:
+        return self._data()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data())
+
+    def __len__(self) -> int:
+        return len(self._data())
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._data()
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Spans):
+            other = other._data()
+        if isinstance(other, dict):
+            return self._data() == other
+        return super().__eq__(other)
+
+    __hash__ = None  # type: ignore[assignment]  # as a dict's
+
+    def __repr__(self) -> str:
+        return repr(self._data())
+
+    def __reduce__(self) -> tuple[type[SpanDict], tuple[SpanDict]]:
+        return dict, (self._data(),)
 
 
 # -- the public scheduler ----------------------------------------------------------------------
@@ -490,30 +932,46 @@ def lay_out(
     *,
     basis: str | None = None,
 ) -> Plan:
-    """The plan for ``remaining`` (topic id -> hours, in the order to study them)."""
+    """The plan for ``remaining`` (topic id -> hours, in the order to study them).
+
+    Its sessions are ``Sessions``: made into Session objects when first used.
+    """
     check_settings(settings)
     topic_ids = list(remaining)
     lookup = module_of.__getitem__ if isinstance(module_of, Mapping) else module_of
     module_ids = [lookup(t) for t in topic_ids]
-    minutes = [_to_minutes(h) for h in remaining.values()]
+    minutes = _minutes_of(remaining.values())
+    return _plan(topic_ids, module_ids, minutes, settings, today, tz, basis or settings.basis)
+
+
+def _minutes_of(hours: Iterable[float]) -> list[int]:
+    """``_to_minutes`` of each, worked out once per distinct figure (most repeat)."""
+    figures = list(hours)
+    of = {h: _to_minutes(h) for h in set(figures)}  # equal floats: equal minutes
+    return list(map(of.__getitem__, figures))
+
+
+def _plan(
+    topic_ids: Sequence[str],
+    module_ids: Sequence[str],
+    minutes: Sequence[int],
+    settings: Settings,
+    today: date,
+    tz: tzinfo,
+    basis: str,
+) -> Plan:
     layout = _walk(minutes, _Rules.of(settings), first_day(settings, today), collect=True)
-    # Building many Sessions is all allocation: the cyclic GC would scan them over and
-    # over for nothing (none of them is in a cycle), about a fifth of the time.
-    paused = len(layout.pieces) > 5000 and gc.isenabled()
-    if paused:
-        gc.disable()
-    try:
-        sessions, topic_spans, module_spans = _build(layout, topic_ids, module_ids, tz)
-    finally:
-        if paused:
-            gc.enable()
+    hours = sum(minutes) / 60
+    if not layout.topic:
+        return Plan((), None, hours, basis)
+    placed = _Placement(layout, topic_ids, module_ids, tz)
     return Plan(
-        sessions,
-        date.fromordinal(layout.last_day) if sessions else None,
-        sum(minutes) / 60,
-        basis or settings.basis,
-        topic_spans,
-        module_spans,
+        Sessions(placed),
+        date.fromordinal(layout.last_day),
+        hours,
+        basis,
+        Spans(placed, 0),
+        Spans(placed, 1),
     )
 
 
@@ -524,11 +982,20 @@ def schedule(
     today: date,
     tz: tzinfo | None = None,
 ) -> Plan:
-    """The plan from ``today``; ``tz`` defaults to the settings' zone (or the system's)."""
+    """The plan from ``today``; ``tz`` defaults to the settings' zone (or the system's).
+
+    ``lay_out`` of ``remaining_hours``, each topic in its module; its sessions are made
+    when first used.
+    """
     check_settings(settings)
     zone = tz if tz is not None else resolve_zone(settings)
-    left = remaining_hours(roadmap, progress, settings)
-    return lay_out(left, _module_of(roadmap), settings, today, zone)
+    hpd, unest = settings.hours_per_day, settings.unestimated_hours
+    source = stated_roadmap(roadmap, hpd, unest) if settings.basis == "stated" else roadmap
+    topic_ids, module_ids, hours = remaining_topic_rows(source, progress, hpd, unest)
+    if len(set(topic_ids)) < len(topic_ids):  # a topic id twice: as the mappings have it
+        left = remaining_hours(roadmap, progress, settings)
+        return lay_out(left, _module_of(roadmap), settings, today, zone)
+    return _plan(topic_ids, module_ids, _minutes_of(hours), settings, today, zone, settings.basis)
 
 
 # -- pace -----------------------------------------------------------------------------------
@@ -547,7 +1014,7 @@ def finish_for(
 ) -> date | None:
     """The finish date with ``weekly_hours`` (weekday -> hours; default the settings')."""
     check_settings(settings)
-    minutes = [_to_minutes(h) for h in remaining.values()]
+    minutes = _minutes_of(remaining.values())
     return _finish(minutes, _Rules.of(settings, weekly_hours), first_day(settings, today))
 
 
@@ -592,7 +1059,7 @@ def hours_needed_by(
     check_settings(settings)
     if target < today:
         raise ScheduleError(f"the target date {target} is before today ({today}); pick a later one")
-    minutes = [_to_minutes(h) for h in remaining.values()]
+    minutes = _minutes_of(remaining.values())
     if not any(m > 0 for m in minutes):
         return Pace(target, 0.0, dict.fromkeys(range(7), 0.0), None)
     shares = proportions(settings)
@@ -647,17 +1114,19 @@ class BaselineError(PlannerError):
 
 def make_baseline(plan: Plan, today: date) -> dict[str, Any]:
     """Plain data to keep (as JSON) for measuring slippage later."""
-    days: dict[str, float] = {}
-    for s in plan.sessions:
-        key = s.start.date().isoformat()
-        days[key] = days.get(key, 0.0) + s.hours
+    hours = plan.hours_by_day()
+    # round(h, 4) once per distinct figure (most days hold the same hours); equal floats
+    # round alike, as a day's sum starts at 0.0 there is no -0.0 to tell from 0.0
+    rounded = {h: round(h, 4) for h in set(hours.values())}
+    figures = map(rounded.__getitem__, hours.values())
+    days = dict(zip(map(date.isoformat, hours), figures, strict=True))
     return {
         "version": BASELINE_VERSION,
         "made": today.isoformat(),
         "basis": plan.basis,
         "hours_remaining": plan.hours_remaining,
         "finish": plan.finish.isoformat() if plan.finish else None,
-        "days": {k: round(v, 4) for k, v in days.items()},
+        "days": days,
     }
 
 
