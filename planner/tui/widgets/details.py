@@ -409,12 +409,12 @@ class DetailsPane(ScrollView):
         room = self.content_region.size
         if room.width <= 0:
             return
-        width, height = room.width, room.height
-        lines = self._lines(width)
-        if len(lines) > height:
-            width = max(1, width - self.styles.scrollbar_size_vertical)
-            lines = self._lines(width)
-        self.virtual_size = Size(width, len(lines))
+        height = room.height
+        narrow = max(1, room.width - self.styles.scrollbar_size_vertical)
+        # try first the width of the last layout (a scrollbar usually stays)
+        kept_bar = self.show_vertical_scrollbar and len(self._lines(narrow)) > height
+        width = narrow if kept_bar or len(self._lines(room.width)) > height else room.width
+        self.virtual_size = Size(width, len(self._lines(width)))
 
     def _lines(self, width: int) -> list[Strip]:
         if self._strips is None or self._strips[0] != width:
