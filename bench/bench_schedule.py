@@ -17,7 +17,8 @@ For each roadmap, best of R runs (interleaved, so a busy machine hurts every fig
   the targets are about.
 - ``+sessions``: ``schedule`` and then every session made (``list(plan.sessions)``), as
   the agenda, the calendar, ``planner plan`` and the export do: what a plan costs when all
-  of it is shown. Topic and module spans (the details pane) would add a little more.
+  of it is shown. Not in it either: the topic and module spans (the details pane asks for
+  them), worked out on first use too, about a third of the sessions' time again.
 - ``baseline``: ``planner.schedule.ensure_baseline`` keeping that plan as the first baseline
   (hours per study day from the placed pieces, no sessions made; one JSON line per study
   day, written atomically to a temporary folder).
