@@ -359,6 +359,7 @@ class PlannerApp(App[None]):
         def work() -> None:
             try:
                 planned = self._compute(keep_baseline=keep_baseline)
+                planned.plan.made()  # its sessions made here, not on the app's thread
             except Exception as exc:  # reported on the app's thread
                 planned = Planned({}, self.plan, None, [f"Cannot plan: {exc!r}"])
             with contextlib.suppress(RuntimeError):  # RuntimeError: the app has gone

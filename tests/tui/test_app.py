@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from textual.widgets import Input, Static
 
 from planner.progress import ProgressStore, State
 from planner.roadmap import Module
+from planner.schedule import Plan
 from planner.settings import Settings
 from planner.tui import app as app_module
 from planner.tui.app import PlannerApp
@@ -676,12 +678,22 @@ async def test_large_roadmaps_plan_in_the_background(
     make_app: AppFactory, progress_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(PlannerApp, "sync_plan_topics", 0)  # the seed counts as large
+    made_in: list[str] = []
+    made = Plan.made
+
+    def spy(plan: Plan) -> Plan:
+        made_in.append(threading.current_thread().name)
+        return made(plan)
+
+    monkeypatch.setattr(Plan, "made", spy)
     app = make_app()
     assert app.planning and app.plan.sessions == ()
     async with app.run_test(size=(120, 40)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert not app.planning and app.plan.sessions
+        # the sessions were made in the planning thread, not on the app's
+        assert made_in and threading.main_thread().name not in made_in
         header = app.screen.query_one(ProgressHeader).text
         assert "planning" not in header and "h left" in header
         before = app.plan.hours_remaining
