@@ -212,15 +212,25 @@ class Roadmap:
     stated: StatedEstimate | None = None
     description: str | None = None
     _index: dict[str, Item] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _items: int = field(default=0, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         index = self._index
+        items = 0
         for module in self.modules:
             index[module.id] = module
+            items += 1 + len(module.topics)
             for topic in module.topics:
                 index[topic.id] = topic
+                items += len(topic.subtopics)
                 for sub in topic.subtopics:
                     index[sub.id] = sub
+        object.__setattr__(self, "_items", items)
+
+    @property
+    def unique_ids(self) -> bool:
+        """No id is used twice (the loader makes sure; a roadmap made in code may not)."""
+        return len(self._index) == self._items
 
     # -- lookups ---------------------------------------------------------------
 

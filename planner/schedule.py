@@ -992,7 +992,8 @@ def schedule(
     hpd, unest = settings.hours_per_day, settings.unestimated_hours
     source = stated_roadmap(roadmap, hpd, unest) if settings.basis == "stated" else roadmap
     topic_ids, module_ids, hours = remaining_topic_rows(source, progress, hpd, unest)
-    if len(set(topic_ids)) < len(topic_ids):  # a topic id twice: as the mappings have it
+    if not roadmap.unique_ids and len(set(topic_ids)) < len(topic_ids):
+        # a topic id twice (a roadmap made in code): as the mappings have it
         left = remaining_hours(roadmap, progress, settings)
         return lay_out(left, _module_of(roadmap), settings, today, zone)
     return _plan(topic_ids, module_ids, _minutes_of(hours), settings, today, zone, settings.basis)

@@ -34,7 +34,7 @@ from test_progress_props import apply, histories
 import planner.schedule as schedule_module
 from planner.errors import PlannerError
 from planner.progress import Progress, State, remaining_topic_hours, remaining_topic_rows
-from planner.roadmap import Effort, Module, Roadmap, Topic
+from planner.roadmap import Effort, Module, Roadmap, Subtopic, Topic
 from planner.schedule import (
     Plan,
     ScheduleError,
@@ -427,3 +427,20 @@ def test_a_topic_id_twice_is_planned_as_the_mappings_have_it() -> None:
     assert plan == lay_out(
         remaining_hours(roadmap, progress, s), _module_of(roadmap), s, today, BERLIN
     )
+
+
+def test_a_roadmap_knows_whether_its_ids_are_unique() -> None:
+    from planner.loader import load_roadmap
+    from planner.locations import bundled_roadmap
+
+    assert load_roadmap(bundled_roadmap()).unique_ids
+
+    def module(mid: str, *topics: Topic) -> Module:
+        return Module(mid, mid.upper(), 1, topics)
+
+    one = Topic("t", "T", "m", Effort(1, "hours"))
+    assert Roadmap("r", "R", (module("m", one),)).unique_ids
+    assert not Roadmap("r", "R", (module("m", one), module("n", one))).unique_ids
+    assert not Roadmap("r", "R", (module("t", one),)).unique_ids  # a module named as a topic
+    with_subs = Topic("t", "T", "m", None, subtopics=(Subtopic("t/a", "A"), Subtopic("t/a", "A")))
+    assert not Roadmap("r", "R", (module("m", with_subs),)).unique_ids
