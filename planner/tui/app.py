@@ -42,7 +42,7 @@ from textual.geometry import Size
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Static, Tree
+from textual.widgets import Static, Tree
 
 from planner import locations
 from planner.errors import PlannerError, user_message
@@ -52,6 +52,7 @@ from planner.schedule import Plan, schedule
 from planner.settings import Settings
 from planner.tui.widgets.details import DetailsPane
 from planner.tui.widgets.header import HeaderFacts, ProgressHeader
+from planner.tui.widgets.key_bar import KeyBar
 from planner.tui.widgets.roadmap_tree import RoadmapTree, TreeFacts
 from planner.tui.widgets.tab_bar import TabBar
 
@@ -441,7 +442,7 @@ class PlannerApp(App[None]):
         with Horizontal(id="roadmap", classes="view -shown"):
             yield RoadmapTree(self.facts, id="tree")
             yield DetailsPane(id="details")
-        yield Footer(id="footer", compact=True, show_command_palette=False)
+        yield KeyBar(id="footer")
         # "#too-small" is mounted when the window first is too small (see _check_size)
 
     def on_mount(self) -> None:

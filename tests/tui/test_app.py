@@ -20,6 +20,7 @@ from planner.tui.screens.help import HelpScreen
 from planner.tui.screens.log_hours import LogHoursScreen, PromptScreen
 from planner.tui.widgets.details import DetailsPane, plain_text
 from planner.tui.widgets.header import ProgressHeader
+from planner.tui.widgets.key_bar import KeyBar
 from planner.tui.widgets.roadmap_tree import RoadmapTree
 from planner.tui.widgets.tab_bar import TabBar
 
@@ -584,6 +585,32 @@ async def test_clicking_a_title_in_the_tab_bar_shows_its_view(make_app: AppFacto
         await pilot.pause()
         assert shown_tab(app) == "roadmap"
         assert app.focused is tree_of(app)
+
+
+async def test_the_key_bar_shows_the_keys_that_work_here_and_clicks_press_them(
+    make_app: AppFactory,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        bar = app.screen.query_one("#footer", KeyBar)
+        # complete in the first frame: the tree has the focus, its keys are there
+        line = bar.render().plain
+        assert line.startswith("space Done l Log") and "/ Filter" in line and "q Quit" in line
+        await pilot.press("a")
+        await pilot.pause()
+        line = bar.render().plain
+        assert "t Today" in line and "Filter" not in line and "Done" not in line
+        await pilot.press("r")
+        await pilot.pause()
+        line = bar.render().plain
+        help_at = line.index("? Help")
+        await pilot.hover("#footer", offset=(help_at + 1, 0))
+        await pilot.pause()
+        assert bar.tooltip == "This list of keys"
+        await pilot.click("#footer", offset=(help_at + 1, 0))
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
 
 
 async def test_details_pane_scrolls_and_starts_each_item_at_its_top(make_app: AppFactory) -> None:
