@@ -286,10 +286,7 @@ def _walk_rules(minutes: Sequence[int], rules: _Rules, first_day: date, collect:
         if k < n_off and off[k][0] <= day:
             day = off[k][1] + 1
             if day > _MAX_ORDINAL:
-                raise ScheduleError(
-                    f"no study time: days off cover every day from "
-                    f"{date.fromordinal(off[k][0])} on; shorten them"
-                )
+                raise _all_off(off[k][0])
             continue
         left = day_minutes[(day - 1) % 7]
         placed = False
@@ -370,10 +367,7 @@ def _walk_plain(minutes: Sequence[int], rules: _Rules, first_day: date, collect:
         if k < n_off and off[k][0] <= day:
             day = off[k][1] + 1
             if day > _MAX_ORDINAL:
-                raise ScheduleError(
-                    f"no study time: days off cover every day from "
-                    f"{date.fromordinal(off[k][0])} on; shorten them"
-                )
+                raise _all_off(off[k][0])
             continue
         weekday = (day - 1) % 7
         left = day_minutes[weekday]
@@ -423,6 +417,13 @@ def _walk_plain(minutes: Sequence[int], rules: _Rules, first_day: date, collect:
             raise ScheduleError("no study time: the plan runs past the year 9999; add study hours")
     out.last_day = last_day
     return out
+
+
+def _all_off(first: int) -> ScheduleError:
+    """Days off from ``first`` (an ordinal) to the end of the calendar: no plan."""
+    return ScheduleError(
+        f"no study time: days off cover every day from {date.fromordinal(first)} on; shorten them"
+    )
 
 
 def _stall_message(rules: _Rules, idle_from: int, idle_to: int) -> str:
