@@ -5,10 +5,12 @@ THE APP CONTRACT (views engineer, tests and the CLI rely on it)::
     PlannerApp(roadmap, *, roadmap_path, store, settings, settings_path, today,
                now=None, tz=None, watch=True, export_dir=None)
 
-Everything is injected so tests and snapshots are stable. The main screen holds a
-``TabBar`` (id ``tab-bar``) over a ``ContentSwitcher`` (id ``views``) with three views:
-``roadmap`` (the tree and the detail pane), ``agenda`` (an ``Agenda`` widget) and
-``calendar`` (a ``MonthCalendar`` widget); ``app.active_tab`` names the one shown.
+Everything is injected so tests and snapshots are stable. The main screen holds the
+header, a ``TabBar`` (id ``tab-bar``) over three views, one shown at a time (class
+``view``, the shown one ``-shown``): ``#roadmap`` (the tree and the detail pane),
+``#agenda-view`` (an ``Agenda`` widget) and ``#calendar-view`` (a ``MonthCalendar``
+widget), the plan views mounted when first shown; ``app.active_tab`` names the one
+shown ("roadmap", "agenda" or "calendar"); and the footer, a ``KeyBar``.
 Whenever the plan changes the app calls ``show(roadmap, plan, settings, today)`` on
 both views. The settings screen, ``SettingsScreen(settings)``, is dismissed with the
 new ``Settings`` or None; the app saves it and re-plans.
@@ -824,11 +826,15 @@ class PlannerApp(App[None]):
             tree.select_id(keep)
         self.call_after_refresh(self._show_details)
 
-    def action_clear_filter(self) -> None:
+    def _empty_filter_field(self) -> None:
+        """The filter's input emptied and hidden (the tree's filter is not touched)."""
         field = self._filter_field()
         if field is not None:
             field.value = ""
             field.remove_class("-shown")
+
+    def action_clear_filter(self) -> None:
+        self._empty_filter_field()
         self.apply_filter("")
         self.roadmap_tree.focus()
 
@@ -988,10 +994,7 @@ class PlannerApp(App[None]):
         tree = self.roadmap_tree
         tree.set_facts(self.facts)
         tree.filter_text = ""
-        filter_field = self._filter_field()
-        if filter_field is not None:
-            filter_field.value = ""
-            filter_field.remove_class("-shown")
+        self._empty_filter_field()
         tree.populate()
         tree.focus()
         self._replan(None, keep_baseline=True)
