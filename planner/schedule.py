@@ -912,10 +912,10 @@ class Spans(Mapping[str, tuple[date, date]]):
 # -- the public scheduler ----------------------------------------------------------------------
 
 
-def planned_hours(remaining: Mapping[str, float]) -> float:
-    """The hours a plan of ``remaining`` holds: each topic's to the whole minute, as
-    ``lay_out`` counts them (its ``hours_remaining``)."""
-    return sum(_to_minutes(h) for h in remaining.values()) / 60
+def planned_hours(remaining: Mapping[str, float], basis: str = "topics") -> float:
+    """The hours a plan of ``remaining`` holds, in whole minutes as ``lay_out`` counts
+    them (its ``hours_remaining``)."""
+    return sum(_plan_minutes(remaining.values(), basis)) / 60
 
 
 def first_day(settings: Settings, today: date) -> date:
@@ -941,8 +941,9 @@ def lay_out(
     topic_ids = list(remaining)
     lookup = module_of.__getitem__ if isinstance(module_of, Mapping) else module_of
     module_ids = [lookup(t) for t in topic_ids]
-    minutes = _minutes_of(remaining.values())
-    return _plan(topic_ids, module_ids, minutes, settings, today, tz, basis or settings.basis)
+    basis = basis or settings.basis
+    minutes = _plan_minutes(remaining.values(), basis)
+    return _plan(topic_ids, module_ids, minutes, settings, today, tz, basis)
 
 
 def _minutes_of(hours: Iterable[float]) -> list[int]:
@@ -950,6 +951,34 @@ def _minutes_of(hours: Iterable[float]) -> list[int]:
     figures = list(hours)
     of = {h: _to_minutes(h) for h in set(figures)}  # equal floats: equal minutes
     return list(map(of.__getitem__, figures))
+
+
+def _plan_minutes(hours: Iterable[float], basis: str) -> list[int]:
+    """Each topic's remaining hours in whole minutes, as the plan holds them.
+
+    Each is rounded on its own (estimates are whole minutes, so mostly nothing is), but
+    on the stated basis every topic of a module is scaled by the module's factor, and 28
+    topics rounded on their own made the seed's 640 stated hours plan as 640.05 h: there
+    the minutes are shared out to add up to the rounded total (``_whole_minutes``).
+    """
+    if basis != "stated":
+        return _minutes_of(hours)
+    figures = list(hours)
+    return _whole_minutes(figures, round(sum(h for h in figures if h > 0) * 60))
+
+
+def _whole_minutes(hours: Sequence[float], total: int) -> list[int]:
+    """``hours`` in whole minutes that add up to ``total`` (a share above zero keeps at
+    least a minute): each rounded down, then the minutes left go to the largest
+    remainders, the first of equal remainders first."""
+    exact = [h * 60 if h > 0 else 0.0 for h in hours]
+    whole = [math.floor(m) for m in exact]
+    left = total - sum(whole)
+    if left > 0:
+        by_remainder = sorted(range(len(exact)), key=lambda i: whole[i] - exact[i])
+        for i in by_remainder[:left]:
+            whole[i] += 1
+    return [max(1, w) if m > 0 else 0 for w, m in zip(whole, exact, strict=True)]
 
 
 def _plan(
@@ -997,7 +1026,8 @@ def schedule(
         # a topic id twice (a roadmap made in code): as the mappings have it
         left = remaining_hours(roadmap, progress, settings)
         return lay_out(left, _module_of(roadmap), settings, today, zone)
-    return _plan(topic_ids, module_ids, _minutes_of(hours), settings, today, zone, settings.basis)
+    minutes = _plan_minutes(hours, settings.basis)
+    return _plan(topic_ids, module_ids, minutes, settings, today, zone, settings.basis)
 
 
 # -- pace -----------------------------------------------------------------------------------
@@ -1016,7 +1046,7 @@ def finish_for(
 ) -> date | None:
     """The finish date with ``weekly_hours`` (weekday -> hours; default the settings')."""
     check_settings(settings)
-    minutes = _minutes_of(remaining.values())
+    minutes = _plan_minutes(remaining.values(), settings.basis)
     return _finish(minutes, _Rules.of(settings, weekly_hours), first_day(settings, today))
 
 
@@ -1061,7 +1091,7 @@ def hours_needed_by(
     check_settings(settings)
     if target < today:
         raise ScheduleError(f"the target date {target} is before today ({today}); pick a later one")
-    minutes = _minutes_of(remaining.values())
+    minutes = _plan_minutes(remaining.values(), settings.basis)
     if not any(m > 0 for m in minutes):
         return Pace(target, 0.0, dict.fromkeys(range(7), 0.0), None)
     shares = proportions(settings)

@@ -240,7 +240,7 @@ def _until(i: PlanInputs, target: date, as_json: bool) -> int:
         plannable = True
     except ScheduleError:  # e.g. no study hours at all: the pace is still the answer
         current, plannable = None, False
-    left = planned_hours(remaining)
+    left = planned_hours(remaining, i.settings.basis)
     if as_json:
         from planner.settings import WEEKDAYS
 

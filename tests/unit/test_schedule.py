@@ -25,6 +25,7 @@ from planner.schedule import (
     hours_needed_by,
     lay_out,
     make_baseline,
+    planned_hours,
     proportions,
     read_baseline,
     remaining_hours,
@@ -297,6 +298,12 @@ def test_stated_basis_scales_each_module_to_its_stated_estimate(seed: Roadmap) -
     assert plan.basis == "stated"
     total = sum(remaining_hours(seed, Progress(), settings).values())
     assert plan.hours_remaining == pytest.approx(total, abs=0.5)
+    # the seed states 1 + 5 + 3 + 3 + 4 weeks: the plan holds exactly that, not 640.05 h
+    assert plan.hours_remaining == 640
+    assert sum(s.hours for s in plan.sessions) == pytest.approx(640)
+    remaining = remaining_hours(seed, Progress(), settings)
+    assert planned_hours(remaining, "stated") == 640
+    assert finish_for(remaining, settings, MON) == plan.finish
     assert (
         plan.hours_remaining
         < schedule(seed, Progress(), Settings(timezone="UTC"), MON).hours_remaining

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planner.schedule import Plan, lay_out
+from planner.schedule import Plan, _whole_minutes, lay_out
 from planner.settings import DayOff, Settings
 
 ZONES = ["UTC", "Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "Asia/Kolkata"]
@@ -138,3 +138,27 @@ def test_scheduler_properties(case: tuple[dict[str, float], Settings, date, Zone
 
     # the same input gives the same output
     assert plan_for(case) == plan
+
+
+@settings(max_examples=300)
+@given(
+    st.lists(
+        st.one_of(
+            st.just(0.0),
+            st.floats(min_value=1e-3, max_value=400, allow_nan=False, allow_infinity=False),
+        ),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_whole_minutes_add_up_to_the_rounded_total(hours: list[float]) -> None:
+    exact = [h * 60 for h in hours]
+    total = round(sum(exact))
+    whole = _whole_minutes(hours, total)
+    for minutes, share in zip(whole, exact, strict=True):
+        if share == 0:
+            assert minutes == 0
+        else:  # within a minute of its share, and never nothing
+            assert minutes >= 1 and abs(minutes - share) < 1
+    if all(m >= 1 for m in exact if m > 0):  # no share was raised to its first minute
+        assert sum(whole) == total
