@@ -23,7 +23,8 @@ Rules (what "titles keep their text exactly" means here):
 - A title is the text as written, minus the Markdown that renders as something else:
   backslash escapes (``\\(`` is a literal ``(``), ``**bold**`` markers, backtick code
   spans (their content is kept, literally), a ``[text](url)`` link (its text is the
-  title, its url the item's link) and a leading task box ``[ ]``/``[x]``. Everything
+  title, its url the item's link), an image ``![alt](src)`` (left out; its alt text is
+  the title only when nothing else is) and a leading task box ``[ ]``/``[x]``. Everything
   else - Unicode, quotes, ``&``, ``[Optional]``, inner parentheses, inner runs of
   spaces - is kept exactly; only the ends are trimmed.
 - A topic's subtopics are the items of its LAST parenthesized group, split on
@@ -216,16 +217,29 @@ class _Inline:
         return _unprotect(_LINK_TOKEN_RE.sub(lambda m: self._link(m.group())[2], text)).strip()
 
     def titled(self, text: str | None = None) -> tuple[str, str | None, int]:
-        """(title, link, number of links) of a title: a link's text stands for the link."""
+        """(title, link, number of links) of a title: a link's text stands for the link.
+
+        An image (``![alt](src)``) is decoration: left out of the title and never the
+        item's link; its alt text is the title only when nothing else is.
+        """
         text = _TASK_BOX_RE.sub("", (self.text if text is None else text).strip())
         urls: list[str] = []
+        alts: list[str] = []
 
         def sub(match: re.Match[str]) -> str:
-            label, url, _ = self._link(match.group())
+            label, url, source = self._link(match.group())
+            if source.startswith("!"):
+                alts.append(label.strip())
+                return "\0"
             urls.append(_unprotect(url))
             return label if label.strip() else url
 
-        title = _unprotect(_LINK_TOKEN_RE.sub(sub, text)).strip()
+        title = _LINK_TOKEN_RE.sub(sub, text)
+        if alts:  # an image and the spaces around it become one space
+            title = re.sub(r"\s*\0\s*", " ", title)
+        title = _unprotect(title).strip()
+        if not title:
+            title = _unprotect(" ".join(a for a in alts if a))
         return title, (urls[0] if urls else None), len(urls)
 
 

@@ -254,6 +254,23 @@ def test_links_are_kept() -> None:
     ]
 
 
+def test_images_in_titles_are_decoration_not_links() -> None:
+    r = imp(
+        HEAD + "- Docker ![logo](docker.png) Basics - Est. Time: 1 day\n"
+        "  - ![Compose](compose.png)\n"
+        "  - ![icon](i.png) [Registries](./reg.md)\n"
+        "- ![k8s](k.png)[Kubernetes](https://k8s.io) - Est. Time: 2 days\n"
+    )
+    docker, kube = r.roadmap.topics()
+    assert (docker.title, docker.link) == ("Docker Basics", None)
+    assert [(s.title, s.link) for s in docker.subtopics] == [
+        ("Compose", None),  # only an image: its alt text names it
+        ("Registries", "./reg.md"),
+    ]
+    assert (kube.title, kube.link) == ("Kubernetes", "https://k8s.io")
+    assert not any("links" in w for w in r.warnings)
+
+
 def test_topic_with_only_nested_bullets_and_no_estimate_is_imported_and_flagged() -> None:
     r = imp(HEAD + "- Advanced Python\n  - Asyncio\n  - Typing\n- Git - Est. Time: 1 day\n")
     apf = r.roadmap.topic("advanced-python")
