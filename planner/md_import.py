@@ -346,6 +346,8 @@ class _Estimate:
 
 
 _HINT = "write it as '2 days', '12 hours' or '1.5 weeks'"
+_NEGATIVE_RE = re.compile(r"[-−]\s*[\d.]")
+"""A figure with a minus sign ("-2 days")."""
 
 
 def _parse_estimate(text: str) -> _Estimate:
@@ -353,6 +355,8 @@ def _parse_estimate(text: str) -> _Estimate:
     text = text.strip()
     match = _FIGURE_RE.match(text)
     if not match:
+        if _NEGATIVE_RE.match(text):
+            return _Estimate(None, text, f"the estimate '{text}' is negative; {_HINT}")
         return _Estimate(None, text or None, f"cannot read the estimate '{text}'; {_HINT}")
     low, high, unit_word = match.groups()
     value = _number(high or low)

@@ -441,6 +441,18 @@ def test_unreadable_lines_are_reported_with_file_and_line() -> None:
     ]
 
 
+def test_a_negative_estimate_is_named_as_such() -> None:
+    r = imp(HEAD + "- T - Est. Time: -2 days\n- U - Est. Time: − 1.5 hours\n")
+    t, u = r.roadmap.topics()
+    assert (t.estimate, t.qualifier, u.estimate) == (None, "-2 days", None)
+    assert messages(r) == [
+        "road.md:9: topic 'T' imported without an estimate: the estimate '-2 days' is "
+        "negative; write it as '2 days', '12 hours' or '1.5 weeks'",
+        "road.md:10: topic 'U' imported without an estimate: the estimate '− 1.5 hours' is "
+        "negative; write it as '2 days', '12 hours' or '1.5 weeks'",
+    ]
+
+
 def test_a_range_is_read_as_its_upper_bound_with_a_warning() -> None:
     r = imp(HEAD + "- T - Est. Time: 2-3 days\n")
     assert only_topic(r).estimate == Effort(3, "days")
