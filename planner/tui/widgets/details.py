@@ -11,7 +11,6 @@ from datetime import date, datetime
 
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
-from rich.measure import Measurement
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -143,9 +142,6 @@ class _Rows:
                     yield from blank_label
                 yield from value_line
                 yield new_line
-
-    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
-        return Measurement(LABEL_WIDTH + 1, options.max_width)
 
 
 class _Builder:
