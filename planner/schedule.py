@@ -57,7 +57,7 @@ from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from pathlib import Path
 from typing import Any, overload
 
-from planner.atomic import write_atomic
+from planner.atomic import BASELINE, FileError, read_text, write_atomic
 from planner.errors import PlannerError
 from planner.progress import Progress, remaining_topic_hours, remaining_topic_rows
 from planner.roadmap import Effort, Roadmap, Topic
@@ -1228,30 +1228,44 @@ def slippage(baseline: Mapping[str, Any], plan: Plan, today: date) -> Slippage |
 def read_baseline(path: Path) -> dict[str, Any] | None:
     """The kept baseline; None when there is none; BaselineError when it cannot be used."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path, BASELINE)
     except FileNotFoundError:
         return None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BaselineError(f"cannot read the plan baseline {path} ({exc})") from None
+    except FileError as exc:  # a folder, a device; too large; not UTF-8
+        raise BaselineError(str(exc)) from None
+    except OSError as exc:
+        raise BaselineError(
+            f"cannot read the plan baseline {path} ({exc.strerror or exc}); "
+            "check its permissions, or delete it to start a new one"
+        ) from None
     try:
         return _check_baseline(json.loads(text))
     except (ValueError, KeyError, TypeError) as exc:
+        why = f"no {exc.args[0]!r} entry" if isinstance(exc, KeyError) else str(exc)
         raise BaselineError(
-            f"the plan baseline {path} cannot be used ({exc}); delete it to start a new one"
+            f"the plan baseline {path} cannot be used ({why}); delete it to start a new one"
         ) from None
 
 
 def ensure_baseline(path: Path, plan: Plan, today: date) -> dict[str, Any] | None:
     """The kept baseline, made from ``plan`` (and written atomically) when there is none.
 
-    Nothing is written for an empty plan. A file that cannot be used raises
+    Nothing is written for an empty plan. A file that cannot be used, or written, raises
     ``BaselineError`` and is left as it is.
     """
     existing = read_baseline(path)
     if existing is not None or not plan.sessions:
         return existing
     data = make_baseline(plan, today)
-    write_atomic(path, _baseline_text(data))
+    try:
+        write_atomic(path, _baseline_text(data), BASELINE)
+    except FileError as exc:
+        raise BaselineError(str(exc)) from None
+    except OSError as exc:
+        raise BaselineError(
+            f"cannot keep the plan baseline {path} ({exc.strerror or exc}); "
+            "check its folder's permissions"
+        ) from None
     return data
 
 
