@@ -55,8 +55,8 @@ def _read(name: str) -> str:
         data = read_bytes(path, MARKDOWN)
     except FileNotFoundError:
         raise CliError(f"{name}: no such file") from None
-    except FileError as exc:  # a folder, a device, a pipe; too large
-        raise CliError(str(exc)) from None
+    except FileError as exc:  # a folder, a socket; too large
+        raise CliError(f"{name}: {exc.problem}") from None
     except OSError as exc:
         raise CliError(f"{name}: cannot read the file: {exc.strerror}") from None
     try:
