@@ -333,7 +333,7 @@ def _walk_rules(minutes: Sequence[int], rules: _Rules, first_day: date, collect:
                 raise ScheduleError(_stall_message(rules, idle_from, day))
         day += 1
         if day > _MAX_ORDINAL and first < n:
-            raise ScheduleError("no study time: the plan runs past the year 9999; add study hours")
+            raise _past_the_calendar(first_day)
     out.last_day = last_day
     return out
 
@@ -414,9 +414,17 @@ def _walk_plain(minutes: Sequence[int], rules: _Rules, first_day: date, collect:
                 raise ScheduleError(_stall_message(rules, idle_from, day))
         day += 1
         if day > _MAX_ORDINAL:
-            raise ScheduleError("no study time: the plan runs past the year 9999; add study hours")
+            raise _past_the_calendar(first_day)
     out.last_day = last_day
     return out
+
+
+def _past_the_calendar(first_day: date) -> ScheduleError:
+    """The plan from ``first_day`` (the start date, or today) does not end by 9999-12-31."""
+    return ScheduleError(
+        f"the plan starting {first_day} runs past the calendar's last day (9999-12-31); "
+        "set an earlier start date, or add study hours"
+    )
 
 
 def _all_off(first: int) -> ScheduleError:
