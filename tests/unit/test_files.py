@@ -597,3 +597,55 @@ def test_an_unreadable_baseline_is_one_plain_line(
         f"cannot read the plan baseline {path} (Permission denied); check its permissions, "
         "or delete it to start a new one"
     )
+
+
+# -- the app's saves go through the same rules ------------------------------------------------
+
+
+def test_settings_saved_onto_a_read_only_file_are_refused(tmp_path: Path) -> None:
+    from planner.settings import Settings, SettingsError, save_settings
+
+    path = tmp_path / "settings.yaml"
+    path.write_text("hours: {mon: 2}\n")
+    path.chmod(0o444)
+    with pytest.raises(SettingsError) as info:
+        save_settings(path, Settings())
+    assert str(info.value).startswith(f"settings file {path} is read-only")
+    assert path.read_text() == "hours: {mon: 2}\n"
+
+
+@root_only
+def test_settings_saved_by_root_keep_owner_mode_and_link(tmp_path: Path) -> None:
+    from planner.settings import Settings, load_settings, save_settings
+
+    real = tmp_path / "dotfiles" / "settings.yaml"
+    real.parent.mkdir()
+    real.write_text("hours: {mon: 2}\n")
+    os.chown(real, 12345, 12346)
+    real.chmod(0o640)
+    link = tmp_path / "settings.yaml"
+    link.symlink_to(real)
+    save_settings(link, Settings(weekly_hours={0: 3.0}))
+    st = real.stat()
+    assert (st.st_uid, st.st_gid, stat.S_IMODE(st.st_mode)) == (12345, 12346, 0o640)
+    assert link.is_symlink() and load_settings(real).weekly_hours[0] == 3.0
+
+
+def test_the_export_record_is_held_to_the_rules(tmp_path: Path) -> None:
+    from planner.ics_export import ExportError, ExportRecord, load_record, save_record
+
+    pipe = fifo(tmp_path / "record.json")
+    record = load_record(pipe)  # at once, not waiting for a writer
+    assert record.entries == {} and record.problem == (
+        f"export record {pipe} is a named pipe (FIFO), not a regular file; "
+        "move it aside to start a new one"
+    )
+    with pytest.raises(ExportError, match="is a named pipe"):
+        save_record(pipe, ExportRecord())
+    assert stat.S_ISFIFO(pipe.stat().st_mode)
+    path = tmp_path / "r.json"
+    save_record(path, ExportRecord(roadmap_id="tiny"))
+    path.chmod(0o400)
+    with pytest.raises(ExportError, match="is read-only"):
+        save_record(path, ExportRecord(roadmap_id="other"))
+    assert load_record(path).roadmap_id == "tiny"
