@@ -1249,7 +1249,12 @@ def read_baseline(path: Path) -> dict[str, Any] | None:
     try:
         return _check_baseline(json.loads(text))
     except (ValueError, KeyError, TypeError) as exc:
-        why = f"no {exc.args[0]!r} entry" if isinstance(exc, KeyError) else str(exc)
+        if isinstance(exc, KeyError):
+            why = f"no {exc.args[0]!r} entry"
+        elif isinstance(exc, TypeError):  # float(None) and the like
+            why = "an entry is not a number or a date"
+        else:
+            why = str(exc)
         raise BaselineError(
             f"the plan baseline {path} cannot be used ({why}); delete it to start a new one"
         ) from None

@@ -578,6 +578,11 @@ def test_an_unreadable_baseline_is_one_plain_line(
     assert _baseline_warning(capsys) == (
         f"the plan baseline {path} cannot be used (no 'made' entry); delete it to start a new one"
     )
+    path.write_text(json.dumps({"version": 1, "made": "2026-01-05", "hours_remaining": None}))
+    assert _baseline_warning(capsys) == (
+        f"the plan baseline {path} cannot be used (an entry is not a number or a date); "
+        "delete it to start a new one"
+    )
     path.unlink()
     path.mkdir()
     assert _baseline_warning(capsys) == (
