@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, ClassVar, Protocol
 
 from planner import locations
-from planner.atomic import write_atomic
+from planner.atomic import CALENDAR, EXPORT_RECORD, FileError, read_text, write_atomic
 from planner.errors import PlannerError
 from planner.roadmap import Module, Roadmap, Topic
 
@@ -142,10 +142,12 @@ def load_record(path: Path) -> ExportRecord:
     Never raises for a bad file: the worst case is that SEQUENCE numbers start again at 0.
     """
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path, EXPORT_RECORD)
     except (FileNotFoundError, NotADirectoryError):  # no such file, or no such folder
         return ExportRecord()
-    except (OSError, UnicodeDecodeError) as exc:
+    except FileError as exc:  # a folder, a device; too large; not UTF-8
+        return ExportRecord(problem=str(exc))
+    except OSError as exc:
         reason = getattr(exc, "strerror", None) or str(exc)
         return ExportRecord(problem=f"cannot read the export record {path} ({reason})")
     try:
@@ -165,7 +167,9 @@ def _file_in_the_way(path: Path) -> Path | None:
 def save_record(path: Path, record: ExportRecord) -> None:
     """Write the record atomically; ExportError (one line) when it cannot be written."""
     try:
-        write_atomic(path, record.to_json())
+        write_atomic(path, record.to_json(), EXPORT_RECORD)
+    except FileError as exc:
+        raise ExportError(str(exc)) from None
     except OSError as exc:
         blocker = _file_in_the_way(path)
         if blocker is not None:
@@ -606,13 +610,6 @@ def _is_special(path: Path) -> bool:
     return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
-def _default_file_mode() -> int:
-    """What a plain ``open(path, "w")`` would give: 0o666 less the umask."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
 def write_export(
     path: Path | None,
     export: Export,
@@ -663,13 +660,10 @@ def write_export(
     parts = split_calendar(export.text, limit)
     paths = part_paths(path, len(parts))
     for target, text in zip(paths, parts, strict=True):
-        if target.is_symlink():  # written through, as open() would; the link stays
-            target = Path(os.path.realpath(target))
-        try:
-            new = not target.exists()
-            write_atomic(target, text)
-            if new:  # write_atomic's temp file is private (0600); a calendar file is not
-                os.chmod(target, _default_file_mode())
+        try:  # through a symbolic link, as open() would; a new file gets open()'s mode
+            target = write_atomic(target, text, CALENDAR, new_mode=None)
+        except FileError as exc:
+            raise ExportError(str(exc)) from None
         except OSError as exc:
             raise ExportError(
                 f"cannot write {target}: {exc.strerror or exc}; choose another file with -o"

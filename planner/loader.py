@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 import yaml
 
+from planner.atomic import ROADMAP, FileError, read_bytes
 from planner.roadmap import (
     Effort,
     EffortError,
@@ -654,14 +655,12 @@ def load_roadmap(path: Path) -> Roadmap:
     """Read and parse a roadmap file; every failure is a RoadmapError, never a traceback."""
     name = str(path)
     try:
-        data = path.read_bytes()
+        data = read_bytes(path, ROADMAP)
+    except FileError as exc:  # a folder, a device, a pipe; too large
+        raise RoadmapError([Problem(name, 1, 1, exc.problem)]) from None
     except FileNotFoundError:
         raise RoadmapError(
             [Problem(name, 1, 1, "no such file; check the path or pass --roadmap FILE")]
-        ) from None
-    except IsADirectoryError:
-        raise RoadmapError(
-            [Problem(name, 1, 1, "this is a folder, not a roadmap file; give a .yaml file's path")]
         ) from None
     except OSError as exc:
         raise RoadmapError(

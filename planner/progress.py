@@ -48,9 +48,10 @@ from typing import Any
 
 import yaml
 
-from planner.atomic import write_atomic
+from planner.atomic import PROGRESS, FileError, read_bytes, write_atomic, write_target
 from planner.errors import PlannerError
 from planner.roadmap import Module, Roadmap, Subtopic, Topic
+from planner.textutil import refused_yaml_char
 
 try:  # the C loader is several times faster; fall back to the pure one
     _Loader: Any = yaml.CSafeLoader
@@ -591,10 +592,17 @@ def parse_progress(text: str, path: Path, roadmap_id: str | None = None) -> Prog
             "leave it; keep the right one and delete the other"
         ) from None
     except yaml.YAMLError as exc:
+        refused = refused_yaml_char(text)
+        if refused is not None:
+            line, column, char = refused
+            raise bad(
+                f"control character {char} at line {line}, column {column} is not allowed "
+                "in a YAML file; remove it"
+            ) from None
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or "not valid YAML"
-        raise bad(f"not valid YAML{where} ({problem})") from None
+        problem = getattr(exc, "problem", None)
+        raise bad(f"not valid YAML{where}" + (f" ({problem})" if problem else "")) from None
     if data is None:
         return Progress(roadmap_id=roadmap_id)  # an empty file holds nothing to lose
     if not isinstance(data, dict):
@@ -724,7 +732,8 @@ class ProgressStore:
     """The progress file: atomic writes, never overwritten when unreadable, merge on write.
 
     With ``roadmap`` the file must belong to that roadmap and is written in its order.
-    A symlinked file is written through the link (the link stays a link).
+    A symlinked file is written through the link (the link stays a link); anything but a
+    regular file, one too large, read-only or hard-linked is refused (planner.atomic).
     """
 
     def __init__(self, path: Path, roadmap: Roadmap | None = None) -> None:
@@ -745,13 +754,11 @@ class ProgressStore:
 
     def _read(self) -> str | None:
         try:
-            raw = self.path.read_bytes()
+            raw = read_bytes(self.path, PROGRESS)
         except FileNotFoundError:
             return None
-        except IsADirectoryError:
-            raise ProgressError(
-                f"progress file {self.path} is a folder; pass --progress with a file name"
-            ) from None
+        except FileError as exc:  # a folder, a device, a pipe; too large
+            raise ProgressError(str(exc)) from None
         except NotADirectoryError:
             raise ProgressError(_file_in_the_way(self.path)) from None
         except OSError as exc:
@@ -783,7 +790,10 @@ class ProgressStore:
         Raises ``ProgressError`` (and writes nothing) when the file cannot be read.
         Nothing is written when ``change`` leaves the file's text as it was.
         """
-        target = self._target
+        try:  # before the lock: no lock file next to a device, nothing done for nothing
+            target, _ = write_target(self.path, PROGRESS)
+        except FileError as exc:
+            raise ProgressError(str(exc)) from None
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
         except (FileExistsError, NotADirectoryError):
@@ -804,7 +814,9 @@ class ProgressStore:
             new = dump_progress(progress, self.roadmap)
             if new != old:
                 try:
-                    write_atomic(target, new)
+                    write_atomic(self.path, new, PROGRESS)
+                except FileError as exc:
+                    raise ProgressError(str(exc)) from None
                 except OSError as exc:
                     raise ProgressError(
                         f"cannot save progress file {self.path} ({exc.strerror or exc}); "

@@ -57,7 +57,7 @@ from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from pathlib import Path
 from typing import Any, overload
 
-from planner.atomic import write_atomic
+from planner.atomic import BASELINE, FileError, read_text, write_atomic
 from planner.errors import PlannerError
 from planner.progress import Progress, remaining_topic_hours, remaining_topic_rows
 from planner.roadmap import Effort, Roadmap, Topic
@@ -333,7 +333,7 @@ def _walk_rules(minutes: Sequence[int], rules: _Rules, first_day: date, collect:
                 raise ScheduleError(_stall_message(rules, idle_from, day))
         day += 1
         if day > _MAX_ORDINAL and first < n:
-            raise ScheduleError("no study time: the plan runs past the year 9999; add study hours")
+            raise _past_the_calendar(first_day)
     out.last_day = last_day
     return out
 
@@ -414,9 +414,17 @@ def _walk_plain(minutes: Sequence[int], rules: _Rules, first_day: date, collect:
                 raise ScheduleError(_stall_message(rules, idle_from, day))
         day += 1
         if day > _MAX_ORDINAL:
-            raise ScheduleError("no study time: the plan runs past the year 9999; add study hours")
+            raise _past_the_calendar(first_day)
     out.last_day = last_day
     return out
+
+
+def _past_the_calendar(first_day: date) -> ScheduleError:
+    """The plan from ``first_day`` (the start date, or today) does not end by 9999-12-31."""
+    return ScheduleError(
+        f"the plan starting {first_day} runs past the calendar's last day (9999-12-31); "
+        "set an earlier start date, or add study hours"
+    )
 
 
 def _all_off(first: int) -> ScheduleError:
@@ -1228,30 +1236,49 @@ def slippage(baseline: Mapping[str, Any], plan: Plan, today: date) -> Slippage |
 def read_baseline(path: Path) -> dict[str, Any] | None:
     """The kept baseline; None when there is none; BaselineError when it cannot be used."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path, BASELINE)
     except FileNotFoundError:
         return None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BaselineError(f"cannot read the plan baseline {path} ({exc})") from None
+    except FileError as exc:  # a folder, a device; too large; not UTF-8
+        raise BaselineError(str(exc)) from None
+    except OSError as exc:
+        raise BaselineError(
+            f"cannot read the plan baseline {path} ({exc.strerror or exc}); "
+            "check its permissions, or delete it to start a new one"
+        ) from None
     try:
         return _check_baseline(json.loads(text))
     except (ValueError, KeyError, TypeError) as exc:
+        if isinstance(exc, KeyError):
+            why = f"no {exc.args[0]!r} entry"
+        elif isinstance(exc, TypeError):  # float(None) and the like
+            why = "an entry is not a number or a date"
+        else:
+            why = str(exc)
         raise BaselineError(
-            f"the plan baseline {path} cannot be used ({exc}); delete it to start a new one"
+            f"the plan baseline {path} cannot be used ({why}); delete it to start a new one"
         ) from None
 
 
 def ensure_baseline(path: Path, plan: Plan, today: date) -> dict[str, Any] | None:
     """The kept baseline, made from ``plan`` (and written atomically) when there is none.
 
-    Nothing is written for an empty plan. A file that cannot be used raises
+    Nothing is written for an empty plan. A file that cannot be used, or written, raises
     ``BaselineError`` and is left as it is.
     """
     existing = read_baseline(path)
     if existing is not None or not plan.sessions:
         return existing
     data = make_baseline(plan, today)
-    write_atomic(path, _baseline_text(data))
+    try:
+        write_atomic(path, _baseline_text(data), BASELINE)
+    except FileError as exc:
+        raise BaselineError(str(exc)) from None
+    except OSError as exc:
+        raise BaselineError(
+            f"cannot keep the plan baseline {path} ({exc.strerror or exc}); "
+            "check its folder's permissions"
+        ) from None
     return data
 
 

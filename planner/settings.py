@@ -38,9 +38,9 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from planner.atomic import write_atomic
+from planner.atomic import SETTINGS, FileError, read_bytes, write_atomic
 from planner.errors import PlannerError
-from planner.textutil import closest
+from planner.textutil import closest, refused_yaml_char
 
 try:  # the C composer is several times faster; fall back to the pure one
     _Loader: Any = yaml.CSafeLoader
@@ -346,13 +346,11 @@ def _move_aside(path: Path) -> str:
 def load_settings(path: Path) -> Settings:
     """Defaults when the file does not exist; SettingsError when it cannot be used."""
     try:
-        raw = path.read_bytes()
+        raw = read_bytes(path, SETTINGS)
     except FileNotFoundError:
         return Settings()
-    except IsADirectoryError:
-        raise SettingsError(
-            f"settings file {path} is a folder; pass --settings with a file name"
-        ) from None
+    except FileError as exc:  # a folder, a device, a pipe; too large
+        raise SettingsError(str(exc)) from None
     except OSError as exc:
         raise SettingsError(
             f"cannot read settings file {path} ({exc.strerror or exc}); check its permissions"
@@ -378,7 +376,14 @@ def parse_settings(text: str, name: str = "settings.yaml") -> Settings:
             f"{name}:{line}: {problem} (not valid YAML); check the indentation and quoting there"
         ) from None
     except yaml.YAMLError as exc:
-        raise SettingsError(f"{name}: not valid YAML ({exc})") from None
+        bad = refused_yaml_char(text)
+        if bad is not None:
+            line, column, char = bad
+            raise SettingsError(
+                f"{name}:{line}: control character {char} at column {column} is not allowed "
+                "in a YAML file; remove it"
+            ) from None
+        raise SettingsError(f"{name}: not valid YAML ({' '.join(str(exc).split())})") from None
     try:
         return _settings_from(root)
     except _Bad as bad:
@@ -740,10 +745,11 @@ def dump_settings(settings: Settings) -> str:
 
 
 def save_settings(path: Path, settings: Settings) -> None:
-    """Write atomically (planner.atomic.write_atomic).
+    """Write atomically (planner.atomic.write_atomic), through a symbolic link.
 
     Refuses (SettingsError) to replace a file that exists but cannot be read, so a
-    hand-edited file with a mistake is never lost.
+    hand-edited file with a mistake is never lost, and a file planner.atomic refuses
+    (read-only, hard-linked, not a regular file).
     """
     check_settings(settings)
     if path.exists() or path.is_symlink():
@@ -753,5 +759,7 @@ def save_settings(path: Path, settings: Settings) -> None:
             raise SettingsError(
                 f"not saving over a settings file that cannot be read: {exc}"
             ) from None
-    target = Path(os.path.realpath(path))  # write through a symlink, keeping the link
-    write_atomic(target, dump_settings(settings))
+    try:
+        write_atomic(path, dump_settings(settings), SETTINGS)
+    except FileError as exc:
+        raise SettingsError(str(exc)) from None

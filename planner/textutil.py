@@ -43,3 +43,20 @@ def closest(word: str, choices: Iterable[str]) -> str | None:
     """The choice nearest to ``word``, if any is reasonably near."""
     found = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return found[0] if found else None
+
+
+_NOT_YAML_CHAR = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def refused_yaml_char(text: str) -> tuple[int, int, str] | None:
+    """The first character YAML refuses anywhere in a file (a control character, a lone
+    surrogate) as (line, column, ``U+0001``), both 1-based as YAML counts lines; else None.
+    """
+    bad = _NOT_YAML_CHAR.search(text)
+    if bad is None:
+        return None
+    before = text[: bad.start()]
+    breaks = list(_LINE_BREAK.finditer(before))
+    column = bad.start() - (breaks[-1].end() if breaks else 0) + 1
+    return len(breaks) + 1, column, f"U+{ord(bad.group()):04X}"

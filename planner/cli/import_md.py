@@ -7,6 +7,14 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from planner.atomic import (
+    IMPORT_OUTPUT,
+    MARKDOWN,
+    FileError,
+    read_bytes,
+    write_atomic,
+    write_target,
+)
 from planner.cli import EXIT_USAGE, CliError, Context
 
 if TYPE_CHECKING:
@@ -44,11 +52,11 @@ def _read(name: str) -> str:
         return sys.stdin.read().lstrip("\ufeff")
     path = Path(name).expanduser()
     try:
-        data = path.read_bytes()
+        data = read_bytes(path, MARKDOWN)
     except FileNotFoundError:
         raise CliError(f"{name}: no such file") from None
-    except IsADirectoryError:
-        raise CliError(f"{name}: is a folder; give a Markdown file") from None
+    except FileError as exc:  # a folder, a socket; too large
+        raise CliError(f"{name}: {exc.problem}") from None
     except OSError as exc:
         raise CliError(f"{name}: cannot read the file: {exc.strerror}") from None
     try:
@@ -71,6 +79,10 @@ def _output(args: argparse.Namespace) -> Path | None:
         raise CliError(f"{out}: the output would replace the input; choose another with -o FILE")
     if out.is_dir():
         raise CliError(f"{out}: is a folder; give a file name with -o FILE")
+    try:  # a device, read-only, hard-linked: refused before any work
+        write_target(out, IMPORT_OUTPUT)
+    except FileError as exc:
+        raise CliError(str(exc)) from None
     if out.exists() and not args.force:
         raise CliError(f"{out} already exists; pass --force to overwrite it, or -o FILE")
     if not out.parent.is_dir():
@@ -110,10 +122,10 @@ def run(ctx: Context) -> int:
         sys.stdout.flush()
         print(f"imported {source}: {summary}", file=sys.stderr)
         return 0
-    from planner.atomic import write_atomic
-
-    try:
-        write_atomic(out, result.yaml)
+    try:  # through a symbolic link; an existing file keeps its mode and owner
+        write_atomic(out, result.yaml, IMPORT_OUTPUT)
+    except FileError as exc:
+        raise CliError(str(exc)) from None
     except OSError as exc:
         raise CliError(f"{out}: cannot write the file: {exc.strerror}") from None
     print(f"wrote {out} (roadmap id '{result.roadmap.id}'): {summary}")

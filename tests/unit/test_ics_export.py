@@ -795,7 +795,7 @@ def test_write_failure_is_an_export_error(
 ) -> None:
     import planner.ics_export as mod
 
-    def refuse(path: Path, data: object) -> None:
+    def refuse(path: Path, data: object, *args: object, **kwargs: object) -> None:
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr(mod, "write_atomic", refuse)

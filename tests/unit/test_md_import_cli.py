@@ -92,7 +92,10 @@ def test_stdin_input_goes_to_stdout(
     ("setup", "expected"),
     [
         ("missing", "planner: {src}: no such file\n"),
-        ("folder", "planner: {src}: is a folder; give a Markdown file\n"),
+        (
+            "folder",
+            "planner: {src}: is a folder, not a regular file; give the path of a Markdown file\n",
+        ),
         (
             "latin1",
             "{src}:1: the file is not UTF-8 (byte 0xe9); save it as UTF-8 and try again\n",

@@ -279,14 +279,14 @@ def test_unreadable_file_is_reported_and_kept(
     path.write_text("version: 1\nitems: {}\n")
     path.chmod(0)
     if os.geteuid() == 0:  # root reads any file: refuse the read as the system would
-        real = Path.read_bytes
+        real = os.open
 
-        def refuse(self: Path) -> bytes:
-            if self == path:
-                raise PermissionError(13, "Permission denied", str(self))
-            return real(self)
+        def refuse(file: object, flags: int, *args: object, **kwargs: object) -> int:
+            if Path(str(file)) == path:
+                raise PermissionError(13, "Permission denied", str(file))
+            return real(file, flags, *args, **kwargs)  # type: ignore[arg-type]
 
-        monkeypatch.setattr(Path, "read_bytes", refuse)
+        monkeypatch.setattr(os, "open", refuse)
     try:
         with pytest.raises(ProgressError, match="cannot read progress file"):
             ProgressStore(path, small).load()

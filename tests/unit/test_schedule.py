@@ -426,8 +426,18 @@ def test_no_study_time_is_fine_when_nothing_is_left() -> None:
 
 
 def test_a_plan_past_year_9999_is_an_error() -> None:
-    with pytest.raises(ScheduleError, match="past the year 9999"):
+    with pytest.raises(ScheduleError, match="plan starting 9999-12-30 runs past the calendar"):
         plan_of({"a": 10.0}, BASE, today=date(9999, 12, 30))
+
+
+def test_a_plan_past_year_9999_names_the_start_date() -> None:
+    later = replace(BASE, start_date=date(9999, 12, 31))
+    with pytest.raises(ScheduleError) as info:
+        plan_of({"a": 10.0}, later, today=date(2026, 1, 5))
+    assert str(info.value) == (
+        "the plan starting 9999-12-31 runs past the calendar's last day (9999-12-31); "
+        "set an earlier start date, or add study hours"
+    )
 
 
 # -- pace --------------------------------------------------------------------------------------
