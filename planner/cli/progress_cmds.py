@@ -86,12 +86,9 @@ def _now() -> datetime:
 
 def hours_settings(ctx: Context) -> tuple[float, float]:
     """(hours per study day, hours for an unestimated topic) from the settings."""
-    from planner.settings import Settings, load_settings
+    from planner.settings import load_settings
 
-    try:
-        settings = load_settings(ctx.settings_path)
-    except NotImplementedError:  # the settings file is not supported yet
-        settings = Settings()
+    settings = load_settings(ctx.settings_path)
     return settings.hours_per_day, settings.unestimated_hours
 
 
@@ -123,10 +120,6 @@ def _title(roadmap: Roadmap, item_id: str) -> str:
     if isinstance(item, Subtopic):
         return f"{roadmap.parent_topic(item_id).title} > {item.title}"
     return item.title if item is not None else item_id
-
-
-def _kind(item: Module | Topic | Subtopic) -> str:
-    return "module" if isinstance(item, Module) else type(item).__name__.lower()
 
 
 # -- resolving ids ---------------------------------------------------------------

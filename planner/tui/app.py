@@ -150,13 +150,6 @@ def compute_plan(
     return Planned(figs, plan, baseline, problems)
 
 
-class _ViewPlaceholder(Static):
-    """Stands in for a plan view whose module is not there (yet)."""
-
-    def show(self, roadmap: Roadmap, plan: Plan, settings: Settings, today: date) -> None:
-        self.update(Text(f"{len(plan.sessions)} sessions planned."))
-
-
 TABS = (("roadmap", "Roadmap"), ("agenda", "Agenda"), ("calendar", "Calendar"))
 """The main screen's views: (id, title) in the tab bar's order."""
 
@@ -166,16 +159,13 @@ VIEW_IDS = {"agenda": "agenda-view", "calendar": "calendar-view"}
 
 def _view_class(kind: str) -> type[Widget]:
     """The plan view's class, imported when first needed (off the start-up path)."""
-    try:
-        if kind == "agenda":
-            from planner.tui.widgets.agenda import Agenda
+    if kind == "agenda":
+        from planner.tui.widgets.agenda import Agenda
 
-            return Agenda
-        from planner.tui.widgets.month_calendar import MonthCalendar
+        return Agenda
+    from planner.tui.widgets.month_calendar import MonthCalendar
 
-        return MonthCalendar
-    except ImportError:
-        return _ViewPlaceholder
+    return MonthCalendar
 
 
 class MainScreen(Screen[None]):
