@@ -26,6 +26,7 @@ def run_app(ctx: Context) -> int:
     tz = resolve_zone(settings)  # a system zone without a name, too: one line, not UTC
 
     from planner.tui.app import PlannerApp
+
     app = PlannerApp(
         roadmap,
         roadmap_path=ctx.roadmap_path,
