@@ -85,7 +85,7 @@ def run(ctx: Context) -> int:
         pc.plan,
         pc.progress,
         now=datetime.now(timezone.utc),
-        target=None if output == "-" else whole,
+        target=None if to_stdout else whole,  # -o /dev/stdout is -o -, even into a file
         all_day=args.all_day,
         what_if=pc.what_if,
     )
