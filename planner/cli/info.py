@@ -9,7 +9,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from planner import locations
-from planner.cli import CliError, Context
+from planner.cli import EXIT_USAGE, CliError, Context
 
 if TYPE_CHECKING:
     from planner.cli.commands import SubParsers
@@ -53,16 +53,27 @@ def register(sub: SubParsers, common: argparse.ArgumentParser) -> None:
 # -- where ---------------------------------------------------------------------
 
 
-def where(ctx: Context) -> list[tuple[str, locations.Located]]:
-    """(what, located) for each file and folder, in the order shown."""
+def where(ctx: Context) -> tuple[list[tuple[str, locations.Located]], str | None]:
+    """(what, located) for each file and folder, in the order shown, and the roadmap's
+    problem when it cannot be read (the default progress file is named after its id)."""
+    from planner.errors import user_message
+
     args = ctx.args
     roadmap = locations.locate_roadmap(getattr(args, "roadmap", None))
     progress_option = getattr(args, "progress", None)
     progress = locations.locate_progress("", progress_option)
+    problem = None
     if progress.name not in ("--progress", locations.ENV_PROGRESS):
         # inside the data folder, named after the roadmap's id: read the roadmap
-        progress = locations.locate_progress(ctx.roadmap.id, progress_option)
-    return [
+        try:
+            roadmap_id = ctx.roadmap.id
+        except Exception as exc:
+            problem = user_message(exc)
+            if problem is None:
+                raise
+            roadmap_id = "ROADMAP-ID"
+        progress = locations.locate_progress(roadmap_id, progress_option)
+    rows = [
         ("roadmap", roadmap),
         ("progress", progress),
         ("settings", locations.locate_settings(getattr(args, "settings", None))),
@@ -70,6 +81,7 @@ def where(ctx: Context) -> list[tuple[str, locations.Located]]:
         ("config", locations.locate_config_dir()),
         ("cache", locations.locate_cache_dir()),
     ]
+    return rows, problem
 
 
 def _origin(located: locations.Located) -> str:
@@ -81,7 +93,9 @@ def _origin(located: locations.Located) -> str:
 
 
 def run_where(ctx: Context) -> int:
-    rows = where(ctx)
+    """Every path, even when the roadmap cannot be read (then its problem follows on
+    stderr, exit 2)."""
+    rows, problem = where(ctx)
     if ctx.args.json:
         data = {
             what: {
@@ -94,12 +108,15 @@ def run_where(ctx: Context) -> int:
         }
         json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
         print()
+    else:
+        width = max(len(what) for what, _ in rows)
+        for what, located in rows:
+            missing = "" if located.path.exists() else ", not there yet"
+            print(f"{what:<{width}}  {located.path}  ({_origin(located)}{missing})")
+    if problem is None:
         return 0
-    width = max(len(what) for what, _ in rows)
-    for what, located in rows:
-        missing = "" if located.path.exists() else ", not there yet"
-        print(f"{what:<{width}}  {located.path}  ({_origin(located)}{missing})")
-    return 0
+    print(problem, file=sys.stderr)
+    return EXIT_USAGE
 
 
 # -- completion ----------------------------------------------------------------

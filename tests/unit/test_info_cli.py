@@ -100,6 +100,19 @@ def test_where_without_any_override_shows_the_platform_folders(
     assert not (tmp_path / ".local").exists()  # where creates nothing
 
 
+def test_where_with_an_unreadable_roadmap_still_shows_every_path(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "nope.yaml"
+    assert main(["where", "--roadmap", str(missing)]) == 2
+    out, err = capsys.readouterr()
+    lines = out.splitlines()
+    assert lines[0] == f"roadmap   {missing}  (option --roadmap, not there yet)"
+    assert lines[1].startswith("progress  ") and "ROADMAP-ID.yaml" in lines[1]
+    assert len(lines) == 6
+    assert err.startswith(f"{missing}:") and err.count("\n") == 1
+
+
 def test_completion_bash_completes_commands_and_files(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
