@@ -38,7 +38,7 @@ import contextlib
 import math
 import os
 import shlex
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
@@ -248,6 +248,18 @@ class Progress:
         entry = self.entries.setdefault(topic_id, Entry())
         entry.logged_hours = max(0.0, entry.logged_hours + hours)
 
+    def log_work(self, roadmap: Roadmap, topic_id: str, hours: float, now: datetime) -> list[str]:
+        """Log hours spent on a topic, as ``planner log`` and the app's log dialog both do:
+        hours spent on a topic still to do start it (in progress). Taking hours back
+        changes no state. Returns the ids whose state changed (roadmap order).
+        """
+        if not isinstance(roadmap.get(topic_id), Topic):
+            raise ProgressError(f"hours are logged on a topic; {topic_id!r} is not one")
+        self.log_hours(topic_id, hours, now)
+        if hours > 0 and self.state(roadmap, topic_id) is State.TODO:
+            return self.set_state(roadmap, [topic_id], State.IN_PROGRESS, now)
+        return []
+
     # -- helpers ---------------------------------------------------------------
 
     def _own(self, item_id: str) -> State:
@@ -266,6 +278,14 @@ class Progress:
         if not children:
             return self._own(item.id)
         return _rollup([self._state_of(c) for c in children], self.entries.get(item.id))
+
+
+def roadmap_state(roadmap: Roadmap, states: Mapping[str, State]) -> State:
+    """The whole roadmap's state, rolled up from its modules (``states``: from
+    ``Progress.states``) by the rule a module follows from its topics: done when every
+    module is closed and one is done, skipped when every one is skipped."""
+    modules = [states[m.id] for m in roadmap.modules]
+    return _rollup(modules, None) if modules else State.TODO
 
 
 def _rollup(children: list[State], own: Entry | None) -> State:

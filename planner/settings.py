@@ -29,9 +29,10 @@ import contextlib
 import math
 import os
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
@@ -193,23 +194,32 @@ def zone(name: str) -> ZoneInfo:
     raise SettingsError(f"unknown time zone {name!r}; {hint}")
 
 
-def system_timezone() -> str:
-    """The system's IANA zone name: $TZ, else the /etc/localtime link, else /etc/timezone, else UTC.
+def system_timezone(etc: Path = Path("/etc")) -> str:
+    """The system's IANA zone name: $TZ; on Windows the registry's zone (tzlocal); elsewhere
+    the ``/etc/localtime`` link, else ``/etc/timezone``, else a ``/etc/localtime`` file that
+    holds UTC. With no zone configured at all (no ``/etc/localtime``) the system keeps UTC.
 
-    Reads configuration, not the clock; no tzlocal needed.
+    Reads configuration, not the clock. ``etc`` is the folder to read (tests give their
+    own). A ``SettingsError`` says to name a zone in the settings when the system has one
+    that cannot be told by name, rather than planning in UTC unasked.
     """
     candidates: list[str] = []
     env = os.environ.get("TZ", "").strip().removeprefix(":")
     if env:
         candidates.append(env)
-    try:
-        target = os.path.realpath("/etc/localtime")
-        if "zoneinfo/" in target:
-            candidates.append(target.split("zoneinfo/", 1)[1])
-    except OSError:  # pragma: no cover - unusual systems
-        pass
-    with contextlib.suppress(OSError, UnicodeDecodeError):
-        candidates.append(Path("/etc/timezone").read_text(encoding="utf-8").strip())
+    windows = sys.platform == "win32"
+    if windows:
+        candidates.extend(_windows_zone())
+    else:
+        localtime = etc / "localtime"
+        try:
+            target = os.path.realpath(localtime)
+            if "zoneinfo/" in target:
+                candidates.append(target.split("zoneinfo/", 1)[1])
+        except OSError:  # pragma: no cover - unusual systems
+            pass
+        with contextlib.suppress(OSError, UnicodeDecodeError):
+            candidates.append((etc / "timezone").read_text(encoding="utf-8").strip())
     for name in candidates:
         if name.startswith("posix/") or name.startswith("right/"):
             name = name.split("/", 1)[1]
@@ -218,7 +228,38 @@ def system_timezone() -> str:
         except (ValueError, OSError, KeyError):
             continue
         return name
-    return "UTC"
+    if not windows:
+        if not localtime.exists():
+            return "UTC"  # no zone configured: the C library keeps UTC
+        if _holds_utc(localtime):
+            return "UTC"
+    where = "Windows' time zone" if windows else f"the zone in {etc / 'localtime'}"
+    raise SettingsError(
+        f"cannot tell {where} by its IANA name; name it in the settings, "
+        "e.g. 'timezone: Europe/Berlin' (or set TZ)"
+    )
+
+
+def _windows_zone() -> list[str]:
+    """The IANA name of Windows' zone, read from the registry by tzlocal (none if unknown)."""
+    import tzlocal
+
+    try:
+        name = tzlocal.get_localzone_name()
+    except (LookupError, OSError, ValueError):  # the registry names no zone tzlocal knows
+        return []
+    return [name] if name else []
+
+
+def _holds_utc(path: Path) -> bool:
+    """Whether a zone file (an ``/etc/localtime`` copied rather than linked) is UTC."""
+    try:
+        with path.open("rb") as f:
+            tz = ZoneInfo.from_file(f)
+    except (OSError, ValueError):
+        return False
+    moments = (datetime(2001, 1, 15, 12, tzinfo=tz), datetime(2001, 7, 15, 12, tzinfo=tz))
+    return all(m.utcoffset() == timedelta(0) and m.tzname() in ("UTC", "GMT") for m in moments)
 
 
 def resolve_zone(settings: Settings) -> ZoneInfo:

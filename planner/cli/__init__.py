@@ -93,6 +93,14 @@ def _common_options() -> argparse.ArgumentParser:
     return common
 
 
+def _version() -> str:
+    """``planner X.Y.Z (roadmap-planner, Python 3.N)``: the command, the distribution."""
+    from planner import __version__
+
+    python = ".".join(map(str, sys.version_info[:2]))
+    return f"planner {__version__} (distribution roadmap-planner, Python {python})"
+
+
 def build_parser() -> argparse.ArgumentParser:
     import argparse
 
@@ -104,6 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="A terminal study planner. With no command, opens the app.",
         parents=[common],
     )
+    parser.add_argument("--version", action="version", version=_version())
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for register in commands.REGISTRY:
         register(sub, common)

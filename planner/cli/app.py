@@ -12,7 +12,7 @@ from planner.cli import CliError, Context
 def run_app(ctx: Context) -> int:
     """Load roadmap, progress and settings (a problem is one line, exit 2), then run."""
     from planner.progress import ProgressStore
-    from planner.settings import load_settings
+    from planner.settings import load_settings, resolve_zone
 
     if not sys.stdin.isatty() or not sys.stdout.isatty():
         raise CliError(
@@ -23,10 +23,10 @@ def run_app(ctx: Context) -> int:
     settings = load_settings(ctx.settings_path)
     store = ProgressStore(ctx.progress_path, roadmap)
     store.load()  # an unreadable progress file stops here, before the app opens
+    tz = resolve_zone(settings)  # a system zone without a name, too: one line, not UTC
 
-    from planner.tui.app import PlannerApp, _zone_of
+    from planner.tui.app import PlannerApp
 
-    tz = _zone_of(settings)
     app = PlannerApp(
         roadmap,
         roadmap_path=ctx.roadmap_path,

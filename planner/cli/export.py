@@ -9,7 +9,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from planner import locations
 from planner.cli import CliError, Context
 
 if TYPE_CHECKING:
@@ -67,15 +66,8 @@ def _is_stdout(path: Path) -> bool:
 
 def run(ctx: Context) -> int:
     from planner.cli.planning import plan_context
-    from planner.ics_export import (
-        GOOGLE_IMPORT_LIMIT,
-        ExportError,
-        build_calendar,
-        load_record,
-        save_record,
-        stale_parts,
-        write_export,
-    )
+    from planner.export_flow import export_plan, stale_warning
+    from planner.ics_export import GOOGLE_IMPORT_LIMIT
 
     args = ctx.args
     pc = plan_context(ctx)
@@ -84,52 +76,40 @@ def run(ctx: Context) -> int:
             "nothing to export: the plan has no study sessions left "
             "(every topic is done or skipped, or no study hours are set)"
         )
-    record_path = locations.export_record_path(pc.roadmap.id)
-    export = build_calendar(
-        pc.roadmap,
-        pc.plan,
-        pc.progress,
-        now=datetime.now(timezone.utc),
-        all_day=args.all_day,
-        previous=load_record(record_path),
-    )
     output: str = args.output
     kind = "all-day events" if args.all_day else "study sessions"
     whole = Path(output).expanduser()
     to_stdout = output == "-" or _is_stdout(whole)
-    paths = write_export(None if output == "-" else whole, export)
-    for warning in export.warnings:
+    done = export_plan(
+        pc.roadmap,
+        pc.plan,
+        pc.progress,
+        now=datetime.now(timezone.utc),
+        target=None if to_stdout else whole,  # -o /dev/stdout is -o -, even into a file
+        all_day=args.all_day,
+        what_if=pc.what_if,
+    )
+    for warning in done.warnings:
         _warn(warning)
-    try:
-        save_record(record_path, export.record)
-    except ExportError as exc:
-        _warn(str(exc))
-    if len(paths) <= 1 and export.size > GOOGLE_IMPORT_LIMIT:  # standard output, a pipe
+    if len(done.paths) <= 1 and done.size > GOOGLE_IMPORT_LIMIT:  # standard output, a pipe
         _warn(
-            f"the calendar is {_size(export.size)}, above Google Calendar's import limit "
+            f"the calendar is {_size(done.size)}, above Google Calendar's import limit "
             "of about 1 MB; write it to a file with -o FILE to have it split"
         )
     if to_stdout:
         return 0  # standard output holds the calendar and nothing else
+    paths = done.paths
     if len(paths) == 1:
-        print(f"Wrote {export.events} {kind} to {paths[0]} ({_size(export.size)}).")
+        print(f"Wrote {done.events} {kind} to {paths[0]} ({_size(done.size)}).")
     else:
         names = ", ".join(str(p) for p in paths)
         print(
-            f"Wrote {export.events} {kind} ({_size(export.size)}, above Google Calendar's "
+            f"Wrote {done.events} {kind} ({_size(done.size)}, above Google Calendar's "
             f"import limit of about 1 MB), split into {len(paths)} files: {names}. "
             "Import each of them into the same calendar."
         )
-    stale = stale_parts(whole, paths)
-    if len(paths) > 1 and whole.is_file():
-        stale.insert(0, whole)
-    if stale:
-        names = ", ".join(str(p) for p in stale)
-        one = len(stale) == 1
-        _warn(
-            f"{names} {'is' if one else 'are'} from an earlier export; do not import "
-            f"{'it' if one else 'them'} with {'this file' if len(paths) == 1 else 'these files'}"
-        )
+    if done.stale:
+        _warn(stale_warning(done.stale, paths))
     print(
         "In Google Calendar: Settings > Import & export > Import, into a calendar of its own. "
         "Re-importing does not update events already imported: see the README, "

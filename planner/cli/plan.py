@@ -181,18 +181,13 @@ def _pace(pc: PlanContext) -> str | None:
     """Slippage against the kept baseline, in words; a real (not what-if) plan becomes the
     baseline when there is none."""
     from planner import locations
-    from planner.schedule import BaselineError, ensure_baseline, read_baseline, slippage
+    from planner.plan_flow import kept_baseline
+    from planner.schedule import slippage
 
     path = locations.baseline_path(pc.roadmap.id)
-    try:
-        # a what-if plan is never kept as the baseline
-        baseline = read_baseline(path) if pc.what_if else ensure_baseline(path, pc.plan, pc.today)
-    except BaselineError as exc:
-        _warn(str(exc))
-        return None
-    except OSError as exc:
-        _warn(f"could not keep the plan baseline {path} ({exc.strerror or exc})")
-        return None
+    baseline, problem = kept_baseline(path, pc.plan, pc.today, keep=not pc.what_if)
+    if problem is not None:
+        _warn(problem)
     if baseline is None:
         return None
     slip = slippage(baseline, pc.plan, pc.today)

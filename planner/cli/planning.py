@@ -13,11 +13,12 @@ import argparse
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from planner.cli import CliError, Context
 
 if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
     from planner.progress import Progress
     from planner.roadmap import Roadmap
     from planner.schedule import Plan
@@ -151,11 +152,11 @@ class PlanInputs:
 def plan_inputs(ctx: Context) -> PlanInputs:
     """Roadmap, progress, settings (what-if options applied), today and the zone."""
     from planner.progress import ProgressStore
-    from planner.settings import load_settings, system_timezone, zone
+    from planner.settings import load_settings, resolve_zone
 
     args = ctx.args
     settings, what_if = apply_what_if(load_settings(ctx.settings_path), args)
-    tz = zone(settings.timezone) if settings.timezone else ZoneInfo(system_timezone())
+    tz = resolve_zone(settings)
     today_text = getattr(args, "today", None)
     if today_text is not None:
         today = parse_date_option("--today", today_text)

@@ -23,6 +23,7 @@ from planner.progress import (
     State,
     figures,
     remaining_topic_hours,
+    roadmap_state,
     shown_percent,
 )
 from planner.roadmap import Module, Roadmap, Subtopic, Topic
@@ -85,12 +86,9 @@ def _now() -> datetime:
 
 def hours_settings(ctx: Context) -> tuple[float, float]:
     """(hours per study day, hours for an unestimated topic) from the settings."""
-    from planner.settings import Settings, load_settings
+    from planner.settings import load_settings
 
-    try:
-        settings = load_settings(ctx.settings_path)
-    except NotImplementedError:  # the settings file is not supported yet
-        settings = Settings()
+    settings = load_settings(ctx.settings_path)
     return settings.hours_per_day, settings.unestimated_hours
 
 
@@ -122,10 +120,6 @@ def _title(roadmap: Roadmap, item_id: str) -> str:
     if isinstance(item, Subtopic):
         return f"{roadmap.parent_topic(item_id).title} > {item.title}"
     return item.title if item is not None else item_id
-
-
-def _kind(item: Module | Topic | Subtopic) -> str:
-    return "module" if isinstance(item, Module) else type(item).__name__.lower()
 
 
 # -- resolving ids ---------------------------------------------------------------
@@ -371,9 +365,7 @@ def run_log(ctx: Context) -> int:
     started: list[str] = []
 
     def change(progress: Progress) -> None:
-        progress.log_hours(item_id, hours, now)
-        if hours > 0 and progress.state(roadmap, item_id) is State.TODO:
-            started[:] = progress.set_state(roadmap, [item_id], State.IN_PROGRESS, now)
+        started[:] = progress.log_work(roadmap, item_id, hours, now)
 
     progress = ProgressStore(ctx.progress_path, roadmap).update(change)
     per_day, unestimated = hours_settings(ctx)
@@ -442,20 +434,10 @@ def _status_json(ctx: Context, progress: Progress, exists: bool) -> dict[str, An
         "progress_file_exists": exists,
         "hours_per_day": per_day,
         "unestimated_hours": unestimated,
-        "total": {"state": states_total(states, roadmap).value} | _figures_json(figs[roadmap.id]),
+        "total": {"state": roadmap_state(roadmap, states).value} | _figures_json(figs[roadmap.id]),
         "modules": modules,
         "orphans": orphans,
     }
-
-
-def states_total(states: dict[str, State], roadmap: Roadmap) -> State:
-    """The whole roadmap's state, rolled up from its modules."""
-    modules = [states[m.id] for m in roadmap.modules]
-    if modules and all(s.closed for s in modules):
-        return State.DONE if State.DONE in modules else State.SKIPPED
-    if any(s in (State.DONE, State.IN_PROGRESS) for s in modules):
-        return State.IN_PROGRESS
-    return State.TODO
 
 
 def status_lines(ctx: Context, progress: Progress) -> list[str]:

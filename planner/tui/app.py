@@ -131,7 +131,7 @@ def compute_plan(
 ) -> Planned:
     """Figures and plan from scratch; with ``baseline_path`` also the kept baseline (made
     from this plan when there is none). Problems become messages, never exceptions."""
-    from planner.schedule import BaselineError, ensure_baseline
+    from planner.plan_flow import kept_baseline
 
     problems: list[str] = []
     s = settings
@@ -143,19 +143,11 @@ def compute_plan(
         plan = Plan((), None, total.remaining if total is not None else 0.0)
         problems.append(f"Cannot plan: {_message(exc)}")
     baseline = None
-    if baseline_path is not None:
-        try:
-            baseline = ensure_baseline(baseline_path, plan, today)
-        except (BaselineError, OSError) as exc:
-            problems.append(_message(exc))
+    if baseline_path is not None:  # the app's plans are real: kept as the rule says
+        baseline, problem = kept_baseline(baseline_path, plan, today)
+        if problem is not None:
+            problems.append(problem)
     return Planned(figs, plan, baseline, problems)
-
-
-class _ViewPlaceholder(Static):
-    """Stands in for a plan view whose module is not there (yet)."""
-
-    def show(self, roadmap: Roadmap, plan: Plan, settings: Settings, today: date) -> None:
-        self.update(Text(f"{len(plan.sessions)} sessions planned."))
 
 
 TABS = (("roadmap", "Roadmap"), ("agenda", "Agenda"), ("calendar", "Calendar"))
@@ -167,16 +159,13 @@ VIEW_IDS = {"agenda": "agenda-view", "calendar": "calendar-view"}
 
 def _view_class(kind: str) -> type[Widget]:
     """The plan view's class, imported when first needed (off the start-up path)."""
-    try:
-        if kind == "agenda":
-            from planner.tui.widgets.agenda import Agenda
+    if kind == "agenda":
+        from planner.tui.widgets.agenda import Agenda
 
-            return Agenda
-        from planner.tui.widgets.month_calendar import MonthCalendar
+        return Agenda
+    from planner.tui.widgets.month_calendar import MonthCalendar
 
-        return MonthCalendar
-    except ImportError:
-        return _ViewPlaceholder
+    return MonthCalendar
 
 
 class MainScreen(Screen[None]):
@@ -687,18 +676,26 @@ class PlannerApp(App[None]):
         self.push_screen(LogHoursScreen(topic.title, self.progress.logged(topic.id)), done)
 
     def log_hours(self, topic_id: str, hours: float) -> bool:
+        """Log hours on a topic (a topic still to do is started), save, relabel."""
         outside = self.store.signature() != self._signature
         moment = self.now()
+        started: list[str] = []
+
+        def change(progress: Progress) -> None:
+            started[:] = progress.log_work(self.roadmap, topic_id, hours, moment)
+
         try:
-            progress = self.store.update(lambda p: p.log_hours(topic_id, hours, moment))
+            progress = self.store.update(change)
         except Exception as exc:
             self._user_error(exc, "Not saved")
             return False
         self._signature = self.store.signature()
-        self._after_progress(progress, None if outside else [topic_id])
+        self._after_progress(progress, None if outside else [topic_id, *started])
         total = progress.logged(topic_id)
+        now_started = " It is now in progress." if topic_id in started else ""
         self.notify(
-            f"Logged {hours:g} h on {self.roadmap.topic(topic_id).title} ({total:g} h in all)."
+            f"Logged {hours:g} h on {self.roadmap.topic(topic_id).title} "
+            f"({total:g} h in all).{now_started}"
         )
         return True
 
@@ -738,7 +735,7 @@ class PlannerApp(App[None]):
         return folder / EXPORT_NAME
 
     def action_export(self) -> None:
-        from planner import ics_export
+        from planner.export_flow import export_plan, stale_warning
 
         self.ensure_plan()
         if not self.plan.sessions:
@@ -748,33 +745,25 @@ class PlannerApp(App[None]):
                 severity="warning",
             )
             return
-        path = self.export_path()
-        record_path = locations.export_record_path(self.roadmap.id)
         try:
-            export = ics_export.build_calendar(
-                self.roadmap,
-                self.plan,
-                self.progress,
-                now=self.now(),
-                previous=ics_export.load_record(record_path),
+            done = export_plan(
+                self.roadmap, self.plan, self.progress, now=self.now(), target=self.export_path()
             )
-            written = ics_export.write_export(path, export)
         except Exception as exc:
             self._user_error(exc, "Export failed")
             return
-        warnings = list(export.warnings)
-        try:
-            ics_export.save_record(record_path, export.record)
-        except Exception as exc:
-            warnings.append(_message(exc))
+        written = done.paths
         files = ", ".join(str(p) for p in written)
-        message = f"Wrote {export.events} study sessions to {files}.\n"
+        message = f"Wrote {done.events} study sessions to {files}.\n"
         if len(written) > 1:
             message += (
                 f"Above Google's 1 MB import limit, so split in {len(written)} files: "
                 "import each into the same calendar.\n"
             )
         message += GOOGLE_REMINDER
+        warnings = list(done.warnings)
+        if done.stale:
+            warnings.append(stale_warning(done.stale, written))
         for warning in warnings:
             message += f"\n{warning}"
         self.notify(message, title="Calendar exported", timeout=15)

@@ -87,3 +87,14 @@ def test_settings_refuses_input(snap_compare, app: PlannerApp, size: tuple[int, 
     # Monday from 23:30 runs past midnight; Tuesday's hours are not hours
     press = ["comma", "tab", "2", "3", ":", "3", "0", "tab", "l", "o", "t", "s", "ctrl+s"]
     assert snap_compare(app, press=press, terminal_size=size)
+
+
+async def test_snapshot_apps_run_with_the_cursor_blink_off(app: PlannerApp) -> None:
+    """The settings form's fields (and the filter) draw a steady cursor here (conftest)."""
+    from textual.widgets import Input, TextArea
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("comma")
+        await pilot.pause()
+        fields = [*app.screen.query(Input), *app.screen.query(TextArea)]
+        assert fields and not any(field.cursor_blink for field in fields)

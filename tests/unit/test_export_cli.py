@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -32,11 +32,24 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
+def run_real(
+    capsys: pytest.CaptureFixture[str], *argv: str, settings: str = ""
+) -> tuple[int, str, str]:
+    """A real export (no what-if option: today is today), the only kind that keeps the
+    export record; the zone and anything else come from a settings file."""
+    path = locations.settings_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("timezone: Europe/Berlin\n" + settings, encoding="utf-8")
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
 def test_default_output_is_study_plan_ics_in_the_cwd(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    code, out, err = run(capsys, "export")
+    code, out, err = run_real(capsys, "export")
     assert code == 0, err
     target = tmp_path / "study-plan.ics"
     text = target.read_bytes().decode("utf-8")
@@ -114,7 +127,7 @@ def test_a_damaged_record_is_a_warning_not_a_failure(
     record = locations.export_record_path("backend-roadmap")
     record.parent.mkdir(parents=True)
     record.write_text("{oops")
-    code, _, err = run(capsys, "export", "-o", str(tmp_path / "x.ics"))
+    code, _, err = run_real(capsys, "export", "-o", str(tmp_path / "x.ics"))
     assert code == 0
     assert err.startswith("planner: warning: the export record") and "damaged" in err
     assert "SEQUENCE numbers start again at 0" in err
@@ -136,7 +149,7 @@ def test_an_unsavable_record_is_a_warning(
         blocker = locations.export_record_path("backend-roadmap").parent
         blocker.parent.mkdir(parents=True, exist_ok=True)
     blocker.write_text("x")  # a file where a folder should be
-    code, out, err = run(capsys, "export", "-o", str(tmp_path / "x.ics"))
+    code, out, err = run_real(capsys, "export", "-o", str(tmp_path / "x.ics"))
     assert code == 0, err
     assert err.count("\n") == 1  # one warning: nothing about reading the record
     assert err.startswith("planner: warning: cannot save the export record ")
@@ -252,8 +265,9 @@ def test_sessions_moved_since_the_last_export_get_a_higher_sequence(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     a, b = tmp_path / "a.ics", tmp_path / "b.ics"
-    assert run(capsys, "export", "-o", str(a))[0] == 0
-    assert run(capsys, "export", "-o", str(b), "--start", "2025-03-24")[0] == 0
+    assert run_real(capsys, "export", "-o", str(a))[0] == 0
+    later = date.today() + timedelta(days=4)  # the settings move the plan: a real export
+    assert run_real(capsys, "export", "-o", str(b), settings=f"start_date: {later}\n")[0] == 0
 
     def seq(p: Path) -> dict[str, tuple[int, object]]:
         cal = parse(p.read_bytes().decode())

@@ -453,6 +453,11 @@ def unescape_text(value: str) -> str:
     return re.sub(r"\\(.)", lambda m: table.get(m.group(1), m.group(0)), value)
 
 
+ODD_TITLE = "Roadmap, ;\r\nsecond line \\ [x] ✓"
+"""A roadmap title that reads differently escaped and not: comma, semicolon, backslash and
+a line break (which the loader accepts in a block scalar)."""
+
+
 def tricky_roadmap(
     title: str = TRICKY, sub: str = "line one\r\nline two\rline three\nend"
 ) -> Roadmap:
@@ -472,7 +477,7 @@ def tricky_roadmap(
         topics=(topic,),
         practical_application="Build it;\nship it, twice.",
     )
-    return Roadmap(id="odd-roadmap", title="Roadmap, ; \\ [x] ✓", modules=(module,))
+    return Roadmap(id="odd-roadmap", title=ODD_TITLE, modules=(module,))
 
 
 @pytest.mark.parametrize("all_day", [False, True])
@@ -494,7 +499,11 @@ def test_tricky_text_survives_exactly(all_day: bool) -> None:
         assert event["CATEGORIES"].cats == ["Module, with; [odd] chars \\ ü"]
         # X-WR-CALNAME is TEXT (escaped like SUMMARY); icalendar hands it back raw
         calname = unescape_text(cal["X-WR-CALNAME"].to_ical().decode())
-        assert calname == "Roadmap, ; \\ [x] ✓"
+        assert calname == "Roadmap, ;\nsecond line \\ [x] ✓"
+    # written escaped on one content line: unescaped, the comma, semicolon and backslash
+    # would read differently and the line break would end the property
+    (line,) = [x for x in unfold(export.text) if x.startswith("X-WR-CALNAME")]
+    assert line == "X-WR-CALNAME:Roadmap\\, \\;\\nsecond line \\\\ [x] ✓"
     vevent = vobject.readOne(export.text, validate=True).vevent
     assert vevent.summary.value == TRICKY + suffix
     assert "line one\nline two\nline three\nend" in vevent.description.value

@@ -13,10 +13,12 @@ PKG = Path(__file__).resolve().parents[2] / "planner"
 DOMAIN = [
     "atomic",
     "errors",
+    "export_flow",
     "ics_export",
     "loader",
     "locations",
     "md_import",
+    "plan_flow",
     "progress",
     "roadmap",
     "schedule",

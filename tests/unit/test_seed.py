@@ -13,7 +13,19 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def test_bundled_roadmap_is_the_repo_roadmap() -> None:
-    assert locations.bundled_roadmap().read_bytes() == (REPO / "roadmap.yaml").read_bytes()
+    """Two real files with one text: the package's copy and the top-level roadmap.yaml."""
+    assert locations.bundled_roadmap().read_bytes() == (REPO / "roadmap.yaml").read_bytes(), (
+        "planner/data/roadmap.yaml differs from roadmap.yaml: edit roadmap.yaml, then "
+        "copy it over planner/data/roadmap.yaml"
+    )
+
+
+def test_the_package_holds_no_symlink() -> None:
+    """A checkout without symlinks (Windows' default) would hold a link's target path as
+    the file's text; the package and the top-level roadmap are regular files."""
+    links = [p for p in (REPO / "planner").rglob("*") if p.is_symlink()]
+    assert links == []
+    assert not (REPO / "roadmap.yaml").is_symlink()
 
 
 def test_counts_and_totals(seed: Roadmap) -> None:

@@ -274,6 +274,53 @@ def test_system_timezone_from_tz_env(monkeypatch: pytest.MonkeyPatch) -> None:
     assert system_timezone() != "Not/AZone"  # falls back to /etc/localtime or UTC
 
 
+def _zone_file(name: str) -> Path:
+    """The system's compiled file for a zone (tests of /etc/localtime copies)."""
+    from zoneinfo import TZPATH
+
+    for folder in TZPATH:
+        path = Path(folder) / name
+        if path.is_file():
+            return path
+    pytest.skip("no system zone database to copy a zone file from")
+
+
+def test_system_timezone_reads_the_given_etc(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("TZ", raising=False)
+    # nothing configured: the system keeps UTC
+    assert system_timezone(tmp_path) == "UTC"
+    # /etc/timezone names the zone
+    (tmp_path / "timezone").write_text("Asia/Tokyo\n", encoding="utf-8")
+    assert system_timezone(tmp_path) == "Asia/Tokyo"
+    # the /etc/localtime link names it first
+    zoneinfo = tmp_path / "usr" / "share" / "zoneinfo" / "America"
+    zoneinfo.mkdir(parents=True)
+    (zoneinfo / "Chicago").write_bytes(_zone_file("America/Chicago").read_bytes())
+    (tmp_path / "localtime").symlink_to(zoneinfo / "Chicago")
+    assert system_timezone(tmp_path) == "America/Chicago"
+
+
+def test_system_timezone_of_a_copied_localtime(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A copied (not linked) /etc/localtime: UTC is told apart; another zone is not
+    silently taken for UTC, the message says to name it."""
+    monkeypatch.delenv("TZ", raising=False)
+    (tmp_path / "localtime").write_bytes(_zone_file("Etc/UTC").read_bytes())
+    assert system_timezone(tmp_path) == "UTC"
+    (tmp_path / "localtime").write_bytes(_zone_file("Europe/Berlin").read_bytes())
+    with pytest.raises(SettingsError) as caught:
+        system_timezone(tmp_path)
+    message = str(caught.value)
+    assert str(tmp_path / "localtime") in message
+    assert "timezone: Europe/Berlin" in message and "\n" not in message
+    # the copy named by /etc/timezone is fine
+    (tmp_path / "timezone").write_text("Europe/Berlin\n", encoding="utf-8")
+    assert system_timezone(tmp_path) == "Europe/Berlin"
+
+
 def test_dump_is_stable() -> None:
     assert dump_settings(FULL) == dump_settings(parse_settings(dump_settings(FULL)))
 

@@ -601,9 +601,12 @@ class SettingsScreen(ModalScreen[Settings | None]):
         if key == "timezone":
             if self._value("timezone").strip():
                 return ""
-            from planner.settings import system_timezone
+            from planner.settings import SettingsError, system_timezone
 
-            return f"now {system_timezone()}"  # what blank stands for on this computer
+            try:
+                return f"now {system_timezone()}"  # what blank stands for on this computer
+            except SettingsError:
+                return "the system's zone has no IANA name here: name one"
         if key == "start-date":
             value = self._value("start-date").strip()
             if not value:

@@ -27,7 +27,6 @@ from textual.binding import Binding, BindingType
 from textual.color import Color
 from textual.containers import VerticalScroll
 from textual.geometry import Size
-from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Static
@@ -272,14 +271,6 @@ class MonthCalendar(VerticalScroll, can_focus=True):
     selected: reactive[date] = reactive(date(2000, 1, 1), init=False)
     """The day under the cursor."""
 
-    class DaySelected(Message):
-        """The user moved the cursor to ``day`` (posted on every move)."""
-
-        def __init__(self, calendar: MonthCalendar, day: date) -> None:
-            super().__init__()
-            self.calendar = calendar
-            self.day = day
-
     def __init__(
         self,
         *,
@@ -382,7 +373,6 @@ class MonthCalendar(VerticalScroll, can_focus=True):
         self.selected = day
         if (day.year, day.month) != (self.month.year, self.month.month):
             self.month = day.replace(day=1)
-        self.post_message(self.DaySelected(self, day))
 
     def watch_month(self) -> None:
         self._refresh_all()

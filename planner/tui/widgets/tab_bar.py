@@ -3,8 +3,9 @@
 One widget drawn by ``render()``: two lines, the titles and an underline with the
 active title's part highlighted, as Textual's ``Tabs`` look. ``TabbedContent`` builds
 the same from a dozen widgets (tabs, containers, an underline, a pane per view), which
-cost about 12 ms of the app's start; the views themselves sit in a ``ContentSwitcher``
-the app switches along with this bar.
+cost about 12 ms of the app's start. The views themselves are siblings on the main
+screen: the app shows one (the ``-shown`` class) and marks its title here, mounting a
+plan view the first time it is shown.
 """
 
 from __future__ import annotations
