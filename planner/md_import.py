@@ -59,7 +59,6 @@ from typing import cast
 import yaml
 
 from planner.errors import PlannerError
-from planner.loader import RoadmapError, parse_roadmap
 from planner.roadmap import (
     DAYS_PER_WEEK,
     Effort,
@@ -71,6 +70,7 @@ from planner.roadmap import (
     Topic,
     Unit,
 )
+from planner.roadmap_file import RoadmapError, parse_roadmap
 from planner.textutil import slugify, unique_slug
 
 __all__ = [

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from planner.loader import load_roadmap, parse_roadmap
 from planner.md_import import (
     MarkdownImport,
     MarkdownImportError,
@@ -17,6 +16,7 @@ from planner.md_import import (
     roadmap_id_for,
 )
 from planner.roadmap import Effort, Roadmap, StatedEstimate, Topic
+from planner.roadmap_file import load_roadmap, parse_roadmap
 
 REPO = Path(__file__).resolve().parents[2]
 SEED_MD = REPO / "tests" / "data" / "backend-roadmap.md"

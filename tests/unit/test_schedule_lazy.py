@@ -432,8 +432,8 @@ def test_a_topic_id_twice_is_planned_as_the_mappings_have_it() -> None:
 
 
 def test_a_roadmap_knows_whether_its_ids_are_unique() -> None:
-    from planner.loader import load_roadmap
     from planner.locations import bundled_roadmap
+    from planner.roadmap_file import load_roadmap
 
     assert load_roadmap(bundled_roadmap()).unique_ids
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from planner.loader import RoadmapError, load_roadmap, parse_roadmap
+from planner.roadmap_file import RoadmapError, load_roadmap, parse_roadmap
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -349,7 +349,7 @@ SCALARS = [
 def test_the_fast_composer_resolves_every_tag_as_yaml_does() -> None:
     import yaml
 
-    from planner import loader
+    from planner import roadmap_file
 
     def tags(node: yaml.Node) -> list[tuple[str, object]]:
         if isinstance(node, yaml.ScalarNode):
@@ -361,7 +361,7 @@ def test_the_fast_composer_resolves_every_tag_as_yaml_does() -> None:
     scalars = "\n".join(f"- {s}" for s in SCALARS) + "\n"
     seed = (REPO / "roadmap.yaml").read_text(encoding="utf-8")
     for text, kinds in ((scalars, 10), (seed, 4)):  # str int float bool null merge value ...
-        ours = tags(yaml.compose(text, Loader=loader._Loader))
+        ours = tags(yaml.compose(text, Loader=roadmap_file._Loader))
         assert ours == tags(yaml.compose(text, Loader=yaml.SafeLoader))
         assert len({tag for tag, _ in ours}) == kinds
 
