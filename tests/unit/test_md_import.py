@@ -11,12 +11,11 @@ import yaml
 from planner.md_import import (
     MarkdownImport,
     MarkdownImportError,
-    dump_roadmap,
     import_markdown,
     roadmap_id_for,
 )
 from planner.roadmap import Effort, Roadmap, StatedEstimate, Topic
-from planner.roadmap_file import load_roadmap, parse_roadmap
+from planner.roadmap_file import dump_roadmap, load_roadmap, parse_roadmap
 
 REPO = Path(__file__).resolve().parents[2]
 SEED_MD = REPO / "tests" / "data" / "backend-roadmap.md"

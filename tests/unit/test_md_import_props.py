@@ -24,8 +24,8 @@ import yaml
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from planner.md_import import _EST_MARK_RE, _plain_ok, _scalar, import_markdown
-from planner.roadmap_file import parse_roadmap
+from planner.md_import import _EST_MARK_RE, import_markdown
+from planner.roadmap_file import _plain_ok, _scalar, parse_roadmap
 
 STRUCTURAL = set("\\`*()")
 
