@@ -20,6 +20,12 @@ The shape read (the seed, ``backend-roadmap.md``)::
 
 Rules (what "titles keep their text exactly" means here):
 
+- The file is read as CommonMark (markdown-it-py's tokens, with their line numbers), so
+  a line continuing a paragraph, a list item or a ``>`` quote joins it, and nesting
+  follows the list item's indentation. Not read: HTML blocks (an HTML comment is
+  skipped), setext headings (a ``---`` line is a rule), link reference definitions,
+  character references (``&amp;`` stays as written) and indented code. A list item's
+  own line is always its text: ``- # x``, ``- > x`` and ``- - x`` are items.
 - A title is the text as written, minus the Markdown that renders as something else:
   backslash escapes (``\\(`` is a literal ``(``), ``**bold**`` markers, backtick code
   spans (their content is kept, literally), a ``[text](url)`` link (its text is the
@@ -49,12 +55,17 @@ without one, flagged with a comment in the YAML and a warning.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import cast
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
+from markdown_it.token import Token
 
 from planner.errors import PlannerError
 from planner.roadmap import (
@@ -127,21 +138,14 @@ def roadmap_id_for(name: str) -> str | None:
     return slugify(stem) if stem else None
 
 
-# -- inline Markdown: escapes, code spans, bold, links ----------------------------------
+# -- inline Markdown: markdown-it tokens to text ----------------------------------------
 
 _ESC_BASE = 0xF0000
-"""Escaped ASCII punctuation is carried as a private-use character until the end, so
-no structural rule (parentheses, separators, links) ever sees it."""
+"""Escaped ASCII punctuation and code-span text are carried as private-use characters
+until the end, so no structural rule (parentheses, separators, markers) ever sees them."""
 _LINK_BASE = 0xF1000
-"""A link found in a line is replaced by one private-use character while parsing."""
+"""Each link or image in a piece of text is carried as one private-use character."""
 
-_ESCAPE_RE = re.compile(r"\\([!-/:-@\[-`{-~])")
-_CODE_RE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
-_BOLD_RE = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
-_LINK_RE = re.compile(
-    r"!?\[([^\[\]]*)\]\(\s*(<[^<>]*>|[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)"
-    r"(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"
-)
 _PROTECTED_RE = re.compile("[\U000f0000-\U000f007f]")
 _LINK_TOKEN_RE = re.compile("[\U000f1000-\U000f1fff]")
 _TASK_BOX_RE = re.compile(r"^\[[ xX]\]\s+")
@@ -156,56 +160,117 @@ def _unprotect(text: str) -> str:
     return _PROTECTED_RE.sub(lambda m: chr(ord(m.group()) - _ESC_BASE), text)
 
 
-def _reraw(text: str) -> str:
-    """Protected text back to Markdown source: protected characters as escapes."""
-    return _PROTECTED_RE.sub(lambda m: "\\" + chr(ord(m.group()) - _ESC_BASE), text)
+def _destination(url: str, title: str) -> str:
+    """A link's ``(url "title")`` part as Markdown writes it."""
+    shown = f"<{url}>" if not url or any(c.isspace() or c in "()" for c in url) else url
+    return f'{shown} "{title}"' if title else shown
 
 
-def _code_span(match: re.Match[str]) -> str:
-    content = match.group(2)
-    if len(content) > 2 and content[0] == " " and content[-1] == " " and content.strip():
-        content = content[1:-1]
-    return "".join(_protect_char(c) for c in content)
+_Link = tuple[str, str, str]
+"""(text, url, Markdown source) of a link; the source starts with '!' for an image."""
 
 
-def _strip_inline(raw: str) -> str:
-    """Escapes and code spans protected, bold markers removed; links left as they are."""
-    text = _ESCAPE_RE.sub(lambda m: chr(_ESC_BASE + ord(m.group(1))), raw)
-    text = _CODE_RE.sub(_code_span, text)
-    return _BOLD_RE.sub(r"\1", text)
+def _flatten(tokens: Sequence[Token], out: list[str], links: list[_Link] | None) -> None:
+    """Append the text of inline ``tokens`` to ``out``, Markdown resolved as the rules say.
+
+    Kept literally: text, inline HTML, ``*emphasis*`` markers, autolinks. Escaped
+    punctuation and code-span text become protected characters, ``**`` markers go,
+    breaks become spaces. A link or image becomes one token character that indexes
+    ``links``; with ``links`` None (inside a link's text) an image stands for its alt
+    text and a link for its text.
+    """
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        kind = tok.type
+        if kind in ("text_special", "code_inline"):  # a backslash escape, a code span
+            out.append("".join(_protect_char(c) for c in tok.content))
+        elif kind in ("softbreak", "hardbreak"):
+            out.append(" ")
+        elif kind in ("strong_open", "strong_close"):
+            out.append("" if tok.markup == "**" else tok.markup)
+        elif kind in ("em_open", "em_close"):
+            out.append(tok.markup)
+        elif kind == "image":
+            alt: list[str] = []
+            _flatten(tok.children or (), alt, None)
+            label = "".join(alt)
+            if links is None:
+                out.append(label)
+            else:
+                src = str(tok.attrGet("src") or "")
+                source = f"![{label}]({_destination(src, str(tok.attrGet('title') or ''))})"
+                links.append((label, src, source))
+                out.append(chr(_LINK_BASE + len(links) - 1))
+        elif kind == "link_open":
+            end = i + 1
+            while end < len(tokens) and tokens[end].type != "link_close":
+                end += 1
+            inner: list[str] = []
+            _flatten(tokens[i + 1 : end], inner, None)
+            label = "".join(inner)
+            if tok.markup == "autolink" or links is None:
+                out.append(f"<{label}>" if tok.markup == "autolink" else label)
+            else:
+                href = str(tok.attrGet("href") or "")
+                title = str(tok.attrGet("title") or "")
+                links.append((label, href, f"[{label}]({_destination(href, title)})"))
+                out.append(chr(_LINK_BASE + len(links) - 1))
+            i = end
+        else:  # text, inline HTML and anything else: as written
+            out.append(tok.content)
+        i += 1
 
 
-def _normalize(raw: str) -> str:
-    """Markdown source with bold and code spans resolved, for matching 'Key:' prefixes."""
-    return _reraw(_strip_inline(raw))
+def _shift(offset: int) -> Callable[[re.Match[str]], str]:
+    """A link token character renumbered by ``offset``."""
+    return lambda m: chr(ord(m.group()) + offset)
 
 
 @dataclass
 class _Inline:
     """One piece of text with its Markdown neutralized for structural parsing.
 
-    ``text`` has escaped punctuation as private-use characters and each link as one
-    token character; ``prose`` and ``titled`` turn parts of it back into final text.
+    ``text`` has escaped punctuation and code-span text as private-use characters and
+    each link as one token character; ``prose`` and ``titled`` turn parts of it back
+    into final text. Pieces cut from one text share its ``links``.
     """
 
     text: str
-    links: list[tuple[str, str, str]] = field(default_factory=list)
+    links: list[_Link] = field(default_factory=list)
     """(text, url, source) of each link, in order."""
 
     @classmethod
-    def parse(cls, raw: str) -> _Inline:
+    def of(cls, tokens: Sequence[Token]) -> _Inline:
+        """The text of inline tokens (line breaks read as spaces)."""
         inline = cls("")
-        inline.text = _LINK_RE.sub(inline._token, _strip_inline(raw))
+        out: list[str] = []
+        _flatten(tokens, out, inline.links)
+        inline.text = "".join(out)
         return inline
 
-    def _token(self, match: re.Match[str]) -> str:
-        url = match.group(2)
-        if url.startswith("<") and url.endswith(">"):
-            url = url[1:-1]
-        self.links.append((match.group(1), url, match.group(0)))
-        return chr(_LINK_BASE + len(self.links) - 1)
+    @classmethod
+    def literal(cls, text: str) -> _Inline:
+        """Text taken as it is: no Markdown in it."""
+        return cls("".join(_protect_char(c) for c in text))
 
-    def _link(self, token: str) -> tuple[str, str, str]:
+    @classmethod
+    def joined(cls, pieces: Sequence[_Inline], separator: str = " ") -> _Inline:
+        """The pieces as one text, each piece's links renumbered."""
+        inline = cls("")
+        texts: list[str] = []
+        for piece in pieces:
+            offset = len(inline.links)
+            inline.links.extend(piece.links)
+            texts.append(_LINK_TOKEN_RE.sub(_shift(offset), piece.text) if offset else piece.text)
+        inline.text = separator.join(texts)
+        return inline
+
+    def part(self, text: str) -> _Inline:
+        """A piece cut from ``self.text``, sharing its links."""
+        return _Inline(text, self.links)
+
+    def _link(self, token: str) -> _Link:
         return self.links[ord(token) - _LINK_BASE]
 
     def prose(self, text: str | None = None) -> str:
@@ -473,14 +538,8 @@ def _depth_zero(text: str, pos: int) -> bool:
     return depth == 0
 
 
-# -- lines -------------------------------------------------------------------------------
+# -- lines and notes ------------------------------------------------------------------------------
 
-_HEADING_RE = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*$")
-_CLOSING_HASHES_RE = re.compile(r"(?:^|[ \t]+)#+$")
-_QUOTE_RE = re.compile(r"^ {0,3}>[ \t]?(.*)$")
-_BULLET_RE = re.compile(r"^([ \t]*)([-*+]|\d{1,9}[.)])(?:[ \t]+(.*))?$")
-_RULE_RE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
-_FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _ADMONITION_RE = re.compile(r"^\[!\w+\]\s*")
 _MODULE_HEADING_RE = re.compile(r"^Module\s+(\d+)\s*(?:(?:[:.\-–—]|$)\s*(.*))?$", re.IGNORECASE)
 _NUMBERED_HEADING_RE = re.compile(r"^(\d+)[.):]\s+(.+)$")
@@ -506,13 +565,6 @@ _NOTE_NAMES = {
 _KNOWN_NOTES = ", ".join(_NOTE_NAMES.values())
 
 
-def _indent(prefix: str) -> int:
-    col = 0
-    for c in prefix:
-        col = col + 4 - col % 4 if c == "\t" else col + 1
-    return col
-
-
 def _short(text: str, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 3] + "..."
 
@@ -523,43 +575,132 @@ def _short(text: str, width: int = 60) -> str:
 @dataclass
 class _Item:
     line: int
-    indent: int
-    text: str
-    """Raw Markdown; continuation lines joined with a space."""
+    raw: str
+    """The item's Markdown as written, its lines joined with a space (for messages)."""
+    inline: _Inline
     children: list[_Item] = field(default_factory=list)
 
 
 @dataclass
 class _Section:
     line: int
-    title: str
-    """Raw Markdown of the title (without "Module N:")."""
+    title: _Inline
+    """The heading's text (without "Module N:")."""
     number: int | None
     goal: _Item | None = None
     topics: list[_Item] = field(default_factory=list)
-    notes: dict[str, tuple[int, str]] = field(default_factory=dict)
-    """Note key -> (line, raw Markdown value)."""
+    notes: dict[str, tuple[int, _Inline]] = field(default_factory=dict)
+    """Note key -> (line, value)."""
     has_topics_heading: bool = False
     in_topics: bool = False
 
 
+def _line(tok: Token) -> int:
+    """The 1-based line a block token starts on."""
+    return tok.map[0] + 1 if tok.map else 1
+
+
+def _block_end(tokens: Sequence[Token], start: int) -> int:
+    """Index just past the block that opens at ``start`` (a single token is its own block)."""
+    if tokens[start].nesting != 1:
+        return start + 1
+    depth = 0
+    for i in range(start, len(tokens)):
+        depth += tokens[i].nesting
+        if depth == 0:
+            return i + 1
+    return len(tokens)  # pragma: no cover - markdown-it closes every block
+
+
+class _AsWritten(MarkdownIt):
+    """Links taken as written: not validated, not percent-encoded."""
+
+    def validateLink(self, url: str) -> bool:
+        return True
+
+    def normalizeLink(self, url: str) -> str:
+        return url
+
+    def normalizeLinkText(self, link: str) -> str:
+        return link
+
+
+def _not_on_an_items_line(rule: Callable[..., bool]) -> Callable[..., bool]:
+    """``rule``, except on a list item's own line: there the item's text is a paragraph
+    ("- # x", "- > x", "- - x", "- ~~~" are items titled "# x", "> x", "- x", "~~~")."""
+
+    def guarded(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+        last = state.tokens[-1] if state.tokens else None
+        if last is not None and last.type == "list_item_open" and last.map:
+            return last.map[0] != start and rule(state, start, end, silent)
+        return rule(state, start, end, silent)
+
+    return guarded
+
+
+@functools.cache
+def _markdown() -> MarkdownIt:
+    """CommonMark as a roadmap reads it.
+
+    Off: HTML blocks (an HTML comment is skipped where it stands; any other tag is
+    text), setext headings (a '---' line is a rule), link reference definitions,
+    character references (``&amp;`` stays as written) and indented code (indentation
+    only nests lists). Escapes stay tokens of their own (no text joining). A list
+    item's first line is always its text.
+    """
+    md = _AsWritten("commonmark", {"html": True})
+    md.disable(["html_block", "lheading", "reference", "entity", "code", "text_join"])
+    for rule in md.block.ruler.__rules__:
+        if rule.name in ("fence", "blockquote", "hr", "list", "heading"):
+            md.block.ruler.at(rule.name, _not_on_an_items_line(rule.fn), {"alt": rule.alt})
+    return md
+
+
+_LISTS = ("bullet_list_open", "ordered_list_open")
+
+
+def _lines_of(inline: Token) -> list[tuple[int, str, _Inline]]:
+    """(line, Markdown as written, text) of each line of a paragraph's inline token."""
+    first = _line(inline)
+    raws = inline.content.split("\n")
+    pieces: list[list[Token]] = [[]]
+    for child in inline.children or ():
+        if child.type in ("softbreak", "hardbreak"):
+            pieces.append([])
+        else:
+            pieces[-1].append(child)
+    out = []
+    for i, piece in enumerate(pieces):
+        text = _Inline.of(piece)
+        raw = raws[i].strip() if len(raws) == len(pieces) else _unprotect(text.text).strip()
+        out.append((first + i, raw, text))
+    return out
+
+
+def _only_comments(inline: Token) -> bool:
+    """Whether a paragraph is HTML comments and nothing else."""
+    return all(
+        (c.type == "html_inline" and c.content.startswith("<!--"))
+        or c.type in ("softbreak", "hardbreak")
+        or (c.type == "text" and not c.content.strip())
+        for c in inline.children or ()
+    )
+
+
 class _Reader:
-    """Reads the lines into sections, items and notes; parses no inline syntax yet."""
+    """Reads markdown-it's block tokens into sections, items and notes."""
 
     def __init__(self, name: str) -> None:
         self.name = name
         self.warnings: list[ImportNote] = []
-        self.title: tuple[int, str] | None = None
-        self.description: list[list[str]] = [[]]
+        self.title: tuple[int, _Inline] | None = None
+        self.description: list[_Inline] = []
         self.loose: _Section | None = None
         """Topics before any module heading."""
         self.sections: list[_Section] = []
-        self.total: tuple[int, str] | None = None
-        self._last: _Item | None = None
-        """The item a continuation line joins."""
-        self._blank = False
-        self._quote: list[tuple[int, str]] = []
+        self.total: tuple[int, _Inline] | None = None
         self._topic_headings: set[int] = set()
+        self._source: list[str] = []
 
     def warn(self, line: int, message: str) -> None:
         self.warnings.append(ImportNote(self.name, line, message))
@@ -576,87 +717,64 @@ class _Reader:
             if _RESERVED_RE.search(line):  # the parser's own marks: never in real text
                 lines[number - 1] = _RESERVED_RE.sub("\ufffd", line)
                 self.warn(number, "private-use characters U+F0000-U+F1FFF replaced with U+FFFD")
-        self._prescan(lines)
-        fence: str | None = None
-        comment = False
-        for number, line in enumerate(lines, start=1):
-            if fence is not None:
-                if line.strip().startswith(fence):
-                    fence = None
-                continue
-            if comment:
-                comment = "-->" not in line
-                continue
-            stripped = line.strip()
-            if stripped.startswith("<!--"):
-                self._end_quote()
-                comment = "-->" not in stripped[4:]
-                continue
-            opening = _FENCE_RE.match(line)
-            if opening:
-                self._end_quote()
-                fence = opening.group(1)[0] * 3
-                self.warn(number, "a code block is not part of a roadmap; not imported")
-                self._last = None
-                continue
-            self.line(number, line)
-        self._end_quote()
+        self._source = lines
+        tokens = _markdown().parse("\n".join(lines))
+        self._prescan(tokens)
+        i = 0
+        while i < len(tokens):
+            end = _block_end(tokens, i)
+            self.block(tokens[i:end])
+            i = end
 
-    def _prescan(self, lines: list[str]) -> None:
+    def _prescan(self, tokens: Sequence[Token]) -> None:
         """Which sections (by heading line; 0 before any) have a '### Topics' heading."""
         current = 0
-        for number, line in enumerate(lines, start=1):
-            m = _HEADING_RE.match(line)
-            if not m:
+        for i, tok in enumerate(tokens):
+            if tok.type != "heading_open" or tok.level != 0:
                 continue
-            level = len(m.group(1))
+            level = int(tok.tag[1:])
             if level <= 2:
-                current = number
-            elif level == 3 and "topic" in (m.group(2) or "").lower():
+                current = _line(tok)
+            elif level == 3 and "topic" in tokens[i + 1].content.lower():
                 self._topic_headings.add(current)
 
-    def line(self, number: int, line: str) -> None:
-        if not line.strip():
-            self._end_quote()
-            self._blank = True
-            return
-        quote = _QUOTE_RE.match(line)
-        if quote:
-            self._last = None
-            self._quote.append((number, quote.group(1)))
-            return
-        self._end_quote()
-        heading = _HEADING_RE.match(line)
-        if heading:
-            self._last = None
-            text = _CLOSING_HASHES_RE.sub("", (heading.group(2) or "").strip()).strip()
-            self.heading(number, len(heading.group(1)), text)
-            return
-        if _RULE_RE.match(line):
-            self._last = None
-            return
-        bullet = _BULLET_RE.match(line)
-        if bullet:
-            self.bullet(number, _indent(bullet.group(1)), (bullet.group(3) or "").strip())
-            return
-        self.text(number, _indent(line[: len(line) - len(line.lstrip())]), line.strip())
+    def block(self, tokens: Sequence[Token]) -> None:
+        """One top-level block: its tokens, open to close."""
+        tok = tokens[0]
+        number = _line(tok)
+        if tok.type == "heading_open":
+            self.heading(number, int(tok.tag[1:]), tokens[1])
+        elif tok.type == "paragraph_open":
+            self.paragraph(tokens[1])
+        elif tok.type in _LISTS:
+            for item in self._items(tokens[1:-1]):
+                self.list_item(item)
+        elif tok.type == "blockquote_open":
+            self.quote(tokens)
+        elif tok.type == "fence":
+            self.warn(number, "a code block is not part of a roadmap; not imported")
+        elif tok.type != "hr":  # pragma: no cover - every other block is turned off
+            self.warn(number, f"text '{_short(self._raw(number))}' is not understood; not imported")
+
+    def _raw(self, number: int) -> str:
+        return self._source[number - 1].strip() if number <= len(self._source) else ""
 
     # -- headings ---------------------------------------------------------------------
 
-    def heading(self, number: int, level: int, text: str) -> None:
-        self._blank = False
+    def heading(self, number: int, level: int, inline: Token) -> None:
+        text = inline.content
         if level == 1:
             if self.title is None and not self.sections and self.loose is None:
-                self.title = (number, text)
+                self.title = (number, _Inline.of(inline.children or ()))
             else:
                 self.warn(number, f"a second title '# {text}' is not understood; not imported")
             return
         if level == 2:
-            title, num = text, None
-            norm = _normalize(text)
-            m = _MODULE_HEADING_RE.match(norm) or _NUMBERED_HEADING_RE.match(norm)
+            title = _Inline.of(inline.children or ())
+            num = None
+            m = _MODULE_HEADING_RE.match(title.text) or _NUMBERED_HEADING_RE.match(title.text)
             if m:
-                num, title = int(m.group(1)), (m.group(2) or "").strip()
+                num, title = int(m.group(1)), title.part((m.group(2) or "").strip())
             new = _Section(number, title, num)
             new.has_topics_heading = number in self._topic_headings
             self.sections.append(new)
@@ -673,17 +791,68 @@ class _Reader:
             return
         self.warn(number, f"heading '{'#' * level} {text}' is not understood; not imported")
 
+    # -- paragraphs -------------------------------------------------------------------
+
+    def paragraph(self, inline: Token) -> None:
+        if _only_comments(inline):
+            return
+        if self.section is None:
+            self.description.append(_Inline.of(inline.children or ()))
+            return
+        for number, raw, _text in _lines_of(inline):
+            if raw.startswith("|"):
+                self.warn(number, "a table is not part of a roadmap; not imported")
+            else:
+                self.warn(number, f"text '{_short(raw)}' is not understood; not imported")
+
     # -- list items -------------------------------------------------------------------
 
-    def bullet(self, number: int, indent: int, text: str) -> None:
-        self._blank = False
-        self._last = None
-        if not text:
+    def _items(self, tokens: Sequence[Token], depth: int = 1) -> list[tuple[int, _Item]]:
+        """(depth, item) of each item of a list's tokens and of the lists nested in them,
+        in order. A quote in an item is read as a note; code or a heading is reported."""
+        found: list[tuple[int, _Item]] = []
+        i = 0
+        while i < len(tokens):
+            end = _block_end(tokens, i)
+            if tokens[i].type == "list_item_open":
+                found += self._item(tokens[i:end], depth)
+            i = end
+        return found
+
+    def _item(self, tokens: Sequence[Token], depth: int) -> list[tuple[int, _Item]]:
+        number = _line(tokens[0])
+        texts: list[_Inline] = []
+        raws: list[str] = []
+        nested: list[tuple[int, _Item]] = []
+        body = tokens[1:-1]
+        i = 0
+        while i < len(body):
+            end = _block_end(body, i)
+            tok = body[i]
+            if tok.type == "paragraph_open" and not _only_comments(body[i + 1]):
+                texts.append(_Inline.of(body[i + 1].children or ()))
+                raws.append(" ".join(body[i + 1].content.split("\n")))
+            elif tok.type in _LISTS:
+                nested += self._items(body[i + 1 : end - 1], depth + 1)
+            elif tok.type == "blockquote_open":
+                self.quote(body[i:end])
+            elif tok.type == "fence":
+                self.warn(_line(tok), "a code block is not part of a roadmap; not imported")
+            elif tok.type == "heading_open":
+                self.warn(_line(tok), "a heading in a list item is not understood; not imported")
+            i = end
+        item = _Item(number, " ".join(raws), _Inline.joined(texts))
+        return [(depth, item), *nested]
+
+    def list_item(self, entry: tuple[int, _Item]) -> None:
+        depth, item = entry
+        number = item.line
+        if not item.raw.strip():
             self.warn(number, "an empty list item; not imported")
             return
         section = self.section
         if section is None:
-            section = self.loose = _Section(number, "", None)
+            section = self.loose = _Section(number, _Inline(""), None)
             section.has_topics_heading = 0 in self._topic_headings
             self.warn(
                 number,
@@ -691,25 +860,23 @@ class _Reader:
                 "named after the roadmap",
             )
         topics = section.topics
-        parent = topics[-1] if topics else None
-        if parent is not None and indent > parent.indent:
-            item = _Item(number, indent, text)
-            last_sub = parent.children[-1] if parent.children else None
-            if last_sub is not None and indent > last_sub.indent:
-                self.warn(
-                    number,
-                    "a list nested three deep is not part of a roadmap "
-                    f"(module > topic > subtopic); read as a subtopic of line {parent.line}",
-                )
-            parent.children.append(item)
-            self._last = item
-            return
-        if section.goal is not None and indent > section.goal.indent and not topics:
-            self.warn(number, "a list under 'Goal:' is not understood; not imported")
-            return
-        is_goal = _GOAL_RE.match(_normalize(text)) is not None
+        if depth > 1:
+            if section.goal is not None and not topics:
+                self.warn(number, "a list under 'Goal:' is not understood; not imported")
+                return
+            if topics:
+                parent = topics[-1]
+                if depth > 2:
+                    self.warn(
+                        number,
+                        "a list nested three deep is not part of a roadmap "
+                        f"(module > topic > subtopic); read as a subtopic of line {parent.line}",
+                    )
+                parent.children.append(item)
+                return
+        is_goal = _GOAL_RE.match(item.inline.text) is not None
         if is_goal and not section.in_topics and not topics and section.goal is None:
-            section.goal = self._last = _Item(number, indent, text)
+            section.goal = item
             return
         if is_goal and not section.in_topics and not topics and section.goal is not None:
             self.warn(
@@ -721,76 +888,77 @@ class _Reader:
         if section.has_topics_heading and not section.in_topics:
             self.warn(
                 number,
-                f"list item '{_short(text)}' before '### Topics' is not understood "
+                f"list item '{_short(item.raw)}' before '### Topics' is not understood "
                 "(only '- Goal: ...' is read there); not imported",
             )
             return
-        item = _Item(number, indent, text)
         topics.append(item)
-        self._last = item
-
-    # -- text lines -------------------------------------------------------------------
-
-    def text(self, number: int, indent: int, text: str) -> None:
-        last = self._last
-        if last is not None and (not self._blank or indent > last.indent):
-            last.text = f"{last.text} {text}"
-            self._blank = False
-            return
-        if self.section is None:
-            if self._blank and self.description[-1]:
-                self.description.append([])
-            self.description[-1].append(text)
-            self._blank = False
-            return
-        self._blank = False
-        self._last = None
-        if text.startswith("|"):
-            self.warn(number, "a table is not part of a roadmap; not imported")
-        else:
-            self.warn(number, f"text '{_short(text)}' is not understood; not imported")
 
     # -- quote blocks ([!NOTE]) ---------------------------------------------------------
 
-    def _end_quote(self) -> None:
-        lines, self._quote = self._quote, []
-        if not lines:
-            return
+    def _quote_lines(self, tokens: Sequence[Token]) -> list[tuple[int, str, _Inline] | None]:
+        """The lines of a quote's paragraphs; None where a paragraph ends."""
+        lines: list[tuple[int, str, _Inline] | None] = []
+        i = 1
+        while i < len(tokens) - 1:
+            end = _block_end(tokens, i)
+            tok = tokens[i]
+            if tok.type == "paragraph_open":
+                lines += [*_lines_of(tokens[i + 1]), None]
+            elif tok.type == "blockquote_open":
+                lines += self._quote_lines(tokens[i:end])
+            else:
+                number = _line(tok)
+                raw = _short(self._raw(number).lstrip("> \t"))
+                self.warn(
+                    number,
+                    f"note line '{raw}' is not understood; not imported (known: {_KNOWN_NOTES})",
+                )
+                lines.append(None)
+            i = end
+        return lines
+
+    def quote(self, tokens: Sequence[Token]) -> None:
         key: str | None = None
-        parts: dict[str, tuple[int, list[str]]] = {}
-        for number, raw in lines:
-            content = _ADMONITION_RE.sub("", raw.strip())
-            if not content:
+        parts: dict[str, tuple[int, list[_Inline]]] = {}
+        for entry in self._quote_lines(tokens):
+            if entry is None:
                 key = None
                 continue
-            m = _KEY_RE.match(_normalize(content))
+            number, raw, line = entry
+            content = line.part(_ADMONITION_RE.sub("", line.text.strip()))
+            if not content.text:
+                key = None
+                continue
+            m = _KEY_RE.match(content.text)
             name = _NOTE_KEYS.get(" ".join(m.group(1).lower().split())) if m else None
+            shown = _short(_ADMONITION_RE.sub("", raw))
             if m and name:
                 if name in parts:
                     self.warn(number, f"'{m.group(1)}' appears twice in this note; kept the first")
                     key = None
                     continue
                 key = name
-                parts[key] = (number, [m.group(2).strip()])
+                parts[key] = (number, [content.part(m.group(2).strip())])
             elif key is not None:
                 parts[key][1].append(content)
                 label = m.group(1) if m else ""
                 if label[:1].isupper() and len(label.split()) <= 4:  # "Prerequisites: ..."
                     self.warn(
                         number,
-                        f"note line '{_short(content)}' is not a known note ({_KNOWN_NOTES});"
+                        f"note line '{shown}' is not a known note ({_KNOWN_NOTES});"
                         f" read as more of '{_NOTE_NAMES[key]}'",
                     )
             else:
                 self.warn(
                     number,
-                    f"note line '{_short(content)}' is not understood; not imported "
-                    f"(known: {_KNOWN_NOTES})",
+                    f"note line '{shown}' is not understood; not imported (known: {_KNOWN_NOTES})",
                 )
         section = self.section
-        for name, (number, words) in parts.items():
-            value = " ".join(w for w in words if w).strip()
-            if not value:
+        for name, (number, pieces) in parts.items():
+            value = _Inline.joined([p for p in pieces if p.text])
+            value.text = value.text.strip()
+            if not value.text:
                 self.warn(number, f"'{_NOTE_NAMES[name]}' has no value; not imported")
             elif name == "total_time":
                 if self.total is not None:
@@ -836,8 +1004,7 @@ class _Builder:
         r = self.r
         title = ""
         if r.title is not None:
-            inline = _Inline.parse(r.title[1])
-            title, _, links = inline.titled()
+            title, _, links = r.title[1].titled()
             if links:
                 self.warn(r.title[0], "links in the title are not kept, only their text")
         if not title:
@@ -848,7 +1015,7 @@ class _Builder:
             )
         sections = list(r.sections)
         if r.loose is not None:
-            r.loose.title = _reraw("".join(_protect_char(c) for c in title))
+            r.loose.title = _Inline.literal(title)
             sections.insert(0, r.loose)
         modules: list[Module] = []
         number = 0
@@ -864,22 +1031,19 @@ class _Builder:
         stated = None
         if r.total is not None:
             stated = self.stated(r.total, "Total Estimated Time")
-        description = "\n\n".join(
-            _Inline.parse(" ".join(para)).prose() for para in r.description if para
-        )
+        description = "\n\n".join(p for p in (para.prose() for para in r.description) if p)
         rid = self.roadmap_id or roadmap_id_for(self.name) or slugify(title)
         return Roadmap(rid, title, tuple(modules), stated=stated, description=description or None)
 
-    def stated(self, entry: tuple[int, str], what: str) -> StatedEstimate:
-        line, raw = entry
-        value, problem = _parse_stated(_Inline.parse(raw).prose())
+    def stated(self, entry: tuple[int, _Inline], what: str) -> StatedEstimate:
+        line, text = entry
+        value, problem = _parse_stated(text.prose())
         if problem:
             self.warn(line, f"{what}: {problem}")
         return value
 
     def module(self, section: _Section, number: int) -> Module | None:
-        inline = _Inline.parse(section.title)
-        title, _, links = inline.titled()
+        title, _, links = section.title.titled()
         if links:
             self.warn(section.line, "links in a module heading are not kept, only their text")
         title = title or f"Module {number}"
@@ -894,11 +1058,12 @@ class _Builder:
         notes = section.notes
         goal = None
         if section.goal is not None:
-            m = _GOAL_RE.match(_normalize(section.goal.text))
-            goal = _Inline.parse(m.group(1)).prose() if m else None
+            goal_text = section.goal.inline
+            m = _GOAL_RE.match(goal_text.text)
+            goal = goal_text.prose(m.group(1)) if m else None
         tools: tuple[str, ...] = ()
         if "tools" in notes:
-            tools_inline = _Inline.parse(notes["tools"][1])
+            tools_inline = notes["tools"][1]
             text = tools_inline.text.strip()
             text = text[:-1] if text.endswith(".") else text
             tools = tuple(t for t in (tools_inline.prose(p) for p in _split_items(text, ",")) if t)
@@ -907,7 +1072,7 @@ class _Builder:
             stated = self.stated(notes["module_time"], f"Estimated Module Time of '{title}'")
 
         def prose(key: str) -> str | None:
-            return _Inline.parse(notes[key][1]).prose() or None if key in notes else None
+            return notes[key][1].prose() or None if key in notes else None
 
         return Module(
             id=mid,
@@ -922,7 +1087,7 @@ class _Builder:
         )
 
     def topic(self, item: _Item, module_id: str) -> Topic | None:
-        inline = _Inline.parse(item.text)
+        inline = item.inline
         text = inline.text
         estimates: list[tuple[int, str]] = []  # (line, final text)
         head = text
@@ -951,7 +1116,7 @@ class _Builder:
                 break
         title, link, links = inline.titled(head)
         if not title:
-            self.warn(item.line, f"a topic with no title ('{_short(item.text)}'); not imported")
+            self.warn(item.line, f"a topic with no title ('{_short(item.raw)}'); not imported")
             return None
         if links > 1:
             self.warn(item.line, f"topic '{title}' has {links} links; kept the first only")
@@ -978,7 +1143,7 @@ class _Builder:
         for part in group:
             add(inline, part, item.line)
         for child in item.children:
-            sub = _Inline.parse(child.text)
+            sub = child.inline
             body = _TASK_BOX_RE.sub("", sub.text)
             m = _est_marker(body, anywhere=False)
             if m:

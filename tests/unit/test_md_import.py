@@ -225,6 +225,11 @@ CASES: list[tuple[str, str, Check]] = [
     ),
     ("numbered list", "1. T (A) - Est. Time: 1 day", _titles("T", ["A"])),
     ("star bullets", "* T (A) - Est. Time: 1 day\n    + B", _titles("T", ["A", "B"])),
+    (
+        "an item's line is its text",
+        "- # C - Est. Time: 1 day\n  - > B\n  - - A\n  - ~~~",
+        _titles("# C", ["> B", "- A", "~~~"]),
+    ),
 ]
 
 
