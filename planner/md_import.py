@@ -35,7 +35,10 @@ Rules (what "titles keep their text exactly" means here):
   spaces - is kept exactly; only the ends are trimmed.
 - A topic's subtopics are the items of its LAST parenthesized group, split on
   top-level ``,`` and ``;`` (a comma between digits, as in ``1,000``, does not
-  split), plus its nested bullets. An earlier group stays in the title:
+  split), plus its nested bullets. A label before the first item is the topic's note,
+  a lead-in to its subtopics: ``(PostgreSQL: Advanced SELECT, JOINs)`` (up to a
+  `` - ``: ``(Python focus: Review for interviews - Lists, Dicts)``); where ``;``
+  separates items, a labelled item keeps its commas (``Concepts: CAP, BASE; Use cases``). An earlier group stays in the title:
   ``Django REST Framework (DRF) (Serializers, ...)`` keeps ``(DRF)``. To keep a
   trailing group in a title, escape it: ``Title \\(note\\)``.
 - ``Est. Time:`` (also ``Estimated Time:``, ``Estimate:``) after `` - `` or inside the
@@ -526,6 +529,41 @@ def _split_items(text: str, separators: str = ",;") -> list[str]:
             start = i + 1
     items.append(text[start:])
     return [item.strip() for item in items if item.strip()]
+
+
+_LEAD_IN_RE = re.compile(r"^([^:,;()]*[^\s:,;()])\s*:\s+(?=\S)")
+"""'PostgreSQL: ' at the start of a group's item: a label, a colon and a space."""
+_DASH_RE = re.compile(r"\s[-–—]\s")
+
+
+def _lead_in(part: str) -> re.Match[str] | None:
+    """The 'Label: ' that starts ``part``; an estimate ('Est. Time: ...') has none."""
+    return None if _est_marker(part, anywhere=False) else _LEAD_IN_RE.match(part)
+
+
+def _group(text: str) -> tuple[str | None, list[str]]:
+    """(lead-in, items) of the text inside a topic's parentheses.
+
+    Items are split on top-level ``,`` and ``;``. Where ``;`` separates them, a part
+    that starts with a label keeps its commas: ``Concepts: CAP, BASE; Use cases`` is two
+    items. Where only ``,`` does, a label before the first item is the group's lead-in,
+    not part of the item: ``PostgreSQL: Advanced SELECT, JOINs`` has the lead-in
+    ``PostgreSQL``; words after it up to a `` - `` belong to it too
+    (``Python focus: Review for interviews - Lists``).
+    """
+    parts = _split_items(text, ";")
+    if len(parts) > 1:
+        return None, [i for p in parts for i in ([p] if _lead_in(p) else _split_items(p, ","))]
+    items = _split_items(text, ",")
+    lead = _lead_in(items[0]) if items else None
+    if lead is None or _est_marker(items[0][lead.end() :], anywhere=False):
+        return None, items
+    note, first = lead.group(1), items[0][lead.end() :]
+    dashes = list(_DASH_RE.finditer(first))
+    if dashes:
+        note = items[0][: lead.end() + dashes[-1].start()].strip()
+        first = first[dashes[-1].end() :].strip()
+    return (note, [first, *items[1:]]) if first else (None, items)
 
 
 def _depth_zero(text: str, pos: int) -> bool:
@@ -1098,11 +1136,12 @@ class _Builder:
             head = re.sub(r"\s*[-–—|,;:]?\s*$", "", text[: marker.start()])
         # trailing groups: estimate-only groups, then one group of subtopics
         group: list[str] = []
+        note: str | None = None
         while head.endswith(")"):
             start = _matching_open(head, len(head) - 1)
             if start is None or not head[:start].strip():
                 break
-            parts = _split_items(head[start + 1 : -1])
+            lead, parts = _group(head[start + 1 : -1])
             others = []
             for part in parts:
                 m = _est_marker(part, anywhere=False)
@@ -1112,7 +1151,7 @@ class _Builder:
                     others.append(part)
             head = head[:start].rstrip()
             if others:
-                group = others
+                group, note = others, (inline.prose(lead) or None) if lead else None
                 break
         title, link, links = inline.titled(head)
         if not title:
@@ -1183,6 +1222,7 @@ class _Builder:
             qualifier=est.qualifier if est else None,
             link=link,
             subtopics=tuple(subtopics),
+            note=note,
         )
 
 

@@ -116,7 +116,7 @@ _MODULE_KEYS = (
     "practical_application",
     "stated_estimate",
 )
-_TOPIC_KEYS = ("id", "title", "estimate", "qualifier", "link", "subtopics")
+_TOPIC_KEYS = ("id", "title", "estimate", "qualifier", "link", "subtopics", "note")
 _SUBTOPIC_KEYS = ("id", "title", "link")
 _STATED_KEYS = ("weeks", "hours", "text", "qualifier")
 
@@ -442,6 +442,7 @@ class _Walker:
             qualifier=self.text(fields, "qualifier", what),
             link=self.text(fields, "link", what),
             subtopics=tuple(subtopics),
+            note=self.text(fields, "note", what),
         )
 
     def estimate(self, fields: dict[str, tuple[yaml.Node, yaml.Node]], what: What) -> Effort | None:
@@ -880,6 +881,8 @@ def dump_roadmap(
             out.append(f"      - id: {_scalar(topic.id)}")
             ind = "        "
             out += _text_field(ind, "title", topic.title)
+            if topic.note:
+                out += _text_field(ind, "note", topic.note)
             if topic.estimate is not None:
                 out.append(f"{ind}estimate: {_effort(topic.estimate)}")
             if topic.qualifier:

@@ -77,7 +77,7 @@ def test_seed_copy_matches_the_shared_seed() -> None:
 def test_imported_seed_file_loads_with_the_loader(tmp_path: Path) -> None:
     out = tmp_path / "backend-roadmap.yaml"
     out.write_text(import_markdown(SEED_MD.read_text(encoding="utf-8"), "x.md").yaml)
-    assert load_roadmap(out).counts() == (5, 28, 105)
+    assert load_roadmap(out).counts() == (5, 28, 104)
 
 
 def test_seed_yaml_is_readable_block_style() -> None:
@@ -85,7 +85,7 @@ def test_seed_yaml_is_readable_block_style() -> None:
     assert "  - id: foundations-revisited\n    number: 1\n" in text
     assert "        estimate: 2 days\n" in text
     assert "          - Asyncio\n" in text  # plain strings, not mappings
-    assert '"PostgreSQL: Advanced SELECT"' in text  # quoted only where YAML needs it
+    assert '"Concepts: CAP, BASE"' in text  # quoted only where YAML needs it
     assert "stated_estimate: {weeks: 4, hours: 160, qualifier: + Ongoing effort}" in text
 
 
@@ -129,6 +129,15 @@ def _titles(title: str, subs: list[str]) -> Check:
     def check(r: MarkdownImport) -> None:
         t = only_topic(r)
         assert (t.title, [s.title for s in t.subtopics]) == (title, subs)
+
+    return check
+
+
+def _noted(note: str | None, subs: list[str]) -> Check:
+    def check(r: MarkdownImport) -> None:
+        t = only_topic(r)
+        assert (t.note, [s.title for s in t.subtopics]) == (note, subs)
+        assert r.warnings == ()
 
     return check
 
@@ -229,6 +238,23 @@ CASES: list[tuple[str, str, Check]] = [
         "an item's line is its text",
         "- # C - Est. Time: 1 day\n  - > B\n  - - A\n  - ~~~",
         _titles("# C", ["> B", "- A", "~~~"]),
+    ),
+    ("lead-in is a note", "- T (Lead: A, B) - Est. Time: 1 day", _noted("Lead", ["A", "B"])),
+    (
+        "lead-in up to a dash",
+        "- T (Focus: Review - A, B) - Est. Time: 1 day",
+        _noted("Focus: Review", ["A", "B"]),
+    ),
+    (
+        "labelled item keeps its commas",
+        "- T (L: A, B; C) - Est. Time: 1 day",
+        _noted(None, ["L: A, B", "C"]),
+    ),
+    ("no lead-in alone", "- T (A, B: C) - Est. Time: 1 day", _noted(None, ["A", "B: C"])),
+    (
+        "a label before an estimate is an item",
+        "- T (X: Est. Time: 2 days) - Est. Time: 1 day",
+        _noted(None, ["X: Est. Time: 2 days"]),
     ),
 ]
 
@@ -582,6 +608,7 @@ def test_tricky_titles_survive_dump_and_load(title: str) -> None:
                                 "qualifier": title,
                                 "link": title,
                                 "subtopics": [{"id": "s", "title": title, "link": title}, "Plain"],
+                                "note": title,
                             },
                             {"id": "u", "title": "U", "subtopics": [title]},
                         ],
