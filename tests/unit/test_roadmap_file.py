@@ -375,3 +375,19 @@ def test_a_markdown_roadmap_is_pointed_to_import(tmp_path: Path) -> None:
         f"{path}:1:1: this is Markdown, not a roadmap file; convert it with "
         f"'planner import {path}' and open the .yaml file it writes"
     )
+
+
+def test_a_topics_note_is_read_written_and_must_be_text() -> None:
+    from planner.roadmap_file import dump_roadmap
+
+    noted = GOOD.replace("        estimate:", "        note: 'Lead: in'\n        estimate:")
+    r = parse_roadmap(noted)
+    assert r.modules[0].topics[0].note == "Lead: in"
+    text = dump_roadmap(r)
+    assert '        note: "Lead: in"\n' in text
+    assert parse_roadmap(text) == r
+    assert parse_roadmap(GOOD).modules[0].topics[0].note is None
+    assert problems(GOOD.replace("        estimate:", "        note: [a]\n        estimate:")) == [
+        "r.yaml:6:15: 'note' of topic 'A' must be text; found a list; "
+        "write the text on the same line, after 'note: '"
+    ]
