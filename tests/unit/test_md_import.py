@@ -669,3 +669,17 @@ def test_a_notes_continuation_lines_are_not_reported() -> None:
     )
     assert r.roadmap.modules[0].core_practice == "Clean code and tests: every day, e.g. TDD"
     assert r.warnings == ()
+
+
+def test_lines_inside_paragraphs_quotes_and_items_are_reported_where_they_are() -> None:
+    r = imp(
+        HEAD + "- T\n  (A) - Est. Time: a while\n\nStray one\nstray two\n\n"
+        "> [!NOTE]\n>\n> Odd: x\n> Tools: X\n> Tools: Y\n"
+    )
+    assert only_topic(r).subtopics[0].title == "A"
+    assert [w.line for w in r.warnings] == [9, 12, 13, 17, 19]
+    assert r.warnings[0].message.startswith("topic 'T' imported without an estimate")
+    assert r.warnings[2].message == "text 'stray two' is not understood; not imported"
+    assert r.warnings[3].message.startswith("note line 'Odd: x' is not understood")
+    assert r.warnings[4].message == "'Tools' appears twice in this note; kept the first"
+    assert r.roadmap.modules[0].tools == ("X",)
