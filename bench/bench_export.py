@@ -33,9 +33,9 @@ from zoneinfo import ZoneInfo
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from planner.ics_export import PRODID, _Describer, _timed_items, build_calendar
-from planner.loader import load_roadmap
 from planner.progress import Progress
 from planner.roadmap import Roadmap
+from planner.roadmap_file import load_roadmap
 from planner.schedule import Plan, Session
 
 NOW = datetime(2025, 3, 19, 8, 30, tzinfo=timezone.utc)

@@ -30,9 +30,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import yaml
 
 from planner.atomic import write_atomic
-from planner.loader import load_roadmap
 from planner.locations import bundled_roadmap
 from planner.progress import ProgressStore, State, figures
+from planner.roadmap_file import load_roadmap
 
 NOW = datetime(2026, 11, 28, 19, 5, tzinfo=timezone.utc)
 

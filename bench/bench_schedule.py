@@ -43,9 +43,9 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from planner.loader import load_roadmap
 from planner.progress import Progress, remaining_topic_hours
 from planner.roadmap import Effort, Module, Roadmap, Topic
+from planner.roadmap_file import load_roadmap
 from planner.schedule import _module_of, ensure_baseline, lay_out, schedule
 from planner.settings import Settings
 

@@ -122,7 +122,7 @@ def time_to_frame(argv: list[str], env: dict[str, str], *stages: list[bytes]) ->
 
 
 def roadmap_shape(path: Path) -> list[Any]:
-    from planner.loader import load_roadmap
+    from planner.roadmap_file import load_roadmap
 
     roadmap = load_roadmap(path)
     return [
@@ -211,8 +211,8 @@ def cold_starts(roadmap: Path, runs: int, work: Path, first_title: str) -> ColdS
 
 async def checkoffs(roadmap_path: Path, count: int, work: Path) -> tuple[list[float], list[float]]:
     """Key-to-frame and work-only times (seconds) for ``count`` check-offs."""
-    from planner.loader import load_roadmap
     from planner.progress import ProgressStore
+    from planner.roadmap_file import load_roadmap
     from planner.settings import Settings
     from planner.tui.app import PlannerApp
 
@@ -275,8 +275,8 @@ async def open_in_process(roadmap_path: Path, work: Path) -> tuple[float, float]
     with the collector handled as the command does it."""
     import gc
 
-    from planner.loader import load_roadmap
     from planner.progress import ProgressStore
+    from planner.roadmap_file import load_roadmap
     from planner.settings import Settings
     from planner.tui.app import PlannerApp
 

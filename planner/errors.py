@@ -13,7 +13,7 @@ class PlannerError(Exception):
 
 def user_message(exc: BaseException) -> str | None:
     """The text to show for a known error, or None for a bug (which should surface)."""
-    from planner.loader import RoadmapError
+    from planner.roadmap_file import RoadmapError
 
     if isinstance(exc, RoadmapError):
         return "\n".join(str(p) for p in exc.problems)

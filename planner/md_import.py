@@ -20,6 +20,12 @@ The shape read (the seed, ``backend-roadmap.md``)::
 
 Rules (what "titles keep their text exactly" means here):
 
+- The file is read as CommonMark (markdown-it-py's tokens, with their line numbers), so
+  a line continuing a paragraph, a list item or a ``>`` quote joins it, and nesting
+  follows the list item's indentation. Not read: HTML blocks (an HTML comment is
+  skipped), setext headings (a ``---`` line is a rule), link reference definitions,
+  character references (``&amp;`` stays as written) and indented code. A list item's
+  own line is always its text: ``- # x``, ``- > x`` and ``- - x`` are items.
 - A title is the text as written, minus the Markdown that renders as something else:
   backslash escapes (``\\(`` is a literal ``(``), ``**bold**`` markers, backtick code
   spans (their content is kept, literally), a ``[text](url)`` link (its text is the
@@ -29,7 +35,10 @@ Rules (what "titles keep their text exactly" means here):
   spaces - is kept exactly; only the ends are trimmed.
 - A topic's subtopics are the items of its LAST parenthesized group, split on
   top-level ``,`` and ``;`` (a comma between digits, as in ``1,000``, does not
-  split), plus its nested bullets. An earlier group stays in the title:
+  split), plus its nested bullets. A label before the first item is the topic's note,
+  a lead-in to its subtopics: ``(PostgreSQL: Advanced SELECT, JOINs)`` (up to a
+  `` - ``: ``(Python focus: Review for interviews - Lists, Dicts)``); where ``;``
+  separates items, a labelled item keeps its commas (``Concepts: CAP, BASE; Use cases``). An earlier group stays in the title:
   ``Django REST Framework (DRF) (Serializers, ...)`` keeps ``(DRF)``. To keep a
   trailing group in a title, escape it: ``Title \\(note\\)``.
 - ``Est. Time:`` (also ``Estimated Time:``, ``Estimate:``) after `` - `` or inside the
@@ -49,17 +58,19 @@ without one, flagged with a comment in the YAML and a warning.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import cast
 
-import yaml
+from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
+from markdown_it.token import Token
 
 from planner.errors import PlannerError
-from planner.loader import RoadmapError, parse_roadmap
 from planner.roadmap import (
     DAYS_PER_WEEK,
     Effort,
@@ -71,13 +82,13 @@ from planner.roadmap import (
     Topic,
     Unit,
 )
+from planner.roadmap_file import RoadmapError, _num, dump_roadmap, parse_roadmap
 from planner.textutil import slugify, unique_slug
 
 __all__ = [
     "ImportNote",
     "MarkdownImport",
     "MarkdownImportError",
-    "dump_roadmap",
     "import_markdown",
     "roadmap_id_for",
 ]
@@ -130,21 +141,14 @@ def roadmap_id_for(name: str) -> str | None:
     return slugify(stem) if stem else None
 
 
-# -- inline Markdown: escapes, code spans, bold, links ----------------------------------
+# -- inline Markdown: markdown-it tokens to text ----------------------------------------
 
 _ESC_BASE = 0xF0000
-"""Escaped ASCII punctuation is carried as a private-use character until the end, so
-no structural rule (parentheses, separators, links) ever sees it."""
+"""Escaped ASCII punctuation and code-span text are carried as private-use characters
+until the end, so no structural rule (parentheses, separators, markers) ever sees them."""
 _LINK_BASE = 0xF1000
-"""A link found in a line is replaced by one private-use character while parsing."""
+"""Each link or image in a piece of text is carried as one private-use character."""
 
-_ESCAPE_RE = re.compile(r"\\([!-/:-@\[-`{-~])")
-_CODE_RE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
-_BOLD_RE = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
-_LINK_RE = re.compile(
-    r"!?\[([^\[\]]*)\]\(\s*(<[^<>]*>|[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)"
-    r"(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"
-)
 _PROTECTED_RE = re.compile("[\U000f0000-\U000f007f]")
 _LINK_TOKEN_RE = re.compile("[\U000f1000-\U000f1fff]")
 _TASK_BOX_RE = re.compile(r"^\[[ xX]\]\s+")
@@ -159,56 +163,117 @@ def _unprotect(text: str) -> str:
     return _PROTECTED_RE.sub(lambda m: chr(ord(m.group()) - _ESC_BASE), text)
 
 
-def _reraw(text: str) -> str:
-    """Protected text back to Markdown source: protected characters as escapes."""
-    return _PROTECTED_RE.sub(lambda m: "\\" + chr(ord(m.group()) - _ESC_BASE), text)
+def _destination(url: str, title: str) -> str:
+    """A link's ``(url "title")`` part as Markdown writes it."""
+    shown = f"<{url}>" if not url or any(c.isspace() or c in "()" for c in url) else url
+    return f'{shown} "{title}"' if title else shown
 
 
-def _code_span(match: re.Match[str]) -> str:
-    content = match.group(2)
-    if len(content) > 2 and content[0] == " " and content[-1] == " " and content.strip():
-        content = content[1:-1]
-    return "".join(_protect_char(c) for c in content)
+_Link = tuple[str, str, str]
+"""(text, url, Markdown source) of a link; the source starts with '!' for an image."""
 
 
-def _strip_inline(raw: str) -> str:
-    """Escapes and code spans protected, bold markers removed; links left as they are."""
-    text = _ESCAPE_RE.sub(lambda m: chr(_ESC_BASE + ord(m.group(1))), raw)
-    text = _CODE_RE.sub(_code_span, text)
-    return _BOLD_RE.sub(r"\1", text)
+def _flatten(tokens: Sequence[Token], out: list[str], links: list[_Link] | None) -> None:
+    """Append the text of inline ``tokens`` to ``out``, Markdown resolved as the rules say.
+
+    Kept literally: text, inline HTML, ``*emphasis*`` markers, autolinks. Escaped
+    punctuation and code-span text become protected characters, ``**`` markers go,
+    breaks become spaces. A link or image becomes one token character that indexes
+    ``links``; with ``links`` None (inside a link's text) an image stands for its alt
+    text and a link for its text.
+    """
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        kind = tok.type
+        if kind in ("text_special", "code_inline"):  # a backslash escape, a code span
+            out.append("".join(_protect_char(c) for c in tok.content))
+        elif kind in ("softbreak", "hardbreak"):
+            out.append(" ")
+        elif kind in ("strong_open", "strong_close"):
+            out.append("" if tok.markup == "**" else tok.markup)
+        elif kind in ("em_open", "em_close"):
+            out.append(tok.markup)
+        elif kind == "image":
+            alt: list[str] = []
+            _flatten(tok.children or (), alt, None)
+            label = "".join(alt)
+            if links is None:
+                out.append(label)
+            else:
+                src = str(tok.attrGet("src") or "")
+                source = f"![{label}]({_destination(src, str(tok.attrGet('title') or ''))})"
+                links.append((label, src, source))
+                out.append(chr(_LINK_BASE + len(links) - 1))
+        elif kind == "link_open":
+            end = i + 1
+            while end < len(tokens) and tokens[end].type != "link_close":
+                end += 1
+            inner: list[str] = []
+            _flatten(tokens[i + 1 : end], inner, None)
+            label = "".join(inner)
+            if tok.markup == "autolink" or links is None:
+                out.append(f"<{label}>" if tok.markup == "autolink" else label)
+            else:
+                href = str(tok.attrGet("href") or "")
+                title = str(tok.attrGet("title") or "")
+                links.append((label, href, f"[{label}]({_destination(href, title)})"))
+                out.append(chr(_LINK_BASE + len(links) - 1))
+            i = end
+        else:  # text, inline HTML and anything else: as written
+            out.append(tok.content)
+        i += 1
 
 
-def _normalize(raw: str) -> str:
-    """Markdown source with bold and code spans resolved, for matching 'Key:' prefixes."""
-    return _reraw(_strip_inline(raw))
+def _shift(offset: int) -> Callable[[re.Match[str]], str]:
+    """A link token character renumbered by ``offset``."""
+    return lambda m: chr(ord(m.group()) + offset)
 
 
 @dataclass
 class _Inline:
     """One piece of text with its Markdown neutralized for structural parsing.
 
-    ``text`` has escaped punctuation as private-use characters and each link as one
-    token character; ``prose`` and ``titled`` turn parts of it back into final text.
+    ``text`` has escaped punctuation and code-span text as private-use characters and
+    each link as one token character; ``prose`` and ``titled`` turn parts of it back
+    into final text. Pieces cut from one text share its ``links``.
     """
 
     text: str
-    links: list[tuple[str, str, str]] = field(default_factory=list)
+    links: list[_Link] = field(default_factory=list)
     """(text, url, source) of each link, in order."""
 
     @classmethod
-    def parse(cls, raw: str) -> _Inline:
+    def of(cls, tokens: Sequence[Token]) -> _Inline:
+        """The text of inline tokens (line breaks read as spaces)."""
         inline = cls("")
-        inline.text = _LINK_RE.sub(inline._token, _strip_inline(raw))
+        out: list[str] = []
+        _flatten(tokens, out, inline.links)
+        inline.text = "".join(out)
         return inline
 
-    def _token(self, match: re.Match[str]) -> str:
-        url = match.group(2)
-        if url.startswith("<") and url.endswith(">"):
-            url = url[1:-1]
-        self.links.append((match.group(1), url, match.group(0)))
-        return chr(_LINK_BASE + len(self.links) - 1)
+    @classmethod
+    def literal(cls, text: str) -> _Inline:
+        """Text taken as it is: no Markdown in it."""
+        return cls("".join(_protect_char(c) for c in text))
 
-    def _link(self, token: str) -> tuple[str, str, str]:
+    @classmethod
+    def joined(cls, pieces: Sequence[_Inline], separator: str = " ") -> _Inline:
+        """The pieces as one text, each piece's links renumbered."""
+        inline = cls("")
+        texts: list[str] = []
+        for piece in pieces:
+            offset = len(inline.links)
+            inline.links.extend(piece.links)
+            texts.append(_LINK_TOKEN_RE.sub(_shift(offset), piece.text) if offset else piece.text)
+        inline.text = separator.join(texts)
+        return inline
+
+    def part(self, text: str) -> _Inline:
+        """A piece cut from ``self.text``, sharing its links."""
+        return _Inline(text, self.links)
+
+    def _link(self, token: str) -> _Link:
         return self.links[ord(token) - _LINK_BASE]
 
     def prose(self, text: str | None = None) -> str:
@@ -466,6 +531,41 @@ def _split_items(text: str, separators: str = ",;") -> list[str]:
     return [item.strip() for item in items if item.strip()]
 
 
+_LEAD_IN_RE = re.compile(r"^([^:,;()]*[^\s:,;()])\s*:\s+(?=\S)")
+"""'PostgreSQL: ' at the start of a group's item: a label, a colon and a space."""
+_DASH_RE = re.compile(r"\s[-–—]\s")
+
+
+def _lead_in(part: str) -> re.Match[str] | None:
+    """The 'Label: ' that starts ``part``; an estimate ('Est. Time: ...') has none."""
+    return None if _est_marker(part, anywhere=False) else _LEAD_IN_RE.match(part)
+
+
+def _group(text: str) -> tuple[str | None, list[str]]:
+    """(lead-in, items) of the text inside a topic's parentheses.
+
+    Items are split on top-level ``,`` and ``;``. Where ``;`` separates them, a part
+    that starts with a label keeps its commas: ``Concepts: CAP, BASE; Use cases`` is two
+    items. Where only ``,`` does, a label before the first item is the group's lead-in,
+    not part of the item: ``PostgreSQL: Advanced SELECT, JOINs`` has the lead-in
+    ``PostgreSQL``; words after it up to a `` - `` belong to it too
+    (``Python focus: Review for interviews - Lists``).
+    """
+    parts = _split_items(text, ";")
+    if len(parts) > 1:
+        return None, [i for p in parts for i in ([p] if _lead_in(p) else _split_items(p, ","))]
+    items = _split_items(text, ",")
+    lead = _lead_in(items[0]) if items else None
+    if lead is None or _est_marker(items[0][lead.end() :], anywhere=False):
+        return None, items
+    note, first = lead.group(1), items[0][lead.end() :]
+    dashes = list(_DASH_RE.finditer(first))
+    if dashes:
+        note = items[0][: lead.end() + dashes[-1].start()].strip()
+        first = first[dashes[-1].end() :].strip()
+    return (note, [first, *items[1:]]) if first else (None, items)
+
+
 def _depth_zero(text: str, pos: int) -> bool:
     depth = 0
     for c in text[:pos]:
@@ -476,14 +576,8 @@ def _depth_zero(text: str, pos: int) -> bool:
     return depth == 0
 
 
-# -- lines -------------------------------------------------------------------------------
+# -- lines and notes ------------------------------------------------------------------------------
 
-_HEADING_RE = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*$")
-_CLOSING_HASHES_RE = re.compile(r"(?:^|[ \t]+)#+$")
-_QUOTE_RE = re.compile(r"^ {0,3}>[ \t]?(.*)$")
-_BULLET_RE = re.compile(r"^([ \t]*)([-*+]|\d{1,9}[.)])(?:[ \t]+(.*))?$")
-_RULE_RE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
-_FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _ADMONITION_RE = re.compile(r"^\[!\w+\]\s*")
 _MODULE_HEADING_RE = re.compile(r"^Module\s+(\d+)\s*(?:(?:[:.\-–—]|$)\s*(.*))?$", re.IGNORECASE)
 _NUMBERED_HEADING_RE = re.compile(r"^(\d+)[.):]\s+(.+)$")
@@ -509,13 +603,6 @@ _NOTE_NAMES = {
 _KNOWN_NOTES = ", ".join(_NOTE_NAMES.values())
 
 
-def _indent(prefix: str) -> int:
-    col = 0
-    for c in prefix:
-        col = col + 4 - col % 4 if c == "\t" else col + 1
-    return col
-
-
 def _short(text: str, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 3] + "..."
 
@@ -526,43 +613,132 @@ def _short(text: str, width: int = 60) -> str:
 @dataclass
 class _Item:
     line: int
-    indent: int
-    text: str
-    """Raw Markdown; continuation lines joined with a space."""
+    raw: str
+    """The item's Markdown as written, its lines joined with a space (for messages)."""
+    inline: _Inline
     children: list[_Item] = field(default_factory=list)
 
 
 @dataclass
 class _Section:
     line: int
-    title: str
-    """Raw Markdown of the title (without "Module N:")."""
+    title: _Inline
+    """The heading's text (without "Module N:")."""
     number: int | None
     goal: _Item | None = None
     topics: list[_Item] = field(default_factory=list)
-    notes: dict[str, tuple[int, str]] = field(default_factory=dict)
-    """Note key -> (line, raw Markdown value)."""
+    notes: dict[str, tuple[int, _Inline]] = field(default_factory=dict)
+    """Note key -> (line, value)."""
     has_topics_heading: bool = False
     in_topics: bool = False
 
 
+def _line(tok: Token) -> int:
+    """The 1-based line a block token starts on."""
+    return tok.map[0] + 1 if tok.map else 1
+
+
+def _block_end(tokens: Sequence[Token], start: int) -> int:
+    """Index just past the block that opens at ``start`` (a single token is its own block)."""
+    if tokens[start].nesting != 1:
+        return start + 1
+    depth = 0
+    for i in range(start, len(tokens)):
+        depth += tokens[i].nesting
+        if depth == 0:
+            return i + 1
+    return len(tokens)  # pragma: no cover - markdown-it closes every block
+
+
+class _AsWritten(MarkdownIt):
+    """Links taken as written: not validated, not percent-encoded."""
+
+    def validateLink(self, url: str) -> bool:
+        return True
+
+    def normalizeLink(self, url: str) -> str:
+        return url
+
+    def normalizeLinkText(self, link: str) -> str:
+        return link
+
+
+def _not_on_an_items_line(rule: Callable[..., bool]) -> Callable[..., bool]:
+    """``rule``, except on a list item's own line: there the item's text is a paragraph
+    ("- # x", "- > x", "- - x", "- ~~~" are items titled "# x", "> x", "- x", "~~~")."""
+
+    def guarded(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+        last = state.tokens[-1] if state.tokens else None
+        if last is not None and last.type == "list_item_open" and last.map:
+            return last.map[0] != start and rule(state, start, end, silent)
+        return rule(state, start, end, silent)
+
+    return guarded
+
+
+@functools.cache
+def _markdown() -> MarkdownIt:
+    """CommonMark as a roadmap reads it.
+
+    Off: HTML blocks (an HTML comment is skipped where it stands; any other tag is
+    text), setext headings (a '---' line is a rule), link reference definitions,
+    character references (``&amp;`` stays as written) and indented code (indentation
+    only nests lists). Escapes stay tokens of their own (no text joining). A list
+    item's first line is always its text.
+    """
+    md = _AsWritten("commonmark", {"html": True})
+    md.disable(["html_block", "lheading", "reference", "entity", "code", "text_join"])
+    for rule in md.block.ruler.__rules__:
+        if rule.name in ("fence", "blockquote", "hr", "list", "heading"):
+            md.block.ruler.at(rule.name, _not_on_an_items_line(rule.fn), {"alt": rule.alt})
+    return md
+
+
+_LISTS = ("bullet_list_open", "ordered_list_open")
+
+
+def _lines_of(inline: Token) -> list[tuple[int, str, _Inline]]:
+    """(line, Markdown as written, text) of each line of a paragraph's inline token."""
+    first = _line(inline)
+    raws = inline.content.split("\n")
+    pieces: list[list[Token]] = [[]]
+    for child in inline.children or ():
+        if child.type in ("softbreak", "hardbreak"):
+            pieces.append([])
+        else:
+            pieces[-1].append(child)
+    out = []
+    for i, piece in enumerate(pieces):
+        text = _Inline.of(piece)
+        raw = raws[i].strip() if len(raws) == len(pieces) else _unprotect(text.text).strip()
+        out.append((first + i, raw, text))
+    return out
+
+
+def _only_comments(inline: Token) -> bool:
+    """Whether a paragraph is HTML comments and nothing else."""
+    return all(
+        (c.type == "html_inline" and c.content.startswith("<!--"))
+        or c.type in ("softbreak", "hardbreak")
+        or (c.type == "text" and not c.content.strip())
+        for c in inline.children or ()
+    )
+
+
 class _Reader:
-    """Reads the lines into sections, items and notes; parses no inline syntax yet."""
+    """Reads markdown-it's block tokens into sections, items and notes."""
 
     def __init__(self, name: str) -> None:
         self.name = name
         self.warnings: list[ImportNote] = []
-        self.title: tuple[int, str] | None = None
-        self.description: list[list[str]] = [[]]
+        self.title: tuple[int, _Inline] | None = None
+        self.description: list[_Inline] = []
         self.loose: _Section | None = None
         """Topics before any module heading."""
         self.sections: list[_Section] = []
-        self.total: tuple[int, str] | None = None
-        self._last: _Item | None = None
-        """The item a continuation line joins."""
-        self._blank = False
-        self._quote: list[tuple[int, str]] = []
+        self.total: tuple[int, _Inline] | None = None
         self._topic_headings: set[int] = set()
+        self._source: list[str] = []
 
     def warn(self, line: int, message: str) -> None:
         self.warnings.append(ImportNote(self.name, line, message))
@@ -579,87 +755,64 @@ class _Reader:
             if _RESERVED_RE.search(line):  # the parser's own marks: never in real text
                 lines[number - 1] = _RESERVED_RE.sub("\ufffd", line)
                 self.warn(number, "private-use characters U+F0000-U+F1FFF replaced with U+FFFD")
-        self._prescan(lines)
-        fence: str | None = None
-        comment = False
-        for number, line in enumerate(lines, start=1):
-            if fence is not None:
-                if line.strip().startswith(fence):
-                    fence = None
-                continue
-            if comment:
-                comment = "-->" not in line
-                continue
-            stripped = line.strip()
-            if stripped.startswith("<!--"):
-                self._end_quote()
-                comment = "-->" not in stripped[4:]
-                continue
-            opening = _FENCE_RE.match(line)
-            if opening:
-                self._end_quote()
-                fence = opening.group(1)[0] * 3
-                self.warn(number, "a code block is not part of a roadmap; not imported")
-                self._last = None
-                continue
-            self.line(number, line)
-        self._end_quote()
+        self._source = lines
+        tokens = _markdown().parse("\n".join(lines))
+        self._prescan(tokens)
+        i = 0
+        while i < len(tokens):
+            end = _block_end(tokens, i)
+            self.block(tokens[i:end])
+            i = end
 
-    def _prescan(self, lines: list[str]) -> None:
+    def _prescan(self, tokens: Sequence[Token]) -> None:
         """Which sections (by heading line; 0 before any) have a '### Topics' heading."""
         current = 0
-        for number, line in enumerate(lines, start=1):
-            m = _HEADING_RE.match(line)
-            if not m:
+        for i, tok in enumerate(tokens):
+            if tok.type != "heading_open" or tok.level != 0:
                 continue
-            level = len(m.group(1))
+            level = int(tok.tag[1:])
             if level <= 2:
-                current = number
-            elif level == 3 and "topic" in (m.group(2) or "").lower():
+                current = _line(tok)
+            elif level == 3 and "topic" in tokens[i + 1].content.lower():
                 self._topic_headings.add(current)
 
-    def line(self, number: int, line: str) -> None:
-        if not line.strip():
-            self._end_quote()
-            self._blank = True
-            return
-        quote = _QUOTE_RE.match(line)
-        if quote:
-            self._last = None
-            self._quote.append((number, quote.group(1)))
-            return
-        self._end_quote()
-        heading = _HEADING_RE.match(line)
-        if heading:
-            self._last = None
-            text = _CLOSING_HASHES_RE.sub("", (heading.group(2) or "").strip()).strip()
-            self.heading(number, len(heading.group(1)), text)
-            return
-        if _RULE_RE.match(line):
-            self._last = None
-            return
-        bullet = _BULLET_RE.match(line)
-        if bullet:
-            self.bullet(number, _indent(bullet.group(1)), (bullet.group(3) or "").strip())
-            return
-        self.text(number, _indent(line[: len(line) - len(line.lstrip())]), line.strip())
+    def block(self, tokens: Sequence[Token]) -> None:
+        """One top-level block: its tokens, open to close."""
+        tok = tokens[0]
+        number = _line(tok)
+        if tok.type == "heading_open":
+            self.heading(number, int(tok.tag[1:]), tokens[1])
+        elif tok.type == "paragraph_open":
+            self.paragraph(tokens[1])
+        elif tok.type in _LISTS:
+            for item in self._items(tokens[1:-1]):
+                self.list_item(item)
+        elif tok.type == "blockquote_open":
+            self.quote(tokens)
+        elif tok.type == "fence":
+            self.warn(number, "a code block is not part of a roadmap; not imported")
+        elif tok.type != "hr":  # pragma: no cover - every other block is turned off
+            self.warn(number, f"text '{_short(self._raw(number))}' is not understood; not imported")
+
+    def _raw(self, number: int) -> str:
+        return self._source[number - 1].strip() if number <= len(self._source) else ""
 
     # -- headings ---------------------------------------------------------------------
 
-    def heading(self, number: int, level: int, text: str) -> None:
-        self._blank = False
+    def heading(self, number: int, level: int, inline: Token) -> None:
+        text = inline.content
         if level == 1:
             if self.title is None and not self.sections and self.loose is None:
-                self.title = (number, text)
+                self.title = (number, _Inline.of(inline.children or ()))
             else:
                 self.warn(number, f"a second title '# {text}' is not understood; not imported")
             return
         if level == 2:
-            title, num = text, None
-            norm = _normalize(text)
-            m = _MODULE_HEADING_RE.match(norm) or _NUMBERED_HEADING_RE.match(norm)
+            title = _Inline.of(inline.children or ())
+            num = None
+            m = _MODULE_HEADING_RE.match(title.text) or _NUMBERED_HEADING_RE.match(title.text)
             if m:
-                num, title = int(m.group(1)), (m.group(2) or "").strip()
+                num, title = int(m.group(1)), title.part((m.group(2) or "").strip())
             new = _Section(number, title, num)
             new.has_topics_heading = number in self._topic_headings
             self.sections.append(new)
@@ -676,17 +829,68 @@ class _Reader:
             return
         self.warn(number, f"heading '{'#' * level} {text}' is not understood; not imported")
 
+    # -- paragraphs -------------------------------------------------------------------
+
+    def paragraph(self, inline: Token) -> None:
+        if _only_comments(inline):
+            return
+        if self.section is None:
+            self.description.append(_Inline.of(inline.children or ()))
+            return
+        for number, raw, _text in _lines_of(inline):
+            if raw.startswith("|"):
+                self.warn(number, "a table is not part of a roadmap; not imported")
+            else:
+                self.warn(number, f"text '{_short(raw)}' is not understood; not imported")
+
     # -- list items -------------------------------------------------------------------
 
-    def bullet(self, number: int, indent: int, text: str) -> None:
-        self._blank = False
-        self._last = None
-        if not text:
+    def _items(self, tokens: Sequence[Token], depth: int = 1) -> list[tuple[int, _Item]]:
+        """(depth, item) of each item of a list's tokens and of the lists nested in them,
+        in order. A quote in an item is read as a note; code or a heading is reported."""
+        found: list[tuple[int, _Item]] = []
+        i = 0
+        while i < len(tokens):
+            end = _block_end(tokens, i)
+            if tokens[i].type == "list_item_open":
+                found += self._item(tokens[i:end], depth)
+            i = end
+        return found
+
+    def _item(self, tokens: Sequence[Token], depth: int) -> list[tuple[int, _Item]]:
+        number = _line(tokens[0])
+        texts: list[_Inline] = []
+        raws: list[str] = []
+        nested: list[tuple[int, _Item]] = []
+        body = tokens[1:-1]
+        i = 0
+        while i < len(body):
+            end = _block_end(body, i)
+            tok = body[i]
+            if tok.type == "paragraph_open" and not _only_comments(body[i + 1]):
+                texts.append(_Inline.of(body[i + 1].children or ()))
+                raws.append(" ".join(body[i + 1].content.split("\n")))
+            elif tok.type in _LISTS:
+                nested += self._items(body[i + 1 : end - 1], depth + 1)
+            elif tok.type == "blockquote_open":
+                self.quote(body[i:end])
+            elif tok.type == "fence":
+                self.warn(_line(tok), "a code block is not part of a roadmap; not imported")
+            elif tok.type == "heading_open":
+                self.warn(_line(tok), "a heading in a list item is not understood; not imported")
+            i = end
+        item = _Item(number, " ".join(raws), _Inline.joined(texts))
+        return [(depth, item), *nested]
+
+    def list_item(self, entry: tuple[int, _Item]) -> None:
+        depth, item = entry
+        number = item.line
+        if not item.raw.strip():
             self.warn(number, "an empty list item; not imported")
             return
         section = self.section
         if section is None:
-            section = self.loose = _Section(number, "", None)
+            section = self.loose = _Section(number, _Inline(""), None)
             section.has_topics_heading = 0 in self._topic_headings
             self.warn(
                 number,
@@ -694,25 +898,23 @@ class _Reader:
                 "named after the roadmap",
             )
         topics = section.topics
-        parent = topics[-1] if topics else None
-        if parent is not None and indent > parent.indent:
-            item = _Item(number, indent, text)
-            last_sub = parent.children[-1] if parent.children else None
-            if last_sub is not None and indent > last_sub.indent:
-                self.warn(
-                    number,
-                    "a list nested three deep is not part of a roadmap "
-                    f"(module > topic > subtopic); read as a subtopic of line {parent.line}",
-                )
-            parent.children.append(item)
-            self._last = item
-            return
-        if section.goal is not None and indent > section.goal.indent and not topics:
-            self.warn(number, "a list under 'Goal:' is not understood; not imported")
-            return
-        is_goal = _GOAL_RE.match(_normalize(text)) is not None
+        if depth > 1:
+            if section.goal is not None and not topics:
+                self.warn(number, "a list under 'Goal:' is not understood; not imported")
+                return
+            if topics:
+                parent = topics[-1]
+                if depth > 2:
+                    self.warn(
+                        number,
+                        "a list nested three deep is not part of a roadmap "
+                        f"(module > topic > subtopic); read as a subtopic of line {parent.line}",
+                    )
+                parent.children.append(item)
+                return
+        is_goal = _GOAL_RE.match(item.inline.text) is not None
         if is_goal and not section.in_topics and not topics and section.goal is None:
-            section.goal = self._last = _Item(number, indent, text)
+            section.goal = item
             return
         if is_goal and not section.in_topics and not topics and section.goal is not None:
             self.warn(
@@ -724,76 +926,77 @@ class _Reader:
         if section.has_topics_heading and not section.in_topics:
             self.warn(
                 number,
-                f"list item '{_short(text)}' before '### Topics' is not understood "
+                f"list item '{_short(item.raw)}' before '### Topics' is not understood "
                 "(only '- Goal: ...' is read there); not imported",
             )
             return
-        item = _Item(number, indent, text)
         topics.append(item)
-        self._last = item
-
-    # -- text lines -------------------------------------------------------------------
-
-    def text(self, number: int, indent: int, text: str) -> None:
-        last = self._last
-        if last is not None and (not self._blank or indent > last.indent):
-            last.text = f"{last.text} {text}"
-            self._blank = False
-            return
-        if self.section is None:
-            if self._blank and self.description[-1]:
-                self.description.append([])
-            self.description[-1].append(text)
-            self._blank = False
-            return
-        self._blank = False
-        self._last = None
-        if text.startswith("|"):
-            self.warn(number, "a table is not part of a roadmap; not imported")
-        else:
-            self.warn(number, f"text '{_short(text)}' is not understood; not imported")
 
     # -- quote blocks ([!NOTE]) ---------------------------------------------------------
 
-    def _end_quote(self) -> None:
-        lines, self._quote = self._quote, []
-        if not lines:
-            return
+    def _quote_lines(self, tokens: Sequence[Token]) -> list[tuple[int, str, _Inline] | None]:
+        """The lines of a quote's paragraphs; None where a paragraph ends."""
+        lines: list[tuple[int, str, _Inline] | None] = []
+        i = 1
+        while i < len(tokens) - 1:
+            end = _block_end(tokens, i)
+            tok = tokens[i]
+            if tok.type == "paragraph_open":
+                lines += [*_lines_of(tokens[i + 1]), None]
+            elif tok.type == "blockquote_open":
+                lines += self._quote_lines(tokens[i:end])
+            else:
+                number = _line(tok)
+                raw = _short(self._raw(number).lstrip("> \t"))
+                self.warn(
+                    number,
+                    f"note line '{raw}' is not understood; not imported (known: {_KNOWN_NOTES})",
+                )
+                lines.append(None)
+            i = end
+        return lines
+
+    def quote(self, tokens: Sequence[Token]) -> None:
         key: str | None = None
-        parts: dict[str, tuple[int, list[str]]] = {}
-        for number, raw in lines:
-            content = _ADMONITION_RE.sub("", raw.strip())
-            if not content:
+        parts: dict[str, tuple[int, list[_Inline]]] = {}
+        for entry in self._quote_lines(tokens):
+            if entry is None:
                 key = None
                 continue
-            m = _KEY_RE.match(_normalize(content))
+            number, raw, line = entry
+            content = line.part(_ADMONITION_RE.sub("", line.text.strip()))
+            if not content.text:
+                key = None
+                continue
+            m = _KEY_RE.match(content.text)
             name = _NOTE_KEYS.get(" ".join(m.group(1).lower().split())) if m else None
+            shown = _short(_ADMONITION_RE.sub("", raw))
             if m and name:
                 if name in parts:
                     self.warn(number, f"'{m.group(1)}' appears twice in this note; kept the first")
                     key = None
                     continue
                 key = name
-                parts[key] = (number, [m.group(2).strip()])
+                parts[key] = (number, [content.part(m.group(2).strip())])
             elif key is not None:
                 parts[key][1].append(content)
                 label = m.group(1) if m else ""
                 if label[:1].isupper() and len(label.split()) <= 4:  # "Prerequisites: ..."
                     self.warn(
                         number,
-                        f"note line '{_short(content)}' is not a known note ({_KNOWN_NOTES});"
+                        f"note line '{shown}' is not a known note ({_KNOWN_NOTES});"
                         f" read as more of '{_NOTE_NAMES[key]}'",
                     )
             else:
                 self.warn(
                     number,
-                    f"note line '{_short(content)}' is not understood; not imported "
-                    f"(known: {_KNOWN_NOTES})",
+                    f"note line '{shown}' is not understood; not imported (known: {_KNOWN_NOTES})",
                 )
         section = self.section
-        for name, (number, words) in parts.items():
-            value = " ".join(w for w in words if w).strip()
-            if not value:
+        for name, (number, pieces) in parts.items():
+            value = _Inline.joined([p for p in pieces if p.text])
+            value.text = value.text.strip()
+            if not value.text:
                 self.warn(number, f"'{_NOTE_NAMES[name]}' has no value; not imported")
             elif name == "total_time":
                 if self.total is not None:
@@ -839,8 +1042,7 @@ class _Builder:
         r = self.r
         title = ""
         if r.title is not None:
-            inline = _Inline.parse(r.title[1])
-            title, _, links = inline.titled()
+            title, _, links = r.title[1].titled()
             if links:
                 self.warn(r.title[0], "links in the title are not kept, only their text")
         if not title:
@@ -851,7 +1053,7 @@ class _Builder:
             )
         sections = list(r.sections)
         if r.loose is not None:
-            r.loose.title = _reraw("".join(_protect_char(c) for c in title))
+            r.loose.title = _Inline.literal(title)
             sections.insert(0, r.loose)
         modules: list[Module] = []
         number = 0
@@ -867,22 +1069,19 @@ class _Builder:
         stated = None
         if r.total is not None:
             stated = self.stated(r.total, "Total Estimated Time")
-        description = "\n\n".join(
-            _Inline.parse(" ".join(para)).prose() for para in r.description if para
-        )
+        description = "\n\n".join(p for p in (para.prose() for para in r.description) if p)
         rid = self.roadmap_id or roadmap_id_for(self.name) or slugify(title)
         return Roadmap(rid, title, tuple(modules), stated=stated, description=description or None)
 
-    def stated(self, entry: tuple[int, str], what: str) -> StatedEstimate:
-        line, raw = entry
-        value, problem = _parse_stated(_Inline.parse(raw).prose())
+    def stated(self, entry: tuple[int, _Inline], what: str) -> StatedEstimate:
+        line, text = entry
+        value, problem = _parse_stated(text.prose())
         if problem:
             self.warn(line, f"{what}: {problem}")
         return value
 
     def module(self, section: _Section, number: int) -> Module | None:
-        inline = _Inline.parse(section.title)
-        title, _, links = inline.titled()
+        title, _, links = section.title.titled()
         if links:
             self.warn(section.line, "links in a module heading are not kept, only their text")
         title = title or f"Module {number}"
@@ -897,11 +1096,12 @@ class _Builder:
         notes = section.notes
         goal = None
         if section.goal is not None:
-            m = _GOAL_RE.match(_normalize(section.goal.text))
-            goal = _Inline.parse(m.group(1)).prose() if m else None
+            goal_text = section.goal.inline
+            m = _GOAL_RE.match(goal_text.text)
+            goal = goal_text.prose(m.group(1)) if m else None
         tools: tuple[str, ...] = ()
         if "tools" in notes:
-            tools_inline = _Inline.parse(notes["tools"][1])
+            tools_inline = notes["tools"][1]
             text = tools_inline.text.strip()
             text = text[:-1] if text.endswith(".") else text
             tools = tuple(t for t in (tools_inline.prose(p) for p in _split_items(text, ",")) if t)
@@ -910,7 +1110,7 @@ class _Builder:
             stated = self.stated(notes["module_time"], f"Estimated Module Time of '{title}'")
 
         def prose(key: str) -> str | None:
-            return _Inline.parse(notes[key][1]).prose() or None if key in notes else None
+            return notes[key][1].prose() or None if key in notes else None
 
         return Module(
             id=mid,
@@ -925,7 +1125,7 @@ class _Builder:
         )
 
     def topic(self, item: _Item, module_id: str) -> Topic | None:
-        inline = _Inline.parse(item.text)
+        inline = item.inline
         text = inline.text
         estimates: list[tuple[int, str]] = []  # (line, final text)
         head = text
@@ -936,11 +1136,12 @@ class _Builder:
             head = re.sub(r"\s*[-–—|,;:]?\s*$", "", text[: marker.start()])
         # trailing groups: estimate-only groups, then one group of subtopics
         group: list[str] = []
+        note: str | None = None
         while head.endswith(")"):
             start = _matching_open(head, len(head) - 1)
             if start is None or not head[:start].strip():
                 break
-            parts = _split_items(head[start + 1 : -1])
+            lead, parts = _group(head[start + 1 : -1])
             others = []
             for part in parts:
                 m = _est_marker(part, anywhere=False)
@@ -950,11 +1151,11 @@ class _Builder:
                     others.append(part)
             head = head[:start].rstrip()
             if others:
-                group = others
+                group, note = others, (inline.prose(lead) or None) if lead else None
                 break
         title, link, links = inline.titled(head)
         if not title:
-            self.warn(item.line, f"a topic with no title ('{_short(item.text)}'); not imported")
+            self.warn(item.line, f"a topic with no title ('{_short(item.raw)}'); not imported")
             return None
         if links > 1:
             self.warn(item.line, f"topic '{title}' has {links} links; kept the first only")
@@ -981,7 +1182,7 @@ class _Builder:
         for part in group:
             add(inline, part, item.line)
         for child in item.children:
-            sub = _Inline.parse(child.text)
+            sub = child.inline
             body = _TASK_BOX_RE.sub("", sub.text)
             m = _est_marker(body, anywhere=False)
             if m:
@@ -1021,6 +1222,7 @@ class _Builder:
             qualifier=est.qualifier if est else None,
             link=link,
             subtopics=tuple(subtopics),
+            note=note,
         )
 
 
@@ -1036,199 +1238,6 @@ def _in_order(warnings: Sequence[ImportNote]) -> tuple[ImportNote, ...]:
 
 def _fallback_title(name: str) -> str:
     return PurePath(name).stem if roadmap_id_for(name) else "Imported roadmap"
-
-
-# -- YAML ------------------------------------------------------------------------------
-
-_WIDTH = 100
-_RESERVED_WORDS = re.compile(
-    r"^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|"
-    r"off|Off|OFF|null|Null|NULL)$"
-)
-_YAML_PLAIN_CHARS = re.compile(
-    "^[\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]*$"
-)
-
-
-def _plain_ok(text: str, flow: bool = False) -> bool:
-    """Whether ``text`` reads back as the same string written without quotes.
-
-    Deliberately narrow: a plain scalar must start with a letter (or '(' or a path
-    such as './x'), contain no ': ', ' #', tab or line break, and not be a YAML
-    boolean or null word; in a flow list or mapping it also has no ',[]{}:'.
-    Anything else is double-quoted.
-    """
-    if not text or text != text.strip() or not _YAML_PLAIN_CHARS.match(text):
-        return False
-    first, second = text[0], text[1:2]
-    if not (
-        first.isalpha()
-        or first == "("
-        or (first in "./" and second in ("/", "."))
-        or (first == "/" and second.isalpha())
-        or (first == "+" and second == " ")
-    ):
-        return False
-    if _RESERVED_WORDS.match(text) or ": " in text or " #" in text or text.endswith(":"):
-        return False
-    if any(0xE000 <= ord(c) <= 0xF8FF or ord(c) >= 0xF0000 or c == "\ufeff" for c in text):
-        return False
-    return not (flow and any(c in text for c in ",[]{}:?&*!|>'\"%@`#"))
-
-
-def _quoted(text: str) -> str:
-    dumped: str = yaml.safe_dump(text, default_style='"', allow_unicode=True, width=2**30)
-    return dumped.rstrip("\n")
-
-
-def _scalar(text: str, flow: bool = False) -> str:
-    return text if _plain_ok(text, flow) else _quoted(text)
-
-
-def _num(value: float) -> str:
-    if float(value).is_integer():
-        return str(int(value))
-    text = repr(float(value))
-    return text if "e" not in text else f"{value:.6f}".rstrip("0").rstrip(".")
-
-
-def _effort(effort: Effort) -> str:
-    unit = effort.unit[:-1] if effort.value == 1 else effort.unit
-    return f"{_num(effort.value)} {unit}"
-
-
-def _text_field(indent: str, key: str, text: str) -> list[str]:
-    """``key: text``, folded (``>-``) over several lines when long and safe to fold."""
-    line = f"{indent}{key}: {_scalar(text)}"
-    if len(line) <= _WIDTH or not _plain_ok(text):
-        return [line]
-    room = max(40, _WIDTH - len(indent) - 2)
-    lines: list[str] = []
-    current = ""
-    for word in re.split(r"(?<=\S) (?=\S)", text):
-        if current and len(current) + 1 + len(word) > room:
-            lines.append(current)
-            current = word
-        else:
-            current = f"{current} {word}" if current else word
-    lines.append(current)
-    try:
-        back = yaml.safe_load("k: >-\n" + "\n".join(f"  {x}" for x in lines))
-    except yaml.YAMLError:  # pragma: no cover - plain-safe text always folds
-        return [line]
-    if back != {"k": text}:
-        return [line]
-    return [f"{indent}{key}: >-"] + [f"{indent}  {x}" for x in lines]
-
-
-def _description(text: str) -> list[str]:
-    paragraphs = text.split("\n\n")
-    if len(paragraphs) == 1:
-        return _text_field("", "description", text)
-    if not all(_plain_ok(p) and "\n" not in p for p in paragraphs):
-        return [f"description: {_quoted(text)}"]
-    out = ["description: |-"]
-    for i, p in enumerate(paragraphs):
-        out += [""] * bool(i) + [f"  {p}"]
-    return out
-
-
-def _stated_lines(indent: str, stated: StatedEstimate) -> list[str]:
-    pairs = [(k, _num(v)) for k, v in (("weeks", stated.weeks), ("hours", stated.hours)) if v]
-    texts = [(k, v) for k, v in (("text", stated.text), ("qualifier", stated.qualifier)) if v]
-    if not pairs and not texts:
-        return []
-    if len(texts) <= 1 and all(_plain_ok(v, flow=True) for _, v in texts):
-        flow = ", ".join(f"{k}: {v}" for k, v in pairs + texts)
-        line = f"{indent}stated_estimate: {{{flow}}}"
-        if len(line) <= _WIDTH:
-            return [line]
-    out = [f"{indent}stated_estimate:"] + [f"{indent}  {k}: {v}" for k, v in pairs]
-    for k, v in texts:
-        out += _text_field(indent + "  ", k, v)
-    return out
-
-
-def _list_lines(indent: str, key: str, items: Sequence[str]) -> list[str]:
-    if all(_plain_ok(i, flow=True) for i in items):
-        line = f"{indent}{key}: [{', '.join(items)}]"
-        if len(line) <= _WIDTH:
-            return [line]
-    return [f"{indent}{key}:"] + [f"{indent}  - {_scalar(i)}" for i in items]
-
-
-def _subtopic_entry(sub: Subtopic, topic_id: str) -> tuple[str, bool]:
-    """(YAML for one subtopic, whether it is written as a plain title)."""
-    local = sub.id[len(topic_id) + 1 :]
-    if sub.link is None and local == slugify(sub.title):
-        return _scalar(sub.title), True
-    parts = [f"id: {_scalar(local, flow=True)}", f"title: {_scalar(sub.title, flow=True)}"]
-    if sub.link is not None:
-        parts.append(f"link: {_scalar(sub.link, flow=True)}")
-    return "{" + ", ".join(parts) + "}", False
-
-
-def _comment(text: str) -> str:
-    clean = "".join(c if _YAML_PLAIN_CHARS.match(c) else "?" for c in " ".join(text.split()))
-    return f"# {clean}" if clean else "#"
-
-
-def dump_roadmap(
-    roadmap: Roadmap,
-    header: Sequence[str] = (),
-    notes: Mapping[str, str] | None = None,
-) -> str:
-    """Roadmap -> readable YAML in the layout of the bundled ``roadmap.yaml``.
-
-    Every module and topic gets an explicit ``id:`` (so ids survive title edits);
-    ``header`` lines become comments at the top; ``notes`` maps a topic id to a
-    comment written above its entry. The text loads back (``parse_roadmap``) equal
-    to ``roadmap``: strings that YAML would read as something else are quoted.
-    """
-    notes = notes or {}
-    out = [_comment(line) for line in header]
-    out += [f"id: {_scalar(roadmap.id)}", f"title: {_scalar(roadmap.title)}"]
-    if roadmap.description:
-        out += _description(roadmap.description)
-    if roadmap.stated is not None:
-        out += _stated_lines("", roadmap.stated)
-    out.append("modules:")
-    for i, module in enumerate(roadmap.modules):
-        ind = "    "
-        out += [""] * bool(i) + [f"  - id: {_scalar(module.id)}", f"{ind}number: {module.number}"]
-        out += _text_field(ind, "title", module.title)
-        if module.goal:
-            out += _text_field(ind, "goal", module.goal)
-        if module.core_practice:
-            out += _text_field(ind, "core_practice", module.core_practice)
-        if module.tools:
-            out += _list_lines(ind, "tools", module.tools)
-        if module.practical_application:
-            out += _text_field(ind, "practical_application", module.practical_application)
-        if module.stated is not None:
-            out += _stated_lines(ind, module.stated)
-        out.append(f"{ind}topics:")
-        for topic in module.topics:
-            if topic.id in notes:
-                out.append(f"      {_comment(notes[topic.id])}")
-            out.append(f"      - id: {_scalar(topic.id)}")
-            ind = "        "
-            out += _text_field(ind, "title", topic.title)
-            if topic.estimate is not None:
-                out.append(f"{ind}estimate: {_effort(topic.estimate)}")
-            if topic.qualifier:
-                out += _text_field(ind, "qualifier", topic.qualifier)
-            if topic.link:
-                out.append(f"{ind}link: {_scalar(topic.link)}")
-            if topic.subtopics:
-                entries = [_subtopic_entry(s, topic.id) for s in topic.subtopics]
-                line = f"{ind}subtopics: [{', '.join(e for e, _ in entries)}]"
-                flow = all(plain and _plain_ok(e, flow=True) for e, plain in entries)
-                if flow and len(line) <= 88:
-                    out.append(line)
-                else:
-                    out += [f"{ind}subtopics:"] + [f"{ind}  - {e}" for e, _ in entries]
-    return "\n".join(out) + "\n"
 
 
 # -- the entry point ----------------------------------------------------------------------

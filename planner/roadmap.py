@@ -159,6 +159,9 @@ class Topic:
     """Words that ride on the estimate: "plus ongoing practice", "polish"."""
     link: str | None = None
     subtopics: tuple[Subtopic, ...] = ()
+    note: str | None = None
+    """A short lead-in that belongs to the topic, not to a subtopic: "PostgreSQL" in
+    "(PostgreSQL: Advanced SELECT, JOINs)"."""
 
     @property
     def estimated(self) -> bool:

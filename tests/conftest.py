@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from planner.loader import load_roadmap
 from planner.roadmap import Roadmap
+from planner.roadmap_file import load_roadmap
 
 REPO = Path(__file__).resolve().parent.parent
 SEED_YAML = REPO / "roadmap.yaml"

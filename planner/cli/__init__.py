@@ -48,7 +48,7 @@ class Context:
 
     @cached_property
     def roadmap(self) -> Roadmap:
-        from planner.loader import load_roadmap
+        from planner.roadmap_file import load_roadmap
 
         return load_roadmap(self.roadmap_path)
 

@@ -102,7 +102,7 @@ def report(
 def run(ctx: Context) -> int:
     file: Path | None = ctx.args.file
     if file is not None:
-        from planner.loader import load_roadmap
+        from planner.roadmap_file import load_roadmap
 
         roadmap = load_roadmap(file)
         name = str(file)

@@ -963,7 +963,7 @@ class PlannerApp(App[None]):
         )
 
     def switch_roadmap(self, path: Path) -> bool:
-        from planner.loader import load_roadmap
+        from planner.roadmap_file import load_roadmap
 
         try:
             roadmap = load_roadmap(path)

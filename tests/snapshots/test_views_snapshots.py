@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from planner.loader import load_roadmap
 from planner.progress import ProgressStore, State
+from planner.roadmap_file import load_roadmap
 from planner.settings import DayOff, Settings
 from planner.tui.app import PlannerApp
 

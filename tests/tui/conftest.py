@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from planner.loader import load_roadmap
 from planner.progress import Progress, ProgressStore
 from planner.roadmap import Roadmap
+from planner.roadmap_file import load_roadmap
 from planner.settings import Settings
 from planner.tui.app import PlannerApp
 

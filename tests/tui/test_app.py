@@ -791,3 +791,19 @@ async def test_enter_on_an_agenda_session_shows_its_topic(make_app: AppFactory) 
         assert tree.cursor_node is not None and tree.cursor_node.data is not None
         assert tree.cursor_node.data.id == session.topic_id
         assert details_text(app).startswith(app.roadmap.get(session.topic_id).title)  # type: ignore[union-attr]
+
+
+async def test_details_of_a_topic_show_its_note_before_its_subtopics(
+    make_app: AppFactory,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        tree_of(app).select_id("relational-databases-sql")
+        await pilot.pause()
+        lines = [line.strip() for line in details_text(app).splitlines()]
+        note = lines.index("Note")
+        assert lines[note + 1] == "PostgreSQL"
+        assert lines[note + 3 : note + 5] == ["Subtopics (0/7 done)", "○ Advanced SELECT"]
+        tree_of(app).select_id(TOPIC)  # a topic without a note has no such block
+        await pilot.pause()
+        assert "Note" not in details_text(app).splitlines()

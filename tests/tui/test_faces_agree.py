@@ -12,7 +12,7 @@ from textual.widgets import Input
 
 from planner import locations
 from planner.cli import main
-from planner.loader import load_roadmap
+from planner.roadmap_file import load_roadmap
 from planner.progress import ProgressStore, State, roadmap_state
 from planner.roadmap import Roadmap
 from planner.settings import Settings

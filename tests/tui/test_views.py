@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from planner.loader import load_roadmap
 from planner.roadmap import Roadmap
+from planner.roadmap_file import load_roadmap
 from planner.schedule import Plan, Session
 from planner.settings import DayOff, Settings
 from planner.tui.widgets.agenda import Agenda

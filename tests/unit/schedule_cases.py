@@ -25,9 +25,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from planner.errors import PlannerError
-from planner.loader import load_roadmap
 from planner.progress import Progress, State
 from planner.roadmap import Effort, Module, Roadmap, StatedEstimate, Subtopic, Topic
+from planner.roadmap_file import load_roadmap
 from planner.schedule import (
     Plan,
     finish_for,

@@ -16,7 +16,7 @@ from test_ics_export import lint  # tests/unit is on sys.path (pytest rootdir im
 
 from planner import locations
 from planner.cli import main
-from planner.loader import load_roadmap
+from planner.roadmap_file import load_roadmap
 
 
 def parse(text: str) -> Any:

@@ -15,12 +15,12 @@ DOMAIN = [
     "errors",
     "export_flow",
     "ics_export",
-    "loader",
     "locations",
     "md_import",
     "plan_flow",
     "progress",
     "roadmap",
+    "roadmap_file",
     "schedule",
     "settings",
     "textutil",
@@ -109,3 +109,22 @@ def test_the_app_start_up_imports_no_command_machinery() -> None:
         check=True,
     )
     assert with_file.stdout.splitlines() == ["ROADMAP other.yaml", "MODS argparse,planner.cli.app"]
+
+
+def test_markdown_it_loads_only_for_planner_import() -> None:
+    """The Markdown parser is the importer's alone: neither the app's start-up nor another
+    command loads it."""
+    code = (
+        "import sys\n"
+        "import planner.cli.app as app\n"
+        "app.run_app = lambda ctx: 0\n"
+        "from planner.cli import main\n"
+        "main([])\n"
+        "main(['validate'])\n"
+        "print('MODS', ','.join(m for m in sys.modules if m.split('.')[0] == 'markdown_it'))\n"
+        "import planner.md_import\n"
+        "print('MODS', ','.join(m for m in sys.modules if m == 'markdown_it'))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    mods = [line.strip() for line in out.stdout.splitlines() if line.startswith("MODS")]
+    assert mods == ["MODS", "MODS markdown_it"]

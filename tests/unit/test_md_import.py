@@ -9,15 +9,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from planner.loader import load_roadmap, parse_roadmap
 from planner.md_import import (
     MarkdownImport,
     MarkdownImportError,
-    dump_roadmap,
     import_markdown,
     roadmap_id_for,
 )
 from planner.roadmap import Effort, Roadmap, StatedEstimate, Topic
+from planner.roadmap_file import dump_roadmap, load_roadmap, parse_roadmap
 
 REPO = Path(__file__).resolve().parents[2]
 SEED_MD = REPO / "tests" / "data" / "backend-roadmap.md"
@@ -82,7 +81,7 @@ def test_seed_copy_is_the_given_seed() -> None:
 def test_imported_seed_file_loads_with_the_loader(tmp_path: Path) -> None:
     out = tmp_path / "backend-roadmap.yaml"
     out.write_text(import_markdown(SEED_MD.read_text(encoding="utf-8"), "x.md").yaml)
-    assert load_roadmap(out).counts() == (5, 28, 105)
+    assert load_roadmap(out).counts() == (5, 28, 104)
 
 
 def test_seed_yaml_is_readable_block_style() -> None:
@@ -90,7 +89,7 @@ def test_seed_yaml_is_readable_block_style() -> None:
     assert "  - id: foundations-revisited\n    number: 1\n" in text
     assert "        estimate: 2 days\n" in text
     assert "          - Asyncio\n" in text  # plain strings, not mappings
-    assert '"PostgreSQL: Advanced SELECT"' in text  # quoted only where YAML needs it
+    assert '"Concepts: CAP, BASE"' in text  # quoted only where YAML needs it
     assert "stated_estimate: {weeks: 4, hours: 160, qualifier: + Ongoing effort}" in text
 
 
@@ -134,6 +133,15 @@ def _titles(title: str, subs: list[str]) -> Check:
     def check(r: MarkdownImport) -> None:
         t = only_topic(r)
         assert (t.title, [s.title for s in t.subtopics]) == (title, subs)
+
+    return check
+
+
+def _noted(note: str | None, subs: list[str]) -> Check:
+    def check(r: MarkdownImport) -> None:
+        t = only_topic(r)
+        assert (t.note, [s.title for s in t.subtopics]) == (note, subs)
+        assert r.warnings == ()
 
     return check
 
@@ -230,6 +238,28 @@ CASES: list[tuple[str, str, Check]] = [
     ),
     ("numbered list", "1. T (A) - Est. Time: 1 day", _titles("T", ["A"])),
     ("star bullets", "* T (A) - Est. Time: 1 day\n    + B", _titles("T", ["A", "B"])),
+    (
+        "an item's line is its text",
+        "- # C - Est. Time: 1 day\n  - > B\n  - - A\n  - ~~~",
+        _titles("# C", ["> B", "- A", "~~~"]),
+    ),
+    ("lead-in is a note", "- T (Lead: A, B) - Est. Time: 1 day", _noted("Lead", ["A", "B"])),
+    (
+        "lead-in up to a dash",
+        "- T (Focus: Review - A, B) - Est. Time: 1 day",
+        _noted("Focus: Review", ["A", "B"]),
+    ),
+    (
+        "labelled item keeps its commas",
+        "- T (L: A, B; C) - Est. Time: 1 day",
+        _noted(None, ["L: A, B", "C"]),
+    ),
+    ("no lead-in alone", "- T (A, B: C) - Est. Time: 1 day", _noted(None, ["A", "B: C"])),
+    (
+        "a label before an estimate is an item",
+        "- T (X: Est. Time: 2 days) - Est. Time: 1 day",
+        _noted(None, ["X: Est. Time: 2 days"]),
+    ),
 ]
 
 
@@ -582,6 +612,7 @@ def test_tricky_titles_survive_dump_and_load(title: str) -> None:
                                 "qualifier": title,
                                 "link": title,
                                 "subtopics": [{"id": "s", "title": title, "link": title}, "Plain"],
+                                "note": title,
                             },
                             {"id": "u", "title": "U", "subtopics": [title]},
                         ],
@@ -642,3 +673,17 @@ def test_a_notes_continuation_lines_are_not_reported() -> None:
     )
     assert r.roadmap.modules[0].core_practice == "Clean code and tests: every day, e.g. TDD"
     assert r.warnings == ()
+
+
+def test_lines_inside_paragraphs_quotes_and_items_are_reported_where_they_are() -> None:
+    r = imp(
+        HEAD + "- T\n  (A) - Est. Time: a while\n\nStray one\nstray two\n\n"
+        "> [!NOTE]\n>\n> Odd: x\n> Tools: X\n> Tools: Y\n"
+    )
+    assert only_topic(r).subtopics[0].title == "A"
+    assert [w.line for w in r.warnings] == [9, 12, 13, 17, 19]
+    assert r.warnings[0].message.startswith("topic 'T' imported without an estimate")
+    assert r.warnings[2].message == "text 'stray two' is not understood; not imported"
+    assert r.warnings[3].message.startswith("note line 'Odd: x' is not understood")
+    assert r.warnings[4].message == "'Tools' appears twice in this note; kept the first"
+    assert r.roadmap.modules[0].tools == ("X",)

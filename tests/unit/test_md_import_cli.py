@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from planner.cli import main
-from planner.loader import load_roadmap
+from planner.roadmap_file import load_roadmap
 
 REPO = Path(__file__).resolve().parents[2]
 SEED_MD = REPO / "tests" / "data" / "backend-roadmap.md"

@@ -24,8 +24,8 @@ import yaml
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from planner.loader import parse_roadmap
-from planner.md_import import _EST_MARK_RE, _plain_ok, _scalar, import_markdown
+from planner.md_import import _EST_MARK_RE, _LEAD_IN_RE, import_markdown
+from planner.roadmap_file import _plain_ok, _scalar, parse_roadmap
 
 STRUCTURAL = set("\\`*()")
 
@@ -92,6 +92,7 @@ def test_plain_titles_survive_as_parenthesized_subtopics(title: str) -> None:
     assume(not any(c in title for c in ",;"))
     assume(not re.match(r"\[[ xX]\]\s", title))
     assume(not _EST_MARK_RE.match(title))
+    assume(not _LEAD_IN_RE.match(title))  # "Label: item": the label is the topic's note
     md = f"# R\n## Module 1: M\n- Topic ({title}, Other) - Est. Time: 1 day\n"
     (topic,) = import_markdown(md, "r.md").roadmap.topics()
     assert [s.title for s in topic.subtopics] == [title, "Other"]

@@ -11,7 +11,7 @@ import pytest
 
 from planner import locations
 from planner.cli import main
-from planner.loader import load_roadmap
+from planner.roadmap_file import load_roadmap
 
 ROADMAP = """\
 id: tiny

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from planner.loader import parse_roadmap
 from planner.progress import (
     Entry,
     Figures,
@@ -20,6 +19,7 @@ from planner.progress import (
     remaining_topic_hours,
 )
 from planner.roadmap import Roadmap
+from planner.roadmap_file import parse_roadmap
 
 NOW = datetime(2026, 11, 28, 19, 5, tzinfo=timezone(timedelta(hours=1)))
 LATER = NOW + timedelta(hours=2)

@@ -10,9 +10,9 @@ import pytest
 from planner import locations
 from planner.cli import CliError, main
 from planner.cli.progress_cmds import parse_hours, resolve_id
-from planner.loader import parse_roadmap
 from planner.progress import ProgressStore, State
 from planner.roadmap import Roadmap
+from planner.roadmap_file import parse_roadmap
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -87,6 +87,29 @@ def test_topics_subtopics_and_qualifiers(seed: Roadmap) -> None:
     assert all(isinstance(t, Topic) and t.estimate for t in seed.topics())
 
 
+def test_a_groups_lead_in_is_its_topics_note_not_a_subtopic(seed: Roadmap) -> None:
+    assert {t.id: t.note for t in seed.topics() if t.note} == {
+        "relational-databases-sql": "PostgreSQL",
+        "cloud-platform-fundamentals": "Choose AWS/GCP/Azure",
+        "data-structures-algorithms": "Python focus: Review for interviews",
+    }
+    firsts = [
+        seed.topic(t).subtopics[0].title
+        for t in (
+            "relational-databases-sql",
+            "nosql-databases",
+            "cloud-platform-fundamentals",
+            "data-structures-algorithms",
+        )
+    ]
+    assert firsts == ["Advanced SELECT", "Concepts: CAP, BASE", "Core Compute", "Lists"]
+    assert [s.title for s in seed.topic("nosql-databases").subtopics] == [
+        "Concepts: CAP, BASE",
+        "Use cases",
+        "Intro to MongoDB & Redis basics",
+    ]
+
+
 def test_ids_unique_and_readable(seed: Roadmap) -> None:
     ids = [item.id for item in seed.items()]
     assert len(ids) == len(set(ids))
@@ -116,12 +139,21 @@ def _seed_markdown() -> list[dict[str, Any]]:
             modules[-1]["goal"] = m[1]
         elif (m := _TOPIC.match(line)) or (m := _TOPIC_IN_PARENS.match(line)):
             subs = m.groupdict().get("subs")
+            items, note = (re.split(r"[,;] ", subs) if subs else []), None
+            if subs and "; " in subs:  # "Concepts: CAP, BASE; Use cases": a label keeps commas
+                items = [i for p in subs.split("; ") for i in ([p] if ": " in p else p.split(", "))]
+            elif items and ": " in items[0]:  # "PostgreSQL: Advanced SELECT, ...": a lead-in
+                first = items[0]
+                note, _, items[0] = (
+                    first.rpartition(" - ") if " - " in first else first.partition(": ")
+                )
             modules[-1]["topics"].append(
                 {
                     "title": m["title"],
                     "days": int(m["n"]),
                     "qualifier": m.groupdict().get("q"),
-                    "subtopics": [(s, None) for s in re.split(r"[,;] ", subs)] if subs else [],
+                    "note": note,
+                    "subtopics": [(s, None) for s in items],
                 }
             )
         elif m := _NESTED.match(line):
@@ -162,11 +194,12 @@ def test_every_topic_and_subtopic_is_the_seeds(seed: Roadmap) -> None:
         assert len(mine.topics) == len(theirs["topics"])
         for topic, want in zip(mine.topics, theirs["topics"], strict=True):
             assert topic.module_id == mine.id
-            assert (topic.title, topic.estimate, topic.qualifier) == (
+            assert (topic.title, topic.estimate, topic.qualifier, topic.note) == (
                 want["title"],
                 Effort(want["days"], "days"),
                 want["qualifier"],
+                want.get("note"),
             )
             assert [(s.title, s.link) for s in topic.subtopics] == want["subtopics"]
             assert all(s.id.startswith(topic.id + "/") for s in topic.subtopics)
-    assert sum(len(t["subtopics"]) for m in md for t in m["topics"]) == seed.counts()[2] == 105
+    assert sum(len(t["subtopics"]) for m in md for t in m["topics"]) == seed.counts()[2] == 104

@@ -265,6 +265,10 @@ def render_details(
     elif plan is not None and not isinstance(item, Subtopic):
         row("Planned", Text("not scheduled", style="dim"))
 
+    if isinstance(item, Topic) and item.note:
+        heading("Note")
+        out.append(item.note + "\n")
+
     if isinstance(item, Topic) and item.subtopics:
         states = [facts.state(s.id) for s in item.subtopics]
         done = sum(s is State.DONE for s in states)

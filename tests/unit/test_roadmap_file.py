@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from planner.loader import RoadmapError, load_roadmap, parse_roadmap
+from planner.roadmap_file import RoadmapError, load_roadmap, parse_roadmap
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -349,7 +349,7 @@ SCALARS = [
 def test_the_fast_composer_resolves_every_tag_as_yaml_does() -> None:
     import yaml
 
-    from planner import loader
+    from planner import roadmap_file
 
     def tags(node: yaml.Node) -> list[tuple[str, object]]:
         if isinstance(node, yaml.ScalarNode):
@@ -361,7 +361,7 @@ def test_the_fast_composer_resolves_every_tag_as_yaml_does() -> None:
     scalars = "\n".join(f"- {s}" for s in SCALARS) + "\n"
     seed = (REPO / "roadmap.yaml").read_text(encoding="utf-8")
     for text, kinds in ((scalars, 10), (seed, 4)):  # str int float bool null merge value ...
-        ours = tags(yaml.compose(text, Loader=loader._Loader))
+        ours = tags(yaml.compose(text, Loader=roadmap_file._Loader))
         assert ours == tags(yaml.compose(text, Loader=yaml.SafeLoader))
         assert len({tag for tag, _ in ours}) == kinds
 
@@ -375,3 +375,19 @@ def test_a_markdown_roadmap_is_pointed_to_import(tmp_path: Path) -> None:
         f"{path}:1:1: this is Markdown, not a roadmap file; convert it with "
         f"'planner import {path}' and open the .yaml file it writes"
     )
+
+
+def test_a_topics_note_is_read_written_and_must_be_text() -> None:
+    from planner.roadmap_file import dump_roadmap
+
+    noted = GOOD.replace("        estimate:", "        note: 'Lead: in'\n        estimate:")
+    r = parse_roadmap(noted)
+    assert r.modules[0].topics[0].note == "Lead: in"
+    text = dump_roadmap(r)
+    assert '        note: "Lead: in"\n' in text
+    assert parse_roadmap(text) == r
+    assert parse_roadmap(GOOD).modules[0].topics[0].note is None
+    assert problems(GOOD.replace("        estimate:", "        note: [a]\n        estimate:")) == [
+        "r.yaml:6:15: 'note' of topic 'A' must be text; found a list; "
+        "write the text on the same line, after 'note: '"
+    ]

@@ -1,16 +1,21 @@
-"""Roadmap YAML text -> Roadmap, explaining every mistake as FILE:LINE:COL.
+"""The roadmap file, both directions: YAML text -> Roadmap, explaining every mistake as
+FILE:LINE:COL (``parse_roadmap``, ``load_roadmap``), and Roadmap -> YAML (``dump_roadmap``).
 
 The file is composed into YAML nodes (which keep their positions) and walked by
 hand, so each defect is reported where it is, all of them in one pass. Only
 plain YAML is accepted: any tag other than the core ones is refused before
 anything is constructed.
+
+The writer lays a roadmap out as the bundled ``roadmap.yaml`` is (block style, explicit
+ids) and quotes only the strings YAML would read as something else; what it writes
+parses back equal.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -112,7 +117,7 @@ _MODULE_KEYS = (
     "practical_application",
     "stated_estimate",
 )
-_TOPIC_KEYS = ("id", "title", "estimate", "qualifier", "link", "subtopics")
+_TOPIC_KEYS = ("id", "title", "estimate", "qualifier", "link", "subtopics", "note")
 _SUBTOPIC_KEYS = ("id", "title", "link")
 _STATED_KEYS = ("weeks", "hours", "text", "qualifier")
 
@@ -438,6 +443,7 @@ class _Walker:
             qualifier=self.text(fields, "qualifier", what),
             link=self.text(fields, "link", what),
             subtopics=tuple(subtopics),
+            note=self.text(fields, "note", what),
         )
 
     def estimate(self, fields: dict[str, tuple[yaml.Node, yaml.Node]], what: What) -> Effort | None:
@@ -696,3 +702,198 @@ def load_roadmap(path: Path) -> Roadmap:
             ]
         ) from None
     return parse_roadmap(text, name)
+
+
+# -- writing: Roadmap -> YAML ----------------------------------------------------------
+
+_WIDTH = 100
+_RESERVED_WORDS = re.compile(
+    r"^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|"
+    r"off|Off|OFF|null|Null|NULL)$"
+)
+_YAML_PLAIN_CHARS = re.compile(
+    "^[\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]*$"
+)
+
+
+def _plain_ok(text: str, flow: bool = False) -> bool:
+    """Whether ``text`` reads back as the same string written without quotes.
+
+    Deliberately narrow: a plain scalar must start with a letter (or '(' or a path
+    such as './x'), contain no ': ', ' #', tab or line break, and not be a YAML
+    boolean or null word; in a flow list or mapping it also has no ',[]{}:'.
+    Anything else is double-quoted.
+    """
+    if not text or text != text.strip() or not _YAML_PLAIN_CHARS.match(text):
+        return False
+    first, second = text[0], text[1:2]
+    if not (
+        first.isalpha()
+        or first == "("
+        or (first in "./" and second in ("/", "."))
+        or (first == "/" and second.isalpha())
+        or (first == "+" and second == " ")
+    ):
+        return False
+    if _RESERVED_WORDS.match(text) or ": " in text or " #" in text or text.endswith(":"):
+        return False
+    if any(0xE000 <= ord(c) <= 0xF8FF or ord(c) >= 0xF0000 or c == "\ufeff" for c in text):
+        return False
+    return not (flow and any(c in text for c in ",[]{}:?&*!|>'\"%@`#"))
+
+
+def _quoted(text: str) -> str:
+    dumped: str = yaml.safe_dump(text, default_style='"', allow_unicode=True, width=2**30)
+    return dumped.rstrip("\n")
+
+
+def _scalar(text: str, flow: bool = False) -> str:
+    return text if _plain_ok(text, flow) else _quoted(text)
+
+
+def _num(value: float) -> str:
+    if float(value).is_integer():
+        return str(int(value))
+    text = repr(float(value))
+    return text if "e" not in text else f"{value:.6f}".rstrip("0").rstrip(".")
+
+
+def _effort(effort: Effort) -> str:
+    unit = effort.unit[:-1] if effort.value == 1 else effort.unit
+    return f"{_num(effort.value)} {unit}"
+
+
+def _text_field(indent: str, key: str, text: str) -> list[str]:
+    """``key: text``, folded (``>-``) over several lines when long and safe to fold."""
+    line = f"{indent}{key}: {_scalar(text)}"
+    if len(line) <= _WIDTH or not _plain_ok(text):
+        return [line]
+    room = max(40, _WIDTH - len(indent) - 2)
+    lines: list[str] = []
+    current = ""
+    for word in re.split(r"(?<=\S) (?=\S)", text):
+        if current and len(current) + 1 + len(word) > room:
+            lines.append(current)
+            current = word
+        else:
+            current = f"{current} {word}" if current else word
+    lines.append(current)
+    try:
+        back = yaml.safe_load("k: >-\n" + "\n".join(f"  {x}" for x in lines))
+    except yaml.YAMLError:  # pragma: no cover - plain-safe text always folds
+        return [line]
+    if back != {"k": text}:
+        return [line]
+    return [f"{indent}{key}: >-"] + [f"{indent}  {x}" for x in lines]
+
+
+def _description(text: str) -> list[str]:
+    paragraphs = text.split("\n\n")
+    if len(paragraphs) == 1:
+        return _text_field("", "description", text)
+    if not all(_plain_ok(p) and "\n" not in p for p in paragraphs):
+        return [f"description: {_quoted(text)}"]
+    out = ["description: |-"]
+    for i, p in enumerate(paragraphs):
+        out += [""] * bool(i) + [f"  {p}"]
+    return out
+
+
+def _stated_lines(indent: str, stated: StatedEstimate) -> list[str]:
+    pairs = [(k, _num(v)) for k, v in (("weeks", stated.weeks), ("hours", stated.hours)) if v]
+    texts = [(k, v) for k, v in (("text", stated.text), ("qualifier", stated.qualifier)) if v]
+    if not pairs and not texts:
+        return []
+    if len(texts) <= 1 and all(_plain_ok(v, flow=True) for _, v in texts):
+        flow = ", ".join(f"{k}: {v}" for k, v in pairs + texts)
+        line = f"{indent}stated_estimate: {{{flow}}}"
+        if len(line) <= _WIDTH:
+            return [line]
+    out = [f"{indent}stated_estimate:"] + [f"{indent}  {k}: {v}" for k, v in pairs]
+    for k, v in texts:
+        out += _text_field(indent + "  ", k, v)
+    return out
+
+
+def _list_lines(indent: str, key: str, items: Sequence[str]) -> list[str]:
+    if all(_plain_ok(i, flow=True) for i in items):
+        line = f"{indent}{key}: [{', '.join(items)}]"
+        if len(line) <= _WIDTH:
+            return [line]
+    return [f"{indent}{key}:"] + [f"{indent}  - {_scalar(i)}" for i in items]
+
+
+def _subtopic_entry(sub: Subtopic, topic_id: str) -> tuple[str, bool]:
+    """(YAML for one subtopic, whether it is written as a plain title)."""
+    local = sub.id[len(topic_id) + 1 :]
+    if sub.link is None and local == slugify(sub.title):
+        return _scalar(sub.title), True
+    parts = [f"id: {_scalar(local, flow=True)}", f"title: {_scalar(sub.title, flow=True)}"]
+    if sub.link is not None:
+        parts.append(f"link: {_scalar(sub.link, flow=True)}")
+    return "{" + ", ".join(parts) + "}", False
+
+
+def _comment(text: str) -> str:
+    clean = "".join(c if _YAML_PLAIN_CHARS.match(c) else "?" for c in " ".join(text.split()))
+    return f"# {clean}" if clean else "#"
+
+
+def dump_roadmap(
+    roadmap: Roadmap,
+    header: Sequence[str] = (),
+    notes: Mapping[str, str] | None = None,
+) -> str:
+    """Roadmap -> readable YAML in the layout of the bundled ``roadmap.yaml``.
+
+    Every module and topic gets an explicit ``id:`` (so ids survive title edits);
+    ``header`` lines become comments at the top; ``notes`` maps a topic id to a
+    comment written above its entry. The text loads back (``parse_roadmap``) equal
+    to ``roadmap``: strings that YAML would read as something else are quoted.
+    """
+    notes = notes or {}
+    out = [_comment(line) for line in header]
+    out += [f"id: {_scalar(roadmap.id)}", f"title: {_scalar(roadmap.title)}"]
+    if roadmap.description:
+        out += _description(roadmap.description)
+    if roadmap.stated is not None:
+        out += _stated_lines("", roadmap.stated)
+    out.append("modules:")
+    for i, module in enumerate(roadmap.modules):
+        ind = "    "
+        out += [""] * bool(i) + [f"  - id: {_scalar(module.id)}", f"{ind}number: {module.number}"]
+        out += _text_field(ind, "title", module.title)
+        if module.goal:
+            out += _text_field(ind, "goal", module.goal)
+        if module.core_practice:
+            out += _text_field(ind, "core_practice", module.core_practice)
+        if module.tools:
+            out += _list_lines(ind, "tools", module.tools)
+        if module.practical_application:
+            out += _text_field(ind, "practical_application", module.practical_application)
+        if module.stated is not None:
+            out += _stated_lines(ind, module.stated)
+        out.append(f"{ind}topics:")
+        for topic in module.topics:
+            if topic.id in notes:
+                out.append(f"      {_comment(notes[topic.id])}")
+            out.append(f"      - id: {_scalar(topic.id)}")
+            ind = "        "
+            out += _text_field(ind, "title", topic.title)
+            if topic.note:
+                out += _text_field(ind, "note", topic.note)
+            if topic.estimate is not None:
+                out.append(f"{ind}estimate: {_effort(topic.estimate)}")
+            if topic.qualifier:
+                out += _text_field(ind, "qualifier", topic.qualifier)
+            if topic.link:
+                out.append(f"{ind}link: {_scalar(topic.link)}")
+            if topic.subtopics:
+                entries = [_subtopic_entry(s, topic.id) for s in topic.subtopics]
+                line = f"{ind}subtopics: [{', '.join(e for e, _ in entries)}]"
+                flow = all(plain and _plain_ok(e, flow=True) for e, plain in entries)
+                if flow and len(line) <= 88:
+                    out.append(line)
+                else:
+                    out += [f"{ind}subtopics:"] + [f"{ind}  - {e}" for e, _ in entries]
+    return "\n".join(out) + "\n"

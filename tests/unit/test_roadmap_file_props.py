@@ -12,8 +12,8 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planner.loader import RoadmapError, parse_roadmap
 from planner.roadmap import Roadmap
+from planner.roadmap_file import RoadmapError, parse_roadmap
 
 SEED = (Path(__file__).resolve().parents[2] / "roadmap.yaml").read_text(encoding="utf-8")
 LINES = SEED.splitlines()
