@@ -32,7 +32,7 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from planner.ics_export import PRODID, _Describer, _timed_items, build_calendar
+from planner.calendar_out import PRODID, _Describer, _timed_items, build_calendar
 from planner.loader import load_roadmap
 from planner.progress import Progress
 from planner.roadmap import Roadmap

@@ -67,7 +67,7 @@ def _is_stdout(path: Path) -> bool:
 
 def run(ctx: Context) -> int:
     from planner.cli.planning import plan_context
-    from planner.ics_export import (
+    from planner.calendar_out import (
         GOOGLE_IMPORT_LIMIT,
         ExportError,
         build_calendar,

@@ -738,7 +738,7 @@ class PlannerApp(App[None]):
         return folder / EXPORT_NAME
 
     def action_export(self) -> None:
-        from planner import ics_export
+        from planner import calendar_out
 
         self.ensure_plan()
         if not self.plan.sessions:
@@ -751,20 +751,20 @@ class PlannerApp(App[None]):
         path = self.export_path()
         record_path = locations.export_record_path(self.roadmap.id)
         try:
-            export = ics_export.build_calendar(
+            export = calendar_out.build_calendar(
                 self.roadmap,
                 self.plan,
                 self.progress,
                 now=self.now(),
-                previous=ics_export.load_record(record_path),
+                previous=calendar_out.load_record(record_path),
             )
-            written = ics_export.write_export(path, export)
+            written = calendar_out.write_export(path, export)
         except Exception as exc:
             self._user_error(exc, "Export failed")
             return
         warnings = list(export.warnings)
         try:
-            ics_export.save_record(record_path, export.record)
+            calendar_out.save_record(record_path, export.record)
         except Exception as exc:
             warnings.append(_message(exc))
         files = ", ".join(str(p) for p in written)

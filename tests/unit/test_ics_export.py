@@ -18,7 +18,7 @@ import pytest
 import vobject
 
 from planner import locations
-from planner.ics_export import (
+from planner.calendar_out import (
     Export,
     ExportError,
     ExportRecord,
@@ -290,7 +290,7 @@ def test_the_faster_event_writes_what_ics_writes_but_no_alarm(all_day: bool) -> 
     an alarm, which plain ics writes before the event's own properties, is never written."""
     import ics
 
-    from planner.ics_export import _event_class
+    from planner.calendar_out import _event_class
 
     start = datetime(2025, 3, 30, 1, 59, 59, 999_999, tzinfo=BERLIN)  # just before DST starts
     made = []
@@ -793,7 +793,7 @@ def test_unwritable_targets_are_one_line_errors(
 def test_write_failure_is_an_export_error(
     tmp_path: Path, seed_export: Export, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import planner.ics_export as mod
+    import planner.calendar_out as mod
 
     def refuse(path: Path, data: object) -> None:
         raise PermissionError(13, "Permission denied")

@@ -13,7 +13,7 @@ PKG = Path(__file__).resolve().parents[2] / "planner"
 DOMAIN = [
     "atomic",
     "errors",
-    "ics_export",
+    "calendar_out",
     "loader",
     "locations",
     "md_import",

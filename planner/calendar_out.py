@@ -281,7 +281,7 @@ def _event_class() -> Any:
     - ``serialize_alarm`` is left out: no VALARM can be written (ics writes it before the
       event's own properties; Google ignores alarms on import).
 
-    ``tests/unit/test_ics_export.py`` checks that the text is what plain ``ics.Event`` writes.
+    ``tests/unit/test_calendar_out.py`` checks that the text is what plain ``ics.Event`` writes.
     """
     global _EVENT_CLASS
     if _EVENT_CLASS is not None:
