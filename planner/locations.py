@@ -71,3 +71,8 @@ def baseline_path(roadmap_id: str) -> Path:
 def export_record_path(roadmap_id: str) -> Path:
     """What was last exported to .ics, to raise SEQUENCE when a session moves."""
     return data_dir() / "exports" / f"{roadmap_id}.json"
+
+
+def sync_state_path(roadmap_id: str) -> Path:
+    """What the last ``planner sync`` wrote (calendar, events' etags), to find what changed."""
+    return data_dir() / "sync" / f"{roadmap_id}.json"
