@@ -7,7 +7,8 @@ Used by the sync tests (tests/unit/test_sync_caldav.py) and bench/bench_sync.py:
   ``stop()`` kills it, ``start()`` starts it again on the same port and folder.
 - ``CountingProxy(upstream)``: an HTTP proxy that forwards every request to the server and
   counts them (method and path); ``fail_after(n)`` makes it drop every request after the
-  next ``n`` (the connection is closed without an answer, as when the server dies).
+  next ``n`` (the connection is closed without an answer, as when the server dies);
+  ``on_put(n, action)`` runs ``action`` (e.g. killing the server) after the n-th PUT.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -95,6 +97,8 @@ class CountingProxy:
         self.upstream_port = upstream_port
         self.requests: list[tuple[str, str]] = []
         self.allowed: int | None = None
+        self.put_hook: tuple[int, Callable[[], None]] | None = None
+        self.puts = 0
         self.lock = threading.Lock()
         proxy = self
 
@@ -117,9 +121,23 @@ class CountingProxy:
                         proxy.allowed -= 1
                 upstream = http.client.HTTPConnection("127.0.0.1", proxy.upstream_port, timeout=30)
                 headers = {k: v for k, v in self.headers.items() if k.lower() != "host"}
-                upstream.request(self.command, self.path, body=body, headers=headers)
-                answer = upstream.getresponse()
-                data = answer.read()
+                try:
+                    upstream.request(self.command, self.path, body=body, headers=headers)
+                    answer = upstream.getresponse()
+                    data = answer.read()
+                except OSError:  # the server is gone: so is the answer
+                    self.close_connection = True
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                    return
+                if self.command == "PUT":
+                    with proxy.lock:
+                        proxy.puts += 1
+                        hook = proxy.put_hook
+                    if hook is not None and proxy.puts == hook[0]:
+                        hook[1]()  # e.g. the server killed after this PUT, before the answer
+                        self.close_connection = True
+                        self.connection.shutdown(socket.SHUT_RDWR)
+                        return
                 self.send_response(answer.status, answer.reason)
                 for key, value in answer.getheaders():
                     if key.lower() not in ("transfer-encoding", "connection", "content-length"):
@@ -145,6 +163,11 @@ class CountingProxy:
     def fail_after(self, n: int | None) -> None:
         with self.lock:
             self.allowed = n
+
+    def on_put(self, n: int, action: Callable[[], None]) -> None:
+        with self.lock:
+            self.puts = 0
+            self.put_hook = (n, action)
 
     def reset(self) -> None:
         with self.lock:

@@ -92,6 +92,32 @@ def password(sync: SyncSettings) -> str:
     )
 
 
+_REASONS = (
+    ("connection refused", "connection refused: is the server running?"),
+    ("name or service not known", "unknown host name"),
+    ("nodename nor servname", "unknown host name"),
+    ("temporary failure in name resolution", "no network, or unknown host name"),
+    ("network is unreachable", "no network"),
+    ("timed out", "no answer in time"),
+    ("timeout", "no answer in time"),
+    ("connection reset", "the connection was cut"),
+    ("connection aborted", "the connection was cut"),
+    ("remotedisconnected", "the connection was cut"),
+    ("remote end closed", "the connection was cut"),
+    ("certificate", "its TLS certificate was not accepted"),
+    ("ssl", "a TLS error"),
+)
+
+
+def _network_reason(exc: BaseException) -> str:
+    """A few words for a network failure (the HTTP library's messages are long reprs)."""
+    text = f"{type(exc).__name__} {exc}".lower()
+    for needle, reason in _REASONS:
+        if needle in text:
+            return reason
+    return type(exc).__name__
+
+
 def _resource_name(key: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]", "-", key) + ".ics"
 
@@ -150,14 +176,7 @@ class CalDAVAdapter:
                 f"the CalDAV server {self._where()} refused to {doing} ({reason}); "
                 "try again later; nothing was lost"
             )
-        reason = type(exc).__name__
-        text = str(exc).splitlines()[0][:160] if str(exc) else ""
-        if "refused" in text.lower():
-            reason = "connection refused"
-        elif "timed out" in text.lower() or "timeout" in reason.lower():
-            reason = "no answer in time"
-        elif text:
-            reason = f"{reason}: {text}"
+        reason = _network_reason(exc)
         return SyncError(
             f"cannot reach the CalDAV server {self._where()} to {doing} ({reason}); check the "
             "url and your network; nothing was lost, the next sync completes what is left"
