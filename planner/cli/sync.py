@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from datetime import datetime, time, timezone
 from typing import TYPE_CHECKING, Any
 
@@ -139,8 +140,6 @@ def run(ctx: Context) -> int:
     except SyncError as exc:
         raise CliError(str(exc)) from None
     for warning in [*warnings, *report.warnings]:
-        import sys
-
         print(f"planner: warning: {warning}", file=sys.stderr)
     if args.json:
         data = {
