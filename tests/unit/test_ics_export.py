@@ -310,7 +310,7 @@ def only_session(topic: Topic, start: datetime, hours: float = 2.0) -> Plan:
 @pytest.mark.parametrize(
     ("zone", "local", "expected"),
     [
-        # 09:00 on 5 April in Auckland is 4 April in UTC: ics alone writes the 4th
+        # 09:00 on 5 April in Auckland is 4 April in UTC (ics 0.7.3 wrote the 4th)
         ("Pacific/Auckland", datetime(2025, 4, 5, 9, 0), "20250405"),
         ("Pacific/Auckland", datetime(2025, 4, 5, 0, 30), "20250405"),
         # 19:00 on 5 April in Los Angeles is 6 April in UTC
