@@ -14,8 +14,7 @@ from planner.cli import CliError, Context
 
 if TYPE_CHECKING:
     from planner.cli.commands import SubParsers
-    from planner.settings import SyncSettings
-    from planner.sync.engine import CalendarAdapter, Report
+    from planner.sync.engine import Report
 
 SHOWN = 5
 """How many events of each kind are named (the rest are counted)."""
@@ -40,19 +39,6 @@ def register(sub: SubParsers, common: argparse.ArgumentParser) -> None:
     horizon.add_argument("--all", action="store_true", help="the whole plan")
     p.add_argument("--today", metavar="DATE", help="sync as if today were DATE (YYYY-MM-DD)")
     p.set_defaults(func=run)
-
-
-def _target(sync: SyncSettings) -> str:
-    return f"{sync.service} {sync.username or ''}@{sync.url or ''} {sync.calendar}"
-
-
-def open_adapter(sync: SyncSettings) -> CalendarAdapter:
-    """The adapter of the service the settings name."""
-    if sync.service == "caldav":
-        from planner.sync.caldav import CalDAVAdapter, password
-
-        return CalDAVAdapter(sync, password(sync))
-    raise CliError(f"sync service {sync.service!r} is not available in this version; use caldav")
 
 
 def _line(what: str, summary: str, when: str) -> str:
@@ -89,14 +75,9 @@ def run(ctx: Context) -> int:
     from planner.cli.planning import parse_date_option
     from planner.progress import ProgressStore
     from planner.schedule import schedule
-    from planner.settings import load_settings, system_timezone, zone
-    from planner.sync.engine import (
-        SyncError,
-        desired_events,
-        load_state,
-        save_state,
-        sync,
-    )
+    from planner.settings import load_settings, resolve_zone
+    from planner.sync import open_adapter
+    from planner.sync.engine import SyncError, sync_plan
 
     args = ctx.args
     weeks_option = parse_weeks(args.weeks)
@@ -107,9 +88,7 @@ def run(ctx: Context) -> int:
             f"sync is not set up: add a 'sync:' section to the settings file "
             f"{ctx.settings_path} (see the README, 'Sync')"
         )
-    from zoneinfo import ZoneInfo
-
-    tz = zone(settings.timezone) if settings.timezone else ZoneInfo(system_timezone())
+    tz = resolve_zone(settings)
     if args.today is not None:
         today = parse_date_option("--today", args.today)
         now = datetime.combine(today, time(0), tzinfo=tz)
@@ -120,26 +99,22 @@ def run(ctx: Context) -> int:
     roadmap = ctx.roadmap
     progress = ProgressStore(ctx.progress_path, roadmap).load()
     plan = schedule(roadmap, progress, settings, today, tz)
-    desired, warnings = desired_events(
-        roadmap,
-        plan.sessions,
-        progress,
-        today=today,
-        weeks=weeks,
-        reminder_minutes=sync_settings.reminder_minutes,
-    )
-    state_path = locations.sync_state_path(roadmap.id)
-    state = load_state(state_path, _target(sync_settings))
     try:
-        adapter = open_adapter(sync_settings)
-        try:
-            report = sync(adapter, desired, state, now=now, dry_run=args.dry_run)
-        finally:
-            if not args.dry_run:
-                save_state(state_path, state)  # also what was done before an error
+        report = sync_plan(
+            open_adapter(sync_settings),
+            roadmap,
+            plan.sessions,
+            progress,
+            sync_settings,
+            state_path=locations.sync_state_path(roadmap.id),
+            today=today,
+            now=now,
+            weeks=weeks,
+            dry_run=args.dry_run,
+        )
     except SyncError as exc:
         raise CliError(str(exc)) from None
-    for warning in [*warnings, *report.warnings]:
+    for warning in report.warnings:
         print(f"planner: warning: {warning}", file=sys.stderr)
     if args.json:
         data = {

@@ -46,6 +46,7 @@ from planner.errors import PlannerError
 if TYPE_CHECKING:
     from planner.roadmap import Roadmap
     from planner.schedule import Session
+    from planner.settings import SyncSettings
 
 KEY_PROPERTY = "X-PLANNER-KEY"
 """The property that marks an event as the planner's, holding its stable key (the UID)."""
@@ -509,6 +510,49 @@ def sync(
         return report
     _forget_unlisted(state, remote, {d.key for d in desired})
     apply_changes(adapter, calendar, changes, state, report, stamp=now.astimezone(timezone.utc))
+    return report
+
+
+def state_target(sync_settings: SyncSettings) -> str:
+    """What a sync state is about: service, account and calendar name (not secret)."""
+    s = sync_settings
+    return f"{s.service} {s.username or ''}@{s.url or ''} {s.calendar}"
+
+
+def sync_plan(
+    adapter: CalendarAdapter,
+    roadmap: Roadmap,
+    sessions: Sequence[Session],
+    progress: StateSource,
+    sync_settings: SyncSettings,
+    *,
+    state_path: Path,
+    today: date,
+    now: datetime,
+    weeks: int | None,
+    dry_run: bool = False,
+) -> Report:
+    """One whole sync of a plan, as the command line and the app run it: the desired events
+    of the next ``weeks`` weeks (None: all), the state read from ``state_path`` and saved
+    back (also when the sync stops halfway, so the next one carries on), the report.
+
+    Raises ``SyncError`` (one line) when the sync could not finish.
+    """
+    desired, warnings = desired_events(
+        roadmap,
+        sessions,
+        progress,
+        today=today,
+        weeks=weeks,
+        reminder_minutes=sync_settings.reminder_minutes,
+    )
+    state = load_state(state_path, state_target(sync_settings))
+    try:
+        report = sync(adapter, desired, state, now=now, dry_run=dry_run)
+    finally:
+        if not dry_run:
+            save_state(state_path, state)
+    report.warnings[:0] = warnings
     return report
 
 
