@@ -140,6 +140,8 @@ class CalDAVAdapter:
             raise SyncError("sync: the caldav service needs a url and a username in the settings")
         self.settings = sync
         self.url = sync.url
+        self.made: str | None = None
+        """The calendar this adapter made (MKCALENDAR), if it made one."""
         self.client = DAVClient(
             url=sync.url,
             username=sync.username,
@@ -215,12 +217,16 @@ class CalDAVAdapter:
             if not create:
                 return None
             made = principal.make_calendar(name=self.settings.calendar)
-            return str(made.url)
+            self.made = str(made.url)
+            return self.made
         except Exception as exc:
             raise self._failed(exc, doing) from None
 
     def list_events(self, calendar: str) -> list[RemoteEvent]:
         import icalendar
+
+        if calendar == self.made:
+            return []  # made a moment ago by this adapter: empty, no need to ask
 
         response = self._request("list the calendar's events", "report", calendar, _QUERY, depth=1)
         if response.status == 404:
