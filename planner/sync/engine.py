@@ -24,9 +24,10 @@ How one sync goes (``sync``):
    (it is "kept" in the state). Events that ended before ``now`` are history: never
    deleted or changed.
 5. ``apply_changes`` sends the changes one by one and records each result in the state at
-   once; the caller saves the state even when a change failed halfway (server gone), so
-   the next sync carries on from where this one stopped. Without a state (a new machine),
-   the stored hash alone tells unchanged events from changed ones.
+   once; ``sync_plan`` (one whole sync, as the command line and the app run it) saves the
+   state even when a change failed halfway (server gone), so the next sync carries on
+   from where this one stopped. Without a state (a new machine), the stored hash alone
+   tells unchanged events from changed ones.
 """
 
 from __future__ import annotations
