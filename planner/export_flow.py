@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, BinaryIO
 from planner import locations
 
 if TYPE_CHECKING:
-    from planner.ics_export import StateSource
+    from planner.calendar_out import StateSource
     from planner.roadmap import Roadmap
     from planner.schedule import Plan
 
@@ -92,7 +92,7 @@ def export_plan(
     record in the data folder. Raises ``ExportError`` (one line) when the calendar cannot
     be written; a record that cannot be read or saved is a warning, never a failure.
     """
-    from planner.ics_export import (
+    from planner.calendar_out import (
         ExportError,
         build_calendar,
         load_record,

@@ -177,3 +177,8 @@ def locate_cache_dir() -> Located:
 def cache_dir() -> Path:
     """Where copies of fetched data may be kept (not created here)."""
     return locate_cache_dir().path
+
+
+def sync_state_path(roadmap_id: str) -> Path:
+    """What the last ``planner sync`` wrote (calendar, events' etags), to find what changed."""
+    return data_dir() / "sync" / f"{roadmap_id}.json"

@@ -21,6 +21,9 @@ Keys (all optional)::
     break_minutes: 0                        between back-to-back sessions on one day
     basis:        topics                    or "stated"
     keys:         {toggle_done: d}          binding id -> key, for the app
+    sync:         {service: caldav, url: ..., username: ..., password_command: ...,
+                   calendar: Study plan, weeks: 4, reminder_minutes: 10}
+                                            ``planner sync``; see ``SyncSettings``
 """
 
 from __future__ import annotations
@@ -82,6 +85,31 @@ def _default_times() -> dict[int, time]:
     return {d: time(19, 0) if d < 5 else time(9, 0) for d in range(7)}
 
 
+SYNC_SERVICES = ("caldav", "google")
+
+
+@dataclass(frozen=True)
+class SyncSettings:
+    """The ``sync:`` section: which calendar ``planner sync`` keeps equal to the plan.
+
+    No password is ever kept here: it comes from ``password_command`` (a command whose
+    output is the password), ``$PLANNER_SYNC_PASSWORD`` or the system keyring.
+    """
+
+    service: str = "caldav"
+    """"caldav" or "google"."""
+    url: str | None = None
+    """CalDAV: the server's address (its root, or the user's principal)."""
+    username: str | None = None
+    password_command: str | None = None
+    calendar: str = "Study plan"
+    """The name of the planner's own calendar; created when missing."""
+    weeks: int = 4
+    """The horizon: the sessions of the next ``weeks`` weeks from today."""
+    reminder_minutes: int | None = None
+    """A reminder this many minutes before each session; None: no reminder."""
+
+
 @dataclass(frozen=True)
 class Settings:
     weekly_hours: dict[int, float] = field(default_factory=_default_hours)
@@ -100,6 +128,8 @@ class Settings:
     basis: Literal["topics", "stated"] = "topics"
     keymap: dict[str, str] = field(default_factory=dict)
     """Binding id -> keys, for remapping the app's keys."""
+    sync: SyncSettings | None = None
+    """Where ``planner sync`` keeps the plan; None: sync is not set up."""
 
     def hours_on(self, weekday: int) -> float:
         return self.weekly_hours.get(weekday, 0.0)
@@ -369,6 +399,7 @@ _KEYS = (
     "break_minutes",
     "basis",
     "keys",
+    "sync",
 )
 _ALIASES = {"keymap": "keys", "min_session_minutes": "min_session", "weekly_hours": "hours"}
 _CORE = "tag:yaml.org,2002:"
@@ -669,6 +700,63 @@ def _read_keys(node: yaml.Node) -> dict[str, Any]:
     return {"keymap": keymap}
 
 
+_SYNC_KEYS = (
+    "service",
+    "url",
+    "username",
+    "password_command",
+    "calendar",
+    "weeks",
+    "reminder_minutes",
+)
+
+
+def _read_sync(node: yaml.Node) -> SyncSettings | None:
+    if _is_null(node):
+        return None
+    if not isinstance(node, yaml.MappingNode):
+        raise _Bad(node, "sync must be a mapping (service: caldav, url: ..., on separate lines)")
+    values: dict[str, Any] = {}
+    for key_node, key, value_node in _entries(node, "sync"):
+        if key in ("password", "pass", "secret"):
+            raise _Bad(
+                key_node,
+                f"sync: '{key}' is never kept in the settings file; remove it and set "
+                "password_command (e.g. 'pass show dav') or $PLANNER_SYNC_PASSWORD",
+            )
+        if key not in _SYNC_KEYS:
+            near = closest(key, _SYNC_KEYS)
+            hint = f"did you mean '{near}'?" if near else f"valid keys: {', '.join(_SYNC_KEYS)}"
+            raise _Bad(key_node, f"unknown sync setting '{key}'; {hint}")
+        if key in values:
+            raise _Bad(key_node, f"sync: '{key}' appears twice; keep one")
+        if key in ("weeks", "reminder_minutes"):
+            if key == "reminder_minutes" and _is_null(value_node):
+                values[key] = None
+                continue
+            text = _scalar(value_node, f"sync {key}").strip()
+            least = 1 if key == "weeks" else 0
+            if not text.isdigit() or int(text) < least or int(text) > 10_000:
+                what = "weeks, 1 or more" if key == "weeks" else "minutes, 0 or more, or null"
+                raise _Bad(value_node, f"sync {key} must be a whole number of {what}, not {text!r}")
+            values[key] = int(text)
+            continue
+        if _is_null(value_node):
+            values[key] = None
+            continue
+        text = _scalar(value_node, f"sync {key}").strip()
+        if key == "service" and text not in SYNC_SERVICES:
+            raise _Bad(value_node, f"sync service must be caldav or google, not {text!r}")
+        if key == "calendar" and not text:
+            raise _Bad(value_node, "sync calendar: give the calendar a name, e.g. Study plan")
+        values[key] = text
+    sync = SyncSettings(**values)
+    if sync.service == "caldav" and (not sync.url or not sync.username):
+        missing = "url" if not sync.url else "username"
+        raise _Bad(node, f"sync: the caldav service needs a {missing}; add '{missing}: ...'")
+    return sync
+
+
 _READERS: dict[str, Callable[[yaml.Node], dict[str, Any]]] = {
     "hours": _read_hours,
     "start_times": _read_start_times,
@@ -682,6 +770,7 @@ _READERS: dict[str, Callable[[yaml.Node], dict[str, Any]]] = {
     "break_minutes": _read_break,
     "basis": _read_basis,
     "keys": _read_keys,
+    "sync": lambda node: {"sync": _read_sync(node)},
 }
 
 
@@ -782,7 +871,31 @@ def dump_settings(settings: Settings) -> str:
         lines += [f"  {_str(k)}: {_str(v)}" for k, v in s.keymap.items()]
     else:
         lines.append("keys: {}")
+    lines += _dump_sync(s.sync)
     return "\n".join(lines) + "\n"
+
+
+def _dump_sync(sync: SyncSettings | None) -> list[str]:
+    """The sync section (nothing when sync is not set up); never a password."""
+    if sync is None:
+        return []
+
+    def opt(text: str | None) -> str:
+        return _str(text) if text is not None else "null"
+
+    reminder = sync.reminder_minutes
+    return [
+        "",
+        "# planner sync: the calendar kept equal to the plan (see the README, 'Sync').",
+        "sync:",
+        f"  service: {sync.service}",
+        f"  url: {opt(sync.url)}",
+        f"  username: {opt(sync.username)}",
+        f"  password_command: {opt(sync.password_command)}",
+        f"  calendar: {_str(sync.calendar)}",
+        f"  weeks: {sync.weeks}",
+        f"  reminder_minutes: {reminder if reminder is not None else 'null'}",
+    ]
 
 
 def save_settings(path: Path, settings: Settings) -> None:

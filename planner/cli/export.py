@@ -1,10 +1,11 @@
-"""``planner export [-o FILE] [--all-day]``: the study plan as an .ics file for Google Calendar."""
+"""``planner export [-o FILE] [--all-day] [--weeks N]``: the study plan as an .ics file for Google Calendar."""
 
 from __future__ import annotations
 
 import argparse
 import os
 import sys
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -44,8 +45,29 @@ def register(sub: SubParsers, common: argparse.ArgumentParser) -> None:
         help="one all-day event per topic per day, with the hours in the title, "
         "instead of timed sessions",
     )
+    p.add_argument(
+        "--weeks",
+        metavar="N",
+        help="only the sessions of the next N weeks from today (default: the whole plan); "
+        "a small file is cheap to replace after the plan changes",
+    )
     add_plan_options(p)
     p.set_defaults(func=run)
+
+
+def parse_weeks(text: str | None) -> int | None:
+    """--weeks N: a whole number of weeks, 1 or more; None when not given."""
+    if text is None:
+        return None
+    try:
+        weeks = int(text.strip())
+    except ValueError:
+        raise CliError(
+            f"--weeks: {text!r} is not a whole number of weeks; write e.g. --weeks 4"
+        ) from None
+    if weeks < 1:
+        raise CliError(f"--weeks: {weeks} is too few; give 1 week or more")
+    return weeks
 
 
 def _size(n: int) -> str:
@@ -65,24 +87,33 @@ def _is_stdout(path: Path) -> bool:
 
 
 def run(ctx: Context) -> int:
+    from planner.calendar_out import GOOGLE_IMPORT_LIMIT, within_weeks
     from planner.cli.planning import plan_context
     from planner.export_flow import export_plan, stale_warning
-    from planner.ics_export import GOOGLE_IMPORT_LIMIT
 
     args = ctx.args
+    weeks = parse_weeks(args.weeks)
     pc = plan_context(ctx)
     if not pc.plan.sessions:
         raise CliError(
             "nothing to export: the plan has no study sessions left "
             "(every topic is done or skipped, or no study hours are set)"
         )
+    plan = pc.plan
+    if weeks is not None:
+        plan = replace(plan, sessions=tuple(within_weeks(plan.sessions, pc.today, weeks)))
+        if not plan.sessions:
+            raise CliError(
+                f"nothing to export: no study sessions in the next {weeks} weeks "
+                "(no study hours are set in them, or every day is off); export more weeks"
+            )
     output: str = args.output
     kind = "all-day events" if args.all_day else "study sessions"
     whole = Path(output).expanduser()
     to_stdout = output == "-" or _is_stdout(whole)
     done = export_plan(
         pc.roadmap,
-        pc.plan,
+        plan,
         pc.progress,
         now=datetime.now(timezone.utc),
         target=None if to_stdout else whole,  # -o /dev/stdout is -o -, even into a file

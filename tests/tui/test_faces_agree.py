@@ -12,9 +12,9 @@ from textual.widgets import Input
 
 from planner import locations
 from planner.cli import main
-from planner.roadmap_file import load_roadmap
 from planner.progress import ProgressStore, State, roadmap_state
 from planner.roadmap import Roadmap
+from planner.roadmap_file import load_roadmap
 from planner.settings import Settings
 from planner.tui.app import PlannerApp
 from planner.tui.screens.log_hours import LogHoursScreen

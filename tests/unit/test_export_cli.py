@@ -8,6 +8,7 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
@@ -215,12 +216,13 @@ def test_parts_of_an_earlier_split_export_are_pointed_out(
     assert (tmp_path / "study-plan-1.ics").exists()  # the user's files are never deleted
 
 
-def test_export_help_and_start_up_do_not_import_ics() -> None:
+def test_export_help_and_start_up_do_not_import_icalendar() -> None:
     code = (
         "import sys\n"
         "from planner.cli import build_parser\n"
         "build_parser()\n"
-        "print('MODS', ','.join(m for m in sys.modules if m.split('.')[0] == 'ics'))"
+        "print('MODS', ','.join(m for m in sys.modules\n"
+        "    if m.startswith(('icalendar', 'caldav', 'planner.sync'))))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "MODS"
@@ -280,3 +282,29 @@ def test_sessions_moved_since_the_last_export_get_a_higher_sequence(
     for uid, (sequence, start) in second.items():
         assert sequence == (0 if uid not in first or first[uid][1] == start else 1)
     assert any(s == 1 for s, _ in second.values())
+
+
+def test_weeks_exports_the_horizon_from_today(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from datetime import date
+
+    target = tmp_path / "four.ics"
+    code, out, err = run(capsys, "export", "--weeks", "4", "-o", str(target))
+    assert code == 0, err
+    events = list(parse(target.read_bytes().decode("utf-8")).walk("VEVENT"))
+    starts = [e.decoded("DTSTART").astimezone(ZoneInfo("Europe/Berlin")).date() for e in events]
+    assert events and min(starts) >= date(2025, 3, 20)
+    assert max(starts) < date(2025, 4, 17) and max(starts) >= date(2025, 4, 10)
+    assert f"Wrote {len(events)} study sessions" in out
+    whole = tmp_path / "all.ics"
+    assert run(capsys, "export", "-o", str(whole))[0] == 0
+    assert len(list(parse(whole.read_bytes().decode()).walk("VEVENT"))) > 4 * len(events)
+
+
+@pytest.mark.parametrize(("weeks", "message"), [("0", "too few"), ("x", "not a whole number")])
+def test_bad_weeks_is_one_line_exit_2(
+    capsys: pytest.CaptureFixture[str], weeks: str, message: str
+) -> None:
+    code, out, err = run(capsys, "export", "--weeks", weeks, "-o", "-")
+    assert code == 2 and err.count("\n") == 1 and message in err and out == ""

@@ -637,7 +637,7 @@ def test_settings_saved_by_root_keep_owner_mode_and_link(tmp_path: Path) -> None
 
 
 def test_the_export_record_is_held_to_the_rules(tmp_path: Path) -> None:
-    from planner.ics_export import ExportError, ExportRecord, load_record, save_record
+    from planner.calendar_out import ExportError, ExportRecord, load_record, save_record
 
     pipe = fifo(tmp_path / "record.json")
     record = load_record(pipe)  # at once, not waiting for a writer

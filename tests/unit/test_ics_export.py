@@ -1,5 +1,5 @@
 """The .ics export: strict readers accept it, a lint holds it to RFC 5545 and Google's habits,
-and every defect of ics 0.7.3 that the exporter neutralizes is pinned here."""
+and the file holds the events ``vevent`` makes (the ones sync sends)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ import pytest
 import vobject
 
 from planner import locations
-from planner.ics_export import (
+from planner.calendar_out import (
     Export,
     ExportError,
     ExportRecord,
@@ -27,8 +27,11 @@ from planner.ics_export import (
     clean_text,
     load_record,
     save_record,
+    session_events,
     split_calendar,
     stale_parts,
+    vevent,
+    within_weeks,
     write_export,
 )
 from planner.progress import State
@@ -249,74 +252,54 @@ def test_two_exports_of_one_plan_give_the_same_uids_and_text(
     assert uids[0] == "UID:backend-roadmap.advanced-python-features.1@planner"
 
 
-# -- the defects of ics 0.7.3, each pinned ---------------------------------------------------
+# -- one VEVENT per session, shared with sync -------------------------------------------------
 
 
-@pytest.mark.filterwarnings("ignore:Behaviour of str:FutureWarning")  # ics's own alarm code
-def test_ics_0_7_3_still_has_the_defects_we_work_around() -> None:
-    """If this fails, ics changed: the workarounds may be removable (they stay correct)."""
-    import ics
-
-    auckland = datetime(2025, 4, 5, 9, 0, tzinfo=ZoneInfo("Pacific/Auckland"))
-    event = ics.Event(name="a\rb", begin=auckland, end=auckland + timedelta(hours=1))
-    event.make_all_day()
-    raw = ics.Calendar(events=[event]).serialize()
-    assert "DTSTART;VALUE=DATE:20250404" in raw  # a day early
-    assert "DTEND" not in raw  # no explicit end
-    assert "DTSTAMP" not in raw
-    assert not raw.endswith("\r\n")
-    assert "SUMMARY:a\\rb" in raw
-    # a random UID, different on every export
-    uids = {
-        re.findall(r"UID:(\S+)", ics.Calendar(events=[ics.Event(name="x")]).serialize())[0]
-        for _ in range(2)
-    }
-    assert len(uids) == 2 and all(re.fullmatch(r"[0-9a-f-]{36}@[0-9a-f]{4}\.org", u) for u in uids)
-    # no folding; VALARM before the event's own properties; METHOD after the events
-    event = ics.Event(name="x" * 100, begin=auckland, uid="u")
-    event.alarms.append(ics.DisplayAlarm(trigger=timedelta(minutes=-5)))
-    calendar = ics.Calendar(events=[event])
-    calendar.method = "PUBLISH"
-    lines = calendar.serialize().split("\r\n")
-    assert "SUMMARY:" + "x" * 100 in lines
-    assert lines.index("BEGIN:VALARM") < lines.index("SUMMARY:" + "x" * 100)
-    assert lines.index("METHOD:PUBLISH") > lines.index("END:VEVENT")
+def test_the_file_holds_exactly_the_events_vevent_makes(seed: Roadmap, seed_plan: Plan) -> None:
+    """The .ics file and sync share ``vevent``: every event in the file, unfolded, is the text
+    icalendar writes for ``vevent`` of that session (icalendar folds, we fold: same lines)."""
+    export = build_calendar(seed, seed_plan, FakeProgress(), now=NOW)
+    items, warnings = session_events(seed, seed_plan.sessions, FakeProgress())
+    assert warnings == [] and len(items) == export.events
+    lines = unfold(export.text)
+    first = lines.index("BEGIN:VEVENT")
+    body = lines[first:-1]
+    expected: list[str] = []
+    for item in items:
+        text = vevent(item, stamp=NOW, sequence=0).to_ical().decode("utf-8")
+        expected += unfold(text)
+    assert body == expected
+    assert unfold(export.text) == unfold(parse_ical(export.text).to_ical().decode("utf-8"))
 
 
-@pytest.mark.filterwarnings("ignore:Behaviour of str:FutureWarning")  # ics's own alarm code
 @pytest.mark.parametrize("all_day", [False, True])
-def test_the_faster_event_writes_what_ics_writes_but_no_alarm(all_day: bool) -> None:
-    """The adapter's event class (writers listed once, instants by strftime) changes no text;
-    an alarm, which plain ics writes before the event's own properties, is never written."""
-    import ics
+def test_vevent_with_a_reminder_has_a_display_alarm(seed: Roadmap, all_day: bool) -> None:
+    topic = seed.topic("django-deep-dive")
+    plan = only_session(topic, datetime(2025, 3, 30, 19, tzinfo=BERLIN))
+    (item,), _ = session_events(seed, plan.sessions, FakeProgress(), all_day=all_day)
+    event = vevent(item, stamp=NOW, reminder_minutes=10, extra={"X-PLANNER-KEY": item.uid})
+    text = event.to_ical().decode("utf-8")
+    lines = unfold(text)
+    assert lines.index("BEGIN:VALARM") > lines.index("SUMMARY:" + item.summary)
+    assert "TRIGGER:-PT10M" in lines and "ACTION:DISPLAY" in lines
+    assert f"X-PLANNER-KEY:{item.uid}" in lines
+    cal_text = f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\n{text}END:VCALENDAR\r\n"
+    parsed = parse_ical(cal_text)
+    assert all(c.errors == [] for c in parsed.walk())
+    (alarm,) = parsed.walk("VALARM")
+    assert alarm.decoded("TRIGGER") == timedelta(minutes=-10)
+    vobject.readOne(cal_text, validate=True)
+    assert "VALARM" not in vevent(item, stamp=NOW).to_ical().decode()
 
-    from planner.ics_export import _event_class
 
-    start = datetime(2025, 3, 30, 1, 59, 59, 999_999, tzinfo=BERLIN)  # just before DST starts
-    made = []
-    for cls in (ics.Event, _event_class()):
-        event = cls(
-            name="A, b; c",
-            begin=start,
-            uid="u@planner",
-            description="d\ne",
-            categories=["M, n"],
-            created=datetime(2025, 3, 19, 10, 30, 15, 5, tzinfo=ZoneInfo("Asia/Kolkata")),
-        )
-        event.end = start + timedelta(hours=1, minutes=1)
-        if all_day:
-            event.make_all_day()
-            event.end = start.replace(day=31)
-        event.extra.append(ics.grammar.parse.ContentLine("SEQUENCE", value="2"))
-        made.append(event)
-    plain, ours = made
-    text = ours.serialize()
-    assert text == plain.serialize()
-    assert ("DTSTART:20250330T005959Z" in text) is not all_day
-    for event in made:
-        event.alarms.append(ics.DisplayAlarm(trigger=timedelta(minutes=-5)))
-    assert "BEGIN:VALARM" in plain.serialize()
-    assert ours.serialize() == text
+def test_within_weeks_is_the_horizon_from_today(seed: Roadmap) -> None:
+    plan = make_plan(seed, BERLIN, date(2025, 3, 20))
+    four = within_weeks(plan.sessions, date(2025, 3, 20), 4)
+    assert len(four) == 28  # one session a day
+    assert max(s.start.date() for s in four) == date(2025, 4, 16)
+    assert within_weeks(plan.sessions, date(2025, 3, 20), None) == list(plan.sessions)
+    with pytest.raises(ValueError, match="1 or more"):
+        within_weeks(plan.sessions, date(2025, 3, 20), 0)
 
 
 def only_session(topic: Topic, start: datetime, hours: float = 2.0) -> Plan:
@@ -327,7 +310,7 @@ def only_session(topic: Topic, start: datetime, hours: float = 2.0) -> Plan:
 @pytest.mark.parametrize(
     ("zone", "local", "expected"),
     [
-        # 09:00 on 5 April in Auckland is 4 April in UTC: ics alone writes the 4th
+        # 09:00 on 5 April in Auckland is 4 April in UTC (ics 0.7.3 wrote the 4th)
         ("Pacific/Auckland", datetime(2025, 4, 5, 9, 0), "20250405"),
         ("Pacific/Auckland", datetime(2025, 4, 5, 0, 30), "20250405"),
         # 19:00 on 5 April in Los Angeles is 6 April in UTC
@@ -802,7 +785,7 @@ def test_unwritable_targets_are_one_line_errors(
 def test_write_failure_is_an_export_error(
     tmp_path: Path, seed_export: Export, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import planner.ics_export as mod
+    import planner.calendar_out as mod
 
     def refuse(path: Path, data: object, *args: object, **kwargs: object) -> None:
         raise PermissionError(13, "Permission denied")

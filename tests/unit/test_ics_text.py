@@ -9,7 +9,7 @@ import icalendar
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planner.ics_export import build_calendar, clean_text, fold
+from planner.calendar_out import build_calendar, clean_text, fold
 from planner.progress import Progress
 from planner.roadmap import Module, Roadmap, Subtopic, Topic
 from planner.schedule import Plan, Session

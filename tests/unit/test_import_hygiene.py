@@ -1,4 +1,5 @@
-"""The domain imports no Textual and reads no clock; ics stays off the start-up path."""
+"""The domain imports no Textual and reads no clock; icalendar and caldav stay off the start-up
+path."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ PKG = Path(__file__).resolve().parents[2] / "planner"
 DOMAIN = [
     "atomic",
     "errors",
+    "calendar_out",
     "export_flow",
-    "ics_export",
     "locations",
     "md_import",
     "plan_flow",
@@ -24,6 +25,7 @@ DOMAIN = [
     "schedule",
     "settings",
     "textutil",
+    "sync/engine",
 ]
 
 
@@ -63,23 +65,23 @@ def test_domain_module_reads_no_clock(path: Path) -> None:
 
 
 def test_importing_the_domain_loads_no_textual() -> None:
-    mods = ", ".join(f"planner.{m}" for m in DOMAIN if (PKG / f"{m}.py").exists())
+    mods = ", ".join(f"planner.{m.replace('/', '.')}" for m in DOMAIN if (PKG / f"{m}.py").exists())
     code = (
         f"import sys, importlib\n"
         f"for m in '{mods}'.split(', '): importlib.import_module(m)\n"
-        "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'rich', 'ics')]\n"
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'rich', 'icalendar', 'caldav')]\n"
         "print(','.join(bad))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
 
 
-def test_cli_start_up_does_not_import_ics_or_textual() -> None:
+def test_cli_start_up_does_not_import_icalendar_or_textual() -> None:
     code = (
         "import sys\n"
         "from planner.cli import main\n"
         "main(['validate'])\n"
-        "print('MODS', ','.join(m for m in sys.modules if m.split('.')[0] in ('textual', 'ics')))"
+        "print('MODS', ','.join(m for m in sys.modules if m.split('.')[0] in ('textual', 'icalendar', 'caldav')))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "MODS"
@@ -94,7 +96,7 @@ def test_the_app_start_up_imports_no_command_machinery() -> None:
         "def run_app(ctx):\n"
         "    print('ROADMAP', ctx.roadmap_path.name)\n"
         "    print('MODS', ','.join(sorted(m for m in sys.modules\n"
-        "        if m == 'argparse' or m.startswith(('planner.cli.', 'ics', 'textual')))))\n"
+        "        if m == 'argparse' or m.startswith(('planner.cli.', 'icalendar', 'caldav', 'textual')))))\n"
         "    return 0\n"
         "app.run_app = run_app\n"
         "from planner.cli import main\n"

@@ -1,26 +1,26 @@
-"""Plan -> .ics for Google Calendar, through the ``ics`` package (0.7.3) with its defects fixed.
+"""Plan -> iCalendar: the .ics file and the events sync sends, built with ``icalendar``.
 
-``ics`` builds the events and the calendar; this module feeds it prepared values and
-repairs its output. What 0.7.3 gets wrong, and what is done about it here:
+One function makes the VEVENT of a session, ``vevent``; the .ics export (``build_calendar``)
+and the sync payloads (``planner.sync``) both use it, so a session reads the same in a
+file and in a synced calendar. What the events hold:
 
-- all-day events made from zone-aware datetimes are written as the UTC date (a day
-  early east of UTC): they are built from the local *date* at midnight UTC, and given
-  an explicit exclusive end (start + 1 day) instead of ``make_all_day``'s guess;
-- no DTSTAMP unless ``created`` is set: ``created`` is the export time (UTC) on every event;
-- a random UID when none is given: the UID is derived from roadmap, topic and part
-  (``<roadmap>.<topic>.<part>@planner``; all-day ``<roadmap>.<topic>.<YYYYMMDD>@planner``);
-- lines are not folded and the file has no final CRLF: folded here at 75 octets, never
-  inside a UTF-8 character, and ended with CRLF;
-- a carriage return in text is written as ``\\r``: newlines are normalized before escaping
-  (other control characters, which RFC 5545 forbids in text, are dropped);
-- VALARM is written before the event's properties: no alarms are emitted, and the event
-  class used here has no alarm writer (see ``_event_class``, which also makes ics faster);
-- METHOD is written after the events (invalid: properties come before components):
-  METHOD goes in with the header lines instead; events are a set, so their order is
-  random: they are written in time order; the default PRODID names ``ics.py``: ours is set.
+- the UID is stable, derived from roadmap, topic and part (``<roadmap>.<topic>.<part>@planner``;
+  all-day ``<roadmap>.<topic>.<YYYYMMDD>@planner``), so re-exports and syncs find the same
+  event again; two sessions that would share one get ``-2``, ``-3`` ... (with a warning);
+- timed events are UTC instants (``DTSTART:20250330T170000Z``): the instant ``plan --json``
+  gives, whatever the reader's zone; all-day events are the session's *local* date, with an
+  explicit exclusive end (the next day);
+- DTSTAMP is the export time ``now`` (a parameter: no clock is read here), SEQUENCE goes up
+  for a session whose start or end moved since the last export (the export record);
+- text is cleaned of control characters (RFC 5545 forbids them in TEXT) with every kind of
+  line break made ``\\n`` before icalendar escapes it; a VALARM is added only when a
+  reminder is asked for (sync): the .ics file has none (Google ignores alarms on import).
 
-``ics`` costs about 170 ms to import, so it is imported only when ``build_calendar`` runs.
-No clock is read here: the export time ``now`` is a parameter.
+icalendar writes the content lines (properties before components, the header before the
+events, events in time order); the file is then folded by ``fold`` at 75 octets, never
+inside a UTF-8 character, with CRLF line ends and a final CRLF: icalendar folds the same
+way, one character at a time, which is most of its writing time on a large plan.
+icalendar costs about 40 ms to import, so it is imported only when an event is made.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
 
 from planner import locations
 from planner.atomic import CALENDAR, EXPORT_RECORD, FileError, read_text, write_atomic
@@ -202,15 +202,23 @@ class Export:
 
 
 @dataclass(frozen=True)
-class _Item:
+class SessionEvent:
+    """What one calendar event says, before any library writes it (``vevent`` does)."""
+
     uid: str
+    """The stable key: ``<roadmap>.<topic>.<part>@planner`` (all-day: ``.<YYYYMMDD>``)."""
     summary: str
     description: str
     category: str
     start: datetime  # timed: aware instant; all-day: midnight UTC of the local date
     end: datetime
     all_day: bool
-    key: tuple[str, str]  # what the record compares
+    key: tuple[str, str]  # what the record compares: start and end as written
+
+    @property
+    def local_start(self) -> datetime | date:
+        """The start as the learner reads it: the local date of an all-day event."""
+        return self.start.date() if self.all_day else self.start
 
 
 _LINE_BREAKS = re.compile(r"\r\n|[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
@@ -220,8 +228,8 @@ _CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 def clean_text(text: str) -> str:
     """Normalize every kind of line break to ``\\n`` and drop control characters but tab.
 
-    ``ics`` escapes ``\\n`` correctly but writes a carriage return as ``\\r``, which readers
-    show literally; other controls are not allowed in iCalendar text at all.
+    icalendar escapes ``\\n``; a lone carriage return would reach the file as a raw CR, which
+    readers take as a line end; other controls are not allowed in iCalendar text at all.
     """
     if text.isprintable():
         return text
@@ -270,64 +278,6 @@ def _hours_text(hours: float) -> str:
 
 def _utc_stamp(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-
-
-_EVENT_CLASS: Any = None
-
-
-def _event_class() -> Any:
-    """``ics.Event``, serialized by ics's own serializer with three changes (made once).
-
-    - the serializer's list of property writers is made once, not for every event (ics
-      collects it with ``dir()`` each time: about a sixth of the export's time);
-    - DTSTAMP, DTSTART and DTEND are formatted with ``strftime`` instead of arrow's token
-      formatter (a third of the time), to the same text;
-    - ``serialize_alarm`` is left out: no VALARM can be written (ics writes it before the
-      event's own properties; Google ignores alarms on import).
-
-    ``tests/unit/test_ics_export.py`` checks that the text is what plain ``ics.Event`` writes.
-    """
-    global _EVENT_CLASS
-    if _EVENT_CLASS is not None:
-        return _EVENT_CLASS
-    import ics
-    from ics.grammar.parse import ContentLine
-    from ics.serializers.event_serializer import EventSerializer
-
-    def instant(name: str, value: Any, container: Any) -> None:
-        container.append(ContentLine(name, value=_utc_stamp(value.datetime)))
-
-    class Serializer(EventSerializer):  # type: ignore[misc]
-        writers: ClassVar[list[Any]] = []
-
-        @classmethod
-        def get_serializers(cls) -> list[Any]:
-            return cls.writers
-
-        def serialize_created(event: Any, container: Any) -> None:
-            if event.created:
-                instant("DTSTAMP", event.created, container)
-
-        def serialize_start(event: Any, container: Any) -> None:
-            if event.begin and not event.all_day:
-                instant("DTSTART", event.begin, container)
-
-        def serialize_end(event: Any, container: Any) -> None:
-            if event.begin and event._end_time and not event.all_day:
-                instant("DTEND", event.end, container)
-
-    Serializer.writers = [
-        writer
-        for writer in EventSerializer.get_serializers.__func__(Serializer)
-        if writer.__name__ != "serialize_alarm"
-    ]
-
-    class Event(ics.Event):  # type: ignore[misc]
-        class Meta(ics.Event.Meta):  # type: ignore[misc]
-            serializer = Serializer
-
-    _EVENT_CLASS = Event
-    return Event
 
 
 class _Describer:
@@ -382,13 +332,13 @@ class _Describer:
 
 def _timed_items(
     roadmap: Roadmap, sessions: Sequence[Session], describe: _Describer
-) -> list[_Item]:
-    items: list[_Item] = []
+) -> list[SessionEvent]:
+    items: list[SessionEvent] = []
     for s in sessions:
         title, description, category = describe.topic(s.topic_id)
         start, end = s.start, s.end
         items.append(
-            _Item(
+            SessionEvent(
                 uid=f"{roadmap.id}.{s.topic_id}.{s.part}@{UID_DOMAIN}",
                 summary=f"{title} ({s.part}/{s.parts})",
                 description=description,
@@ -404,14 +354,14 @@ def _timed_items(
 
 def _all_day_items(
     roadmap: Roadmap, sessions: Sequence[Session], describe: _Describer
-) -> list[_Item]:
+) -> list[SessionEvent]:
     # hours per (topic, local date): a session belongs to the day it starts on, in its zone
     days: dict[str, dict[date, float]] = {}
     for s in sessions:
         per_topic = days.setdefault(s.topic_id, {})
         day = s.start.date()
         per_topic[day] = per_topic.get(day, 0.0) + s.hours
-    items: list[_Item] = []
+    items: list[SessionEvent] = []
     for topic_id, per_day in days.items():
         title, description, category = describe.topic(topic_id)
         ordered = sorted(per_day)
@@ -419,7 +369,7 @@ def _all_day_items(
             start = datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
             end = start + timedelta(days=1)
             items.append(
-                _Item(
+                SessionEvent(
                     uid=f"{roadmap.id}.{topic_id}.{day:%Y%m%d}@{UID_DOMAIN}",
                     summary=f"{title} ({k}/{len(ordered)}) · {_hours_text(per_day[day])}",
                     description=description,
@@ -433,9 +383,9 @@ def _all_day_items(
     return items
 
 
-def _unique_uids(items: list[_Item], warnings: list[str]) -> list[_Item]:
+def _unique_uids(items: list[SessionEvent], warnings: list[str]) -> list[SessionEvent]:
     seen: dict[str, int] = {}
-    out: list[_Item] = []
+    out: list[SessionEvent] = []
     for item in items:
         n = seen.get(item.uid, 0) + 1
         seen[item.uid] = n
@@ -446,6 +396,113 @@ def _unique_uids(items: list[_Item], warnings: list[str]) -> list[_Item]:
             item = dataclasses.replace(item, uid=uid)
         out.append(item)
     return out
+
+
+def session_events(
+    roadmap: Roadmap,
+    sessions: Sequence[Session],
+    progress: StateSource,
+    *,
+    all_day: bool = False,
+) -> tuple[list[SessionEvent], list[str]]:
+    """The events for ``sessions`` (in time order, UIDs unique) and the warnings about them.
+
+    Timed: one event per session. All-day: one per topic per local day, hours in the title.
+    Raises ValueError for a session with a naive start or end.
+    """
+    warnings: list[str] = []
+    describe = _Describer(roadmap, progress)
+    for s in sessions:
+        if s.start.tzinfo is None or s.end.tzinfo is None:
+            raise ValueError(f"session {s.topic_id} {s.part}/{s.parts} has a naive start or end")
+    ordered = sorted(sessions, key=lambda s: (s.start, s.end, s.topic_id, s.part))
+    make = _all_day_items if all_day else _timed_items
+    items = make(roadmap, ordered, describe)
+    if all_day:
+        items.sort(key=lambda i: (i.start, i.uid))
+    items = _unique_uids(items, warnings)
+    if describe.unknown:
+        warnings.append(
+            "sessions for topics not in the roadmap were exported under their ids: "
+            + ", ".join(describe.unknown)
+        )
+    return items, warnings
+
+
+def within_weeks(sessions: Sequence[Session], today: date, weeks: int | None) -> list[Session]:
+    """The sessions that start (in their own zone) before ``today`` + ``weeks`` weeks.
+
+    ``weeks`` None means all of them. The horizon of ``export --weeks`` and of sync.
+    """
+    if weeks is None:
+        return list(sessions)
+    if weeks < 1:
+        raise ValueError(f"weeks must be 1 or more, not {weeks}")
+    last = today + timedelta(weeks=weeks)
+    return [s for s in sessions if s.start.date() < last]
+
+
+def vevent(
+    item: SessionEvent,
+    *,
+    stamp: datetime,
+    sequence: int | None = None,
+    reminder_minutes: int | None = None,
+    extra: dict[str, str] | None = None,
+    _texts: dict[str, Any] | None = None,
+) -> Any:
+    """The ``icalendar.Event`` of one session: what the .ics file and sync both send.
+
+    UID, DTSTAMP (``stamp``, UTC), DTSTART/DTEND (UTC instants; all-day: dates with the
+    exclusive end), SUMMARY, DESCRIPTION and CATEGORIES when there is one; SEQUENCE when
+    given; a display VALARM ``reminder_minutes`` before the start when given; ``extra``
+    adds text properties (sync's ``X-PLANNER-KEY`` and ``X-PLANNER-HASH``). ``_texts``
+    lets a caller share one value object between the many sessions of a topic.
+    """
+    from icalendar import Alarm, Event
+    from icalendar.prop import vCategory, vDDDTypes, vDuration, vInt, vText
+
+    texts = _texts if _texts is not None else {}
+
+    def text(value: str) -> Any:
+        hit = texts.get(value)
+        if hit is None:
+            hit = texts[value] = vText(value)
+        return hit
+
+    event = Event()
+    event["UID"] = vText(item.uid)
+    event["DTSTAMP"] = vDDDTypes(stamp.astimezone(timezone.utc).replace(microsecond=0))
+    if item.all_day:
+        event["DTSTART"] = vDDDTypes(item.start.date())
+        event["DTEND"] = vDDDTypes(item.end.date())
+    else:
+        event["DTSTART"] = vDDDTypes(item.start.astimezone(timezone.utc))
+        event["DTEND"] = vDDDTypes(item.end.astimezone(timezone.utc))
+    event["SUMMARY"] = vText(item.summary)
+    if item.description:
+        event["DESCRIPTION"] = text(item.description)
+    if item.category:
+        categories = texts.get("\0" + item.category)
+        if categories is None:
+            categories = texts["\0" + item.category] = vCategory([item.category])
+        event["CATEGORIES"] = categories
+    if sequence is not None:
+        event["SEQUENCE"] = vInt(sequence)
+    for name, value in (extra or {}).items():
+        event[name] = vText(value)
+    if reminder_minutes is not None:
+        alarm = Alarm()
+        alarm["ACTION"] = vText("DISPLAY")
+        alarm["DESCRIPTION"] = vText(item.summary)
+        alarm["TRIGGER"] = vDuration(timedelta(minutes=-reminder_minutes))
+        event.add_component(alarm)
+    return event
+
+
+def calendar_text(calendar: Any) -> str:
+    """An ``icalendar`` component as text: its content lines, folded by ``fold``."""
+    return fold("\r\n".join(calendar.content_lines()))
 
 
 def build_calendar(
@@ -464,36 +521,25 @@ def build_calendar(
     """
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("now must be a time-zone-aware datetime")
-    import ics
-    from ics.grammar.parse import ContentLine
-    from ics.utils import escape_string, get_arrow
-
-    Event = _event_class()
+    from icalendar import Calendar
+    from icalendar.prop import vText
 
     warnings: list[str] = []
     if previous is not None and previous.problem:
         warnings.append(f"{previous.problem}; SEQUENCE numbers start again at 0")
     stamp = now.astimezone(timezone.utc).replace(microsecond=0)
-    created = get_arrow(stamp)  # made once: ics converts whatever it is given, per event
-    describe = _Describer(roadmap, progress)
-    for s in plan.sessions:
-        if s.start.tzinfo is None or s.end.tzinfo is None:
-            raise ValueError(f"session {s.topic_id} {s.part}/{s.parts} has a naive start or end")
-    sessions = sorted(plan.sessions, key=lambda s: (s.start, s.end, s.topic_id, s.part))
-    make = _all_day_items if all_day else _timed_items
-    items = make(roadmap, sessions, describe)
-    if all_day:
-        items.sort(key=lambda i: (i.start, i.uid))
-    items = _unique_uids(items, warnings)
-    if describe.unknown:
-        warnings.append(
-            "sessions for topics not in the roadmap were exported under their ids: "
-            + ", ".join(describe.unknown)
-        )
+    items, item_warnings = session_events(roadmap, plan.sessions, progress, all_day=all_day)
+    warnings += item_warnings
 
+    calendar = Calendar()
+    calendar["VERSION"] = vText("2.0")
+    calendar["PRODID"] = vText(PRODID)
+    calendar["CALSCALE"] = vText("GREGORIAN")
+    calendar["METHOD"] = vText("PUBLISH")
+    calendar["X-WR-CALNAME"] = vText(clean_text(roadmap.title))
     old = previous.entries if previous is not None else {}
     entries: dict[str, RecordEntry] = {}
-    events: list[Any] = []
+    texts: dict[str, Any] = {}
     for item in items:
         before = old.get(item.uid)
         if before is None:
@@ -503,21 +549,7 @@ def build_calendar(
         else:
             sequence = before.sequence + 1
         entries[item.uid] = RecordEntry(item.key[0], item.key[1], sequence)
-        event = Event(
-            name=item.summary,
-            begin=item.start,
-            uid=item.uid,
-            description=item.description or None,
-            categories=[item.category] if item.category else None,
-            created=created,
-        )
-        if item.all_day:
-            event.make_all_day()
-            event.end = item.end  # exclusive end, set after make_all_day (which drops it)
-        else:
-            event.end = item.end
-        event.extra.append(ContentLine("SEQUENCE", value=str(sequence)))
-        events.append(event)
+        calendar.add_component(vevent(item, stamp=stamp, sequence=sequence, _texts=texts))
 
     # a timed event that vanished but is still ahead keeps its SEQUENCE, should it come back
     stamp_now = _utc_stamp(stamp)
@@ -525,16 +557,9 @@ def build_calendar(
         if uid not in entries and entry.timed and entry.end > stamp_now:
             entries[uid] = entry
 
-    calendar = ics.Calendar(creator=PRODID)
-    calendar.scale = "GREGORIAN"
-    calendar.extra.append(ContentLine("METHOD", value="PUBLISH"))
-    calendar.extra.append(
-        ContentLine("X-WR-CALNAME", value=escape_string(clean_text(roadmap.title)))
-    )
-    calendar.events = events  # a list, in time order (ics keeps a set)
-    text = fold(calendar.serialize())
+    text = calendar_text(calendar)
     record = ExportRecord(entries, roadmap.id, stamp.isoformat())
-    return Export(text=text, record=record, events=len(events), warnings=warnings)
+    return Export(text=text, record=record, events=len(items), warnings=warnings)
 
 
 # -- writing -------------------------------------------------------------------------
