@@ -15,7 +15,10 @@ Rules
       ``break_minutes`` between them (breaks push later sessions later; they do not
       take from the day's hours). A day may end one topic and start the next. A study
       day ends at midnight: the settings refuse hours that do not fit after the start
-      time, and breaks never push a session past it.
+      time, and breaks never push a session past it. On a day the clocks change, the
+      day is as long as it really is: a day of 23 hours holds at most 23 hours of study
+      from 00:00 (and no more than fits from its start time to its midnight), so no two
+      sessions ever overlap.
     - No session is shorter than ``min_session`` except a topic's last: when less than
       that is left of a day, the next session waits for the next study day.
     - With ``max_topic_hours_per_day``, a topic gets at most that much a day and the rest
@@ -50,10 +53,12 @@ import gc
 import json
 import math
 import threading
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, overload
 
@@ -177,9 +182,18 @@ class _Rules:
     cap_minutes: int | None
     break_minutes: int
     off: tuple[tuple[int, int], ...]  # merged, sorted (first, last) ordinals
+    lengths: _DayLengths
+    """The days of the zone that are not 24 hours long."""
 
     @classmethod
-    def of(cls, settings: Settings, weekly_hours: Mapping[int, float] | None = None) -> _Rules:
+    def of(
+        cls,
+        settings: Settings,
+        weekly_hours: Mapping[int, float] | None = None,
+        tz: tzinfo | None = None,
+    ) -> _Rules:
+        """The rules of ``settings`` (with ``weekly_hours`` instead of its own, if given) in
+        ``tz`` (default: the settings' zone, or the system's)."""
         hours = settings.weekly_hours if weekly_hours is None else weekly_hours
         cap = settings.max_topic_hours_per_day
         return cls(
@@ -189,7 +203,88 @@ class _Rules:
             round(cap * 60) if cap is not None else None,
             settings.break_minutes,
             _merge_off(settings),
+            _DayLengths(tz if tz is not None else resolve_zone(settings)),
         )
+
+
+class _DayLengths:
+    """Where a zone's days are not 24 hours long: a study day ends at its real midnight.
+
+    On a day whose clocks change (23 or 25 hours, 23.5 on Lord Howe) the sessions after
+    the start time run in real time, so a day of 23 hours holds at most 23 hours of
+    study from 00:00: ``at`` gives the real minutes from the start time to midnight there.
+    """
+
+    __slots__ = ("tz",)
+
+    def __init__(self, tz: tzinfo) -> None:
+        self.tz = tz
+
+    def at(self, day: int) -> tuple[bool, int]:
+        """Whether the day ``day`` (an ordinal) is not 24 hours long, and the next day
+        to ask about (the next such day, or the first day of a later year)."""
+        year = date.fromordinal(day).year
+        changes = _offset_changes(self.tz, year)
+        at = bisect_left(changes, day)
+        is_change = at < len(changes) and changes[at] == day
+        if is_change:
+            at += 1
+        if at < len(changes):
+            return is_change, changes[at]
+        if year >= date.max.year:
+            return is_change, _MAX_ORDINAL + 1
+        return is_change, date(year + 1, 1, 1).toordinal()
+
+    def room(self, day: int, start: int) -> int:
+        """The real minutes from ``start`` minutes after midnight on the day ``day`` (in a
+        gap: later by the gap) to the next midnight."""
+        return _room(day, start, self.tz)
+
+
+_WEEK = 7
+
+
+@lru_cache(maxsize=4096)
+def _offset_changes(tz: tzinfo, year: int) -> tuple[int, ...]:
+    """The ordinals of the days of ``year`` whose midnight and the next midnight have
+    different UTC offsets in ``tz``: the days that are not 24 hours long.
+
+    Offsets are compared a week apart and the weeks that differ looked at day by day (a
+    zone is taken not to change and change back within a week, as ``_windows`` does).
+    """
+    if isinstance(tz, timezone):
+        return ()
+    first = date(year, 1, 1).toordinal()
+    past = min(date(year, 12, 31).toordinal(), _MAX_ORDINAL - 1) + 1
+
+    def offset(day: int) -> timedelta | None:
+        return tz.utcoffset(datetime.fromordinal(day))
+
+    out: list[int] = []
+    a, before = first, offset(first)
+    while a < past:
+        b = min(a + _WEEK, past)
+        after = offset(b)
+        if after != before:
+            now = before
+            for day in range(a, b):
+                later = offset(day + 1)
+                if later != now:
+                    out.append(day)
+                    now = later
+        a, before = b, after
+    return tuple(out)
+
+
+def _room(day: int, start: int, tz: tzinfo) -> int:
+    """The real minutes from ``start`` minutes after midnight on the day ``day`` (in a
+    gap: later by the gap) to the next midnight, in ``tz``."""
+    begin = _local(date.fromordinal(day), start, tz).astimezone(_UTC)
+    end = _local(date.fromordinal(day + 1), 0, tz).astimezone(_UTC)
+    return max(0, (end - begin) // _ONE_MINUTE)
+
+
+_ONE_MINUTE = timedelta(minutes=1)
 
 
 def _minute_of_day(clock: time) -> int:
@@ -272,7 +367,8 @@ def _walk_rules(minutes: Sequence[int], rules: _Rules, first_day: date, collect:
         )
     day_minutes, start_minutes = rules.day_minutes, rules.start_minutes
     min_minutes, cap, brk = rules.min_minutes, rules.cap_minutes, rules.break_minutes
-    off = rules.off
+    off, lengths = rules.off, rules.lengths
+    look = 0  # the next day to ask ``lengths`` about
     k = 0
     n_off = len(off)
     day = first_day.toordinal()
@@ -288,10 +384,19 @@ def _walk_rules(minutes: Sequence[int], rules: _Rules, first_day: date, collect:
             if day > _MAX_ORDINAL:
                 raise _all_off(off[k][0])
             continue
-        left = day_minutes[(day - 1) % 7]
+        weekday = (day - 1) % 7
+        left = day_minutes[weekday]
+        limit = 1440  # the day's midnight, in minutes from the last
+        if day >= look:
+            change, look = lengths.at(day)
+            if change and left > 0:  # a day of 23 or 25 hours: sessions run in real time
+                room = lengths.room(day, start_minutes[weekday])
+                limit = start_minutes[weekday] + room
+                if room < left:
+                    left = room
         placed = False
         if left > 0:
-            clock = start_minutes[(day - 1) % 7]
+            clock = start_minutes[weekday]
             at = len(out.topic)
             j = first
             while left > 0 and j < n:
@@ -310,8 +415,8 @@ def _walk_rules(minutes: Sequence[int], rules: _Rules, first_day: date, collect:
                 rem[j] = r - take
                 left -= take
                 clock += take + brk
-                if brk and left > 1440 - clock:
-                    left = 1440 - clock  # breaks may not push a session past midnight
+                if brk and left > limit - clock:
+                    left = limit - clock  # breaks may not push a session past midnight
                 placed = True
                 j += 1
                 if cap is None and take < r:
@@ -350,7 +455,8 @@ def _walk_plain(minutes: Sequence[int], rules: _Rules, first_day: date, collect:
     out = _Layout()
     n = len(minutes)
     day_minutes, start_minutes = rules.day_minutes, rules.start_minutes
-    min_minutes, off = rules.min_minutes, rules.off
+    min_minutes, off, lengths = rules.min_minutes, rules.off, rules.lengths
+    look = 0  # the next day to ask ``lengths`` about
     k = 0
     n_off = len(off)
     day = first_day.toordinal()
@@ -371,6 +477,10 @@ def _walk_plain(minutes: Sequence[int], rules: _Rules, first_day: date, collect:
             continue
         weekday = (day - 1) % 7
         left = day_minutes[weekday]
+        if day >= look:
+            change, look = lengths.at(day)
+            if change and left > 0:  # a day of 23 or 25 hours
+                left = min(left, lengths.room(day, start_minutes[weekday]))
         if left > 0 and (r <= left or left >= min_minutes):
             clock = start_minutes[weekday]
             if collect:
@@ -990,7 +1100,7 @@ def _plan(
     tz: tzinfo,
     basis: str,
 ) -> Plan:
-    layout = _walk(minutes, _Rules.of(settings), first_day(settings, today), collect=True)
+    layout = _walk(minutes, _Rules.of(settings, tz=tz), first_day(settings, today), collect=True)
     hours = sum(minutes) / 60
     if not layout.topic:
         return Plan((), None, hours, basis)
@@ -1043,11 +1153,14 @@ def finish_for(
     settings: Settings,
     today: date,
     weekly_hours: Mapping[int, float] | None = None,
+    tz: tzinfo | None = None,
 ) -> date | None:
-    """The finish date with ``weekly_hours`` (weekday -> hours; default the settings')."""
+    """The finish date with ``weekly_hours`` (weekday -> hours; default the settings'), in
+    ``tz`` (default: the settings' zone, or the system's)."""
     check_settings(settings)
     minutes = _plan_minutes(remaining.values(), settings.basis)
-    return _finish(minutes, _Rules.of(settings, weekly_hours), first_day(settings, today))
+    rules = _Rules.of(settings, weekly_hours, tz)
+    return _finish(minutes, rules, first_day(settings, today))
 
 
 @dataclass(frozen=True)
@@ -1081,8 +1194,10 @@ def hours_needed_by(
     remaining: Mapping[str, float],
     settings: Settings,
     today: date,
+    tz: tzinfo | None = None,
 ) -> Pace:
-    """The fewest weekly hours (in 0.5 h steps) that finish by ``target``.
+    """The fewest weekly hours (in 0.5 h steps) that finish by ``target``, in ``tz``
+    (default: the settings' zone, or the system's).
 
     The hours keep the settings' weekly proportions; no day is given more hours than fit
     between its start time and midnight. Raises ``ScheduleError`` for a target before
@@ -1107,11 +1222,12 @@ def hours_needed_by(
         if share > 0
     )
     top = max(1, math.floor(room / PACE_STEP + 1e-9))
+    zone = tz if tz is not None else resolve_zone(settings)
 
     def finish_at(step: int) -> date | None:
         hours = spread(step * PACE_STEP, shares)
         try:
-            return _finish(minutes, _Rules.of(settings, hours), start)
+            return _finish(minutes, _Rules.of(settings, hours, zone), start)
         except ScheduleError:
             return None
 

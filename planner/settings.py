@@ -161,6 +161,8 @@ def past_midnight(settings: Settings, day: int) -> str | None:
     """Why a weekday's hours do not fit between its start time and midnight, if they do not.
 
     A study day ends at midnight, so a session never lands on the next (perhaps free) day.
+    This counts a day of 24 hours; on a day the clocks go forward (23 hours) the plan
+    gives only what fits before that day's real midnight (``planner.schedule``).
     """
     hours = settings.hours_on(day)
     start = settings.start_on(day)
