@@ -22,6 +22,7 @@ DOMAIN = [
     "schedule",
     "settings",
     "textutil",
+    "schedule_fast",
 ]
 
 

@@ -16,10 +16,7 @@ from planner.schedule import (
     BaselineError,
     Plan,
     ScheduleError,
-    _baseline_text,
-    _build,
     _Rules,
-    _walk,
     ensure_baseline,
     finish_for,
     hours_needed_by,
@@ -33,6 +30,7 @@ from planner.schedule import (
     slippage,
     stated_roadmap,
 )
+from planner.schedule_fast import _baseline_text, _build, _walk
 from planner.settings import DayOff, Settings
 
 UTC = ZoneInfo("UTC")

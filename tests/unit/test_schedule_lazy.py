@@ -31,7 +31,7 @@ from schedule_cases import (  # tests/unit is on sys.path (pytest rootdir import
 )
 from test_progress_props import apply, histories
 
-import planner.schedule as schedule_module
+import planner.schedule_fast as fast_module
 from planner.errors import PlannerError
 from planner.progress import Progress, State, remaining_topic_hours, remaining_topic_rows
 from planner.roadmap import Effort, Module, Roadmap, Subtopic, Topic
@@ -41,20 +41,17 @@ from planner.schedule import (
     Session,
     Sessions,
     Spans,
-    _build,
     _minutes_of,
     _module_of,
     _Rules,
     _to_minutes,
-    _walk,
-    _walk_plain,
-    _walk_rules,
     ensure_baseline,
     lay_out,
     make_baseline,
     remaining_hours,
     schedule,
 )
+from planner.schedule_fast import _build, _walk, _walk_plain, _walk_rules
 from planner.settings import DayOff, Settings
 
 FINGERPRINT = "377d2ebbc3a993315b2240c13f92035d1c81436380784bfb8c078f1ed9309bd6"
@@ -279,8 +276,8 @@ def test_sessions_are_made_once_whatever_the_threads(monkeypatch: pytest.MonkeyP
 
         return wrapper
 
-    monkeypatch.setattr(schedule_module, "_sessions_of", slow(schedule_module._sessions_of, "s"))
-    monkeypatch.setattr(schedule_module, "_spans", slow(schedule_module._spans, "spans"))
+    monkeypatch.setattr(fast_module, "_sessions_of", slow(fast_module._sessions_of, "s"))
+    monkeypatch.setattr(fast_module, "_spans", slow(fast_module._spans, "spans"))
     remaining = {f"t{i}": 1.0 + i % 5 for i in range(300)}
     plan = lay_out(remaining, lambda t: "m", Settings(), date(2026, 5, 4), BERLIN)
     seen: list[tuple[Session, ...]] = []
