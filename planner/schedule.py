@@ -68,7 +68,7 @@ from planner.errors import PlannerError
 from planner.progress import Progress, remaining_topic_hours, remaining_topic_rows
 from planner.roadmap import Effort, Roadmap, Topic
 from planner.schedule_fast import Sessions, Spans, _baseline_text, _local, _Placement, _walk
-from planner.settings import WEEKDAYS, Settings, check_settings, resolve_zone
+from planner.settings import Settings, check_settings, resolve_zone
 
 STALL_DAYS = 366
 """Study days in a row with nothing placed before the scheduler gives up."""
@@ -578,7 +578,6 @@ class Slippage:
     """Hours the baseline planned on days before today."""
     done: float
     """Hours of work finished, logged, skipped or removed since the baseline."""
-    baseline_finish: date | None = None
 
     @property
     def hours(self) -> float:
@@ -624,13 +623,7 @@ def slippage(baseline: Mapping[str, Any], plan: Plan, today: date) -> Slippage |
     cutoff = today.isoformat()
     expected = sum(float(h) for day, h in baseline["days"].items() if day < cutoff)
     done = float(baseline["hours_remaining"]) - plan.hours_remaining
-    finish = baseline.get("finish")
-    return Slippage(
-        date.fromisoformat(str(baseline["made"])),
-        expected,
-        done,
-        date.fromisoformat(finish) if isinstance(finish, str) else None,
-    )
+    return Slippage(date.fromisoformat(str(baseline["made"])), expected, done)
 
 
 def read_baseline(path: Path) -> dict[str, Any] | None:
@@ -661,8 +654,3 @@ def ensure_baseline(path: Path, plan: Plan, today: date) -> dict[str, Any] | Non
     data = make_baseline(plan, today)
     write_atomic(path, _baseline_text(data))
     return data
-
-
-def weekday_names(hours: Mapping[int, float]) -> str:
-    """ "mon 1.5, tue 1.5, sat 4" (days with 0 hours left out)."""
-    return ", ".join(f"{WEEKDAYS[d]} {hours[d]:g}" for d in range(7) if hours.get(d, 0) > 0)

@@ -69,9 +69,6 @@ class DayOff:
     end: date  # inclusive; equal to start for a single day
     label: str | None = None
 
-    def covers(self, day: date) -> bool:
-        return self.start <= day <= self.end
-
 
 def _default_hours() -> dict[int, float]:
     return {0: 1.5, 1: 1.5, 2: 1.5, 3: 1.5, 4: 1.5, 5: 4.0, 6: 0.0}
