@@ -352,8 +352,9 @@ def _windows(
 
     An anchor is a local midnight from which the run's sessions are timed by wall-clock
     arithmetic: the zone's UTC offset is the same from it to a week ahead (or to where
-    the run's last session ends, if later). No anchor (None): a single day with a change
-    of offset in reach, timed by ``_exact_times``; ``exact`` makes every day one.
+    the run's last session ends, if later), and no session of the run ends at a midnight
+    in a gap. No anchor (None): a single day with a change of offset in reach, timed by
+    ``_exact_times``; ``exact`` makes every day one.
     """
     days, ends = layout.day, layout.end
     n = len(days)
@@ -388,9 +389,18 @@ def _windows(
             reach = next_day + 1 if next_end <= 1440 else _reach(next_day, next_end)
             if reach > window_end:
                 break
+            if reach == window_end and next_end % 1440 == 0 and _in_gap(probe, offset):
+                break  # it ends at a midnight the clocks skip: timed on its own
             k += 1
         yield i, k, anchor, day
         i = k
+
+
+def _in_gap(midnight: datetime, offset: timedelta | None) -> bool:
+    """Whether ``midnight`` (whose offset is ``offset``) is a time the clocks skip, in a
+    zone that changes at midnight (America/Santiago): a session that ends there, timed
+    from an anchor before it, would read as that time, not as the hour after the gap."""
+    return midnight.replace(fold=1).utcoffset() != offset
 
 
 def _exact_times(

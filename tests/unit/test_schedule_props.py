@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta, timezone
 from itertools import pairwise
 from zoneinfo import ZoneInfo
@@ -10,7 +11,8 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planner.schedule import Plan, _whole_minutes, lay_out
+from planner.schedule import Plan, Session, Sessions, _whole_minutes, lay_out
+from planner.schedule_fast import _build
 from planner.settings import DayOff, Settings
 
 ZONES = ["UTC", "Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "Asia/Kolkata"]
@@ -239,6 +241,23 @@ def test_no_sessions_overlap_on_days_of_23_and_25_hours(
         assert used <= minutes(s.hours_on(day.weekday()))
     # every topic is planned in full
     assert round(sum(x.hours for x in plan.sessions) * 60) == round(plan.hours_remaining * 60)
+    # what the plan says without its sessions, and the sessions timed from an anchor,
+    # are what the sessions made the exact way say
+    assert list(plan.hours_by_day().items()) == list(hours_by_start(plan.sessions).items())
+    sessions = plan.sessions
+    assert isinstance(sessions, Sessions)
+    placed = sessions._placement
+    exact, _, _ = _build(placed.layout, placed.topic_ids, placed.module_ids, tz, exact=True)
+    assert [(x.start, x.end, x.start.utcoffset()) for x in sessions] == [
+        (x.start, x.end, x.start.utcoffset()) for x in exact
+    ]
+
+
+def hours_by_start(sessions: Sequence[Session]) -> dict[date, float]:
+    out: dict[date, float] = {}
+    for x in sessions:
+        out[x.start.date()] = out.get(x.start.date(), 0.0) + x.hours
+    return out
 
 
 def test_24_hour_days_across_the_spring_change_in_berlin() -> None:
@@ -269,3 +288,25 @@ def test_24_hour_days_across_the_spring_change_in_berlin() -> None:
         ("2027-10-31T00:00:00+02:00", "2027-10-31T23:00:00+01:00"),
         ("2027-11-01T00:00:00+01:00", "2027-11-01T06:00:00+01:00"),
     ]
+
+
+def test_a_session_ending_at_a_midnight_the_clocks_skip() -> None:
+    """America/Santiago puts its clocks forward at midnight: 2026-09-06 00:00 does not
+    exist. A Saturday session 16:00-24:00 before it ends at 01:00 (-03) on the Sunday,
+    not at a '00:00 (-04)' the clocks skip (as it read when timed from the anchor of the
+    Sunday a week before, whose week reaches exactly to that midnight)."""
+    santiago = ZoneInfo("America/Santiago")
+    s = Settings(
+        weekly_hours={5: 8.0, 6: 1.0},
+        start_times={5: time(16, 0), 6: time(9, 0)},
+        timezone="America/Santiago",
+        min_session_hours=0.0,
+    )
+    plan = lay_out({"a": 11.0}, lambda t: "m", s, date(2026, 8, 30), santiago)
+    assert [(x.start.isoformat(), x.end.isoformat()) for x in plan.sessions] == [
+        ("2026-08-30T09:00:00-04:00", "2026-08-30T10:00:00-04:00"),
+        ("2026-09-05T16:00:00-04:00", "2026-09-06T01:00:00-03:00"),
+        ("2026-09-06T09:00:00-03:00", "2026-09-06T10:00:00-03:00"),
+        ("2026-09-12T16:00:00-03:00", "2026-09-12T17:00:00-03:00"),
+    ]
+    assert_no_overlap(plan, santiago)
