@@ -214,7 +214,8 @@ class _DayLengths:
 
     On a day whose clocks change (23 or 25 hours, 23.5 on Lord Howe) the sessions after
     the start time run in real time, so a day of 23 hours holds at most 23 hours of
-    study from 00:00: ``at`` gives the real minutes from the start time to midnight there.
+    study from 00:00. ``at`` tells the walks which days those are; ``room`` gives the
+    real minutes from a start time to midnight on one of them.
     """
 
     __slots__ = ("tz",)
