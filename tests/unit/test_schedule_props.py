@@ -225,7 +225,7 @@ def assert_no_overlap(plan: Plan, tz: ZoneInfo) -> None:
         previous_end = end
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=250, deadline=None)
 @given(long_days())
 def test_no_sessions_overlap_on_days_of_23_and_25_hours(
     case: tuple[dict[str, float], Settings, date, ZoneInfo],
