@@ -73,9 +73,6 @@ class DayOff:
     end: date  # inclusive; equal to start for a single day
     label: str | None = None
 
-    def covers(self, day: date) -> bool:
-        return self.start <= day <= self.end
-
 
 def _default_hours() -> dict[int, float]:
     return {0: 1.5, 1: 1.5, 2: 1.5, 3: 1.5, 4: 1.5, 5: 4.0, 6: 0.0}
@@ -192,6 +189,8 @@ def past_midnight(settings: Settings, day: int) -> str | None:
     """Why a weekday's hours do not fit between its start time and midnight, if they do not.
 
     A study day ends at midnight, so a session never lands on the next (perhaps free) day.
+    This counts a day of 24 hours; on a day the clocks go forward (23 hours) the plan
+    gives only what fits before that day's real midnight (``planner.schedule``).
     """
     hours = settings.hours_on(day)
     start = settings.start_on(day)

@@ -26,6 +26,7 @@ DOMAIN = [
     "settings",
     "textutil",
     "sync/engine",
+    "schedule_fast",
 ]
 
 

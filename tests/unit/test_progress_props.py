@@ -6,7 +6,7 @@ import tempfile
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from planner.progress import (
@@ -190,8 +190,40 @@ def test_rollup_rules_hold_after_every_change(
     assert all(after[i] is before[i] for i in roadmap.ids() if i not in related)
 
 
+SKIPPED_AND_LOGGED = (
+    Roadmap(
+        "r",
+        "R",
+        (
+            Module(
+                "m0",
+                "Module 0",
+                1,
+                (
+                    Topic(
+                        "t0-0",
+                        "Topic t0-0",
+                        "m0",
+                        Effort(4, "hours"),
+                        subtopics=(Subtopic("t0-0/s0", "Sub 0"), Subtopic("t0-0/s1", "Sub 1")),
+                    ),
+                ),
+            ),
+        ),
+    ),
+    [
+        ("set", ["t0-0/s0"], State.SKIPPED, BASE.replace(tzinfo=timezone.utc)),
+        ("log", "t0-0", 1.0, BASE.replace(tzinfo=timezone.utc)),
+    ],
+)
+"""A topic of 4 h with one of its two subtopics skipped and 1 h logged: 1 h remains (the
+open half less what the log leaves), not 2 h (as if nothing were skipped). Hypothesis
+meets such a topic in about one run in three; this example meets it every time."""
+
+
 @PROFILE
 @given(histories(), st.floats(0.5, 12), st.floats(0, 16))
+@example(SKIPPED_AND_LOGGED, 8.0, 8.0)
 def test_percent_within_bounds_and_100_exactly_when_all_closed(
     history: tuple[Roadmap, list[tuple[object, ...]]], per_day: float, unestimated: float
 ) -> None:

@@ -16,10 +16,7 @@ from planner.schedule import (
     BaselineError,
     Plan,
     ScheduleError,
-    _baseline_text,
-    _build,
     _Rules,
-    _walk,
     ensure_baseline,
     finish_for,
     hours_needed_by,
@@ -33,6 +30,7 @@ from planner.schedule import (
     slippage,
     stated_roadmap,
 )
+from planner.schedule_fast import _baseline_text, _build, _walk
 from planner.settings import DayOff, Settings
 
 UTC = ZoneInfo("UTC")
@@ -379,7 +377,7 @@ def test_fast_times_equal_exact_times_over_years(tz_name: str) -> None:
         break_minutes=45,
     )
     minutes = [37 + (i * 53) % 400 for i in range(400)]
-    layout = _walk(minutes, _Rules.of(settings), date(2025, 12, 29), collect=True)
+    layout = _walk(minutes, _Rules.of(settings, tz=tz), date(2025, 12, 29), collect=True)
     ids = [f"t{i}" for i in range(len(minutes))]
     fast, _, _ = _build(layout, ids, ids, tz)
     exact, _, _ = _build(layout, ids, ids, tz, exact=True)
