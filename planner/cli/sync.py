@@ -24,7 +24,7 @@ def register(sub: SubParsers, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
         "sync",
         parents=[common],
-        help="keep a calendar (CalDAV) equal to the plan's next weeks",
+        help="keep a calendar (Google Calendar or CalDAV) equal to the plan's next weeks",
         description="Make the planner's own calendar on the server set in the settings' "
         "sync section equal to the plan's sessions of the next weeks: create, update and "
         "delete only its own events (never anyone else's), and keep the changes you made "
@@ -45,13 +45,15 @@ def _target(sync: SyncSettings) -> str:
     return f"{sync.service} {sync.username or ''}@{sync.url or ''} {sync.calendar}"
 
 
-def open_adapter(sync: SyncSettings) -> CalendarAdapter:
-    """The adapter of the service the settings name."""
-    if sync.service == "caldav":
-        from planner.sync.caldav import CalDAVAdapter, password
+def open_adapter(sync: SyncSettings, time_zone: str | None) -> CalendarAdapter:
+    """The adapter of the service the settings name (Google: signing in when needed)."""
+    if sync.service == "google":
+        from planner.sync.google import GoogleAdapter, open_session
 
-        return CalDAVAdapter(sync, password(sync))
-    raise CliError(f"sync service {sync.service!r} is not available in this version; use caldav")
+        return GoogleAdapter(sync, open_session(sync, interactive=True), time_zone=time_zone)
+    from planner.sync.caldav import CalDAVAdapter, password
+
+    return CalDAVAdapter(sync, password(sync))
 
 
 def _line(what: str, summary: str, when: str) -> str:
@@ -130,7 +132,7 @@ def run(ctx: Context) -> int:
     state_path = locations.sync_state_path(roadmap.id)
     state = load_state(state_path, _target(sync_settings))
     try:
-        adapter = open_adapter(sync_settings)
+        adapter = open_adapter(sync_settings, getattr(tz, "key", None))
         try:
             report = sync(adapter, desired, state, now=now, dry_run=args.dry_run)
         finally:
