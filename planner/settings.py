@@ -105,6 +105,8 @@ class SyncSettings:
     """The horizon: the sessions of the next ``weeks`` weeks from today."""
     reminder_minutes: int | None = None
     """A reminder this many minutes before each session; None: no reminder."""
+    client_file: str | None = None
+    """Google: the learner's OAuth client file (JSON, type Desktop app), for the sign-in."""
 
 
 @dataclass(frozen=True)
@@ -707,6 +709,7 @@ _SYNC_KEYS = (
     "calendar",
     "weeks",
     "reminder_minutes",
+    "client_file",
 )
 
 

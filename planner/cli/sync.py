@@ -24,7 +24,7 @@ def register(sub: SubParsers, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
         "sync",
         parents=[common],
-        help="keep a calendar (CalDAV) equal to the plan's next weeks",
+        help="keep a calendar (Google Calendar or CalDAV) equal to the plan's next weeks",
         description="Make the planner's own calendar on the server set in the settings' "
         "sync section equal to the plan's sessions of the next weeks: create, update and "
         "delete only its own events (never anyone else's), and keep the changes you made "
@@ -101,7 +101,7 @@ def run(ctx: Context) -> int:
     plan = schedule(roadmap, progress, settings, today, tz)
     try:
         report = sync_plan(
-            open_adapter(sync_settings),
+            open_adapter(sync_settings, time_zone=getattr(tz, "key", None), interactive=True),
             roadmap,
             plan.sessions,
             progress,

@@ -1,7 +1,7 @@
 """Keeping a calendar equal to the plan: the engine (``engine``) and one adapter per service.
 
 ``engine`` is domain code (no clock, no UI, no network library); each adapter module
-(``caldav``) imports its network library and is loaded only when sync runs, through
+(``caldav``, ``google``) imports its network library and is loaded only when sync runs, through
 ``open_adapter``.
 """
 
@@ -14,17 +14,21 @@ if TYPE_CHECKING:
     from planner.sync.engine import CalendarAdapter
 
 
-def open_adapter(sync_settings: SyncSettings) -> CalendarAdapter:
+def open_adapter(
+    sync_settings: SyncSettings, *, time_zone: str | None = None, interactive: bool = False
+) -> CalendarAdapter:
     """The adapter of the service the settings name, with its password or token.
 
-    Raises ``SyncError`` (one line) when it cannot be opened (no password, say).
+    ``time_zone`` (an IANA name) is the zone events are written in where the service keeps
+    one (Google). ``interactive``: Google may open the browser to sign in when there is no
+    saved sign-in yet (the command line); the app never does. Raises ``SyncError`` (one
+    line) when it cannot be opened (no password, not signed in, say).
     """
-    from planner.sync.engine import SyncError
+    if sync_settings.service == "google":
+        from planner.sync.google import GoogleAdapter, open_session
 
-    if sync_settings.service == "caldav":
-        from planner.sync.caldav import CalDAVAdapter, password
+        session = open_session(sync_settings, interactive=interactive)
+        return GoogleAdapter(sync_settings, session, time_zone=time_zone)
+    from planner.sync.caldav import CalDAVAdapter, password
 
-        return CalDAVAdapter(sync_settings, password(sync_settings))
-    raise SyncError(
-        f"sync service {sync_settings.service!r} is not available in this version; use caldav"
-    )
+    return CalDAVAdapter(sync_settings, password(sync_settings))
