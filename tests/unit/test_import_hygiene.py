@@ -13,6 +13,7 @@ PKG = Path(__file__).resolve().parents[2] / "planner"
 DOMAIN = [
     "atomic",
     "errors",
+    "history",
     "ics_export",
     "loader",
     "locations",

@@ -1,0 +1,501 @@
+"""The record of changes: one line per change, at the end of the progress file.
+
+Every change the progress store saves is appended as one flow-style YAML line under a
+``history:`` key that closes the progress file::
+
+    history:
+    - {id: 5c1f0e9a2b, at: '2026-12-03T16:26:00+01:00', source: 'cli:done', kind: state,
+       to: done, target: [django-deep-dive], items: {django-deep-dive/orm: [null,
+       {state: done, changed: '2026-12-03T16:26:00+01:00'}], ...}}
+
+(one line in the file). ``items`` maps every id the change touched to its record
+before and after (``null``: no record), as the ``items`` section writes it, so a change
+can be taken back exactly: state, ``changed`` and logged hours. ``kind`` is ``state``
+(done/start/skip/todo), ``log`` (hours logged or taken back), ``reopen`` (a second
+``space`` on a parent, giving back what the first one changed), ``undo`` and ``redo``
+(``of`` names the change taken back or made again); later kinds may be added, and a
+reader keeps kinds it does not know.
+
+Order is file order: append-only, so two machines' files merge in git by keeping both
+sides' new lines (``merge=union`` in ``.gitattributes``, see the README). ``id`` is a
+hash of the line's content, so it is the same on every machine.
+
+Undo follows a stack: undo takes back the newest change not yet taken back, again and
+again; redo makes the newest undone change again, until a new change is made. Both
+are recorded like any change. A change is taken back only while every item it touched
+still holds what the change left there: if one was changed since by something outside
+the history (a hand edit, a merge, an older planner), ``UndoError`` names it and nothing
+changes.
+
+The history is read lazily: loading the progress file keeps its text, and only the
+commands that look back (history, undo, a second ``space``) parse it, newest first and
+only as far as they need.
+
+Times are shown in the settings' zone (``in_zone``), so "since" moments and history
+lines read the same in the app and at the command line, wherever they were recorded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, tzinfo
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from planner.errors import PlannerError
+from planner.roadmap import Roadmap
+
+try:  # the C loader is several times faster; fall back to the pure one
+    _Loader: Any = yaml.CSafeLoader
+    _Dumper: Any = yaml.CSafeDumper
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _Loader = yaml.SafeLoader
+    _Dumper = yaml.SafeDumper
+
+Row = dict[str, Any]
+"""An item's record as the progress file's ``items`` section writes it:
+``{state: done, changed: '2026-...', logged_hours: 1.5}`` (the last two when set)."""
+
+KEY = "history"
+KINDS = ("state", "log", "reopen", "undo", "redo")
+"""The kinds this planner writes; others (from a newer planner) are read and kept."""
+
+_ONE_LINE = 1 << 30
+"""A line width no entry reaches: each is written on one line."""
+_KEYS = ("id", "at", "source", "kind", "to", "target", "hours", "of", "items")
+
+
+class HistoryError(PlannerError):
+    """The history cannot be read, or a change cannot be taken back; the message says why."""
+
+
+class UndoError(HistoryError):
+    """Nothing to undo or redo, or the change cannot be taken back as it is."""
+
+
+def in_zone(moment: datetime, tz: tzinfo | None) -> datetime:
+    """``moment`` as the settings' zone shows it: a moment with an offset is converted to
+    ``tz``; one without (a hand-written date) is shown as it was written."""
+    if tz is None or moment.tzinfo is None:
+        return moment
+    return moment.astimezone(tz)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One recorded change: when, where from, what kind, and each item before and after."""
+
+    at: datetime | None
+    source: str
+    kind: str
+    items: dict[str, tuple[Row | None, Row | None]]
+    target: tuple[str, ...] = ()
+    """The ids the user named (``planner done X Y``); empty when not known."""
+    to: str | None = None
+    """The state asked for (``state`` changes)."""
+    hours: float | None = None
+    """The hours asked to log (``log`` changes; negative to take back)."""
+    of: str | None = None
+    """``undo``/``redo``: the id of the change taken back or made again."""
+    id: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.id:
+            object.__setattr__(self, "id", self._digest())
+
+    def _digest(self) -> str:
+        data = self._data(with_id=False)
+        text = json.dumps(data, sort_keys=True, ensure_ascii=True, default=str)
+        return hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
+
+    def _data(self, with_id: bool = True) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        if with_id:
+            data["id"] = self.id
+        data["at"] = self.at.isoformat() if self.at is not None else None
+        data["source"] = self.source
+        data["kind"] = self.kind
+        if self.to is not None:
+            data["to"] = self.to
+        if self.target:
+            data["target"] = list(self.target)
+        if self.hours is not None:
+            data["hours"] = self.hours
+        if self.of is not None:
+            data["of"] = self.of
+        data["items"] = {k: [before, after] for k, (before, after) in self.items.items()}
+        return data
+
+    def line(self) -> str:
+        """The change as one line of the file (with its ``- `` and newline)."""
+        text: str = yaml.dump(
+            self._data(),
+            Dumper=_Dumper,
+            default_flow_style=True,
+            sort_keys=False,
+            allow_unicode=True,
+            width=_ONE_LINE,
+        )
+        return "- " + text
+
+    def undone(self, at: datetime | None, source: str) -> Change:
+        """The change that takes this one back: every item back to its ``before``."""
+        return Change(
+            at,
+            source,
+            "undo",
+            {k: (after, before) for k, (before, after) in self.items.items()},
+            self.target,
+            of=self.id,
+        )
+
+    def redone(self, at: datetime | None, source: str) -> Change:
+        """The change that makes this (undone) one again: every item to its ``after``."""
+        return Change(at, source, "redo", dict(self.items), self.target, of=self.id)
+
+    # -- words --------------------------------------------------------------------
+
+    def summary(self, roadmap: Roadmap | None = None) -> str:
+        """What the change did, in words: ``done Django Deep Dive and 6 subtopics``.
+
+        With ``roadmap``, items are named by title, and the items under the named ones
+        are counted by kind; parents that only rolled up are not counted."""
+
+        def title(item_id: str) -> str:
+            item = roadmap.get(item_id) if roadmap is not None else None
+            return item.title if item is not None else item_id
+
+        if self.kind == "log":
+            hours = self.hours if self.hours is not None else _logged_delta(self)
+            topic = self.target[0] if self.target else next(iter(self.items), "?")
+            if hours < 0:
+                return f"took back {_hours(-hours)} on {title(topic)}"
+            return f"logged {_hours(hours)} on {title(topic)}"
+        verb = {
+            "state": _STATE_VERBS.get(self.to or "", self.to or "changed"),
+            "reopen": "reopened",
+            "undo": "undo of",
+            "redo": "redo of",
+        }.get(self.kind, self.kind)
+        named = list(self.target)
+        if not named:
+            return f"{verb} {_count_items(len(self.items))}"
+        names = ", ".join(title(t) for t in named[:3])
+        if len(named) > 3:
+            names += f" and {len(named) - 3} more"
+        under = [i for i in self.items if i not in named and _under_any(roadmap, i, named)]
+        subs = sum("/" in i for i in under)
+        parts = [
+            f"{n} {word}{'' if n == 1 else 's'}"
+            for n, word in ((len(under) - subs, "topic"), (subs, "subtopic"))
+            if n
+        ]
+        return f"{verb} {names}" + (f" and {' and '.join(parts)}" if parts else "")
+
+
+_STATE_VERBS = {"done": "done", "in_progress": "started", "skipped": "skipped", "todo": "todo"}
+
+
+def _under_any(roadmap: Roadmap | None, item_id: str, named: Sequence[str]) -> bool:
+    """Whether ``item_id`` lies under one of ``named`` (a subtopic under its topic or
+    module, a topic under its module)."""
+    if roadmap is None:
+        return any(item_id.startswith(n + "/") for n in named)
+    item = roadmap.get(item_id)
+    if item is None:
+        return False
+    if "/" in item_id:
+        topic = roadmap.parent_topic(item_id)
+        return topic.id in named or topic.module_id in named
+    return getattr(item, "module_id", None) in named
+
+
+def _count_items(n: int) -> str:
+    return f"{n} item{'' if n == 1 else 's'}"
+
+
+def _hours(h: float) -> str:
+    return f"{h:g} h"
+
+
+def _logged_delta(change: Change) -> float:
+    total = 0.0
+    for before, after in change.items.values():
+        total += float((after or {}).get("logged_hours", 0.0)) - float(
+            (before or {}).get("logged_hours", 0.0)
+        )
+    return total
+
+
+# -- reading ------------------------------------------------------------------------
+
+_ROW_KEYS = ("state", "changed", "logged_hours")
+
+
+def _moment(value: object) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day)
+    if isinstance(value, str):
+        text = value.strip()
+        if text.endswith(("Z", "z")):
+            text = text[:-1] + "+00:00"
+        return datetime.fromisoformat(text)
+    raise ValueError(f"'at' must be a date and time, got {value!r}")
+
+
+def _row(value: object) -> Row | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise ValueError(f"an item's record must be a mapping or null, got {value!r}")
+    row: Row = {}
+    for key in _ROW_KEYS:
+        if key in value:
+            v = value[key]
+            row[key] = v.isoformat() if isinstance(v, datetime | date) else v
+    return row
+
+
+def change_from_data(data: object) -> Change:
+    """A change from its parsed YAML mapping; ``ValueError`` saying what is wrong."""
+    if not isinstance(data, dict):
+        raise ValueError("expected a mapping {at: ..., source: ..., kind: ..., items: ...}")
+    items_data = data.get("items")
+    if not isinstance(items_data, dict):
+        raise ValueError("'items' must map item ids to [before, after]")
+    items: dict[str, tuple[Row | None, Row | None]] = {}
+    for key, pair in items_data.items():
+        if not isinstance(pair, list) or len(pair) != 2:
+            raise ValueError(f"item {key!r}: expected [before, after]")
+        items[str(key)] = (_row(pair[0]), _row(pair[1]))
+    target = data.get("target") or ()
+    if not isinstance(target, list | tuple):
+        target = (target,)
+    hours = data.get("hours")
+    if hours is not None and (isinstance(hours, bool) or not isinstance(hours, int | float)):
+        raise ValueError(f"'hours' must be a number, got {hours!r}")
+    return Change(
+        at=_moment(data.get("at")),
+        source=str(data.get("source") or "?"),
+        kind=str(data.get("kind") or "?"),
+        items=items,
+        target=tuple(str(t) for t in target),
+        to=None if data.get("to") is None else str(data["to"]),
+        hours=None if hours is None else float(hours),
+        of=None if data.get("of") is None else str(data["of"]),
+        id=str(data.get("id") or ""),
+    )
+
+
+_BLOCK_START = re.compile(r"^-", re.MULTILINE)
+
+
+class History:
+    """The changes recorded in one progress file, oldest first, read on demand.
+
+    ``text`` is the file's text after its ``history:`` line, kept as it was read;
+    ``first_line`` is the file line number of its first line (for messages). New
+    changes are appended with ``append`` and written after that text.
+    """
+
+    def __init__(self, text: str = "", first_line: int = 1, path: Path | None = None) -> None:
+        if text and not text.endswith("\n"):
+            text += "\n"
+        self._text = text
+        self._first_line = first_line
+        self._path = path
+        self._new: list[Change] = []
+        self._parsed: list[Change] | None = None
+
+    # -- writing -------------------------------------------------------------------------
+
+    def append(self, change: Change) -> None:
+        self._new.append(change)
+        if self._parsed is not None:
+            self._parsed.append(change)
+
+    def text(self) -> str:
+        """The lines to write after ``history:`` (what was read, then what was appended)."""
+        if not self._new:
+            return self._text
+        return self._text + "".join(c.line() for c in self._new)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, History):
+            return NotImplemented
+        return self.text() == other.text()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"History({self.text().count(chr(10))} lines)"
+
+    def __bool__(self) -> bool:
+        return bool(self._text.strip()) or bool(self._new)
+
+    @property
+    def appended(self) -> list[Change]:
+        """The changes appended since the file was read."""
+        return list(self._new)
+
+    # -- reading -------------------------------------------------------------------------
+
+    def _bad(self, line: int, problem: str) -> HistoryError:
+        where = f"progress file {self._path}" if self._path is not None else "progress history"
+        return HistoryError(
+            f"{where}, line {line}: history entry cannot be read ({problem}); "
+            "fix or delete that line (the items above it are not affected)"
+        )
+
+    def _blocks(self) -> list[tuple[int, str]]:
+        """(file line, text) of each entry: a line starting with ``-`` and its continuation."""
+        text = self._text
+        starts = [m.start() for m in _BLOCK_START.finditer(text)]
+        blocks: list[tuple[int, str]] = []
+        if starts and text[: starts[0]].strip(" \n#"):
+            # something before the first entry that is not a comment
+            raise self._bad(self._first_line, "expected entries starting with '- '")
+        line = self._first_line + text.count("\n", 0, starts[0]) if starts else self._first_line
+        for n, start in enumerate(starts):
+            end = starts[n + 1] if n + 1 < len(starts) else len(text)
+            block = text[start:end]
+            blocks.append((line, block))
+            line += block.count("\n")
+        return blocks
+
+    def _parse_block(self, line: int, block: str) -> Change:
+        try:
+            data = yaml.load(block, Loader=_Loader)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            at = line + mark.line if mark is not None else line
+            raise self._bad(at, getattr(exc, "problem", None) or "not valid YAML") from None
+        if not isinstance(data, list) or len(data) != 1:
+            raise self._bad(line, "expected one entry per '- '")
+        try:
+            return change_from_data(data[0])
+        except ValueError as exc:
+            raise self._bad(line, str(exc)) from None
+
+    def changes(self) -> list[Change]:
+        """Every change, oldest first (file order). Parses the whole history."""
+        if self._parsed is None:
+            parsed = [self._parse_block(line, block) for line, block in self._blocks()]
+            self._parsed = parsed + self._new
+        return list(self._parsed)
+
+    def newest_first(self, mentioning: str | None = None) -> Iterator[Change]:
+        """The changes, newest first, each parsed only when reached. With ``mentioning``,
+        only entries whose text holds it can be yielded (the others are not parsed)."""
+        for change in reversed(self._new):
+            yield change
+        if self._parsed is not None:
+            for change in reversed(self._parsed[: len(self._parsed) - len(self._new)]):
+                yield change
+            return
+        for line, block in reversed(self._blocks()):
+            if mentioning is not None and mentioning not in block:
+                continue
+            yield self._parse_block(line, block)
+
+    def find(self, change_id: str) -> Change | None:
+        for change in self.newest_first(change_id):
+            if change.id == change_id:
+                return change
+        return None
+
+    # -- undo and redo -------------------------------------------------------------------
+
+    def undo_target(self) -> Change | None:
+        """The newest change not yet taken back (what ``undo`` takes back), or None."""
+        return next(self._undo_stack(), None)
+
+    def undo_list(self, limit: int | None = None) -> list[Change]:
+        """What successive undos would take back, newest first."""
+        out: list[Change] = []
+        for change in self._undo_stack():
+            if limit is not None and len(out) >= limit:
+                break
+            out.append(change)
+        return out
+
+    def _undo_stack(self) -> Iterator[Change]:
+        """The undo stack, top first, walking back: every change, and every redo of one,
+        puts a change on the stack; an undo takes the newest one off. Walking back, an
+        undo of X cancels the nearest earlier putting of X; the rest is the stack."""
+        pending: dict[str, int] = {}
+        for change in self.newest_first():
+            if change.kind == "undo" and change.of is not None:
+                pending[change.of] = pending.get(change.of, 0) + 1
+                continue
+            made = change.of if change.kind == "redo" and change.of is not None else change.id
+            if pending.get(made):
+                pending[made] -= 1
+                continue
+            if change.kind == "redo":
+                original = self.find(made)
+                if original is not None:
+                    yield original
+                continue
+            yield change
+
+    def redo_target(self) -> Change | None:
+        """The newest undone change that may be made again, or None (a new change
+        since the undo ends redo, as in an editor)."""
+        pending: dict[str, int] = {}
+        for change in self.newest_first():
+            if change.kind == "redo" and change.of is not None:
+                pending[change.of] = pending.get(change.of, 0) + 1
+            elif change.kind == "undo" and change.of is not None:
+                if pending.get(change.of):
+                    pending[change.of] -= 1
+                    continue
+                return self.find(change.of)
+            else:
+                return None
+        return None
+
+    def last_touching(self, item_id: str) -> Change | None:
+        """The newest change that recorded ``item_id`` (what it holds now, if nothing
+        outside the history changed it since)."""
+        for change in self.newest_first(item_id):
+            if item_id in change.items:
+                return change
+        return None
+
+
+def since(changes: Sequence[Change], start: datetime) -> list[Change]:
+    """The changes made at or after ``start`` (changes without a time are left out)."""
+    out = []
+    for change in changes:
+        at = change.at
+        if at is None:
+            continue
+        if (at.tzinfo is None) != (start.tzinfo is None):
+            at = at.replace(tzinfo=start.tzinfo) if at.tzinfo is None else at
+            if start.tzinfo is None:
+                at = at.replace(tzinfo=None)
+        if at >= start:
+            out.append(change)
+    return out
+
+
+@dataclass(frozen=True)
+class Intent:
+    """What a change was asked to do, recorded with it (the store works out the items)."""
+
+    kind: str | None = None
+    target: tuple[str, ...] = ()
+    to: str | None = None
+    hours: float | None = None
+    of: str | None = None
+    original: Change | None = field(default=None, compare=False)
+    """``undo``/``redo``: the change taken back or made again (for messages)."""
