@@ -376,7 +376,8 @@ class History:
             data = yaml.load(block, Loader=_Loader)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
-            at = line + mark.line if mark is not None else line
+            last = line + max(0, block.rstrip("\n").count("\n"))
+            at = min(line + mark.line, last) if mark is not None else line
             raise self._bad(at, getattr(exc, "problem", None) or "not valid YAML") from None
         if not isinstance(data, list) or len(data) != 1:
             raise self._bad(line, "expected one entry per '- '")

@@ -344,10 +344,11 @@ class Progress:
         after = self.states(roadmap, scope)
         changed = [i for i, st in after.items() if st is not before[i]]
         for i in changed:
+            if i in restored:
+                continue  # its record is the earlier one, as it was
             entry = self.entries.setdefault(i, Entry())
             entry.state = after[i]
-            if i not in restored:
-                entry.changed = now
+            entry.changed = now
         return changed
 
     def _closing_change(self, item_id: str) -> Change | None:

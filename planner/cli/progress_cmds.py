@@ -12,10 +12,11 @@ import json
 import math
 import re
 import sys
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from planner.cli import CliError, Context
+from planner.history import Intent
 from planner.progress import (
     Figures,
     Progress,
@@ -79,8 +80,26 @@ def register(sub: SubParsers, common: argparse.ArgumentParser) -> None:
 # -- shared --------------------------------------------------------------------
 
 
-def _now() -> datetime:
-    return datetime.now().astimezone().replace(microsecond=0)
+def _now(ctx: Context) -> datetime:
+    """Now, in the settings' zone (as the app stamps its changes)."""
+    return datetime.now(settings_zone(ctx)).replace(microsecond=0)
+
+
+def settings_zone(ctx: Context) -> tzinfo:
+    """The settings' zone (the system's when none is set or the settings cannot be read:
+    the command that needs them says so)."""
+    from planner.errors import PlannerError
+    from planner.settings import Settings, load_settings, resolve_zone
+
+    try:
+        return resolve_zone(load_settings(ctx.settings_path))
+    except (PlannerError, NotImplementedError):
+        try:
+            return resolve_zone(Settings())
+        except PlannerError:
+            local = datetime.now().astimezone().tzinfo
+            assert local is not None
+            return local
 
 
 def hours_settings(ctx: Context) -> tuple[float, float]:
@@ -263,13 +282,14 @@ def run_set(ctx: Context) -> int:
     roadmap = ctx.roadmap
     state, _ = _VERBS[ctx.args.verb]
     targets = resolve_ids(roadmap, ctx.args.ids)
-    now = _now()
+    now = _now(ctx)
     changed: list[str] = []
 
     def change(progress: Progress) -> None:
         changed[:] = progress.set_state(roadmap, targets, state, now)
 
-    progress = ProgressStore(ctx.progress_path, roadmap).update(change)
+    intent = Intent(target=tuple(targets), to=state.value)
+    progress = _store(ctx).update(change, f"cli:{ctx.args.verb}", now, intent)
     states = progress.states(roadmap)
     shown: set[str] = set()
     for item_id in targets:
@@ -367,7 +387,7 @@ def run_log(ctx: Context) -> int:
     if isinstance(item, Subtopic):
         item_id = roadmap.parent_topic(item_id).id
         note = f" (hours are kept per topic: logged on {item_id})"
-    now = _now()
+    now = _now(ctx)
     started: list[str] = []
 
     def change(progress: Progress) -> None:
@@ -375,7 +395,8 @@ def run_log(ctx: Context) -> int:
         if hours > 0 and progress.state(roadmap, item_id) is State.TODO:
             started[:] = progress.set_state(roadmap, [item_id], State.IN_PROGRESS, now)
 
-    progress = ProgressStore(ctx.progress_path, roadmap).update(change)
+    intent = Intent("log", (item_id,), hours=hours)
+    progress = _store(ctx).update(change, "cli:log", now, intent)
     per_day, unestimated = hours_settings(ctx)
     left = remaining_topic_hours(roadmap, progress, per_day, unestimated).get(item_id, 0.0)
     verb = "logged" if hours > 0 else "took back"

@@ -48,6 +48,7 @@ from textual.widgets import Static, Tree
 
 from planner import locations
 from planner.errors import PlannerError, user_message
+from planner.history import Intent, UndoError
 from planner.progress import Figures, Progress, ProgressError, ProgressStore, State, figures
 from planner.roadmap import Item, Module, Roadmap, Subtopic, Topic
 from planner.schedule import Plan, schedule
@@ -240,6 +241,22 @@ class PlannerApp(App[None]):
             tooltip="Show the month calendar",
         ),
         Binding("q", "quit", "Quit", id="quit", tooltip="Quit (everything is already saved)"),
+        Binding(
+            "ctrl+z",
+            "undo",
+            "Undo",
+            id="undo",
+            show=False,
+            tooltip="Take back the last change (again to go further back)",
+        ),
+        Binding(
+            "ctrl+shift+z,ctrl+y",
+            "redo",
+            "Redo",
+            id="redo",
+            show=False,
+            tooltip="Make again what undo took back",
+        ),
     ]
 
     def __init__(
@@ -553,7 +570,7 @@ class PlannerApp(App[None]):
                 "Change the filter, or press Esc to clear it."
             )
             return
-        pane.show(item, self.facts, self.plan, today=self.today)
+        pane.show(item, self.facts, self.plan, today=self.today, tz=self.tz)
 
     def on_agenda_session_selected(self, event: Agenda.SessionSelected) -> None:
         """Enter on a session in the agenda: show its topic on the roadmap tab."""
@@ -575,7 +592,9 @@ class PlannerApp(App[None]):
 
     @on(Tree.NodeHighlighted, "#tree")
     def _highlighted(self, event: Tree.NodeHighlighted[Item]) -> None:
-        self.query_one(DetailsPane).show(event.node.data, self.facts, self.plan, today=self.today)
+        self.query_one(DetailsPane).show(
+            event.node.data, self.facts, self.plan, today=self.today, tz=self.tz
+        )
 
     def _after_progress(self, progress: Progress, changed: Iterable[str] | None) -> None:
         """New progress: relabel the affected nodes at once (all that differ when
@@ -623,17 +642,24 @@ class PlannerApp(App[None]):
 
     # -- check-off -------------------------------------------------------------------
 
-    def set_state(self, item_id: str, state: State) -> bool:
-        """Record a state for one item, save at once, relabel. False (notified) on error."""
+    def set_state(self, item_id: str, state: State, *, reopen: bool = False) -> bool:
+        """Record a state for one item, save at once, relabel. False (notified) on error.
+
+        ``reopen``: toggle a closed item open, giving back what closing it changed
+        (``Progress.reopen``) instead of setting everything under it to todo."""
         changed: list[str] = []
         outside = self.store.signature() != self._signature
         moment = self.now()
 
         def change(progress: Progress) -> None:
-            changed.extend(progress.set_state(self.roadmap, [item_id], state, moment))
+            if reopen:
+                changed.extend(progress.reopen(self.roadmap, item_id, moment))
+            else:
+                changed.extend(progress.set_state(self.roadmap, [item_id], state, moment))
 
+        intent = Intent("reopen" if reopen else None, (item_id,), state.value)
         try:
-            progress = self.store.update(change)
+            progress = self.store.update(change, "app", moment, intent)
         except Exception as exc:
             self._user_error(exc, "Not saved")
             return False
@@ -646,13 +672,14 @@ class PlannerApp(App[None]):
         if item is None:
             return
         current = self.facts.state(item.id)
-        if state is None:  # toggle
+        reopen = state is None and current is State.DONE
+        if state is None:  # toggle: a second space gives back what the first changed
             state = State.TODO if current is State.DONE else State.DONE
         if current is state:
             word = {State.TODO: "to do"}.get(state, state.value.replace("_", " "))
             self.notify(f"'{item.title}' is already {word}.", timeout=3)
             return
-        self.set_state(item.id, state)
+        self.set_state(item.id, state, reopen=reopen)
 
     def action_toggle_done(self) -> None:
         self._check(None)
@@ -690,7 +717,12 @@ class PlannerApp(App[None]):
         outside = self.store.signature() != self._signature
         moment = self.now()
         try:
-            progress = self.store.update(lambda p: p.log_hours(topic_id, hours, moment))
+            progress = self.store.update(
+                lambda p: p.log_hours(topic_id, hours, moment),
+                "app",
+                moment,
+                Intent("log", (topic_id,), hours=hours),
+            )
         except Exception as exc:
             self._user_error(exc, "Not saved")
             return False
@@ -700,6 +732,36 @@ class PlannerApp(App[None]):
         self.notify(
             f"Logged {hours:g} h on {self.roadmap.topic(topic_id).title} ({total:g} h in all)."
         )
+        return True
+
+    # -- undo ----------------------------------------------------------------------
+
+    def action_undo(self) -> None:
+        self.take_back("undo")
+
+    def action_redo(self) -> None:
+        self.take_back("redo")
+
+    def take_back(self, verb: str) -> bool:
+        """Undo or redo the newest change (made here or at the command line), save,
+        relabel, and say what was taken back. False (notified) when there is none."""
+        moment = self.now()
+        try:
+            progress = self.store.update(
+                lambda p: p.undo() if verb == "undo" else p.redo(), "app", moment
+            )
+        except UndoError as exc:
+            self.notify(_message(exc), timeout=6)
+            return False
+        except Exception as exc:
+            self._user_error(exc, "Not saved")
+            return False
+        self._signature = self.store.signature()
+        record = progress.history.appended[-1]
+        original = progress.history.find(record.of) if record.of else None
+        self._after_progress(progress, None)
+        what = (original or record).summary(self.roadmap)
+        self.notify(f"{'undid' if verb == 'undo' else 'redid'}: {what}", timeout=5)
         return True
 
     # -- links ---------------------------------------------------------------------
@@ -1099,6 +1161,8 @@ class PlannerApp(App[None]):
                 self.action_switch_roadmap,
             ),
             ("Reload progress", "Read the progress file again now", self.action_reload),
+            ("Undo", "Take back the last change (ctrl+z)", self.action_undo),
+            ("Redo", "Make again what undo took back (ctrl+y)", self.action_redo),
             ("Help: keys", "Every key (?)", self.action_help),
         ]
         for title, help_text, callback in commands:
