@@ -336,7 +336,9 @@ def test_two_machines_appended_histories_merge_without_conflict(
     store.update(lambda p: p.undo(), "cli:undo", t2)
     store.update(lambda p: p.undo(), "cli:undo", t2)
     left = store.load()
-    assert left.state(seed, DJANGO) is State.TODO and left.logged("containerization-with-docker") == 0
+    assert (
+        left.state(seed, DJANGO) is State.TODO and left.logged("containerization-with-docker") == 0
+    )
     assert left.state(seed, "containerization-with-docker") is State.IN_PROGRESS
 
 
