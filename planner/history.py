@@ -5,12 +5,14 @@ Every change the progress store saves is appended as one flow-style YAML line un
 
     history:
     - {id: 5c1f0e9a2b, at: '2026-12-03T16:26:00+01:00', source: 'cli:done', kind: state,
-       to: done, target: [django-deep-dive], items: {django-deep-dive/orm: [null,
-       {state: done, changed: '2026-12-03T16:26:00+01:00'}], ...}}
+       to: done, target: [django-deep-dive], items: {django-deep-dive: [{state: in_progress,
+       changed: '2026-12-01T09:00:00+01:00'}, done], django-deep-dive/orm: [null, done], ...}}
 
 (one line in the file). ``items`` maps every id the change touched to its record
 before and after (``null``: no record), as the ``items`` section writes it, so a change
-can be taken back exactly: state, ``changed`` and logged hours. ``kind`` is ``state``
+can be taken back exactly: state, ``changed`` and logged hours. To keep lines short, a
+record's ``changed`` is left out when it is the change's own time ``at`` (``changed:
+null`` when it has none), and a record of a state alone is written as the bare state. ``kind`` is ``state``
 (done/start/skip/todo), ``log`` (hours logged or taken back), ``reopen`` (a second
 ``space`` on a parent, giving back what the first one changed), ``undo`` and ``redo``
 (``of`` names the change taken back or made again); later kinds may be added, and a
@@ -114,7 +116,7 @@ class Change:
         text = json.dumps(data, sort_keys=True, ensure_ascii=True, default=str)
         return hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
 
-    def _data(self, with_id: bool = True) -> dict[str, Any]:
+    def _data(self, with_id: bool = True, compact: bool = False) -> dict[str, Any]:
         data: dict[str, Any] = {}
         if with_id:
             data["id"] = self.id
@@ -129,13 +131,20 @@ class Change:
             data["hours"] = self.hours
         if self.of is not None:
             data["of"] = self.of
-        data["items"] = {k: [before, after] for k, (before, after) in self.items.items()}
+        if compact:
+            at = data["at"]
+            data["items"] = {
+                k: [_compact(before, at), _compact(after, at)]
+                for k, (before, after) in self.items.items()
+            }
+        else:
+            data["items"] = {k: [before, after] for k, (before, after) in self.items.items()}
         return data
 
     def line(self) -> str:
         """The change as one line of the file (with its ``- `` and newline)."""
         text: str = yaml.dump(
-            self._data(),
+            self._data(compact=True),
             Dumper=_Dumper,
             default_flow_style=True,
             sort_keys=False,
@@ -251,16 +260,41 @@ def _moment(value: object) -> datetime | None:
     raise ValueError(f"'at' must be a date and time, got {value!r}")
 
 
-def _row(value: object) -> Row | None:
+def _compact(row: Row | None, at: str | None) -> object:
+    """A record as a history line writes it: ``changed`` left out when it is the change's
+    own time (``changed: null`` when there is none), and then a record of a state alone
+    as the bare state: ``[null, done]`` is "no record before, done at this time after"."""
+    if row is None:
+        return None
+    out = dict(row)
+    changed = out.get("changed")
+    if changed is not None and changed == at:
+        del out["changed"]
+    elif changed is None:
+        out["changed"] = None
+    if len(out) == 1 and "state" in out:
+        return out["state"]
+    return out
+
+
+def _row(value: object, at: str | None) -> Row | None:
+    """A record from a history line (see ``_compact``): a bare state or a mapping;
+    ``changed`` missing means the change's own time ``at``."""
     if value is None:
         return None
+    if isinstance(value, str):
+        value = {"state": value}
     if not isinstance(value, dict):
-        raise ValueError(f"an item's record must be a mapping or null, got {value!r}")
+        raise ValueError(f"an item's record must be a state, a mapping or null, got {value!r}")
     row: Row = {}
     for key in _ROW_KEYS:
         if key in value:
             v = value[key]
             row[key] = v.isoformat() if isinstance(v, datetime | date) else v
+        elif key == "changed" and at is not None:
+            row[key] = at
+    if row.get("changed", 0) is None:
+        del row["changed"]
     return row
 
 
@@ -271,11 +305,13 @@ def change_from_data(data: object) -> Change:
     items_data = data.get("items")
     if not isinstance(items_data, dict):
         raise ValueError("'items' must map item ids to [before, after]")
+    at = _moment(data.get("at"))
+    at_text = at.isoformat() if at is not None else None
     items: dict[str, tuple[Row | None, Row | None]] = {}
     for key, pair in items_data.items():
         if not isinstance(pair, list) or len(pair) != 2:
             raise ValueError(f"item {key!r}: expected [before, after]")
-        items[str(key)] = (_row(pair[0]), _row(pair[1]))
+        items[str(key)] = (_row(pair[0], at_text), _row(pair[1], at_text))
     target = data.get("target") or ()
     if not isinstance(target, list | tuple):
         target = (target,)
@@ -283,7 +319,7 @@ def change_from_data(data: object) -> Change:
     if hours is not None and (isinstance(hours, bool) or not isinstance(hours, int | float)):
         raise ValueError(f"'hours' must be a number, got {hours!r}")
     return Change(
-        at=_moment(data.get("at")),
+        at=at,
         source=str(data.get("source") or "?"),
         kind=str(data.get("kind") or "?"),
         items=items,

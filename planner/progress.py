@@ -698,13 +698,18 @@ def _move_aside(path: Path) -> str:
     return f"move it aside to start afresh: mv {quoted} {bak}"
 
 
-def parse_progress(text: str, path: Path, roadmap_id: str | None = None) -> Progress:
-    """Read progress file text; ``ProgressError`` (naming ``path``) when it cannot be used."""
+def parse_progress(
+    text: str, path: Path, roadmap_id: str | None = None, *, split: bool = True
+) -> Progress:
+    """Read progress file text; ``ProgressError`` (naming ``path``) when it cannot be used.
+
+    The closing ``history:`` section is kept as text, read when needed (``split=False``:
+    the whole text is read as YAML, as for a file whose keys were moved by hand)."""
 
     def bad(problem: str) -> ProgressError:
         return ProgressError(f"progress file {path}: {problem}; {_move_aside(path)}")
 
-    head, history_text, history_line = split_history(text)
+    head, history_text, history_line = split_history(text) if split else (text, "", 1)
     try:
         data = yaml.load(head, Loader=_ProgressLoader)
     except _DuplicateKey as dup:
@@ -754,29 +759,28 @@ def parse_progress(text: str, path: Path, roadmap_id: str | None = None) -> Prog
             raise bad(f"item {item_id!r}: {exc}") from None
     if "history" in data:  # not where it is written (last): read with the rest
         history_text, history_line = _history_lines(data["history"], bad)
+    elif history_text and not {"version", "items"} <= data.keys():
+        # the closing section is not the last: a hand edit moved keys after it
+        return parse_progress(text, path, roadmap_id, split=False)
     history = History(history_text, history_line, path)
     return Progress(entries, file_roadmap if file_roadmap is not None else roadmap_id, history)
 
 
-_HISTORY_RE = re.compile(r"^history:[ \t]*(?:#.*)?\n", re.MULTILINE)
-_TOP_LEVEL_RE = re.compile(r"^[^\s#-]", re.MULTILINE)
+_HISTORY_RE = re.compile(r"^history:\n", re.MULTILINE)
 
 
 def split_history(text: str) -> tuple[str, str, int]:
-    """(the file before its closing ``history:`` section, the section's entry lines, the
-    file line number of the first). The entries are left unparsed (see ``History``).
+    """(the file before its ``history:`` line, the entry lines after it, the file line
+    number of the first). The entries are left unparsed (see ``History``): reading a file
+    with a long history costs little more than reading one without.
 
-    Only a ``history:`` key on a line of its own, followed by nothing but entries and
-    comments to the end of the file, is split off; any other shape is left in the head
-    for the YAML reader.
+    A ``history:`` line of its own is taken as the closing section, as it is written;
+    ``parse_progress`` reads the whole file as YAML when keys turn out to follow it.
     """
     match = _HISTORY_RE.search(text)
     if match is None:
         return text, "", 1
-    tail = text[match.end() :]
-    if _TOP_LEVEL_RE.search(tail):
-        return text, "", 1  # another key follows: not the closing section
-    return text[: match.start()], tail, text.count("\n", 0, match.end()) + 1
+    return text[: match.start()], text[match.end() :], text.count("\n", 0, match.end()) + 1
 
 
 def _history_lines(value: object, bad: Callable[[str], ProgressError]) -> tuple[str, int]:
