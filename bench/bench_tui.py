@@ -209,15 +209,19 @@ def cold_starts(roadmap: Path, runs: int, work: Path, first_title: str) -> ColdS
 # -- check-off in process --------------------------------------------------------------------
 
 
-async def checkoffs(roadmap_path: Path, count: int, work: Path) -> tuple[list[float], list[float]]:
-    """Key-to-frame and work-only times (seconds) for ``count`` check-offs."""
+async def checkoffs(
+    roadmap_path: Path, count: int, work: Path, progress: Path | None = None
+) -> tuple[list[float], list[float]]:
+    """Key-to-frame and work-only times (seconds) for ``count`` check-offs (on a fresh
+    progress file, or on ``progress``)."""
     from planner.loader import load_roadmap
     from planner.progress import ProgressStore
     from planner.settings import Settings
     from planner.tui.app import PlannerApp
 
     roadmap = load_roadmap(roadmap_path)
-    progress = work / f"progress-{roadmap.id}-{time.monotonic_ns()}.yaml"
+    if progress is None:
+        progress = work / f"progress-{roadmap.id}-{time.monotonic_ns()}.yaml"
     app = PlannerApp(
         roadmap,
         roadmap_path=roadmap_path,

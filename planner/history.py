@@ -42,6 +42,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
@@ -55,10 +56,8 @@ from planner.roadmap import Roadmap
 
 try:  # the C loader is several times faster; fall back to the pure one
     _Loader: Any = yaml.CSafeLoader
-    _Dumper: Any = yaml.CSafeDumper
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _Loader = yaml.SafeLoader
-    _Dumper = yaml.SafeDumper
 
 Row = dict[str, Any]
 """An item's record as the progress file's ``items`` section writes it:
@@ -68,8 +67,6 @@ KEY = "history"
 KINDS = ("state", "log", "reopen", "undo", "redo")
 """The kinds this planner writes; others (from a newer planner) are read and kept."""
 
-_ONE_LINE = 1 << 30
-"""A line width no entry reaches: each is written on one line."""
 _KEYS = ("id", "at", "source", "kind", "to", "target", "hours", "of", "items")
 
 
@@ -143,15 +140,7 @@ class Change:
 
     def line(self) -> str:
         """The change as one line of the file (with its ``- `` and newline)."""
-        text: str = yaml.dump(
-            self._data(compact=True),
-            Dumper=_Dumper,
-            default_flow_style=True,
-            sort_keys=False,
-            allow_unicode=True,
-            width=_ONE_LINE,
-        )
-        return "- " + text
+        return "- " + json.dumps(self._data(compact=True), ensure_ascii=True) + "\n"
 
     def undone(self, at: datetime | None, source: str) -> Change:
         """The change that takes this one back: every item back to its ``before``."""
@@ -337,32 +326,37 @@ _BLOCK_START = re.compile(r"^-", re.MULTILINE)
 class History:
     """The changes recorded in one progress file, oldest first, read on demand.
 
-    ``text`` is the file's text after its ``history:`` line, kept as it was read;
-    ``first_line`` is the file line number of its first line (for messages). New
-    changes are appended with ``append`` and written after that text.
+    ``text[start:]`` is the file's text after its ``history:`` line, kept as it was
+    read (not copied); ``first_line`` is the file line number where it starts (for
+    messages). New changes are appended with ``append`` and written after that text.
+    Each entry is read when it is first needed: as JSON (as it is written, fast), or
+    as YAML when a hand edit gave it another shape.
     """
 
-    def __init__(self, text: str = "", first_line: int = 1, path: Path | None = None) -> None:
-        if text and not text.endswith("\n"):
-            text += "\n"
-        self._text = text
+    def __init__(
+        self, text: str = "", first_line: int = 1, path: Path | None = None, start: int = 0
+    ) -> None:
+        self._source = text
+        self._start = start
         self._first_line = first_line
         self._path = path
         self._new: list[Change] = []
-        self._parsed: list[Change] | None = None
+        self._starts: list[int] | None = None
+        self._cache: dict[int, Change] = {}
 
     # -- writing -------------------------------------------------------------------------
 
     def append(self, change: Change) -> None:
         self._new.append(change)
-        if self._parsed is not None:
-            self._parsed.append(change)
 
     def text(self) -> str:
         """The lines to write after ``history:`` (what was read, then what was appended)."""
+        old = self._source[self._start :] if self._start else self._source
+        if old and not old.endswith("\n"):
+            old += "\n"
         if not self._new:
-            return self._text
-        return self._text + "".join(c.line() for c in self._new)
+            return old
+        return old + "".join(c.line() for c in self._new)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, History):
@@ -372,10 +366,10 @@ class History:
     __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
-        return f"History({self.text().count(chr(10))} lines)"
+        return f"History({len(self._entry_starts())} read, {len(self._new)} new)"
 
     def __bool__(self) -> bool:
-        return bool(self._text.strip()) or bool(self._new)
+        return bool(self._new) or bool(self._source[self._start :].strip())
 
     @property
     def appended(self) -> list[Change]:
@@ -391,57 +385,82 @@ class History:
             "fix or delete that line (the items above it are not affected)"
         )
 
-    def _blocks(self) -> list[tuple[int, str]]:
-        """(file line, text) of each entry: a line starting with ``-`` and its continuation."""
-        text = self._text
-        starts = [m.start() for m in _BLOCK_START.finditer(text)]
-        blocks: list[tuple[int, str]] = []
-        if starts and text[: starts[0]].strip(" \n#"):
-            # something before the first entry that is not a comment
-            raise self._bad(self._first_line, "expected entries starting with '- '")
-        line = self._first_line + text.count("\n", 0, starts[0]) if starts else self._first_line
-        for n, start in enumerate(starts):
-            end = starts[n + 1] if n + 1 < len(starts) else len(text)
-            block = text[start:end]
-            blocks.append((line, block))
-            line += block.count("\n")
-        return blocks
+    def _entry_starts(self) -> list[int]:
+        """Where each entry starts in the text: a line starting with ``-`` (an entry may
+        go on over more lines, as YAML allows)."""
+        if self._starts is None:
+            text, start = self._source, self._start
+            starts = [start] if text.startswith("-", start) else []
+            at = text.find("\n-", start)
+            while at != -1:
+                starts.append(at + 1)
+                at = text.find("\n-", at + 1)
+            if text[start : starts[0] if starts else len(text)].strip(" \n#"):
+                raise self._bad(self._first_line, "expected entries starting with '- '")
+            self._starts = starts
+        return self._starts
 
-    def _parse_block(self, line: int, block: str) -> Change:
+    def _end(self, n: int) -> int:
+        starts = self._entry_starts()
+        return starts[n + 1] if n + 1 < len(starts) else len(self._source)
+
+    def _line_of(self, n: int) -> int:
+        return self._first_line + self._source.count("\n", self._start, self._entry_starts()[n])
+
+    def _entry(self, n: int) -> Change:
+        cached = self._cache.get(n)
+        if cached is not None:
+            return cached
+        start, end = self._entry_starts()[n], self._end(n)
+        block = self._source[start:end]
+        data: Any
         try:
-            data = yaml.load(block, Loader=_Loader)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            last = line + max(0, block.rstrip("\n").count("\n"))
-            at = min(line + mark.line, last) if mark is not None else line
-            raise self._bad(at, getattr(exc, "problem", None) or "not valid YAML") from None
+            data = [json.loads(block[1:])]
+        except ValueError:
+            try:
+                data = yaml.load(block, Loader=_Loader)
+            except yaml.YAMLError as exc:
+                line = self._line_of(n)
+                mark = getattr(exc, "problem_mark", None)
+                last = line + max(0, block.rstrip("\n").count("\n"))
+                at = min(line + mark.line, last) if mark is not None else line
+                raise self._bad(at, getattr(exc, "problem", None) or "not valid YAML") from None
         if not isinstance(data, list) or len(data) != 1:
-            raise self._bad(line, "expected one entry per '- '")
+            raise self._bad(self._line_of(n), "expected one entry per '- '")
         try:
-            return change_from_data(data[0])
+            change = change_from_data(data[0])
         except ValueError as exc:
-            raise self._bad(line, str(exc)) from None
+            raise self._bad(self._line_of(n), str(exc)) from None
+        self._cache[n] = change
+        return change
 
     def changes(self) -> list[Change]:
-        """Every change, oldest first (file order). Parses the whole history."""
-        if self._parsed is None:
-            parsed = [self._parse_block(line, block) for line, block in self._blocks()]
-            self._parsed = parsed + self._new
-        return list(self._parsed)
+        """Every change, oldest first (file order). Reads the whole history."""
+        return [self._entry(n) for n in range(len(self._entry_starts()))] + self._new
 
     def newest_first(self, mentioning: str | None = None) -> Iterator[Change]:
-        """The changes, newest first, each parsed only when reached. With ``mentioning``,
-        only entries whose text holds it can be yielded (the others are not parsed)."""
+        """The changes, newest first, each read only when reached. With ``mentioning``,
+        only entries whose text holds it are read and yielded (a fast search finds them)."""
         for change in reversed(self._new):
-            yield change
-        if self._parsed is not None:
-            for change in reversed(self._parsed[: len(self._parsed) - len(self._new)]):
+            if mentioning is None or mentioning in change.line():
                 yield change
+        starts = self._entry_starts()
+        if mentioning is None:
+            for n in range(len(starts) - 1, -1, -1):
+                yield self._entry(n)
             return
-        for line, block in reversed(self._blocks()):
-            if mentioning is not None and mentioning not in block:
-                continue
-            yield self._parse_block(line, block)
+        text, end = self._source, len(self._source)
+        n = len(starts) - 1
+        while n >= 0:
+            at = text.rfind(mentioning, self._start, end)
+            if at == -1:
+                return
+            n = bisect_right(starts, at) - 1
+            if n < 0:
+                return
+            yield self._entry(n)
+            end = starts[n]
+            n -= 1
 
     def find(self, change_id: str) -> Change | None:
         for change in self.newest_first(change_id):

@@ -709,7 +709,8 @@ def parse_progress(
     def bad(problem: str) -> ProgressError:
         return ProgressError(f"progress file {path}: {problem}; {_move_aside(path)}")
 
-    head, history_text, history_line = split_history(text) if split else (text, "", 1)
+    match = _HISTORY_RE.search(text) if split else None
+    head = text[: match.start()] if match is not None else text
     try:
         data = yaml.load(head, Loader=_ProgressLoader)
     except _DuplicateKey as dup:
@@ -758,11 +759,15 @@ def parse_progress(
         except ValueError as exc:
             raise bad(f"item {item_id!r}: {exc}") from None
     if "history" in data:  # not where it is written (last): read with the rest
-        history_text, history_line = _history_lines(data["history"], bad)
-    elif history_text and not {"version", "items"} <= data.keys():
-        # the closing section is not the last: a hand edit moved keys after it
-        return parse_progress(text, path, roadmap_id, split=False)
-    history = History(history_text, history_line, path)
+        history = History(_history_lines(data["history"], bad), 1, path)
+    elif match is not None:
+        if not {"version", "items"} <= data.keys():
+            # the closing section is not the last: a hand edit moved keys after it
+            return parse_progress(text, path, roadmap_id, split=False)
+        first_line = text.count("\n", 0, match.end()) + 1
+        history = History(text, first_line, path, start=match.end())
+    else:
+        history = History()
     return Progress(entries, file_roadmap if file_roadmap is not None else roadmap_id, history)
 
 
@@ -783,10 +788,10 @@ def split_history(text: str) -> tuple[str, str, int]:
     return text[: match.start()], text[match.end() :], text.count("\n", 0, match.end()) + 1
 
 
-def _history_lines(value: object, bad: Callable[[str], ProgressError]) -> tuple[str, int]:
+def _history_lines(value: object, bad: Callable[[str], ProgressError]) -> str:
     """A ``history`` the YAML reader read (hand-moved in the file) as entry lines."""
     if value is None:
-        return "", 1
+        return ""
     if not isinstance(value, list):
         raise bad("'history' must be a list of changes")
     lines = []
@@ -795,7 +800,7 @@ def _history_lines(value: object, bad: Callable[[str], ProgressError]) -> tuple[
             lines.append(change_from_data(data).line())
         except ValueError as exc:
             raise bad(f"history entry {n}: {exc}") from None
-    return "".join(lines), 1
+    return "".join(lines)
 
 
 _STATE_WORDS = ", ".join(s.value for s in State)
