@@ -349,14 +349,21 @@ class History:
     def append(self, change: Change) -> None:
         self._new.append(change)
 
+    def parts(self) -> list[str]:
+        """The text to write after ``history:``, in parts (what was read, then what was
+        appended): joined with the rest of the file, the history is copied once."""
+        source = self._source
+        parts = []
+        if len(source) > self._start:
+            parts.append(source[self._start :] if self._start else source)
+            if not source.endswith("\n"):
+                parts.append("\n")
+        parts.extend(c.line() for c in self._new)
+        return parts
+
     def text(self) -> str:
         """The lines to write after ``history:`` (what was read, then what was appended)."""
-        old = self._source[self._start :] if self._start else self._source
-        if old and not old.endswith("\n"):
-            old += "\n"
-        if not self._new:
-            return old
-        return old + "".join(c.line() for c in self._new)
+        return "".join(self.parts())
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, History):

@@ -897,14 +897,14 @@ def dump_progress(progress: Progress, roadmap: Roadmap | None = None) -> str:
         )
     else:
         body += "items: {}\n"
-    history = progress.history.text()
-    if history:
-        body += "history:\n" + history
     header = (
         "# Study progress kept by `planner`. Plain YAML: fine to keep in git and to edit\n"
         "# by hand. Ids the roadmap no longer has are kept, so editing the roadmap loses nothing.\n"
     )
-    return header + body
+    history = progress.history.parts()
+    if not history:
+        return header + body
+    return "".join([header, body, "history:\n", *history])  # the history copied once
 
 
 def _record(
