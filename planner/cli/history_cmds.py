@@ -68,8 +68,13 @@ def _when(change: Change, tz: tzinfo) -> str:
     return f"{in_zone(change.at, tz):%Y-%m-%d %H:%M}"
 
 
-def _line(ctx: Context, change: Change, tz: tzinfo) -> str:
-    return f"{_when(change, tz)}  {change.source:<12} {change.summary(ctx.roadmap)}  [{change.id}]"
+def _line(ctx: Context, change: Change, tz: tzinfo, original: Change | None = None) -> str:
+    """One change: time, source, what it did (an undo or redo: what it took back or
+    made again, when ``original`` is given), id."""
+    what = change.summary(ctx.roadmap)
+    if original is not None:
+        what = f"{change.kind}: {original.summary(ctx.roadmap)}"
+    return f"{_when(change, tz)}  {change.source:<12} {what}  [{change.id}]"
 
 
 def _since_moment(text: str, tz: tzinfo) -> datetime:
@@ -114,8 +119,10 @@ def run_history(ctx: Context) -> int:
     if not changes:
         print("no changes recorded" + (" that match" if ctx.args.id or ctx.args.since else ""))
         return 0
+    by_id = {c.id: c for c in progress.history.changes()}
     for change in changes:
-        print(_line(ctx, change, tz))
+        original = by_id.get(change.of) if change.of is not None else None
+        print(_line(ctx, change, tz, original))
     return 0
 
 

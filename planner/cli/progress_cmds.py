@@ -16,7 +16,7 @@ from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from planner.cli import CliError, Context
-from planner.history import Intent
+from planner.history import Intent, in_zone
 from planner.progress import (
     Figures,
     Progress,
@@ -426,10 +426,11 @@ def _status_json(ctx: Context, progress: Progress, exists: bool) -> dict[str, An
     per_day, unestimated = hours_settings(ctx)
     figs = figures(roadmap, progress, per_day, unestimated)
     states = progress.states(roadmap)
+    tz = settings_zone(ctx)
 
     def item(item_id: str, title: str) -> dict[str, Any]:
         entry = progress.entries.get(item_id)
-        changed = entry.changed.isoformat() if entry and entry.changed else None
+        changed = in_zone(entry.changed, tz).isoformat() if entry and entry.changed else None
         return {"id": item_id, "title": title, "state": states[item_id].value, "changed": changed}
 
     modules = []
@@ -453,7 +454,7 @@ def _status_json(ctx: Context, progress: Progress, exists: bool) -> dict[str, An
             {
                 "id": orphan,
                 "state": entry.state.value,
-                "changed": entry.changed.isoformat() if entry.changed else None,
+                "changed": in_zone(entry.changed, tz).isoformat() if entry.changed else None,
                 "logged_hours": entry.logged_hours,
             }
         )

@@ -49,7 +49,15 @@ from textual.widgets import Static, Tree
 from planner import locations
 from planner.errors import PlannerError, user_message
 from planner.history import Intent, UndoError
-from planner.progress import Figures, Progress, ProgressError, ProgressStore, State, figures
+from planner.progress import (
+    Entry,
+    Figures,
+    Progress,
+    ProgressError,
+    ProgressStore,
+    State,
+    figures,
+)
 from planner.roadmap import Item, Module, Roadmap, Subtopic, Topic
 from planner.schedule import Plan, schedule
 from planner.settings import Settings
@@ -643,28 +651,67 @@ class PlannerApp(App[None]):
     # -- check-off -------------------------------------------------------------------
 
     def set_state(self, item_id: str, state: State, *, reopen: bool = False) -> bool:
-        """Record a state for one item, save at once, relabel. False (notified) on error.
+        """Record a state for one item: shown at once, saved right after that frame.
+
+        The change is worked out on a copy of the progress in memory and shown; then the
+        store saves it (re-read under the lock, applied again, recorded in the history)
+        and whatever the file held differently is shown too. When the file changed
+        outside since it was read, it is saved first, as it is then shown whole. False
+        (notified) when the change cannot be made; a failed save is notified and the
+        tree shows the file again.
 
         ``reopen``: toggle a closed item open, giving back what closing it changed
         (``Progress.reopen``) instead of setting everything under it to todo."""
-        changed: list[str] = []
         outside = self.store.signature() != self._signature
         moment = self.now()
 
-        def change(progress: Progress) -> None:
+        def change(progress: Progress) -> list[str]:
             if reopen:
-                changed.extend(progress.reopen(self.roadmap, item_id, moment))
-            else:
-                changed.extend(progress.set_state(self.roadmap, [item_id], state, moment))
+                return progress.reopen(self.roadmap, item_id, moment)
+            return progress.set_state(self.roadmap, [item_id], state, moment)
 
         intent = Intent("reopen" if reopen else None, (item_id,), state.value)
+        if outside:
+            return self._save_state(change, intent, moment, None)
+        before = self.progress
+        preview = Progress(
+            {k: Entry(e.state, e.changed, e.logged_hours) for k, e in before.entries.items()},
+            before.roadmap_id,
+            before.history,
+        )
+        try:
+            changed = change(preview)
+        except Exception as exc:
+            self._user_error(exc, "Not saved")
+            return False
+        self._after_progress(preview, changed)
+        self.call_after_refresh(self._save_state, change, intent, moment, before)
+        return True
+
+    def _save_state(
+        self,
+        change: Callable[[Progress], list[str]],
+        intent: Intent,
+        moment: datetime,
+        shown_from: Progress | None,
+    ) -> bool:
+        """Save a change through the store; show what the file then holds (only what
+        differs from the change shown at once, when ``shown_from`` is the progress it was
+        worked out from)."""
         try:
             progress = self.store.update(change, "app", moment, intent)
         except Exception as exc:
             self._user_error(exc, "Not saved")
+            if shown_from is not None:
+                self._after_progress(shown_from, None)
             return False
         self._signature = self.store.signature()
-        self._after_progress(progress, None if outside else changed)
+        if shown_from is None:  # saved first as the file had changed: show it all
+            self._after_progress(progress, None)
+        elif progress.entries == self.progress.entries:
+            self.progress = progress  # as shown: keep the saved copy (with its history)
+        else:
+            self._after_progress(progress, None)
         return True
 
     def _check(self, state: State | None) -> None:
@@ -745,6 +792,9 @@ class PlannerApp(App[None]):
     def take_back(self, verb: str) -> bool:
         """Undo or redo the newest change (made here or at the command line), save,
         relabel, and say what was taken back. False (notified) when there is none."""
+        if self.screen is not self.screen_stack[0]:
+            self.notify(f"Close this window first to {verb} a change.", timeout=4)
+            return False
         moment = self.now()
         try:
             progress = self.store.update(

@@ -147,3 +147,31 @@ async def test_since_is_shown_in_the_settings_zone_whoever_stamped_it(
         text = app.screen.query_one(DetailsPane).text
         assert re.search(r"^Since +2 Mar 16:26$", text, re.M), text
         assert app_time - stamped == timedelta(seconds=7)
+
+
+async def test_a_check_off_shown_at_once_and_not_saved_is_taken_off_again(
+    make_app: AppFactory, progress_path: Path
+) -> None:
+    """The frame comes before the save; when the save then fails, the tree shows the
+    file again and says so."""
+    assert cli(progress_path, "start", DJANGO)[0] == 0
+    app = make_app()
+    before = progress_path.read_text()
+    async with app.run_test(size=(120, 40)) as pilot:
+        lock = app.store.lock_path
+        lock.unlink(missing_ok=True)
+        lock.mkdir()  # the store cannot take its lock: the save fails
+        await pilot.press("down", "space")
+        await pilot.pause()
+        notes = [n for n in app._notifications if n.severity == "error"]
+        assert notes and notes[-1].title == "Not saved" and "cannot lock" in notes[-1].message
+        assert progress_path.read_text() == before
+        assert app.progress.state(app.roadmap, "advanced-python-features") is State.TODO
+        assert tree_of(app).line_text("advanced-python-features").startswith("○")
+        lock.rmdir()
+        await pilot.press("space")
+        await pilot.pause()
+        assert saved(progress_path, app.roadmap).state(app.roadmap, "advanced-python-features") is (
+            State.DONE
+        )
+        assert tree_of(app).line_text("advanced-python-features").startswith("✓")

@@ -347,3 +347,17 @@ def test_in_memory_history_appends_after_the_text_it_read() -> None:
     assert [c.source for c in history.changes()] == ["x"]
     empty = Progress()
     assert not empty.history
+
+
+def test_status_json_shows_changed_in_the_settings_zone(
+    capsys: pytest.CaptureFixture[str], seed: Roadmap
+) -> None:
+    settings = locations.settings_path(None)
+    settings.parent.mkdir(parents=True, exist_ok=True)
+    settings.write_text("timezone: Asia/Kolkata\n")
+    store = ProgressStore(file_of(seed), seed)
+    store.update(lambda p: p.set_state(seed, [DJANGO], State.DONE, NOW), "cli:done", NOW)
+    code, out, _ = run(capsys, "status", "--json")
+    topics = [t for m in json.loads(out)["modules"] for t in m["topics"]]
+    django = next(t for t in topics if t["id"] == DJANGO)
+    assert code == 0 and django["changed"] == "2026-12-03T20:56:00+05:30"
