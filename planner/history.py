@@ -1,22 +1,25 @@
 """The record of changes: one line per change, at the end of the progress file.
 
-Every change the progress store saves is appended as one flow-style YAML line under a
-``history:`` key that closes the progress file::
+Every change the progress store saves is appended as one line under a ``history:`` key
+that closes the progress file, a flow mapping written as JSON (which YAML reads too)::
 
     history:
-    - {id: 5c1f0e9a2b, at: '2026-12-03T16:26:00+01:00', source: 'cli:done', kind: state,
-       to: done, target: [django-deep-dive], items: {django-deep-dive: [{state: in_progress,
-       changed: '2026-12-01T09:00:00+01:00'}, done], django-deep-dive/orm: [null, done], ...}}
+    - {"id": "5c1f0e9a2b", "at": "2026-12-03T16:26:00+01:00", "source": "cli:done",
+       "kind": "state", "to": "done", "target": ["django-deep-dive"], "items": {
+       "django-deep-dive": [{"state": "in_progress", "changed": "2026-12-01T09:00:00+01:00",
+       "logged_hours": 3.0}, "done"], "django-deep-dive/orm": [null, "done"], ...}}
 
 (one line in the file). ``items`` maps every id the change touched to its record
 before and after (``null``: no record), as the ``items`` section writes it, so a change
-can be taken back exactly: state, ``changed`` and logged hours. To keep lines short, a
-record's ``changed`` is left out when it is the change's own time ``at`` (``changed:
-null`` when it has none), and a record of a state alone is written as the bare state. ``kind`` is ``state``
-(done/start/skip/todo), ``log`` (hours logged or taken back), ``reopen`` (a second
-``space`` on a parent, giving back what the first one changed), ``undo`` and ``redo``
-(``of`` names the change taken back or made again); later kinds may be added, and a
-reader keeps kinds it does not know.
+can be taken back exactly: state, ``changed`` and logged hours. To keep lines short,
+the record after gives only what differs from the one before (``changed`` left out where
+it is what the domain's rule makes it: the change's time ``at`` when the state changed,
+else as before), and a record of a state alone is written as the bare state.
+``kind`` is ``state`` (done/start/skip/todo), ``log`` (hours logged or taken back),
+``reopen`` (a second ``space`` on a parent, giving back what the first one changed),
+``undo`` and ``redo`` (``of`` names the change taken back or made again); later kinds may
+be added, and a reader keeps kinds it does not know. A line edited by hand in YAML's
+own flow style is read too.
 
 Order is file order: append-only, so two machines' files merge in git by keeping both
 sides' new lines (``merge=union`` in ``.gitattributes``, see the README). ``id`` is a
@@ -33,15 +36,17 @@ The history is read lazily: loading the progress file keeps its text, and only t
 commands that look back (history, undo, a second ``space``) parse it, newest first and
 only as far as they need.
 
-Times are shown in the settings' zone (``in_zone``), so "since" moments and history
-lines read the same in the app and at the command line, wherever they were recorded.
+An item's ``changed`` (its "since") is the time of the newest recorded change of its
+state, and its logged hours add up its ``log`` changes (less those undone): the items
+keep the figures, the history shows where they came from. Times are shown in the
+settings' zone (``in_zone``), so "since" moments and history lines read the same in the
+app and at the command line, wherever they were recorded.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import re
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -63,11 +68,8 @@ Row = dict[str, Any]
 """An item's record as the progress file's ``items`` section writes it:
 ``{state: done, changed: '2026-...', logged_hours: 1.5}`` (the last two when set)."""
 
-KEY = "history"
 KINDS = ("state", "log", "reopen", "undo", "redo")
 """The kinds this planner writes; others (from a newer planner) are read and kept."""
-
-_KEYS = ("id", "at", "source", "kind", "to", "target", "hours", "of", "items")
 
 
 class HistoryError(PlannerError):
@@ -131,7 +133,7 @@ class Change:
         if compact:
             at = data["at"]
             data["items"] = {
-                k: [_compact(before, at), _compact(after, at)]
+                k: [_written_before(before), _written_after(before, after, at)]
                 for k, (before, after) in self.items.items()
             }
         else:
@@ -141,21 +143,6 @@ class Change:
     def line(self) -> str:
         """The change as one line of the file (with its ``- `` and newline)."""
         return "- " + json.dumps(self._data(compact=True), ensure_ascii=True) + "\n"
-
-    def undone(self, at: datetime | None, source: str) -> Change:
-        """The change that takes this one back: every item back to its ``before``."""
-        return Change(
-            at,
-            source,
-            "undo",
-            {k: (after, before) for k, (before, after) in self.items.items()},
-            self.target,
-            of=self.id,
-        )
-
-    def redone(self, at: datetime | None, source: str) -> Change:
-        """The change that makes this (undone) one again: every item to its ``after``."""
-        return Change(at, source, "redo", dict(self.items), self.target, of=self.id)
 
     # -- words --------------------------------------------------------------------
 
@@ -233,7 +220,6 @@ def _logged_delta(change: Change) -> float:
 
 # -- reading ------------------------------------------------------------------------
 
-_ROW_KEYS = ("state", "changed", "logged_hours")
 
 
 def _moment(value: object) -> datetime | None:
@@ -249,42 +235,80 @@ def _moment(value: object) -> datetime | None:
     raise ValueError(f"'at' must be a date and time, got {value!r}")
 
 
-def _compact(row: Row | None, at: str | None) -> object:
-    """A record as a history line writes it: ``changed`` left out when it is the change's
-    own time (``changed: null`` when there is none), and then a record of a state alone
-    as the bare state: ``[null, done]`` is "no record before, done at this time after"."""
-    if row is None:
+def _bare(row: Row) -> object:
+    """A record of a state alone as the bare state."""
+    return row["state"] if len(row) == 1 and "state" in row else row
+
+
+def _written_before(row: Row | None) -> object:
+    """The record before, as a history line writes it: whole (``changed`` and
+    ``logged_hours`` when set), a state alone as the bare state."""
+    return None if row is None else _bare(row)
+
+
+def _written_after(before: Row | None, after: Row | None, at: str | None) -> object:
+    """The record after, as a history line writes it: only what differs from the record
+    before. ``changed`` is left out where it follows the rule of the domain: the change's
+    time ``at`` when the state changed, else as before (``"changed": null`` when there is
+    none although the rule says otherwise); ``"logged_hours": 0`` when the hours went."""
+    if after is None:
         return None
-    out = dict(row)
-    changed = out.get("changed")
-    if changed is not None and changed == at:
-        del out["changed"]
-    elif changed is None:
-        out["changed"] = None
-    if len(out) == 1 and "state" in out:
-        return out["state"]
-    return out
+    base = before if before is not None else {"state": "todo"}
+    out: Row = {}
+    if after.get("state") != base.get("state"):
+        out["state"] = after.get("state")
+        implied = at
+    else:
+        implied = base.get("changed")
+    if after.get("changed") != implied:
+        out["changed"] = after.get("changed")
+    if after.get("logged_hours", 0.0) != base.get("logged_hours", 0.0):
+        out["logged_hours"] = after.get("logged_hours", 0.0)
+    return _bare(out)
 
 
-def _row(value: object, at: str | None) -> Row | None:
-    """A record from a history line (see ``_compact``): a bare state or a mapping;
-    ``changed`` missing means the change's own time ``at``."""
+def _read_before(value: object) -> Row | None:
+    """The record before, from a history line (see ``_written_before``)."""
     if value is None:
         return None
+    return _clean(_mapping(value))
+
+
+def _read_after(value: object, before: Row | None, at: str | None) -> Row | None:
+    """The record after, from a history line (see ``_written_after``)."""
+    if value is None:
+        return None
+    delta = _mapping(value)
+    base = before if before is not None else {"state": "todo"}
+    row: Row = {"state": delta.get("state", base.get("state"))}
+    if "changed" in delta:
+        row["changed"] = delta["changed"]
+    else:
+        row["changed"] = at if row["state"] != base.get("state") else base.get("changed")
+    row["logged_hours"] = delta.get("logged_hours", base.get("logged_hours", 0.0))
+    return _clean(row)
+
+
+def _mapping(value: object) -> Row:
     if isinstance(value, str):
-        value = {"state": value}
+        return {"state": value}
     if not isinstance(value, dict):
         raise ValueError(f"an item's record must be a state, a mapping or null, got {value!r}")
-    row: Row = {}
-    for key in _ROW_KEYS:
-        if key in value:
-            v = value[key]
-            row[key] = v.isoformat() if isinstance(v, datetime | date) else v
-        elif key == "changed" and at is not None:
-            row[key] = at
-    if row.get("changed", 0) is None:
-        del row["changed"]
-    return row
+    return {
+        str(k): v.isoformat() if isinstance(v, datetime | date) else v for k, v in value.items()
+    }
+
+
+def _clean(row: Row) -> Row:
+    """A record as the ``items`` section writes it: ``changed`` and ``logged_hours``
+    only when set, nothing but the three keys."""
+    out: Row = {"state": row.get("state", "todo")}
+    if row.get("changed") is not None:
+        out["changed"] = row["changed"]
+    hours = row.get("logged_hours")
+    if hours:
+        out["logged_hours"] = hours
+    return out
 
 
 def change_from_data(data: object) -> Change:
@@ -300,7 +324,8 @@ def change_from_data(data: object) -> Change:
     for key, pair in items_data.items():
         if not isinstance(pair, list) or len(pair) != 2:
             raise ValueError(f"item {key!r}: expected [before, after]")
-        items[str(key)] = (_row(pair[0], at_text), _row(pair[1], at_text))
+        before = _read_before(pair[0])
+        items[str(key)] = (before, _read_after(pair[1], before, at_text))
     target = data.get("target") or ()
     if not isinstance(target, list | tuple):
         target = (target,)
@@ -318,9 +343,6 @@ def change_from_data(data: object) -> Change:
         of=None if data.get("of") is None else str(data["of"]),
         id=str(data.get("id") or ""),
     )
-
-
-_BLOCK_START = re.compile(r"^-", re.MULTILINE)
 
 
 class History:
@@ -526,26 +548,19 @@ class History:
                 return None
         return None
 
-    def last_touching(self, item_id: str) -> Change | None:
-        """The newest change that recorded ``item_id`` (what it holds now, if nothing
-        outside the history changed it since)."""
-        for change in self.newest_first(item_id):
-            if item_id in change.items:
-                return change
-        return None
-
 
 def since(changes: Sequence[Change], start: datetime) -> list[Change]:
-    """The changes made at or after ``start`` (changes without a time are left out)."""
+    """The changes made at or after ``start`` (a time without an offset is taken in
+    ``start``'s zone; changes without a time are left out)."""
     out = []
     for change in changes:
         at = change.at
         if at is None:
             continue
-        if (at.tzinfo is None) != (start.tzinfo is None):
-            at = at.replace(tzinfo=start.tzinfo) if at.tzinfo is None else at
-            if start.tzinfo is None:
-                at = at.replace(tzinfo=None)
+        if at.tzinfo is None:
+            at = at.replace(tzinfo=start.tzinfo)
+        elif start.tzinfo is None:
+            at = at.replace(tzinfo=None)
         if at >= start:
             out.append(change)
     return out
@@ -561,4 +576,5 @@ class Intent:
     hours: float | None = None
     of: str | None = None
     original: Change | None = field(default=None, compare=False)
-    """``undo``/``redo``: the change taken back or made again (for messages)."""
+    """``undo``/``redo``: the change taken back or made again (for messages; not
+    written)."""

@@ -10,10 +10,13 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from planner import locations
 from planner.cli import main
-from planner.history import History, UndoError, in_zone
+from planner.history import Change, History, Row, UndoError, change_from_data, in_zone
 from planner.progress import Progress, ProgressStore, State, dump_progress, parse_progress
 from planner.roadmap import Roadmap
 
@@ -361,3 +364,40 @@ def test_status_json_shows_changed_in_the_settings_zone(
     topics = [t for m in json.loads(out)["modules"] for t in m["topics"]]
     django = next(t for t in topics if t["id"] == DJANGO)
     assert code == 0 and django["changed"] == "2026-12-03T20:56:00+05:30"
+
+
+# -- the line format ---------------------------------------------------------------------
+
+_STATES = st.sampled_from(["todo", "in_progress", "done", "skipped"])
+_AT = "2026-12-03T15:26:00+00:00"
+_ROWS = st.builds(
+    lambda state, changed, hours: {
+        "state": state,
+        **({"changed": changed} if changed else {}),
+        **({"logged_hours": hours} if hours else {}),
+    },
+    _STATES,
+    st.sampled_from([None, _AT, "2026-11-01T08:00:00+01:00"]),
+    st.sampled_from([0.0, 1.5, 3.0]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(["a", "a/b", "c", "weird: 'id'", "é/ü"]),
+        st.tuples(st.none() | _ROWS, st.none() | _ROWS).filter(lambda p: p[0] != p[1]),
+        min_size=1,
+        max_size=4,
+    ),
+    st.sampled_from([None, datetime.fromisoformat(_AT)]),
+)
+def test_any_change_reads_back_from_its_line_exactly(
+    items: dict[str, tuple[Row | None, Row | None]], at: datetime | None
+) -> None:
+    change = Change(at, "cli:done", "state", items, ("a",), "done")
+    line = change.line()
+    assert line.startswith("- {") and line.endswith("}\n") and line.count("\n") == 1
+    for data in (json.loads(line[2:]), yaml.safe_load(line)[0]):  # JSON, and YAML too
+        back = change_from_data(data)
+        assert back == change and back.id == change.id
