@@ -39,7 +39,7 @@ _VERBS: dict[str, tuple[State, str]] = {
     "done": (State.DONE, "mark items done (a topic's open subtopics too)"),
     "start": (State.IN_PROGRESS, "mark items in progress"),
     "skip": (State.SKIPPED, "skip items: they count as neither done nor remaining"),
-    "todo": (State.TODO, "undo: mark items (and everything under them) todo again"),
+    "todo": (State.TODO, "reset: mark items (and everything under them) todo again"),
 }
 
 
