@@ -221,7 +221,6 @@ def _logged_delta(change: Change) -> float:
 # -- reading ------------------------------------------------------------------------
 
 
-
 def _moment(value: object) -> datetime | None:
     if value is None or isinstance(value, datetime):
         return value
