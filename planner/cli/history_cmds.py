@@ -164,6 +164,8 @@ def run_redo(ctx: Context) -> int:
 
 
 def _take(ctx: Context, store: ProgressStore, verb: str) -> int:
+    if not store.exists():  # nothing recorded: create no folder or lock file
+        raise CliError(f"nothing to {verb}: no progress file yet ({ctx.progress_path})")
     now = _now(ctx)
 
     def change(progress: Progress) -> object:

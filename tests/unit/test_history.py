@@ -229,6 +229,17 @@ def test_cli_history_undo_list_undo_redo(capsys: pytest.CaptureFixture[str], see
     assert [c["source"] for c in json.loads(out)] == ["cli:log", "cli:undo"]
 
 
+def test_cli_undo_without_a_progress_file_creates_nothing(
+    capsys: pytest.CaptureFixture[str], seed: Roadmap
+) -> None:
+    for verb in ("undo", "redo"):
+        code, out, err = run(capsys, verb)
+        assert code == 2 and out == ""
+        assert err == f"planner: nothing to {verb}: no progress file yet ({file_of(seed)})\n"
+    assert run(capsys, "history")[1] == "no changes recorded\n"
+    assert not file_of(seed).parent.exists()
+
+
 def test_cli_history_since(capsys: pytest.CaptureFixture[str], seed: Roadmap) -> None:
     store = ProgressStore(file_of(seed), seed)
     old = datetime(2026, 1, 5, 10, 0, tzinfo=timezone.utc)
