@@ -574,6 +574,3 @@ class Intent:
     to: str | None = None
     hours: float | None = None
     of: str | None = None
-    original: Change | None = field(default=None, compare=False)
-    """``undo``/``redo``: the change taken back or made again (for messages; not
-    written)."""

@@ -263,7 +263,8 @@ class Progress:
 
         Every item it touched gets its record from before the change again (state,
         ``changed``, logged hours). ``UndoError`` (nothing changed) when there is nothing
-        to undo, or when an item no longer holds what the change left there.
+        to undo, or when an item no longer holds what the change left there. Returns
+        what the store records with it (an ``undo`` ``of`` that change's id).
         """
         change = self.history.undo_target()
         if change is None:
@@ -271,17 +272,18 @@ class Progress:
         self._check_holds(change, after=True, verb="undo")
         for item_id, (before, _) in change.items.items():
             self._set_row(item_id, before)
-        return Intent("undo", change.target, change.to, change.hours, change.id, change)
+        return Intent("undo", change.target, change.to, change.hours, change.id)
 
     def redo(self) -> Intent:
-        """Make the newest undone change again (while no new change was made since)."""
+        """Make the newest undone change again (while no new change was made since);
+        ``UndoError`` as ``undo``. Returns what the store records (a ``redo``)."""
         change = self.history.redo_target()
         if change is None:
             raise UndoError("nothing to redo: redo makes again what undo took back")
         self._check_holds(change, after=False, verb="redo")
         for item_id, (_, after) in change.items.items():
             self._set_row(item_id, after)
-        return Intent("redo", change.target, change.to, change.hours, change.id, change)
+        return Intent("redo", change.target, change.to, change.hours, change.id)
 
     def _check_holds(self, change: Change, *, after: bool, verb: str) -> None:
         for item_id, pair in change.items.items():
