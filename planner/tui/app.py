@@ -17,8 +17,9 @@ new ``Settings`` or None; the app saves it and re-plans.
 
 ``self.plan`` is recomputed from scratch by ``schedule(roadmap, progress, settings,
 today)`` whenever progress or settings change. A check-off relabels only the nodes it
-affects; the file is saved at once through the progress store; changes made by other
-processes are picked up by polling the store's signature once a second.
+affects at once; the file is saved through the progress store right after that frame
+(every change recorded in its history; ``ctrl+z``/``ctrl+y`` undo and redo); changes made
+by other processes are picked up by polling the store's signature once a second.
 """
 
 from __future__ import annotations
