@@ -37,6 +37,7 @@ from __future__ import annotations
 import contextlib
 import math
 import os
+import re
 import shlex
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -50,6 +51,7 @@ import yaml
 
 from planner.atomic import PROGRESS, FileError, read_bytes, write_atomic, write_target
 from planner.errors import PlannerError
+from planner.history import Change, History, Intent, Row, UndoError, change_from_data
 from planner.roadmap import Module, Roadmap, Subtopic, Topic
 from planner.textutil import refused_yaml_char
 
@@ -136,6 +138,8 @@ class Progress:
     entries: dict[str, Entry] = field(default_factory=dict)
     roadmap_id: str | None = None
     """The roadmap the file belongs to, when known (written to the file)."""
+    history: History = field(default_factory=History, compare=False)
+    """Every change recorded in the file, read when first needed (see ``planner.history``)."""
 
     # -- reading ---------------------------------------------------------------
 
@@ -259,6 +263,125 @@ class Progress:
         if hours > 0 and self.state(roadmap, topic_id) is State.TODO:
             return self.set_state(roadmap, [topic_id], State.IN_PROGRESS, now)
         return []
+
+    # -- looking back ----------------------------------------------------------------
+
+    def row(self, item_id: str) -> Row | None:
+        """The item's record as the file writes it (None when there is none)."""
+        entry = self.entries.get(item_id)
+        return entry_row(entry) if entry is not None else None
+
+    def undo(self) -> Intent:
+        """Take back the newest change not yet taken back (see ``planner.history``).
+
+        Every item it touched gets its record from before the change again (state,
+        ``changed``, logged hours). ``UndoError`` (nothing changed) when there is nothing
+        to undo, or when an item no longer holds what the change left there. Returns
+        what the store records with it (an ``undo`` ``of`` that change's id).
+        """
+        change = self.history.undo_target()
+        if change is None:
+            raise UndoError("nothing to undo: no change is recorded in the progress file")
+        self._check_holds(change, after=True, verb="undo")
+        for item_id, (before, _) in change.items.items():
+            self._set_row(item_id, before)
+        return Intent("undo", change.target, change.to, change.hours, change.id)
+
+    def redo(self) -> Intent:
+        """Make the newest undone change again (while no new change was made since);
+        ``UndoError`` as ``undo``. Returns what the store records (a ``redo``)."""
+        change = self.history.redo_target()
+        if change is None:
+            raise UndoError("nothing to redo: redo makes again what undo took back")
+        self._check_holds(change, after=False, verb="redo")
+        for item_id, (_, after) in change.items.items():
+            self._set_row(item_id, after)
+        return Intent("redo", change.target, change.to, change.hours, change.id)
+
+    def _check_holds(self, change: Change, *, after: bool, verb: str) -> None:
+        for item_id, pair in change.items.items():
+            expected = _normal_row(pair[1] if after else pair[0])
+            now = self.row(item_id)
+            if _normal_row(now) != expected:
+                was = expected["state"] if expected else "no record"
+                is_ = now["state"] if now else "no record"
+                raise UndoError(
+                    f"cannot {verb} '{change.summary()}': {item_id} was changed since "
+                    f"outside the history (it is {is_}, the change left it {was}); "
+                    f"nothing was changed; set it by hand (planner done/start/skip/todo)"
+                )
+
+    def _set_row(self, item_id: str, row: Row | None) -> None:
+        if row is None:
+            self.entries.pop(item_id, None)
+        else:
+            try:
+                self.entries[item_id] = _parse_entry(row)
+            except ValueError as exc:
+                raise UndoError(f"history record of {item_id!r} cannot be used ({exc})") from None
+
+    def reopen(self, roadmap: Roadmap, item_id: str, now: datetime) -> list[str]:
+        """Toggle a closed item open again, giving back what closing it changed.
+
+        The newest recorded change that closed ``item_id`` is found; the item and each
+        item under it that the change closed, and that still holds the state the change
+        left, get back its earlier state and ``changed`` date (logged hours are never
+        touched by closing, and stay). Items that were closed before stay closed. With no
+        such change in the history (a file from an older planner, a hand edit), this is
+        ``set_state(..., TODO)``: the item and everything under it to todo. Returns every
+        id whose state changed, in roadmap order (as ``set_state``).
+        """
+        item = roadmap.get(item_id)
+        if item is None:
+            raise ProgressError(f"unknown id {item_id!r} in roadmap {roadmap.id!r}")
+        closing = self._closing_change(item_id)
+        if closing is None:
+            return self.set_state(roadmap, [item_id], State.TODO, now)
+        scope = {_module_id(roadmap, item_id)}
+        before = self.states(roadmap, scope)
+        restored: set[str] = set()
+        for d in [item_id, *_descendants(item), *(a.id for a in _ancestors(roadmap, item))]:
+            pair = closing.items.get(d)
+            if pair is None or pair[1] is None:
+                continue
+            if self._own(d).value != str(pair[1].get("state", "todo")):
+                continue  # changed again since: left as it is now
+            earlier = _parse_entry(pair[0]) if pair[0] is not None else Entry()
+            entry = self.entries.setdefault(d, Entry())
+            entry.state, entry.changed = earlier.state, earlier.changed
+            if pair[0] is None and not entry.logged_hours:
+                del self.entries[d]
+            restored.add(d)
+        for parent in _ancestors(roadmap, item):
+            children = _children(parent)
+            own = self.entries.get(parent.id)
+            self._put(parent.id, _rollup([self._state_of(c) for c in children], own))
+        after = self.states(roadmap, scope)
+        changed = [i for i, st in after.items() if st is not before[i]]
+        for i in changed:
+            if i in restored:
+                continue  # its record is the earlier one, as it was
+            entry = self.entries.setdefault(i, Entry())
+            entry.state = after[i]
+            entry.changed = now
+        return changed
+
+    def _closing_change(self, item_id: str) -> Change | None:
+        """The newest change that closed ``item_id``, if the item still holds what it left."""
+        for change in self.history.newest_first(item_id):
+            pair = change.items.get(item_id)
+            if pair is None:
+                continue
+            before, after = pair
+            after_state = str((after or {}).get("state", "todo"))
+            before_state = str((before or {}).get("state", "todo"))
+            if before_state == after_state:
+                continue  # hours logged, or a record touched without a change of state
+            closed = after_state in (State.DONE.value, State.SKIPPED.value)
+            if closed and self._own(item_id).value == after_state:
+                return change
+            return None  # the newest change of its state did not close it, or is undone
+        return None
 
     # -- helpers ---------------------------------------------------------------
 
@@ -598,14 +721,21 @@ def _move_aside(path: Path) -> str:
     return f"move it aside to start afresh: mv {quoted} {bak}"
 
 
-def parse_progress(text: str, path: Path, roadmap_id: str | None = None) -> Progress:
-    """Read progress file text; ``ProgressError`` (naming ``path``) when it cannot be used."""
+def parse_progress(
+    text: str, path: Path, roadmap_id: str | None = None, *, split: bool = True
+) -> Progress:
+    """Read progress file text; ``ProgressError`` (naming ``path``) when it cannot be used.
+
+    The closing ``history:`` section is kept as text, read when needed (``split=False``:
+    the whole text is read as YAML, as for a file whose keys were moved by hand)."""
 
     def bad(problem: str) -> ProgressError:
         return ProgressError(f"progress file {path}: {problem}; {_move_aside(path)}")
 
+    match = _HISTORY_RE.search(text) if split else None
+    head = text[: match.start()] if match is not None else text
     try:
-        data = yaml.load(text, Loader=_ProgressLoader)
+        data = yaml.load(head, Loader=_ProgressLoader)
     except _DuplicateKey as dup:
         raise bad(
             f"{dup.key!r} is given twice (lines {dup.first} and {dup.again}), as a merge may "
@@ -627,7 +757,7 @@ def parse_progress(text: str, path: Path, roadmap_id: str | None = None) -> Prog
         return Progress(roadmap_id=roadmap_id)  # an empty file holds nothing to lose
     if not isinstance(data, dict):
         raise bad("expected a mapping with 'version', 'roadmap' and 'items'")
-    unknown = sorted(str(k) for k in data if k not in ("version", "roadmap", "items"))
+    unknown = sorted(str(k) for k in data if k not in ("version", "roadmap", "items", "history"))
     if unknown:
         raise bad(f"unexpected key(s) {', '.join(unknown)}; is this a progress file?")
     version = data.get("version")
@@ -658,7 +788,49 @@ def parse_progress(text: str, path: Path, roadmap_id: str | None = None) -> Prog
             entries[item_id] = _parse_entry(value)
         except ValueError as exc:
             raise bad(f"item {item_id!r}: {exc}") from None
-    return Progress(entries, file_roadmap if file_roadmap is not None else roadmap_id)
+    if "history" in data:  # not where it is written (last): read with the rest
+        history = History(_history_lines(data["history"], bad), 1, path)
+    elif match is not None:
+        if not {"version", "items"} <= data.keys():
+            # the closing section is not the last: a hand edit moved keys after it
+            return parse_progress(text, path, roadmap_id, split=False)
+        first_line = text.count("\n", 0, match.end()) + 1
+        history = History(text, first_line, path, start=match.end())
+    else:
+        history = History()
+    return Progress(entries, file_roadmap if file_roadmap is not None else roadmap_id, history)
+
+
+_HISTORY_RE = re.compile(r"^history:\n", re.MULTILINE)
+
+
+def split_history(text: str) -> tuple[str, str, int]:
+    """(the file before its ``history:`` line, the entry lines after it, the file line
+    number of the first). The entries are left unparsed (see ``History``): reading a file
+    with a long history costs little more than reading one without.
+
+    A ``history:`` line of its own is taken as the closing section, as it is written;
+    ``parse_progress`` reads the whole file as YAML when keys turn out to follow it.
+    """
+    match = _HISTORY_RE.search(text)
+    if match is None:
+        return text, "", 1
+    return text[: match.start()], text[match.end() :], text.count("\n", 0, match.end()) + 1
+
+
+def _history_lines(value: object, bad: Callable[[str], ProgressError]) -> str:
+    """A ``history`` the YAML reader read (hand-moved in the file) as entry lines."""
+    if value is None:
+        return ""
+    if not isinstance(value, list):
+        raise bad("'history' must be a list of changes")
+    lines = []
+    for n, data in enumerate(value, 1):
+        try:
+            lines.append(change_from_data(data).line())
+        except ValueError as exc:
+            raise bad(f"history entry {n}: {exc}") from None
+    return "".join(lines)
 
 
 _STATE_WORDS = ", ".join(s.value for s in State)
@@ -708,6 +880,26 @@ def _parse_changed(value: object) -> datetime | None:
     )
 
 
+def entry_row(entry: Entry) -> Row:
+    """An entry as the file writes it: ``{state, changed?, logged_hours?}``."""
+    row: Row = {"state": State(entry.state).value}
+    if entry.changed is not None:
+        row["changed"] = entry.changed.isoformat()
+    if entry.logged_hours:
+        row["logged_hours"] = float(entry.logged_hours)
+    return row
+
+
+def _normal_row(row: Row | None) -> Row | None:
+    """A record as it compares: read back as an entry and written again."""
+    if row is None:
+        return None
+    try:
+        return entry_row(_parse_entry(dict(row)))
+    except ValueError:
+        return dict(row)
+
+
 def dump_progress(progress: Progress, roadmap: Roadmap | None = None) -> str:
     """The file text: one line per item, in roadmap order, then orphans (sorted)."""
     entries = progress.entries
@@ -718,13 +910,7 @@ def dump_progress(progress: Progress, roadmap: Roadmap | None = None) -> str:
         ordered = list(entries)
     items: dict[str, dict[str, object]] = {}
     for item_id in ordered:
-        entry = entries[item_id]
-        row: dict[str, object] = {"state": State(entry.state).value}
-        if entry.changed is not None:
-            row["changed"] = entry.changed.isoformat()
-        if entry.logged_hours:
-            row["logged_hours"] = float(entry.logged_hours)
-        items[item_id] = row
+        items[item_id] = entry_row(entries[item_id])
     roadmap_id = roadmap.id if roadmap is not None else progress.roadmap_id
     head: dict[str, object] = {"version": FILE_VERSION}
     if roadmap_id is not None:
@@ -745,7 +931,43 @@ def dump_progress(progress: Progress, roadmap: Roadmap | None = None) -> str:
         "# Study progress kept by `planner`. Plain YAML: fine to keep in git and to edit\n"
         "# by hand. Ids the roadmap no longer has are kept, so editing the roadmap loses nothing.\n"
     )
-    return header + body
+    history = progress.history.parts()
+    if not history:
+        return header + body
+    return "".join([header, body, "history:\n", *history])  # the history copied once
+
+
+def _record(
+    progress: Progress,
+    was: dict[str, tuple[State, datetime | None, float]],
+    source: str,
+    now: datetime | None,
+    intent: Intent | None,
+) -> Change | None:
+    """The change from ``was`` to ``progress``'s entries, or None when nothing changed."""
+    entries = progress.entries
+    items: dict[str, tuple[Row | None, Row | None]] = {}
+    states_changed = False
+    for item_id, entry in entries.items():
+        old = was.get(item_id)
+        if old is not None and old == (entry.state, entry.changed, entry.logged_hours):
+            continue
+        before = None if old is None else entry_row(Entry(*old))
+        after = entry_row(entry)
+        if before != after:
+            items[item_id] = (before, after)
+            states_changed |= before is None or before["state"] != after["state"]
+    for item_id, old in was.items():
+        if item_id not in entries:
+            items[item_id] = (entry_row(Entry(*old)), None)
+            states_changed = True
+    if not items:
+        return None
+    intent = intent or Intent()
+    kind = intent.kind
+    if kind is None:
+        kind = "log" if intent.hours is not None or not states_changed else "state"
+    return Change(now, source, kind, items, intent.target, intent.to, intent.hours, intent.of)
 
 
 class ProgressStore:
@@ -804,11 +1026,21 @@ class ProgressStore:
         """The saved progress; empty when there is no file yet. Creates nothing."""
         return self._parse(self._read())
 
-    def update(self, change: Callable[[Progress], object]) -> Progress:
-        """Lock, re-read, apply ``change``, write atomically, return the new state.
+    def update(
+        self,
+        change: Callable[[Progress], object],
+        source: str = "planner",
+        now: datetime | None = None,
+        intent: Intent | None = None,
+    ) -> Progress:
+        """Lock, re-read, apply ``change``, record it, write atomically, return the new state.
 
-        Raises ``ProgressError`` (and writes nothing) when the file cannot be read.
-        Nothing is written when ``change`` leaves the file's text as it was.
+        Every entry the change altered is recorded, before and after, as one change in the
+        file's history (``planner.history``), with ``now``, ``source`` (``cli:done``,
+        ``app``...) and what was asked (``intent``, or the ``Intent`` that ``change``
+        returns). Raises ``ProgressError`` (and writes nothing) when the file cannot be
+        read. Nothing is written when ``change`` alters no entry and leaves the file's
+        text as it was.
         """
         try:  # before the lock: no lock file next to a device, nothing done for nothing
             target, _ = write_target(self.path, PROGRESS)
@@ -830,7 +1062,13 @@ class ProgressStore:
                         stale.unlink()
             old = self._read()
             progress = self._parse(old)
-            change(progress)
+            was = {k: (e.state, e.changed, e.logged_hours) for k, e in progress.entries.items()}
+            asked = change(progress)
+            if isinstance(asked, Intent):
+                intent = asked
+            record = _record(progress, was, source, now, intent)
+            if record is not None:
+                progress.history.append(record)
             new = dump_progress(progress, self.roadmap)
             if new != old:
                 try:

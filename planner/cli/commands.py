@@ -6,7 +6,7 @@ import argparse
 from collections.abc import Callable
 from typing import TypeAlias
 
-from planner.cli import export, import_md, info, plan, progress_cmds, sync, validate
+from planner.cli import export, history_cmds, import_md, info, plan, progress_cmds, sync, validate
 
 SubParsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 Register: TypeAlias = Callable[[SubParsers, argparse.ArgumentParser], None]
@@ -19,4 +19,5 @@ REGISTRY: list[Register] = [
     export.register,
     info.register,
     sync.register,
+    history_cmds.register,
 ]

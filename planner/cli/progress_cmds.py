@@ -12,10 +12,11 @@ import json
 import math
 import re
 import sys
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from planner.cli import CliError, Context
+from planner.history import Intent, in_zone
 from planner.progress import (
     Figures,
     Progress,
@@ -39,7 +40,7 @@ _VERBS: dict[str, tuple[State, str]] = {
     "done": (State.DONE, "mark items done (a topic's open subtopics too)"),
     "start": (State.IN_PROGRESS, "mark items in progress"),
     "skip": (State.SKIPPED, "skip items: they count as neither done nor remaining"),
-    "todo": (State.TODO, "undo: mark items (and everything under them) todo again"),
+    "todo": (State.TODO, "reset: mark items (and everything under them) todo again"),
 }
 
 
@@ -80,8 +81,26 @@ def register(sub: SubParsers, common: argparse.ArgumentParser) -> None:
 # -- shared --------------------------------------------------------------------
 
 
-def _now() -> datetime:
-    return datetime.now().astimezone().replace(microsecond=0)
+def _now(ctx: Context) -> datetime:
+    """Now, in the settings' zone (as the app stamps its changes)."""
+    return datetime.now(settings_zone(ctx)).replace(microsecond=0)
+
+
+def settings_zone(ctx: Context) -> tzinfo:
+    """The settings' zone (the system's when none is set or the settings cannot be read:
+    the command that needs them says so)."""
+    from planner.errors import PlannerError
+    from planner.settings import Settings, load_settings, resolve_zone
+
+    try:
+        return resolve_zone(load_settings(ctx.settings_path))
+    except (PlannerError, NotImplementedError):
+        try:
+            return resolve_zone(Settings())
+        except PlannerError:
+            local = datetime.now().astimezone().tzinfo
+            assert local is not None
+            return local
 
 
 def hours_settings(ctx: Context) -> tuple[float, float]:
@@ -257,13 +276,14 @@ def run_set(ctx: Context) -> int:
     roadmap = ctx.roadmap
     state, _ = _VERBS[ctx.args.verb]
     targets = resolve_ids(roadmap, ctx.args.ids)
-    now = _now()
+    now = _now(ctx)
     changed: list[str] = []
 
     def change(progress: Progress) -> None:
         changed[:] = progress.set_state(roadmap, targets, state, now)
 
-    progress = ProgressStore(ctx.progress_path, roadmap).update(change)
+    intent = Intent(target=tuple(targets), to=state.value)
+    progress = _store(ctx).update(change, f"cli:{ctx.args.verb}", now, intent)
     states = progress.states(roadmap)
     shown: set[str] = set()
     for item_id in targets:
@@ -361,13 +381,14 @@ def run_log(ctx: Context) -> int:
     if isinstance(item, Subtopic):
         item_id = roadmap.parent_topic(item_id).id
         note = f" (hours are kept per topic: logged on {item_id})"
-    now = _now()
+    now = _now(ctx)
     started: list[str] = []
 
     def change(progress: Progress) -> None:
         started[:] = progress.log_work(roadmap, item_id, hours, now)
 
-    progress = ProgressStore(ctx.progress_path, roadmap).update(change)
+    intent = Intent("log", (item_id,), hours=hours)
+    progress = _store(ctx).update(change, "cli:log", now, intent)
     per_day, unestimated = hours_settings(ctx)
     left = remaining_topic_hours(roadmap, progress, per_day, unestimated).get(item_id, 0.0)
     verb = "logged" if hours > 0 else "took back"
@@ -397,10 +418,11 @@ def _status_json(ctx: Context, progress: Progress, exists: bool) -> dict[str, An
     per_day, unestimated = hours_settings(ctx)
     figs = figures(roadmap, progress, per_day, unestimated)
     states = progress.states(roadmap)
+    tz = settings_zone(ctx)
 
     def item(item_id: str, title: str) -> dict[str, Any]:
         entry = progress.entries.get(item_id)
-        changed = entry.changed.isoformat() if entry and entry.changed else None
+        changed = in_zone(entry.changed, tz).isoformat() if entry and entry.changed else None
         return {"id": item_id, "title": title, "state": states[item_id].value, "changed": changed}
 
     modules = []
@@ -424,7 +446,7 @@ def _status_json(ctx: Context, progress: Progress, exists: bool) -> dict[str, An
             {
                 "id": orphan,
                 "state": entry.state.value,
-                "changed": entry.changed.isoformat() if entry.changed else None,
+                "changed": in_zone(entry.changed, tz).isoformat() if entry.changed else None,
                 "logged_hours": entry.logged_hours,
             }
         )

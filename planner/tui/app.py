@@ -17,8 +17,9 @@ new ``Settings`` or None; the app saves it and re-plans.
 
 ``self.plan`` is recomputed from scratch by ``schedule(roadmap, progress, settings,
 today)`` whenever progress or settings change. A check-off relabels only the nodes it
-affects; the file is saved at once through the progress store; changes made by other
-processes are picked up by polling the store's signature once a second.
+affects at once; the file is saved through the progress store right after that frame
+(every change recorded in its history; ``ctrl+z``/``ctrl+y`` undo and redo); changes made
+by other processes are picked up by polling the store's signature once a second.
 """
 
 from __future__ import annotations
@@ -48,7 +49,16 @@ from textual.widgets import Static, Tree
 
 from planner import locations
 from planner.errors import PlannerError, user_message
-from planner.progress import Figures, Progress, ProgressError, ProgressStore, State, figures
+from planner.history import Intent, UndoError
+from planner.progress import (
+    Entry,
+    Figures,
+    Progress,
+    ProgressError,
+    ProgressStore,
+    State,
+    figures,
+)
 from planner.roadmap import Item, Module, Roadmap, Subtopic, Topic
 from planner.schedule import Plan, schedule
 from planner.settings import Settings
@@ -229,6 +239,22 @@ class PlannerApp(App[None]):
             tooltip="Show the month calendar",
         ),
         Binding("q", "quit", "Quit", id="quit", tooltip="Quit (everything is already saved)"),
+        Binding(
+            "ctrl+z",
+            "undo",
+            "Undo",
+            id="undo",
+            show=False,
+            tooltip="Take back the last change (again to go further back)",
+        ),
+        Binding(
+            "ctrl+shift+z,ctrl+y",
+            "redo",
+            "Redo",
+            id="redo",
+            show=False,
+            tooltip="Make again what undo took back",
+        ),
     ]
 
     def __init__(
@@ -542,7 +568,7 @@ class PlannerApp(App[None]):
                 "Change the filter, or press Esc to clear it."
             )
             return
-        pane.show(item, self.facts, self.plan, today=self.today)
+        pane.show(item, self.facts, self.plan, today=self.today, tz=self.tz)
 
     def on_agenda_session_selected(self, event: Agenda.SessionSelected) -> None:
         """Enter on a session in the agenda: show its topic on the roadmap tab."""
@@ -564,7 +590,9 @@ class PlannerApp(App[None]):
 
     @on(Tree.NodeHighlighted, "#tree")
     def _highlighted(self, event: Tree.NodeHighlighted[Item]) -> None:
-        self.query_one(DetailsPane).show(event.node.data, self.facts, self.plan, today=self.today)
+        self.query_one(DetailsPane).show(
+            event.node.data, self.facts, self.plan, today=self.today, tz=self.tz
+        )
 
     def _after_progress(self, progress: Progress, changed: Iterable[str] | None) -> None:
         """New progress: relabel the affected nodes at once (all that differ when
@@ -612,22 +640,68 @@ class PlannerApp(App[None]):
 
     # -- check-off -------------------------------------------------------------------
 
-    def set_state(self, item_id: str, state: State) -> bool:
-        """Record a state for one item, save at once, relabel. False (notified) on error."""
-        changed: list[str] = []
+    def set_state(self, item_id: str, state: State, *, reopen: bool = False) -> bool:
+        """Record a state for one item: shown at once, saved right after that frame.
+
+        The change is worked out on a copy of the progress in memory and shown; then the
+        store saves it (re-read under the lock, applied again, recorded in the history)
+        and whatever the file held differently is shown too. When the file changed
+        outside since it was read, it is saved first, as it is then shown whole. False
+        (notified) when the change cannot be made; a failed save is notified and the
+        tree shows the file again.
+
+        ``reopen``: toggle a closed item open, giving back what closing it changed
+        (``Progress.reopen``) instead of setting everything under it to todo."""
         outside = self.store.signature() != self._signature
         moment = self.now()
 
-        def change(progress: Progress) -> None:
-            changed.extend(progress.set_state(self.roadmap, [item_id], state, moment))
+        def change(progress: Progress) -> list[str]:
+            if reopen:
+                return progress.reopen(self.roadmap, item_id, moment)
+            return progress.set_state(self.roadmap, [item_id], state, moment)
 
+        intent = Intent("reopen" if reopen else None, (item_id,), state.value)
+        if outside:
+            return self._save_state(change, intent, moment, None)
+        before = self.progress
+        preview = Progress(
+            {k: Entry(e.state, e.changed, e.logged_hours) for k, e in before.entries.items()},
+            before.roadmap_id,
+            before.history,
+        )
         try:
-            progress = self.store.update(change)
+            changed = change(preview)
         except Exception as exc:
             self._user_error(exc, "Not saved")
             return False
+        self._after_progress(preview, changed)
+        self.call_after_refresh(self._save_state, change, intent, moment, before)
+        return True
+
+    def _save_state(
+        self,
+        change: Callable[[Progress], list[str]],
+        intent: Intent,
+        moment: datetime,
+        shown_from: Progress | None,
+    ) -> bool:
+        """Save a change through the store; show what the file then holds (only what
+        differs from the change shown at once, when ``shown_from`` is the progress it was
+        worked out from)."""
+        try:
+            progress = self.store.update(change, "app", moment, intent)
+        except Exception as exc:
+            self._user_error(exc, "Not saved")
+            if shown_from is not None:
+                self._after_progress(shown_from, None)
+            return False
         self._signature = self.store.signature()
-        self._after_progress(progress, None if outside else changed)
+        if shown_from is None:  # saved first as the file had changed: show it all
+            self._after_progress(progress, None)
+        elif progress.entries == self.progress.entries:
+            self.progress = progress  # as shown: keep the saved copy (with its history)
+        else:
+            self._after_progress(progress, None)
         return True
 
     def _check(self, state: State | None) -> None:
@@ -635,13 +709,14 @@ class PlannerApp(App[None]):
         if item is None:
             return
         current = self.facts.state(item.id)
-        if state is None:  # toggle
+        reopen = state is None and current is State.DONE
+        if state is None:  # toggle: a second space gives back what the first changed
             state = State.TODO if current is State.DONE else State.DONE
         if current is state:
             word = {State.TODO: "to do"}.get(state, state.value.replace("_", " "))
             self.notify(f"'{item.title}' is already {word}.", timeout=3)
             return
-        self.set_state(item.id, state)
+        self.set_state(item.id, state, reopen=reopen)
 
     def action_toggle_done(self) -> None:
         self._check(None)
@@ -685,7 +760,9 @@ class PlannerApp(App[None]):
             started[:] = progress.log_work(self.roadmap, topic_id, hours, moment)
 
         try:
-            progress = self.store.update(change)
+            progress = self.store.update(
+                change, "app", moment, Intent("log", (topic_id,), hours=hours)
+            )
         except Exception as exc:
             self._user_error(exc, "Not saved")
             return False
@@ -697,6 +774,39 @@ class PlannerApp(App[None]):
             f"Logged {hours:g} h on {self.roadmap.topic(topic_id).title} "
             f"({total:g} h in all).{now_started}"
         )
+        return True
+
+    # -- undo ----------------------------------------------------------------------
+
+    def action_undo(self) -> None:
+        self.take_back("undo")
+
+    def action_redo(self) -> None:
+        self.take_back("redo")
+
+    def take_back(self, verb: str) -> bool:
+        """Undo or redo the newest change (made here or at the command line), save,
+        relabel, and say what was taken back. False (notified) when there is none."""
+        if self.screen is not self.screen_stack[0]:
+            self.notify(f"Close this window first to {verb} a change.", timeout=4)
+            return False
+        moment = self.now()
+        try:
+            progress = self.store.update(
+                lambda p: p.undo() if verb == "undo" else p.redo(), "app", moment
+            )
+        except UndoError as exc:
+            self.notify(_message(exc), timeout=6)
+            return False
+        except Exception as exc:
+            self._user_error(exc, "Not saved")
+            return False
+        self._signature = self.store.signature()
+        record = progress.history.appended[-1]
+        original = progress.history.find(record.of) if record.of else None
+        self._after_progress(progress, None)
+        what = (original or record).summary(self.roadmap)
+        self.notify(f"{'undid' if verb == 'undo' else 'redid'}: {what}", timeout=5)
         return True
 
     # -- links ---------------------------------------------------------------------
@@ -1088,6 +1198,8 @@ class PlannerApp(App[None]):
                 self.action_switch_roadmap,
             ),
             ("Reload progress", "Read the progress file again now", self.action_reload),
+            ("Undo", "Take back the last change (ctrl+z)", self.action_undo),
+            ("Redo", "Make again what undo took back (ctrl+y)", self.action_redo),
             ("Help: keys", "Every key (?)", self.action_help),
         ]
         for title, help_text, callback in commands:

@@ -16,6 +16,7 @@ DOMAIN = [
     "errors",
     "calendar_out",
     "export_flow",
+    "history",
     "locations",
     "md_import",
     "plan_flow",

@@ -86,6 +86,64 @@ def test_writer_killed_at_random_moments_leaves_old_or_new_state(
     assert not list(path.parent.glob(".p.yaml.*.tmp"))
 
 
+def _history_step(roadmap: Roadmap, progress: Progress) -> None:
+    """Write n: log an hour on the first topic and flip the first module (done/todo)."""
+    module = roadmap.modules[0]
+    topic = module.topics[0].id
+    n = int(progress.logged(topic)) + 1
+    progress.log_hours(topic, 1, NOW)
+    state = State.DONE if n % 2 else State.TODO
+    progress.set_state(roadmap, [module.id], state, NOW + timedelta(seconds=n))
+
+
+def _history_writer(path: str, roadmap: Roadmap, ready: Connection) -> None:
+    store = ProgressStore(Path(path), roadmap)
+    at = NOW + timedelta(days=1)
+    store.update(lambda p: _history_step(roadmap, p), "test:kill", at)
+    ready.send(True)
+    while True:
+        store.update(lambda p: _history_step(roadmap, p), "test:kill", at)
+
+
+def test_writer_killed_while_writing_history_loses_no_change(tmp_path: Path, seed: Roadmap) -> None:
+    """Every whole write is one history line; a killed write leaves the old file whole:
+    the history always reads, holds exactly one change per write kept, and its newest
+    change left the items as the file holds them."""
+    path = tmp_path / "p.yaml"
+    store = ProgressStore(path, seed)
+    topic = seed.modules[0].topics[0].id
+    rng = random.Random(20261203)
+    last = 0
+    kills = 60
+    for _ in range(kills):
+        parent_end, child_end = _fork().Pipe()
+        proc = _fork().Process(
+            target=_history_writer, args=(str(path), seed, child_end), daemon=True
+        )
+        proc.start()  # type: ignore[attr-defined]
+        assert parent_end.poll(60), "the writer did not start"
+        parent_end.recv()
+        time.sleep(rng.uniform(0, 0.03))
+        os.kill(proc.pid, signal.SIGKILL)  # type: ignore[attr-defined]
+        proc.join(10)  # type: ignore[attr-defined]
+        assert proc.exitcode == -signal.SIGKILL  # type: ignore[attr-defined]
+        progress = store.load()
+        n = int(progress.logged(topic))
+        assert n > last
+        last = n
+        changes = progress.history.changes()
+        assert len(changes) == n, f"{n} writes kept, {len(changes)} changes recorded"
+        newest = changes[-1]
+        assert newest.source == "test:kill"
+        for item_id, (_, after) in newest.items.items():
+            assert progress.row(item_id) == after, item_id
+        # and undo can take the newest back, as recorded
+        undone = Progress(dict(progress.entries), progress.roadmap_id, progress.history)
+        undone.undo()
+    store.update(lambda p: None)
+    assert not list(path.parent.glob(".p.yaml.*.tmp"))
+
+
 # -- two writers -------------------------------------------------------------------
 
 

@@ -7,7 +7,7 @@ markup) inside a scrolling container.
 from __future__ import annotations
 
 import io
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
@@ -18,6 +18,7 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from planner.history import in_zone
 from planner.progress import State
 from planner.roadmap import Item, Module, Roadmap, Subtopic, Topic
 from planner.schedule import Plan, Session
@@ -201,8 +202,10 @@ def render_details(
     *,
     today: date | None = None,
     index: dict[str, list[Session]] | None = None,
+    tz: tzinfo | None = None,
 ) -> RenderableType:
-    """The whole pane: text blocks and label/value grids."""
+    """The whole pane: text blocks and label/value grids; moments shown in ``tz`` (the
+    settings' zone)."""
     if item is None:
         return Text("Nothing highlighted.", style="dim")
     roadmap: Roadmap = facts.roadmap
@@ -233,7 +236,7 @@ def render_details(
     row("State", state_text)
     changed = _changed(item, facts)
     if changed is not None:
-        row("Since", fmt_moment(changed, today))
+        row("Since", fmt_moment(in_zone(changed, tz), today))
 
     lines = estimate_lines(item, facts)
     row("Estimate", lines[0])
@@ -356,8 +359,9 @@ class DetailsPane(ScrollView):
         facts: TreeFacts,
         plan: Plan | None,
         today: date | None = None,
+        tz: tzinfo | None = None,
     ) -> None:
-        shown = (item, facts, plan, today)
+        shown = (item, facts, plan, today, tz)
         if self._shown is not None and all(a is b for a, b in zip(shown, self._shown, strict=True)):
             return  # the same item from the same facts and plan: nothing to redraw
         other_item = self._shown is None or item is not self._shown[0]
@@ -369,7 +373,7 @@ class DetailsPane(ScrollView):
                 self._indexed_plan, self._index = plan, sessions_index(plan)
             index = self._index
         self._set_content(
-            render_details(item, facts, plan, today=today, index=index), top=other_item
+            render_details(item, facts, plan, today=today, index=index, tz=tz), top=other_item
         )
 
     def message(self, text: str) -> None:
