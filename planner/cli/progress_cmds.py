@@ -26,6 +26,7 @@ from planner.progress import (
     shown_percent,
 )
 from planner.roadmap import Module, Roadmap, Subtopic, Topic
+from planner.units import DurationError, log_sentence, looks_like_duration, parse_duration
 
 if TYPE_CHECKING:
     from planner.cli.commands import SubParsers
@@ -72,8 +73,22 @@ def register(sub: SubParsers, common: argparse.ArgumentParser) -> None:
         "The planner counts them against the topic's estimate.",
     )
     p.add_argument("id", metavar="ID", help="topic (a subtopic logs on its topic)")
-    p.add_argument("hours", metavar="HOURS", help="hours spent: 1.5, 1.5h, 90m or 1:30")
+    p.add_argument(
+        "hours",
+        metavar="HOURS",
+        help="hours spent: 1.5, 1.5h, 90m, 90 min, 1:30 or 1h30; -1h takes back",
+    )
     p.set_defaults(func=run_log)
+    # '-1h', '-90m', '-1:30' are hours taken back, not options (argparse itself only
+    # lets plain negative numbers such as '-1' through)
+    p._negative_number_matcher = _NegativeDuration()  # type: ignore[assignment]
+
+
+class _NegativeDuration:
+    """Stands in for argparse's negative-number pattern: a duration with a minus sign."""
+
+    def match(self, text: str) -> bool:
+        return text.startswith("-") and looks_like_duration(text)
 
 
 # -- shared --------------------------------------------------------------------
@@ -329,28 +344,16 @@ def _count(roadmap: Roadmap, ids: list[str]) -> str:
 
 # -- log -----------------------------------------------------------------------
 
-_HOURS_RE = re.compile(
-    r"^\s*(?P<sign>[-+]?)\s*(?:(?P<h>\d+(?:[.,]\d+)?|[.,]\d+)\s*(?P<unit>h|hr|hrs|hours?|m|min|mins|minutes?)?"
-    r"|(?P<hh>\d+):(?P<mm>[0-5]\d))\s*$",
-    re.IGNORECASE,
-)
-
 
 def parse_hours(text: str) -> float:
-    """``1.5``, ``1.5h``, ``90m``, ``1:30``, ``-0.5`` -> hours."""
-    match = _HOURS_RE.match(text)
-    if not match:
-        raise CliError(f"cannot read hours {text!r}; write 1.5, 1.5h, 90m or 1:30")
-    sign = -1.0 if match["sign"] == "-" else 1.0
-    if match["hh"] is not None:
-        return sign * (int(match["hh"]) + int(match["mm"]) / 60)
-    value = float(match["h"].replace(",", "."))
-    unit = (match["unit"] or "h").lower()
-    if unit.startswith("m"):
-        value /= 60
-    if value == 0:
-        raise CliError("hours must be more than zero (or negative to correct a mistake)")
-    return sign * value
+    """``1.5``, ``1.5h``, ``90m``, ``90 min``, ``1:30``, ``1h30``, ``-1h`` -> hours (not zero)."""
+    try:
+        hours = parse_duration(text)
+    except DurationError as exc:
+        raise CliError(str(exc)) from None
+    if hours == 0:
+        raise CliError("hours must be more than zero (or negative to take hours back)")
+    return hours
 
 
 def run_log(ctx: Context) -> int:
@@ -369,18 +372,21 @@ def run_log(ctx: Context) -> int:
         note = f" (hours are kept per topic: logged on {item_id})"
     now = _now()
     started: list[str] = []
+    applied = 0.0
 
     def change(progress: Progress) -> None:
+        nonlocal applied
+        before = progress.logged(item_id)
         progress.log_hours(item_id, hours, now)
+        applied = progress.logged(item_id) - before
         if hours > 0 and progress.state(roadmap, item_id) is State.TODO:
             started[:] = progress.set_state(roadmap, [item_id], State.IN_PROGRESS, now)
 
     progress = ProgressStore(ctx.progress_path, roadmap).update(change)
     per_day, unestimated = hours_settings(ctx)
     left = remaining_topic_hours(roadmap, progress, per_day, unestimated).get(item_id, 0.0)
-    verb = "logged" if hours > 0 else "took back"
     print(
-        f"{verb} {_hours(abs(hours))} on {item_id}{note}: "
+        f"{log_sentence(hours, applied)} on {item_id}{note}: "
         f"{_hours(progress.logged(item_id))} in all, about {_hours(left)} left"
     )
     if started:

@@ -57,6 +57,7 @@ from planner.tui.widgets.header import HeaderFacts, ProgressHeader
 from planner.tui.widgets.key_bar import KeyBar
 from planner.tui.widgets.roadmap_tree import RoadmapTree, TreeFacts
 from planner.tui.widgets.tab_bar import TabBar
+from planner.units import hours_text, log_sentence
 
 if TYPE_CHECKING:
     from textual.widgets import Input
@@ -689,16 +690,26 @@ class PlannerApp(App[None]):
     def log_hours(self, topic_id: str, hours: float) -> bool:
         outside = self.store.signature() != self._signature
         moment = self.now()
+        applied = 0.0
+
+        def change(p: Progress) -> None:
+            nonlocal applied
+            before = p.logged(topic_id)
+            p.log_hours(topic_id, hours, moment)
+            applied = p.logged(topic_id) - before
+
         try:
-            progress = self.store.update(lambda p: p.log_hours(topic_id, hours, moment))
+            progress = self.store.update(change)
         except Exception as exc:
             self._user_error(exc, "Not saved")
             return False
         self._signature = self.store.signature()
         self._after_progress(progress, None if outside else [topic_id])
         total = progress.logged(topic_id)
+        said = log_sentence(hours, applied)
         self.notify(
-            f"Logged {hours:g} h on {self.roadmap.topic(topic_id).title} ({total:g} h in all)."
+            f"{said[0].upper()}{said[1:]} on {self.roadmap.topic(topic_id).title} "
+            f"({hours_text(total)} in all)."
         )
         return True
 

@@ -175,7 +175,9 @@ async def test_log_hours(make_app: AppFactory, progress_path: Path) -> None:
         await pilot.press("a", "b", "c", "enter")
         await pilot.pause()
         assert isinstance(app.screen, LogHoursScreen)  # refused, form stays open
-        assert "not a number" in str(app.screen.query_one("#prompt-error").content)
+        assert "cannot read 'abc' as a duration" in str(
+            app.screen.query_one("#prompt-error").content
+        )
         field = app.screen.query_one("#prompt-input", Input)
         field.value = "90m"
         await pilot.press("enter")
@@ -791,3 +793,34 @@ async def test_enter_on_an_agenda_session_shows_its_topic(make_app: AppFactory) 
         assert tree.cursor_node is not None and tree.cursor_node.data is not None
         assert tree.cursor_node.data.id == session.topic_id
         assert details_text(app).startswith(app.roadmap.get(session.topic_id).title)  # type: ignore[union-attr]
+
+
+async def test_log_dialog_takes_back_in_every_spelling_and_says_what_it_took(
+    make_app: AppFactory, progress_path: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+
+        async def log(text: str) -> str:
+            await pilot.press("l")
+            await pilot.pause()
+            assert isinstance(app.screen, LogHoursScreen)
+            app.screen.query_one("#prompt-input", Input).value = text
+            await pilot.press("enter")
+            await pilot.pause()
+            assert not isinstance(app.screen, LogHoursScreen), text
+            return list(app._notifications)[-1].message
+
+        await pilot.press("down")
+        assert (await log("3h")).startswith("Logged 3 h on Advanced Python Features (3 h in all)")
+        for spelling in ("-1:00", "-60m", "-1h"):
+            said = await log(spelling)
+            assert said.startswith("Took back 1 h on Advanced Python Features"), said
+        assert saved(progress_path, app.roadmap).logged(TOPIC) == 0.0
+        await log("30 min")
+        said = await log("-1h30")
+        assert (
+            said
+            == "Took back 0.5 h (all that was logged) on Advanced Python Features (0 h in all)."
+        )
+        assert saved(progress_path, app.roadmap).logged(TOPIC) == 0.0
