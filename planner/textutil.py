@@ -43,3 +43,62 @@ def closest(word: str, choices: Iterable[str]) -> str | None:
     """The choice nearest to ``word``, if any is reasonably near."""
     found = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return found[0] if found else None
+
+
+def _control_pictures() -> dict[int, str]:
+    table = {code: chr(0x2400 + code) for code in range(0x20)}  # ESC -> ␛, BEL -> ␇
+    table[0x7F] = "\u2421"  # DEL -> ␡
+    for code in range(0x80, 0xA0):  # C1: the same as ESC and a letter (CSI is ESC [)
+        table[code] = "\u241b" + chr(code - 0x40)
+    return table
+
+
+_PICTURES = _control_pictures()
+_PICTURES_MULTILINE = {k: v for k, v in _PICTURES.items() if k not in (0x09, 0x0A)}
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def visible(text: str, *, multiline: bool = False) -> str:
+    """``text`` with every control character shown as a harmless visible one, so that
+    nothing a file says can act on the terminal: ESC is ``␛``, BEL ``␇``, a newline
+    ``␊`` (kept as a line break when ``multiline``, as is a tab), DEL ``␡``, and a C1
+    control character (U+0080 to U+009F) ``␛`` and its letter (CSI is ``␛[``).
+
+    Text without any (nearly all) is returned as it is, at the cost of one scan.
+    """
+    if _CONTROL.search(text) is None:
+        return text
+    return text.translate(_PICTURES_MULTILINE if multiline else _PICTURES)
+
+
+def control_character(text: str, *, multiline: bool = False) -> int | None:
+    """The index of the first control character in ``text`` (tab and newline allowed
+    when ``multiline``), or None when there is none."""
+    for match in _CONTROL.finditer(text):
+        if not (multiline and match.group() in "\t\n"):
+            return match.start()
+    return None
+
+
+def control_name(char: str) -> str:
+    """``U+001B (ESC)``: how a message names a control character."""
+    code = ord(char)
+    short = _NAMES.get(code)
+    return f"U+{code:04X} ({short})" if short else f"U+{code:04X}"
+
+
+_NAMES = {
+    0x00: "NUL",
+    0x07: "BEL",
+    0x08: "BS",
+    0x09: "tab",
+    0x0A: "newline",
+    0x0B: "VT",
+    0x0C: "FF",
+    0x0D: "CR",
+    0x1B: "ESC",
+    0x7F: "DEL",
+    0x85: "NEL",
+    0x9B: "CSI",
+    0x9D: "OSC",
+}

@@ -1,20 +1,20 @@
 """``planner status``, ``done|start|skip|todo ID...`` and ``log ID HOURS``.
 
-Ids may be given as the exact id, a unique prefix of it, or words from the title
-(case-insensitive; a near miss is matched when only one item is near).
+Ids may be given as the exact id, the title, a unique prefix of the id, or words from
+the title (case-insensitive; a near miss is matched when only one item is near); a name
+that matches more than one item is refused with the candidates (``planner.names``).
 """
 
 from __future__ import annotations
 
 import argparse
-import difflib
 import json
 import math
-import re
 import sys
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from planner import names
 from planner.cli import CliError, Context
 from planner.progress import (
     Figures,
@@ -26,6 +26,7 @@ from planner.progress import (
     shown_percent,
 )
 from planner.roadmap import Module, Roadmap, Subtopic, Topic
+from planner.textutil import visible
 from planner.units import DurationError, log_sentence, looks_like_duration, parse_duration
 
 if TYPE_CHECKING:
@@ -133,10 +134,8 @@ def _fit(text: str, width: int) -> str:
 
 
 def _title(roadmap: Roadmap, item_id: str) -> str:
-    item = roadmap.get(item_id)
-    if isinstance(item, Subtopic):
-        return f"{roadmap.parent_topic(item_id).title} > {item.title}"
-    return item.title if item is not None else item_id
+    """The item's title as output shows it: control characters made visible."""
+    return visible(names.full_title(roadmap, item_id))
 
 
 def _kind(item: Module | Topic | Subtopic) -> str:
@@ -147,119 +146,24 @@ def _kind(item: Module | Topic | Subtopic) -> str:
 
 
 def _describe(roadmap: Roadmap, ids: list[str]) -> str:
-    shown = [f"{i} ({_title(roadmap, i)})" for i in ids[:MAX_CANDIDATES]]
-    more = len(ids) - MAX_CANDIDATES
-    return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
-
-
-def _prefer_outer(text: str, ids: list[str]) -> list[str]:
-    """Without a slash in the query, a topic beats its own subtopics (not another
-    topic's: 'test' matching a topic here and a subtopic there is ambiguous)."""
-    if "/" in text:
-        return ids
-    chosen = set(ids)
-    return [i for i in ids if not ("/" in i and i.split("/", 1)[0] in chosen)]
+    return names.describe(roadmap, ids, MAX_CANDIDATES)
 
 
 def resolve_id(roadmap: Roadmap, text: str) -> str:
-    """The id ``text`` means; ``CliError`` listing candidates when unknown or ambiguous."""
-    query = text.strip()
-    if query in roadmap:
-        return query
-    low = query.lower()
-    if not low:
-        raise CliError("an empty ID; give a module, topic or topic/subtopic id")
-    ids = roadmap.ids()
-
-    exact = [i for i in ids if i.lower() == low]
-    if len(exact) == 1:
-        return exact[0]
-
-    prefixed = [i for i in ids if i.lower().startswith(low)]
-    if "/" in low:  # "djang/mig" -> django-deep-dive/migrations
-        topic_part, sub_part = low.split("/", 1)
-        for i in ids:
-            if "/" in i and i not in prefixed:
-                t, s = i.lower().split("/", 1)
-                if t.startswith(topic_part) and s.startswith(sub_part):
-                    prefixed.append(i)
-    prefixed = _prefer_outer(low, prefixed)
-    if len(prefixed) == 1:
-        return prefixed[0]
-    if prefixed:
-        raise CliError(
-            f"{query!r} matches {len(prefixed)} items: {_describe(roadmap, prefixed)}; "
-            "give more of the id"
-        )
-
-    own_titles = {item.id: item.title.lower() for item in roadmap.items()}
-    titles = {i: _title(roadmap, i).lower() for i in ids}
-    same = _prefer_outer(low, [i for i in ids if low in (own_titles[i], titles[i])])
-    if len(same) == 1:
-        return same[0]
-    squashed = _squash(low)
-    words = _prefer_outer(
-        low, [i for i in ids if low in titles[i] or (squashed and squashed in _squash(titles[i]))]
-    )
-    if len(words) == 1:
-        return words[0]
-    if words:
-        raise CliError(
-            f"{query!r} matches {len(words)} items: {_describe(roadmap, words)}; "
-            "give more of the title or the id"
-        )
-
-    scored = sorted(
-        (
-            (max(_closeness(low, own_titles[i]), _closeness(low, i.rsplit("/", 1)[-1])), i)
-            for i in ids
-        ),
-        key=lambda pair: -pair[0],
-    )
-    near = [i for score, i in scored if score >= NEAR]
-    if len(near) == 1:
-        return near[0]
-    if near:
-        raise CliError(
-            f"{query!r} is close to {len(near)} items: {_describe(roadmap, near)}; "
-            "give more of the title or the id"
-        )
-    suggestions = [i for score, i in scored if score >= 0.6][:MAX_CANDIDATES]
-    if suggestions:
-        raise CliError(
-            f"no item matches {query!r}; did you mean: {_describe(roadmap, suggestions)}?"
-        )
-    raise CliError(f"no item matches {query!r}; `planner status --json` lists every id")
-
-
-def _squash(text: str) -> str:
-    """Letters and digits only: ``Fast API`` and ``FastAPI`` both give ``fastapi``."""
-    return re.sub(r"[\W_]+", "", text)
-
-
-NEAR = 0.8
-"""How close a misspelt title must be to be taken without asking (difflib ratio)."""
-
-
-def _closeness(query: str, text: str) -> float:
-    """The best difflib ratio of ``query`` against ``text`` or any run of as many words.
-
-    Scoring runs of words means a typo of a word shared by several titles
-    ("testng") is close to each of them, and so is reported as ambiguous.
-    """
-    words = re.split(r"[\s/-]+", text)
-    n = max(1, len(query.split()))
-    runs = {text, *(" ".join(words[k : k + n]) for k in range(max(1, len(words) - n + 1)))}
-    return max(difflib.SequenceMatcher(None, query, run).ratio() for run in runs)
+    """The id ``text`` means, by the domain's one rule (``planner.names``); ``CliError``
+    listing the candidates when it matches no item or more than one."""
+    try:
+        return names.resolve(roadmap, text)
+    except names.ItemNameError as exc:
+        raise CliError(str(exc)) from None
 
 
 def resolve_ids(roadmap: Roadmap, texts: list[str]) -> list[str]:
-    out: list[str] = []
-    for text in texts:
-        item_id = resolve_id(roadmap, text)
-        if item_id not in out:
-            out.append(item_id)
-    return out
+    """Each name's id, once each, in order; ``CliError`` on the first that does not resolve."""
+    try:
+        return names.resolve_all(roadmap, texts)
+    except names.ItemNameError as exc:
+        raise CliError(str(exc)) from None
 
 
 # -- done / start / skip / todo ---------------------------------------------------

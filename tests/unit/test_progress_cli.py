@@ -113,8 +113,10 @@ def test_ambiguous_id_lists_candidates_exit_2(capsys: pytest.CaptureFixture[str]
     code, out, err = run(capsys, "done", "django")
     assert code == 2 and out == ""
     assert err.count("\n") == 1
-    assert "'django' matches 2 items" in err
+    # id prefixes here, a title word there: all of them are candidates
+    assert "'django' matches 3 items" in err
     assert "django-deep-dive (Django Deep Dive)" in err and "django-rest-framework" in err
+    assert "orm-proficiency/django-orm-advanced-usage (ORM Proficiency > Django ORM" in err
 
 
 def test_unknown_id_exit_2_with_suggestions(capsys: pytest.CaptureFixture[str]) -> None:
@@ -316,4 +318,24 @@ def test_log_refuses_zero_and_an_option_that_is_no_duration(
     with pytest.raises(SystemExit) as info:  # still an (unknown) option, not hours
         main(["log", "django-deep-dive", "--bogus"])
     assert info.value.code == 2 and "required: HOURS" in capsys.readouterr().err
+    assert not progress_file(seed).exists()
+
+
+@pytest.mark.parametrize("verb", ["done", "start", "skip", "todo"])
+@pytest.mark.parametrize("name", ["api", "testing", "django"])
+def test_an_ambiguous_name_changes_nothing(
+    capsys: pytest.CaptureFixture[str], seed: Roadmap, verb: str, name: str
+) -> None:
+    code, out, err = run(capsys, verb, "docker", name)
+    assert (code, out) == (2, "")
+    assert err.startswith(f"planner: '{name}' matches ") and err.count("\n") == 1
+    assert "fastapi-introduction" in err or "django-rest-framework" in err
+    assert not progress_file(seed).exists()
+
+
+def test_log_refuses_an_ambiguous_name(capsys: pytest.CaptureFixture[str], seed: Roadmap) -> None:
+    code, out, err = run(capsys, "log", "testing", "1h")
+    assert (code, out) == (2, "")
+    assert "fastapi-introduction/testing (FastAPI Introduction > Testing)" in err
+    assert "advanced-testing (Advanced Testing)" in err
     assert not progress_file(seed).exists()
