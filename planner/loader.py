@@ -116,7 +116,7 @@ _TOPIC_KEYS = ("id", "title", "estimate", "qualifier", "link", "subtopics")
 _SUBTOPIC_KEYS = ("id", "title", "link")
 _STATED_KEYS = ("weeks", "hours", "text", "qualifier")
 _NOTES = frozenset(("description", "goal", "core_practice", "practical_application"))
-"""Texts that may run over several lines: they may hold newlines and tabs."""
+"""Texts that may run over several lines: they may hold line breaks (any text, tabs)."""
 
 
 class _Named:
@@ -215,7 +215,7 @@ class _Walker:
         if index is None:
             return
         char = value[index]
-        allowed = "; only notes may hold tabs and line breaks" if char in "\t\n" else ""
+        allowed = "; only notes may hold line breaks" if char == "\n" else ""
         line, col = self.control_position(node, multiline)
         self.problems.append(
             Problem(

@@ -54,15 +54,16 @@ def _control_pictures() -> dict[int, str]:
 
 
 _PICTURES = _control_pictures()
-_PICTURES_MULTILINE = {k: v for k, v in _PICTURES.items() if k not in (0x09, 0x0A)}
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+del _PICTURES[0x09]  # a tab moves the cursor, nothing more: it stays
+_PICTURES_MULTILINE = {k: v for k, v in _PICTURES.items() if k != 0x0A}
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 
 
 def visible(text: str, *, multiline: bool = False) -> str:
-    """``text`` with every control character shown as a harmless visible one, so that
-    nothing a file says can act on the terminal: ESC is ``␛``, BEL ``␇``, a newline
-    ``␊`` (kept as a line break when ``multiline``, as is a tab), DEL ``␡``, and a C1
-    control character (U+0080 to U+009F) ``␛`` and its letter (CSI is ``␛[``).
+    """``text`` with every control character but the tab shown as a harmless visible
+    one, so that nothing a file says can act on the terminal: ESC is ``␛``, BEL ``␇``,
+    CR ``␍``, a newline ``␊`` (kept as a line break when ``multiline``), DEL ``␡``, and
+    a C1 control character (U+0080 to U+009F) ``␛`` and its letter (CSI is ``␛[``).
 
     Text without any (nearly all) is returned as it is, at the cost of one scan.
     """
@@ -72,10 +73,10 @@ def visible(text: str, *, multiline: bool = False) -> str:
 
 
 def control_character(text: str, *, multiline: bool = False) -> int | None:
-    """The index of the first control character in ``text`` (tab and newline allowed
-    when ``multiline``), or None when there is none."""
+    """The index of the first control character in ``text`` other than a tab (or a
+    newline when ``multiline``), or None when there is none."""
     for match in _CONTROL.finditer(text):
-        if not (multiline and match.group() in "\t\n"):
+        if not (multiline and match.group() == "\n"):
             return match.start()
     return None
 
