@@ -173,7 +173,7 @@ def _summary(roadmap: Roadmap, progress: Progress, ctx: Context) -> str:
     per_day, unestimated = hours_settings(ctx)
     total = figures(roadmap, progress, per_day, unestimated)[roadmap.id]
     return (
-        f"{_fit(roadmap.title, 60)}: {_percent_text(total)} "
+        f"{_fit(visible(roadmap.title), 60)}: {_percent_text(total)} "
         f"({_hours(total.done)} done, {_hours(total.remaining)} left)"
     )
 
@@ -413,5 +413,5 @@ def run_status(ctx: Context) -> int:
             + ", ".join(orphans[:MAX_CANDIDATES])
             + (" ..." if len(orphans) > MAX_CANDIDATES else "")
         )
-    print("\n".join(lines))
+    print(visible("\n".join(lines), multiline=True))
     return 0
