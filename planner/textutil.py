@@ -48,8 +48,8 @@ def closest(word: str, choices: Iterable[str]) -> str | None:
 def _control_pictures() -> dict[int, str]:
     table = {code: chr(0x2400 + code) for code in range(0x20)}  # ESC -> ␛, BEL -> ␇
     table[0x7F] = "\u2421"  # DEL -> ␡
-    for code in range(0x80, 0xA0):  # C1: the same as ESC and a letter (CSI is ESC [)
-        table[code] = "\u241b" + chr(code - 0x40)
+    for code in range(0x80, 0xA0):  # C1 (CSI, OSC...) acts as ESC and a letter does
+        table[code] = "\u241b"
     return table
 
 
@@ -63,9 +63,10 @@ def visible(text: str, *, multiline: bool = False) -> str:
     """``text`` with every control character but the tab shown as a harmless visible
     one, so that nothing a file says can act on the terminal: ESC is ``␛``, BEL ``␇``,
     CR ``␍``, a newline ``␊`` (kept as a line break when ``multiline``), DEL ``␡``, and
-    a C1 control character (U+0080 to U+009F) ``␛`` and its letter (CSI is ``␛[``).
+    a C1 control character (U+0080 to U+009F, the 8-bit CSI and OSC) ``␛`` too.
 
-    Text without any (nearly all) is returned as it is, at the cost of one scan.
+    One character for one, so styled spans over the text stay where they were. Text
+    without any (nearly all) is returned as it is, at the cost of one scan.
     """
     if _CONTROL.search(text) is None:
         return text

@@ -52,6 +52,7 @@ from planner.progress import Figures, Progress, ProgressError, ProgressStore, St
 from planner.roadmap import Item, Module, Roadmap, Subtopic, Topic
 from planner.schedule import Plan, schedule
 from planner.settings import Settings
+from planner.textutil import visible
 from planner.tui.widgets.details import DetailsPane
 from planner.tui.widgets.header import HeaderFacts, ProgressHeader
 from planner.tui.widgets.key_bar import KeyBar
@@ -303,8 +304,15 @@ class PlannerApp(App[None]):
         markup: bool = False,
     ) -> None:
         """Textual's notify, but literal by default: messages quote titles and paths
-        from the user's files, which must never be read as markup."""
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+        from the user's files, which must never be read as markup, nor hold a control
+        character (shown harmlessly)."""
+        super().notify(
+            visible(message, multiline=True),
+            title=visible(title),
+            severity=severity,
+            timeout=timeout,
+            markup=markup,
+        )
 
     def now(self) -> datetime:
         return self._now() if self._now is not None else datetime.now(self.tz)

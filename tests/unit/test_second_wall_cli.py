@@ -59,7 +59,7 @@ def test_status_shows_the_titles_harmlessly(
     code, output = run(capsys, "status")
     assert code == 0
     first = output.splitlines()[0]
-    assert first == leaky.title.replace(PAYLOAD, "␛]52;c;aGVsbG8=␇␛]0;pwned␇␛[2J␛[31m␇")
+    assert first == leaky.title.replace(PAYLOAD, "␛]52;c;aGVsbG8=␇␛]0;pwned␇␛[2J␛31m␇")
 
 
 def test_ids_from_the_progress_file_are_shown_harmlessly(

@@ -13,6 +13,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from planner.textutil import visible
 from planner.units import parse_duration
 
 T = TypeVar("T")
@@ -99,7 +100,7 @@ class LogHoursScreen(PromptScreen[float]):
         already = f" ({logged:g} h logged so far)" if logged else ""
         super().__init__(
             "Log hours",
-            f"Hours spent on {topic_title}{already}:",
+            f"Hours spent on {visible(topic_title)}{already}:",
             parse_hours,
             placeholder="1.5, 90m or 1:30",
             hint="Enter to log, Esc to cancel; -1h takes back a mistake",
