@@ -84,6 +84,8 @@ def open_with_system(target: str) -> None:
     if sys.platform.startswith("win"):
         os.startfile(target)  # type: ignore[attr-defined]
         return
+    if target.startswith("-"):  # never an option to the opener (links.classify makes sure)
+        raise OSError(f"'{target}' looks like an option, not a file or URL")
     opener = "open" if sys.platform == "darwin" else "xdg-open"
     if shutil.which(opener) is None:
         raise OSError(f"no '{opener}' command on this system to open {target}")
@@ -94,16 +96,6 @@ def open_with_system(target: str) -> None:
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
-
-
-def resolve_link(link: str, roadmap_path: Path) -> tuple[str, Path | None]:
-    """(what to open, local path or None for a URL); relative paths are relative to the roadmap."""
-    if "://" in link or link.startswith("mailto:"):
-        return link, None
-    path = Path(link).expanduser()
-    if not path.is_absolute():
-        path = (roadmap_path.parent / path).resolve()
-    return str(path), path
 
 
 def _fallback_tz() -> tzinfo:
@@ -734,7 +726,10 @@ class PlannerApp(App[None]):
                 hint = " Its subtopics have links: expand it and highlight one."
             self.notify(f"'{item.title}' has no link.{hint}")
             return
-        target, path = resolve_link(link, self.roadmap_path)
+        from planner.links import classify
+
+        decision = classify(link, self.roadmap_path.parent)
+        path = decision.path
         if path is not None and not path.exists():
             self.notify(
                 f"{path} does not exist (the link '{link}' is relative to {self.roadmap_path.parent}).",
@@ -743,6 +738,28 @@ class PlannerApp(App[None]):
                 timeout=8,
             )
             return
+        if decision.safe:
+            self._open_target(decision.target)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._open_target(decision.target)
+            else:
+                self.notify(f"Not opened: {decision.target}", timeout=3)
+
+        from planner.tui.screens.confirm import ConfirmScreen
+
+        self.push_screen(
+            ConfirmScreen(
+                "Open this link?",
+                f"'{item.title}' links to\n\n  {decision.target}\n\n"
+                f"which is not opened without asking: {decision.reason}.",
+            ),
+            answered,
+        )
+
+    def _open_target(self, target: str) -> None:
         try:
             open_with_system(target)
         except OSError as exc:
