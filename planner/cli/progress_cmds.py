@@ -33,6 +33,8 @@ if TYPE_CHECKING:
     from planner.cli.commands import SubParsers
 
 MAX_CANDIDATES = 8
+_JSON_C1 = {code: f"\\u{code:04x}" for code in range(0x7F, 0xA0)}
+"""DEL and the C1 control characters as JSON escapes (they only occur inside strings)."""
 BAR_WIDTH = 20
 TITLE_WIDTH = 40
 
@@ -398,8 +400,8 @@ def run_status(ctx: Context) -> int:
     exists = store.exists()
     progress = store.load()
     if ctx.args.json:
-        json.dump(_status_json(ctx, progress, exists), sys.stdout, indent=2, ensure_ascii=False)
-        print()
+        text = json.dumps(_status_json(ctx, progress, exists), indent=2, ensure_ascii=False)
+        print(text.translate(_JSON_C1))  # json escapes C0 only; an 8-bit CSI acts too
         return 0
     lines = status_lines(ctx, progress)
     if not exists:

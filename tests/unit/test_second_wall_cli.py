@@ -42,6 +42,9 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
         (["done", "djang0 deep"], True),  # refused: near misses listed
         (["plan"], True),
         (["plan", "--until", "2030-01-01"], False),
+        (["plan", "--json"], False),
+        (["status", "--json"], False),
+        (["export", "-o", "-"], False),
     ],
 )
 def test_no_command_prints_a_control_character(
@@ -81,3 +84,15 @@ def test_a_name_typed_with_escapes_is_echoed_harmlessly(
 ) -> None:
     code, output = run(capsys, "done", f"nothing{PAYLOAD}")
     assert code == 2 and leaks(output) == [] and "no item matches" in output
+
+
+def test_status_json_escapes_control_characters_and_keeps_the_text(
+    capsys: pytest.CaptureFixture[str], leaky: Roadmap
+) -> None:
+    import json
+
+    code, output = run(capsys, "status", "--json")
+    assert code == 0 and leaks(output) == []
+    data = json.loads(output)
+    assert data["roadmap"]["title"] == leaky.title  # the same text, only escaped
+    assert data["modules"][0]["title"] == leaky.modules[0].title
