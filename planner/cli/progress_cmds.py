@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import sys
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
