@@ -81,11 +81,11 @@ GOOGLE_REMINDER = (
 
 def open_with_system(target: str) -> None:
     """Open a file or URL with the system's opener, detached. Tests monkeypatch this."""
+    if target.startswith("-"):  # never an option to the opener (links.classify makes sure)
+        raise OSError(f"'{target}' looks like an option, not a file or URL")
     if sys.platform.startswith("win"):
         os.startfile(target)  # type: ignore[attr-defined]
         return
-    if target.startswith("-"):  # never an option to the opener (links.classify makes sure)
-        raise OSError(f"'{target}' looks like an option, not a file or URL")
     opener = "open" if sys.platform == "darwin" else "xdg-open"
     if shutil.which(opener) is None:
         raise OSError(f"no '{opener}' command on this system to open {target}")
@@ -731,8 +731,10 @@ class PlannerApp(App[None]):
         decision = classify(link, self.roadmap_path.parent)
         path = decision.path
         if path is not None and not path.exists():
+            relative = not link.strip().startswith(("/", "~"))
+            where = f" (the link '{link}' is relative to {self.roadmap_path.parent})"
             self.notify(
-                f"{path} does not exist (the link '{link}' is relative to {self.roadmap_path.parent}).",
+                f"{path} does not exist{where if relative else ''}.",
                 title="Cannot open",
                 severity="warning",
                 timeout=8,
