@@ -1,4 +1,5 @@
-"""Small text helpers shared by the loader, the importer and the commands."""
+"""Small text helpers shared by the loader, the importer, the commands and the app: ids
+from titles, near misses, and control characters found, named and shown harmlessly."""
 
 from __future__ import annotations
 
