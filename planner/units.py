@@ -47,10 +47,7 @@ def parse_duration(text: str, default_unit: Unit = "hours") -> float:
         shown = text.strip()
         if not shown:
             raise DurationError(f"no duration given; write {SPELLINGS}")
-        raise DurationError(
-            f"cannot read {shown!r} as a duration; write {SPELLINGS} "
-            "(with a minus sign to take hours back)"
-        )
+        raise DurationError(f"cannot read {shown!r} as a duration; write {SPELLINGS}")
     sign = -1.0 if match["sign"] in ("-", "−") else 1.0
     minutes_part = match["mm"] if match["hh"] is not None else match["m"]
     if minutes_part is not None:

@@ -255,7 +255,8 @@ def parse_hours(text: str) -> float:
     try:
         hours = parse_duration(text)
     except DurationError as exc:
-        raise CliError(str(exc)) from None
+        back = "" if looks_like_duration(text) else ", with a minus sign to take hours back"
+        raise CliError(f"{exc}{back}") from None
     if hours == 0:
         raise CliError("hours must be more than zero (or negative to take hours back)")
     return hours

@@ -187,7 +187,10 @@ def test_log_refuses_module_and_bad_hours(
     code, _, err = run(capsys, "log", seed.modules[0].id, "2")
     assert code == 2 and "is a module" in err
     code, _, err = run(capsys, "log", "django-deep-dive", "lots")
-    assert code == 2 and "cannot read 'lots' as a duration; write 1.5, 1.5h, 90m" in err
+    assert code == 2 and err == (
+        "planner: cannot read 'lots' as a duration; write 1.5, 1.5h, 90m, 90 min, 1:30 or 1h30, "
+        "with a minus sign to take hours back\n"
+    )
     assert not progress_file(seed).exists()
 
 
