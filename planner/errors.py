@@ -14,9 +14,10 @@ class PlannerError(Exception):
 def user_message(exc: BaseException) -> str | None:
     """The text to show for a known error, or None for a bug (which should surface)."""
     from planner.roadmap_file import RoadmapError
+    from planner.textutil import visible
 
     if isinstance(exc, RoadmapError):
-        return "\n".join(str(p) for p in exc.problems)
+        return "\n".join(str(p) for p in exc.problems)  # each shown harmlessly
     if isinstance(exc, PlannerError):
-        return f"planner: {exc}"
+        return visible(f"planner: {exc}")  # messages quote the user's files and words
     return None

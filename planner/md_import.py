@@ -83,7 +83,7 @@ from planner.roadmap import (
     Unit,
 )
 from planner.roadmap_file import RoadmapError, _num, dump_roadmap, parse_roadmap
-from planner.textutil import slugify, unique_slug
+from planner.textutil import control_name, slugify, unique_slug
 
 __all__ = [
     "ImportNote",
@@ -1255,7 +1255,9 @@ def import_markdown(
     """
     if not text.lstrip("\ufeff").strip():
         raise MarkdownImportError(f"{name}:1: the file is empty; {_SHAPE_HINT}")
+    text, dropped = _without_controls(text, name)
     reader = _Reader(name)
+    reader.warnings.extend(dropped)
     reader.read(text)
     builder = _Builder(reader, name, roadmap_id)
     roadmap = builder.build()
@@ -1273,3 +1275,31 @@ def import_markdown(
     if back != roadmap:  # pragma: no cover - a bug in the emitter
         raise AssertionError(f"imported YAML does not load back equal:\n{yaml_text}")
     return MarkdownImport(back, yaml_text, _in_order(reader.warnings))
+
+
+_LINES_WITH_BREAKS = re.compile(r"(\r\n|\r|\n)")
+_CONTROLS_NOT_TAB = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _without_controls(text: str, name: str) -> tuple[str, list[ImportNote]]:
+    """``text`` without control characters (tabs and line breaks stay), and a FILE:LINE
+    note for each line that had any: terminal control codes (ESC, BEL, CSI...) are never
+    carried into a roadmap. Lines are counted as the reader counts them."""
+    if _CONTROLS_NOT_TAB.search(text) is None:
+        return text, []
+    notes: list[ImportNote] = []
+    parts = _LINES_WITH_BREAKS.split(text)
+    for k in range(0, len(parts), 2):  # even parts are lines, odd ones their breaks
+        found = _CONTROLS_NOT_TAB.findall(parts[k])
+        if found:
+            shown = ", ".join(control_name(c) for c in dict.fromkeys(found))
+            notes.append(
+                ImportNote(
+                    name,
+                    k // 2 + 1,
+                    f"control character{'s' if len(set(found)) > 1 else ''} {shown} left out: "
+                    "terminal control codes are never imported",
+                )
+            )
+            parts[k] = _CONTROLS_NOT_TAB.sub("", parts[k])
+    return "".join(parts), notes

@@ -32,7 +32,7 @@ from planner.roadmap import (
     Subtopic,
     Topic,
 )
-from planner.textutil import closest, slugify
+from planner.textutil import closest, control_character, control_name, slugify, visible
 
 _CORE = "tag:yaml.org,2002:"
 _PLAIN_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "map", "seq")}
@@ -94,7 +94,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}: {self.message}"
+        # messages quote the file's text: any control character in it is shown harmlessly
+        return visible(f"{self.file}:{self.line}:{self.column}: {self.message}")
 
 
 class RoadmapError(Exception):
@@ -120,6 +121,8 @@ _MODULE_KEYS = (
 _TOPIC_KEYS = ("id", "title", "estimate", "qualifier", "link", "subtopics", "note")
 _SUBTOPIC_KEYS = ("id", "title", "link")
 _STATED_KEYS = ("weeks", "hours", "text", "qualifier")
+_NOTES = frozenset(("description", "goal", "core_practice", "practical_application"))
+"""Texts that may run over several lines: they may hold line breaks (any text, tabs)."""
 
 
 class _Named:
@@ -142,8 +145,10 @@ What = str | _Named
 
 
 class _Walker:
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, source: str = "") -> None:
         self.name = name
+        self.source = source
+        """The file's text, to point at a control character where it is written."""
         self.problems: list[Problem] = []
         self.efforts: dict[str, Effort] = {}
         """Estimates read so far by their text: a roadmap says "2 days" many times."""
@@ -205,7 +210,48 @@ class _Walker:
             )
             return None
         value = str(node.value).strip()
+        if not value.isprintable():
+            self.check_controls(node, value, f"'{key}' of {what}", multiline=key in _NOTES)
         return value or None
+
+    def check_controls(self, node: yaml.Node, value: str, what: str, multiline: bool) -> None:
+        """Report a control character in ``value`` (the text of ``node``) where the file
+        writes it: terminal escape sequences must never come out of a roadmap."""
+        index = control_character(value, multiline=multiline)
+        if index is None:
+            return
+        char = value[index]
+        allowed = "; only notes may hold line breaks" if char == "\n" else ""
+        line, col = self.control_position(node, multiline)
+        self.problems.append(
+            Problem(
+                self.name,
+                line,
+                col,
+                f"{what} holds the control character {control_name(char)}{allowed}; remove it",
+            )
+        )
+
+    def control_position(self, node: yaml.Node, multiline: bool) -> tuple[int, int]:
+        """1-based (line, column) of the first control character the scalar ``node``
+        writes, as an escape (``\\e``) or as itself; else of the node."""
+        start, end = node.start_mark.index, node.end_mark.index
+        style = getattr(node, "style", None)
+        if style in ("|", ">"):  # a block: its text starts on the line after the '|'
+            start = self.source.find("\n", start, end) + 1 or start
+        span = self.source[start:end]
+        double_quoted = style == '"'
+        for match in _CONTROL_WRITTEN.finditer(span):
+            written = match.group()
+            if written.startswith("\\"):
+                if not double_quoted:
+                    continue
+                char = _unescape(written)
+            else:
+                char = written
+            if char and control_character(char, multiline=multiline) is not None:
+                return _position(self.source, start + match.start())
+        return node.start_mark.line + 1, node.start_mark.column + 1
 
     def required_text(
         self,
@@ -397,7 +443,10 @@ class _Walker:
         if not isinstance(node, yaml.ScalarNode) or node.tag == _NULL:
             self.problem(node, f"{what} must be text; {_shape(node)}; write it as '- text'")
             return None
-        return str(node.value).strip() or None
+        value = str(node.value).strip()
+        if not value.isprintable():
+            self.check_controls(node, value, str(what), multiline=False)
+        return value or None
 
     def topic(self, node: yaml.Node, position: int) -> Topic | None:
         what = _Named("topic", position, node)
@@ -426,7 +475,7 @@ class _Walker:
             if sub_node.__class__ is _ScalarNode and sub_node.tag != _NULL:
                 sub_title = sub_node.value.strip()
                 local = slugify(sub_title) if sub_title else ""
-                if local and local not in seen:
+                if local and local not in seen and sub_title.isprintable():
                     seen[local] = sub_node
                     subtopics.append(Subtopic(prefix + local, sub_title))
                     continue
@@ -487,6 +536,8 @@ class _Walker:
             if title is None:
                 self.problem(node, f"{what} is empty; write its title or remove the line")
                 return None
+            if not title.isprintable():
+                self.check_controls(node, title, f"the title of {what}", multiline=False)
             local, link = slugify(title), None
             id_node: yaml.Node = node
         else:
@@ -600,6 +651,34 @@ _NOT_YAML_CHAR = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U0001
 """Characters YAML refuses anywhere in a file (control characters, lone surrogates)."""
 
 
+_CONTROL_WRITTEN = re.compile(
+    r"\\(?:x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)|[\x00-\x1f\x7f-\x9f]", re.DOTALL
+)
+"""A double-quoted escape, or a control character as itself."""
+_ESCAPES = {
+    "0": "\x00",
+    "a": "\x07",
+    "b": "\x08",
+    "t": "\t",
+    "\t": "\t",
+    "n": "\n",
+    "v": "\x0b",
+    "f": "\x0c",
+    "r": "\r",
+    "e": "\x1b",
+    "N": "\x85",
+}
+
+
+def _unescape(written: str) -> str:
+    """The character a double-quoted YAML escape (``\\e``, ``\\x07``) stands for; ''
+    for one that stands for no control character."""
+    code = written[1:]
+    if code[:1] in ("x", "u", "U") and len(code) > 1:
+        return chr(int(code[1:], 16))
+    return _ESCAPES.get(code, "")
+
+
 def _position(text: str, index: int) -> tuple[int, int]:
     """1-based (line, column) of character ``index``, as YAML counts lines."""
     before = text[:index]
@@ -636,7 +715,7 @@ def _syntax_problem(text: str, name: str, exc: yaml.YAMLError) -> Problem:
 
 def parse_roadmap(text: str, name: str = "<roadmap>") -> Roadmap:
     """Build a Roadmap from YAML text; raise RoadmapError listing every defect."""
-    walker = _Walker(name)
+    walker = _Walker(name, text)
     if not text.strip():
         raise RoadmapError(
             [Problem(name, 1, 1, "the file is empty; a roadmap needs 'title:' and 'modules:'")]

@@ -42,6 +42,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+from planner import units
 from planner.atomic import SETTINGS, FileError, read_bytes, write_atomic
 from planner.errors import PlannerError
 from planner.textutil import closest, refused_yaml_char
@@ -300,34 +301,11 @@ def resolve_zone(settings: Settings) -> ZoneInfo:
 
 # -- small value parsers (also used by the command line's what-if options) ------------
 
-_DURATION_RE = re.compile(
-    r"^\s*(?:(?P<num>(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:e[-+]?\d+)?)\s*(?P<unit>[a-z]+)?"
-    r"|(?P<h>\d+)\s*h(?:ours?|rs?)?\s*(?P<m>\d+)\s*(?:m(?:in(?:utes?|s)?)?)?"
-    r"|(?P<hh>\d+):(?P<mm>[0-5]\d))\s*$",
-    re.IGNORECASE,
-)
-_HOUR_UNITS = {"h", "hr", "hrs", "hour", "hours"}
-_MINUTE_UNITS = {"m", "min", "mins", "minute", "minutes"}
-
 
 def parse_duration(text: str, default_unit: Literal["hours", "minutes"]) -> float:
-    """Hours in ``text``: "1.5", "90 min", "1.5 h", "1h30", "1:30"; a bare number is ``default_unit``."""
-    match = _DURATION_RE.match(text)
-    if not match:
-        raise ValueError(f"cannot read {text!r} as a duration; write e.g. '1.5 h' or '30 min'")
-    if match["hh"] is not None:
-        return int(match["hh"]) + int(match["mm"]) / 60
-    if match["h"] is not None:
-        return int(match["h"]) + int(match["m"]) / 60
-    value = float(match["num"].replace(",", "."))
-    unit = (match["unit"] or "").lower()
-    if not unit:
-        return value if default_unit == "hours" else value / 60
-    if unit in _HOUR_UNITS:
-        return value
-    if unit in _MINUTE_UNITS:
-        return value / 60
-    raise ValueError(f"unknown unit {unit!r} in {text!r}; use h or min")
+    """Hours in ``text``: "1.5", "90 min", "1.5 h", "1h30", "1:30"; a bare number is
+    ``default_unit``. The one grammar of ``planner.units``; ValueError if not."""
+    return units.parse_duration(text, default_unit)
 
 
 def parse_weekdays(text: str) -> tuple[int, ...]:

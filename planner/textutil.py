@@ -1,4 +1,5 @@
-"""Small text helpers shared by the loader, the importer and the commands."""
+"""Small text helpers shared by the loader, the importer, the commands and the app: ids
+from titles, near misses, and control characters found, named and shown harmlessly."""
 
 from __future__ import annotations
 
@@ -60,3 +61,64 @@ def refused_yaml_char(text: str) -> tuple[int, int, str] | None:
     breaks = list(_LINE_BREAK.finditer(before))
     column = bad.start() - (breaks[-1].end() if breaks else 0) + 1
     return len(breaks) + 1, column, f"U+{ord(bad.group()):04X}"
+
+
+def _control_pictures() -> dict[int, str]:
+    table = {code: chr(0x2400 + code) for code in range(0x20)}  # ESC -> ␛, BEL -> ␇
+    table[0x7F] = "\u2421"  # DEL -> ␡
+    for code in range(0x80, 0xA0):  # C1 (CSI, OSC...) acts as ESC and a letter does
+        table[code] = "\u241b"
+    return table
+
+
+_PICTURES = _control_pictures()
+del _PICTURES[0x09]  # a tab moves the cursor, nothing more: it stays
+_PICTURES_MULTILINE = {k: v for k, v in _PICTURES.items() if k != 0x0A}
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+
+
+def visible(text: str, *, multiline: bool = False) -> str:
+    """``text`` with every control character but the tab shown as a harmless visible
+    one, so that nothing a file says can act on the terminal: ESC is ``␛``, BEL ``␇``,
+    CR ``␍``, a newline ``␊`` (kept as a line break when ``multiline``), DEL ``␡``, and
+    a C1 control character (U+0080 to U+009F, the 8-bit CSI and OSC) ``␛`` too.
+
+    One character for one, so styled spans over the text stay where they were. Text
+    without any (nearly all) is returned as it is, at the cost of one scan.
+    """
+    if _CONTROL.search(text) is None:
+        return text
+    return text.translate(_PICTURES_MULTILINE if multiline else _PICTURES)
+
+
+def control_character(text: str, *, multiline: bool = False) -> int | None:
+    """The index of the first control character in ``text`` other than a tab (or a
+    newline when ``multiline``), or None when there is none."""
+    for match in _CONTROL.finditer(text):
+        if not (multiline and match.group() == "\n"):
+            return match.start()
+    return None
+
+
+def control_name(char: str) -> str:
+    """``U+001B (ESC)``: how a message names a control character."""
+    code = ord(char)
+    short = _NAMES.get(code)
+    return f"U+{code:04X} ({short})" if short else f"U+{code:04X}"
+
+
+_NAMES = {
+    0x00: "NUL",
+    0x07: "BEL",
+    0x08: "BS",
+    0x09: "tab",
+    0x0A: "newline",
+    0x0B: "VT",
+    0x0C: "FF",
+    0x0D: "CR",
+    0x1B: "ESC",
+    0x7F: "DEL",
+    0x85: "NEL",
+    0x9B: "CSI",
+    0x9D: "OSC",
+}

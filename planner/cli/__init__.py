@@ -182,7 +182,9 @@ def _main(argv: Sequence[str] | None) -> int:
             return run_app(ctx)
         return int(func(ctx))
     except CliError as exc:
-        print(f"planner: {exc}", file=sys.stderr)
+        from planner.textutil import visible
+
+        print(visible(f"planner: {exc}"), file=sys.stderr)
         return exc.code
     except KeyboardInterrupt:
         return 130

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from planner.cli import CliError, Context
+from planner.textutil import visible
 
 if TYPE_CHECKING:
     from planner.cli.commands import SubParsers
@@ -75,7 +76,7 @@ def _size(n: int) -> str:
 
 
 def _warn(message: str) -> None:
-    print(f"planner: warning: {message}", file=sys.stderr)
+    print(visible(f"planner: warning: {message}"), file=sys.stderr)
 
 
 def _is_stdout(path: Path) -> bool:

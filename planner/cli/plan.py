@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from planner.cli import Context
+from planner.textutil import visible
 
 if TYPE_CHECKING:
     from planner.cli.commands import SubParsers
@@ -174,7 +175,7 @@ def week_hours_text(hours: dict[int, float]) -> str:
 
 
 def _warn(message: str) -> None:
-    print(f"planner: warning: {message}", file=sys.stderr)
+    print(visible(f"planner: warning: {message}"), file=sys.stderr)
 
 
 def _pace(pc: PlanContext) -> str | None:
@@ -282,15 +283,17 @@ def run(ctx: Context) -> int:
     total = sum(pc.settings.hours_on(d) for d in range(7))
     start = first_day(pc.settings, pc.today)
     print(
-        f"{pc.roadmap.title}: plan from {_day(start)}, {pc.tz.key}, "
-        f"{round(total, 2):g} h a week ({week_hours_text(pc.settings.weekly_hours)})"
+        visible(
+            f"{pc.roadmap.title}: plan from {_day(start)}, {pc.tz.key}, "
+            f"{round(total, 2):g} h a week ({week_hours_text(pc.settings.weekly_hours)})"
+        )
     )
     print()
     if not pc.plan.sessions:
         print("Nothing left to plan: every topic is done or skipped.")
         print()
     for line in week_lines(pc):
-        print(line)
+        print(visible(line))  # titles and day-off labels are the files': never control codes
     for line in summary_lines(pc, pace):
-        print(line)
+        print(visible(line))
     return 0

@@ -1,20 +1,19 @@
 """``planner status``, ``done|start|skip|todo ID...`` and ``log ID HOURS``.
 
-Ids may be given as the exact id, a unique prefix of it, or words from the title
-(case-insensitive; a near miss is matched when only one item is near).
+Ids may be given as the exact id, the title, a unique prefix of the id, or words from
+the title (case-insensitive; a near miss is matched when only one item is near); a name
+that matches more than one item is refused with the candidates (``planner.names``).
 """
 
 from __future__ import annotations
 
 import argparse
-import difflib
 import json
 import math
-import re
-import sys
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
+from planner import names
 from planner.cli import CliError, Context
 from planner.history import Intent, in_zone
 from planner.progress import (
@@ -28,11 +27,15 @@ from planner.progress import (
     shown_percent,
 )
 from planner.roadmap import Module, Roadmap, Subtopic, Topic
+from planner.textutil import visible
+from planner.units import DurationError, log_sentence, looks_like_duration, parse_duration
 
 if TYPE_CHECKING:
     from planner.cli.commands import SubParsers
 
 MAX_CANDIDATES = 8
+_JSON_C1 = {code: f"\\u{code:04x}" for code in range(0x7F, 0xA0)}
+"""DEL and the C1 control characters as JSON escapes (they only occur inside strings)."""
 BAR_WIDTH = 20
 TITLE_WIDTH = 40
 
@@ -74,8 +77,22 @@ def register(sub: SubParsers, common: argparse.ArgumentParser) -> None:
         "The planner counts them against the topic's estimate.",
     )
     p.add_argument("id", metavar="ID", help="topic (a subtopic logs on its topic)")
-    p.add_argument("hours", metavar="HOURS", help="hours spent: 1.5, 1.5h, 90m or 1:30")
+    p.add_argument(
+        "hours",
+        metavar="HOURS",
+        help="hours spent: 1.5, 1.5h, 90m, 90 min, 1:30 or 1h30; -1h takes back",
+    )
     p.set_defaults(func=run_log)
+    # '-1h', '-90m', '-1:30' are hours taken back, not options (argparse itself only
+    # lets plain negative numbers such as '-1' through)
+    p._negative_number_matcher = _NegativeDuration()  # type: ignore[assignment]
+
+
+class _NegativeDuration:
+    """Stands in for argparse's negative-number pattern: a duration with a minus sign."""
+
+    def match(self, text: str) -> bool:
+        return text.startswith("-") and looks_like_duration(text)
 
 
 # -- shared --------------------------------------------------------------------
@@ -135,129 +152,32 @@ def _fit(text: str, width: int) -> str:
 
 
 def _title(roadmap: Roadmap, item_id: str) -> str:
-    item = roadmap.get(item_id)
-    if isinstance(item, Subtopic):
-        return f"{roadmap.parent_topic(item_id).title} > {item.title}"
-    return item.title if item is not None else item_id
+    """The item's title as output shows it: control characters made visible."""
+    return visible(names.full_title(roadmap, item_id))
 
 
 # -- resolving ids ---------------------------------------------------------------
 
 
 def _describe(roadmap: Roadmap, ids: list[str]) -> str:
-    shown = [f"{i} ({_title(roadmap, i)})" for i in ids[:MAX_CANDIDATES]]
-    more = len(ids) - MAX_CANDIDATES
-    return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
-
-
-def _prefer_outer(text: str, ids: list[str]) -> list[str]:
-    """Without a slash in the query, a topic beats its own subtopics (not another
-    topic's: 'test' matching a topic here and a subtopic there is ambiguous)."""
-    if "/" in text:
-        return ids
-    chosen = set(ids)
-    return [i for i in ids if not ("/" in i and i.split("/", 1)[0] in chosen)]
+    return names.describe(roadmap, ids, MAX_CANDIDATES)
 
 
 def resolve_id(roadmap: Roadmap, text: str) -> str:
-    """The id ``text`` means; ``CliError`` listing candidates when unknown or ambiguous."""
-    query = text.strip()
-    if query in roadmap:
-        return query
-    low = query.lower()
-    if not low:
-        raise CliError("an empty ID; give a module, topic or topic/subtopic id")
-    ids = roadmap.ids()
-
-    exact = [i for i in ids if i.lower() == low]
-    if len(exact) == 1:
-        return exact[0]
-
-    prefixed = [i for i in ids if i.lower().startswith(low)]
-    if "/" in low:  # "djang/mig" -> django-deep-dive/migrations
-        topic_part, sub_part = low.split("/", 1)
-        for i in ids:
-            if "/" in i and i not in prefixed:
-                t, s = i.lower().split("/", 1)
-                if t.startswith(topic_part) and s.startswith(sub_part):
-                    prefixed.append(i)
-    prefixed = _prefer_outer(low, prefixed)
-    if len(prefixed) == 1:
-        return prefixed[0]
-    if prefixed:
-        raise CliError(
-            f"{query!r} matches {len(prefixed)} items: {_describe(roadmap, prefixed)}; "
-            "give more of the id"
-        )
-
-    own_titles = {item.id: item.title.lower() for item in roadmap.items()}
-    titles = {i: _title(roadmap, i).lower() for i in ids}
-    same = _prefer_outer(low, [i for i in ids if low in (own_titles[i], titles[i])])
-    if len(same) == 1:
-        return same[0]
-    squashed = _squash(low)
-    words = _prefer_outer(
-        low, [i for i in ids if low in titles[i] or (squashed and squashed in _squash(titles[i]))]
-    )
-    if len(words) == 1:
-        return words[0]
-    if words:
-        raise CliError(
-            f"{query!r} matches {len(words)} items: {_describe(roadmap, words)}; "
-            "give more of the title or the id"
-        )
-
-    scored = sorted(
-        (
-            (max(_closeness(low, own_titles[i]), _closeness(low, i.rsplit("/", 1)[-1])), i)
-            for i in ids
-        ),
-        key=lambda pair: -pair[0],
-    )
-    near = [i for score, i in scored if score >= NEAR]
-    if len(near) == 1:
-        return near[0]
-    if near:
-        raise CliError(
-            f"{query!r} is close to {len(near)} items: {_describe(roadmap, near)}; "
-            "give more of the title or the id"
-        )
-    suggestions = [i for score, i in scored if score >= 0.6][:MAX_CANDIDATES]
-    if suggestions:
-        raise CliError(
-            f"no item matches {query!r}; did you mean: {_describe(roadmap, suggestions)}?"
-        )
-    raise CliError(f"no item matches {query!r}; `planner status --json` lists every id")
-
-
-def _squash(text: str) -> str:
-    """Letters and digits only: ``Fast API`` and ``FastAPI`` both give ``fastapi``."""
-    return re.sub(r"[\W_]+", "", text)
-
-
-NEAR = 0.8
-"""How close a misspelt title must be to be taken without asking (difflib ratio)."""
-
-
-def _closeness(query: str, text: str) -> float:
-    """The best difflib ratio of ``query`` against ``text`` or any run of as many words.
-
-    Scoring runs of words means a typo of a word shared by several titles
-    ("testng") is close to each of them, and so is reported as ambiguous.
-    """
-    words = re.split(r"[\s/-]+", text)
-    n = max(1, len(query.split()))
-    runs = {text, *(" ".join(words[k : k + n]) for k in range(max(1, len(words) - n + 1)))}
-    return max(difflib.SequenceMatcher(None, query, run).ratio() for run in runs)
+    """The id ``text`` means, by the domain's one rule (``planner.names``); ``CliError``
+    listing the candidates when it matches no item or more than one."""
+    try:
+        return names.resolve(roadmap, text)
+    except names.ItemNameError as exc:
+        raise CliError(str(exc)) from None
 
 
 def resolve_ids(roadmap: Roadmap, texts: list[str]) -> list[str]:
-    out: list[str] = []
-    for text in texts:
-        item_id = resolve_id(roadmap, text)
-        if item_id not in out:
-            out.append(item_id)
-    return out
+    """Each name's id, once each, in order; ``CliError`` on the first that does not resolve."""
+    try:
+        return names.resolve_all(roadmap, texts)
+    except names.ItemNameError as exc:
+        raise CliError(str(exc)) from None
 
 
 # -- done / start / skip / todo ---------------------------------------------------
@@ -267,7 +187,7 @@ def _summary(roadmap: Roadmap, progress: Progress, ctx: Context) -> str:
     per_day, unestimated = hours_settings(ctx)
     total = figures(roadmap, progress, per_day, unestimated)[roadmap.id]
     return (
-        f"{_fit(roadmap.title, 60)}: {_percent_text(total)} "
+        f"{_fit(visible(roadmap.title), 60)}: {_percent_text(total)} "
         f"({_hours(total.done)} done, {_hours(total.remaining)} left)"
     )
 
@@ -343,28 +263,17 @@ def _count(roadmap: Roadmap, ids: list[str]) -> str:
 
 # -- log -----------------------------------------------------------------------
 
-_HOURS_RE = re.compile(
-    r"^\s*(?P<sign>[-+]?)\s*(?:(?P<h>\d+(?:[.,]\d+)?|[.,]\d+)\s*(?P<unit>h|hr|hrs|hours?|m|min|mins|minutes?)?"
-    r"|(?P<hh>\d+):(?P<mm>[0-5]\d))\s*$",
-    re.IGNORECASE,
-)
-
 
 def parse_hours(text: str) -> float:
-    """``1.5``, ``1.5h``, ``90m``, ``1:30``, ``-0.5`` -> hours."""
-    match = _HOURS_RE.match(text)
-    if not match:
-        raise CliError(f"cannot read hours {text!r}; write 1.5, 1.5h, 90m or 1:30")
-    sign = -1.0 if match["sign"] == "-" else 1.0
-    if match["hh"] is not None:
-        return sign * (int(match["hh"]) + int(match["mm"]) / 60)
-    value = float(match["h"].replace(",", "."))
-    unit = (match["unit"] or "h").lower()
-    if unit.startswith("m"):
-        value /= 60
-    if value == 0:
-        raise CliError("hours must be more than zero (or negative to correct a mistake)")
-    return sign * value
+    """``1.5``, ``1.5h``, ``90m``, ``90 min``, ``1:30``, ``1h30``, ``-1h`` -> hours (not zero)."""
+    try:
+        hours = parse_duration(text)
+    except DurationError as exc:
+        back = "" if looks_like_duration(text) else ", with a minus sign to take hours back"
+        raise CliError(f"{exc}{back}") from None
+    if hours == 0:
+        raise CliError("hours must be more than zero (or negative to take hours back)")
+    return hours
 
 
 def run_log(ctx: Context) -> int:
@@ -383,17 +292,20 @@ def run_log(ctx: Context) -> int:
         note = f" (hours are kept per topic: logged on {item_id})"
     now = _now(ctx)
     started: list[str] = []
+    applied = 0.0
 
     def change(progress: Progress) -> None:
+        nonlocal applied
+        before = progress.logged(item_id)
         started[:] = progress.log_work(roadmap, item_id, hours, now)
+        applied = progress.logged(item_id) - before
 
     intent = Intent("log", (item_id,), hours=hours)
     progress = _store(ctx).update(change, "cli:log", now, intent)
     per_day, unestimated = hours_settings(ctx)
     left = remaining_topic_hours(roadmap, progress, per_day, unestimated).get(item_id, 0.0)
-    verb = "logged" if hours > 0 else "took back"
     print(
-        f"{verb} {_hours(abs(hours))} on {item_id}{note}: "
+        f"{log_sentence(hours, applied)} on {item_id}{note}: "
         f"{_hours(progress.logged(item_id))} in all, about {_hours(left)} left"
     )
     if started:
@@ -492,8 +404,8 @@ def run_status(ctx: Context) -> int:
     exists = store.exists()
     progress = store.load()
     if ctx.args.json:
-        json.dump(_status_json(ctx, progress, exists), sys.stdout, indent=2, ensure_ascii=False)
-        print()
+        text = json.dumps(_status_json(ctx, progress, exists), indent=2, ensure_ascii=False)
+        print(text.translate(_JSON_C1))  # json escapes C0 only; an 8-bit CSI acts too
         return 0
     lines = status_lines(ctx, progress)
     if not exists:
@@ -507,5 +419,5 @@ def run_status(ctx: Context) -> int:
             + ", ".join(orphans[:MAX_CANDIDATES])
             + (" ..." if len(orphans) > MAX_CANDIDATES else "")
         )
-    print("\n".join(lines))
+    print(visible("\n".join(lines), multiline=True))
     return 0

@@ -13,6 +13,7 @@ from planner.roadmap import (
     Roadmap,
     StatedEstimate,
 )
+from planner.textutil import visible
 
 if TYPE_CHECKING:
     from planner.cli.commands import SubParsers
@@ -112,9 +113,9 @@ def run(ctx: Context) -> int:
     from planner.settings import load_settings
 
     settings = load_settings(ctx.settings_path)  # what "1 day" means is the user's to set
-    print(f"{name}: ok")
+    print(visible(f"{name}: ok"))
     for line in report(roadmap, settings.hours_per_day, settings.unestimated_hours):
-        print(line)
+        print(visible(line))  # titles and notes are the file's: never control codes
     return _report_orphans(ctx, roadmap)
 
 
@@ -134,5 +135,5 @@ def _report_orphans(ctx: Context, roadmap: Roadmap) -> int:
             "(orphans: kept in the file, not counted; rename an id back to restore its progress):"
         )
         for orphan in orphans:
-            print(f"  {orphan}")
+            print(visible(f"  {orphan}"))
     return 0

@@ -62,11 +62,13 @@ from planner.progress import (
 from planner.roadmap import Item, Module, Roadmap, Subtopic, Topic
 from planner.schedule import Plan, schedule
 from planner.settings import Settings
+from planner.textutil import visible
 from planner.tui.widgets.details import DetailsPane
 from planner.tui.widgets.header import HeaderFacts, ProgressHeader
 from planner.tui.widgets.key_bar import KeyBar
 from planner.tui.widgets.roadmap_tree import RoadmapTree, TreeFacts
 from planner.tui.widgets.tab_bar import TabBar
+from planner.units import hours_text, log_sentence
 
 if TYPE_CHECKING:
     from textual.widgets import Input
@@ -89,6 +91,8 @@ GOOGLE_REMINDER = (
 
 def open_with_system(target: str) -> None:
     """Open a file or URL with the system's opener, detached. Tests monkeypatch this."""
+    if target.startswith("-"):  # never an option to the opener (links.classify makes sure)
+        raise OSError(f"'{target}' looks like an option, not a file or URL")
     if sys.platform.startswith("win"):
         os.startfile(target)  # type: ignore[attr-defined]
         return
@@ -102,16 +106,6 @@ def open_with_system(target: str) -> None:
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
-
-
-def resolve_link(link: str, roadmap_path: Path) -> tuple[str, Path | None]:
-    """(what to open, local path or None for a URL); relative paths are relative to the roadmap."""
-    if "://" in link or link.startswith("mailto:"):
-        return link, None
-    path = Path(link).expanduser()
-    if not path.is_absolute():
-        path = (roadmap_path.parent / path).resolve()
-    return str(path), path
 
 
 def _fallback_tz() -> tzinfo:
@@ -317,8 +311,15 @@ class PlannerApp(App[None]):
         markup: bool = False,
     ) -> None:
         """Textual's notify, but literal by default: messages quote titles and paths
-        from the user's files, which must never be read as markup."""
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+        from the user's files, which must never be read as markup, nor hold a control
+        character (shown harmlessly)."""
+        super().notify(
+            visible(message, multiline=True),
+            title=visible(title),
+            severity=severity,
+            timeout=timeout,
+            markup=markup,
+        )
 
     def now(self) -> datetime:
         return self._now() if self._now is not None else datetime.now(self.tz)
@@ -755,9 +756,13 @@ class PlannerApp(App[None]):
         outside = self.store.signature() != self._signature
         moment = self.now()
         started: list[str] = []
+        applied = 0.0
 
         def change(progress: Progress) -> None:
+            nonlocal applied
+            before = progress.logged(topic_id)
             started[:] = progress.log_work(self.roadmap, topic_id, hours, moment)
+            applied = progress.logged(topic_id) - before
 
         try:
             progress = self.store.update(
@@ -770,9 +775,10 @@ class PlannerApp(App[None]):
         self._after_progress(progress, None if outside else [topic_id, *started])
         total = progress.logged(topic_id)
         now_started = " It is now in progress." if topic_id in started else ""
+        said = log_sentence(hours, applied)
         self.notify(
-            f"Logged {hours:g} h on {self.roadmap.topic(topic_id).title} "
-            f"({total:g} h in all).{now_started}"
+            f"{said[0].upper()}{said[1:]} on {self.roadmap.topic(topic_id).title} "
+            f"({hours_text(total)} in all).{now_started}"
         )
         return True
 
@@ -822,15 +828,42 @@ class PlannerApp(App[None]):
                 hint = " Its subtopics have links: expand it and highlight one."
             self.notify(f"'{item.title}' has no link.{hint}")
             return
-        target, path = resolve_link(link, self.roadmap_path)
+        from planner.links import classify
+
+        decision = classify(link, self.roadmap_path.parent)
+        path = decision.path
         if path is not None and not path.exists():
+            relative = not link.strip().startswith(("/", "~"))
+            where = f" (the link '{link}' is relative to {self.roadmap_path.parent})"
             self.notify(
-                f"{path} does not exist (the link '{link}' is relative to {self.roadmap_path.parent}).",
+                f"{path} does not exist{where if relative else ''}.",
                 title="Cannot open",
                 severity="warning",
                 timeout=8,
             )
             return
+        if decision.safe:
+            self._open_target(decision.target)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._open_target(decision.target)
+            else:
+                self.notify(f"Not opened: {decision.target}", timeout=3)
+
+        from planner.tui.screens.confirm import ConfirmScreen
+
+        self.push_screen(
+            ConfirmScreen(
+                "Open this link?",
+                f"'{item.title}' links to\n\n  {decision.target}\n\n"
+                f"which is not opened without asking: {decision.reason}.",
+            ),
+            answered,
+        )
+
+    def _open_target(self, target: str) -> None:
         try:
             open_with_system(target)
         except OSError as exc:

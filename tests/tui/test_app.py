@@ -175,7 +175,9 @@ async def test_log_hours(make_app: AppFactory, progress_path: Path) -> None:
         await pilot.press("a", "b", "c", "enter")
         await pilot.pause()
         assert isinstance(app.screen, LogHoursScreen)  # refused, form stays open
-        assert "not a number" in str(app.screen.query_one("#prompt-error").content)
+        assert "cannot read 'abc' as a duration" in str(
+            app.screen.query_one("#prompt-error").content
+        )
         field = app.screen.query_one("#prompt-input", Input)
         field.value = "90m"
         await pilot.press("enter")
@@ -807,3 +809,104 @@ async def test_details_of_a_topic_show_its_note_before_its_subtopics(
         tree_of(app).select_id(TOPIC)  # a topic without a note has no such block
         await pilot.pause()
         assert "Note" not in details_text(app).splitlines()
+
+
+async def test_log_dialog_takes_back_in_every_spelling_and_says_what_it_took(
+    make_app: AppFactory, progress_path: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+
+        async def log(text: str) -> str:
+            await pilot.press("l")
+            await pilot.pause()
+            assert isinstance(app.screen, LogHoursScreen)
+            app.screen.query_one("#prompt-input", Input).value = text
+            await pilot.press("enter")
+            await pilot.pause()
+            assert not isinstance(app.screen, LogHoursScreen), text
+            return list(app._notifications)[-1].message
+
+        await pilot.press("down")
+        assert (await log("3h")).startswith("Logged 3 h on Advanced Python Features (3 h in all)")
+        for spelling in ("-1:00", "-60m", "-1h"):
+            said = await log(spelling)
+            assert said.startswith("Took back 1 h on Advanced Python Features"), said
+        assert saved(progress_path, app.roadmap).logged(TOPIC) == 0.0
+        await log("30 min")
+        said = await log("-1h30")
+        assert (
+            said
+            == "Took back 0.5 h (all that was logged) on Advanced Python Features (0 h in all)."
+        )
+        assert saved(progress_path, app.roadmap).logged(TOPIC) == 0.0
+
+
+RISKY = """\
+title: R
+modules:
+  - id: m
+    title: M
+    topics:
+      - id: t
+        title: T
+        link: ../outside.md
+        subtopics:
+          - {id: shadow, title: Shadow, link: /etc/hostname}
+          - {id: file, title: File, link: "file:///etc/passwd"}
+          - {id: opt, title: Opt, link: "--help://x"}
+"""
+
+
+async def test_links_outside_the_folder_need_a_confirmation(
+    make_app: AppFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from planner.tui.screens.confirm import ConfirmScreen
+
+    folder = tmp_path / "road"
+    folder.mkdir()
+    roadmap, path = small_roadmap(folder, RISKY)
+    (tmp_path / "outside.md").write_text("# outside\n")
+    (folder / "--help:").mkdir()
+    (folder / "--help:" / "x").write_text("a file with an odd name\n")
+    opened: list[str] = []
+    monkeypatch.setattr(app_module, "open_with_system", opened.append)
+    app = make_app(roadmap, roadmap_path=path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        outside = str((tmp_path / "outside.md").resolve())
+        await pilot.press("down", "o")  # ../outside.md: asks, showing the full target
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        question = str(app.screen.query_one("#confirm-question", Static).content)
+        assert outside in question and "leads out of the roadmap's folder" in question
+        await pilot.press("n")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmScreen) and opened == []
+        assert any(f"Not opened: {outside}" in n.message for n in app._notifications)
+        await pilot.press("o", "escape")  # Esc is no, too
+        await pilot.pause()
+        assert opened == []
+        await pilot.press("o", "y")  # yes: opened by its absolute path
+        await pilot.pause()
+        assert opened == [outside]
+
+        await pilot.press("right", "down", "o")  # an absolute path asks too
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "/etc/hostname" in str(app.screen.query_one("#confirm-question", Static).content)
+        await pilot.press("n", "down", "o")  # file:// asks
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "file:///etc/passwd" in str(
+            app.screen.query_one("#confirm-question", Static).content
+        )
+        await pilot.press("n", "down", "o")  # --help://x is a file inside: opened at once,
+        await pilot.pause()  # by its absolute path, never as an option
+        assert not isinstance(app.screen, ConfirmScreen)
+        assert opened[-1] == str((folder / "--help:" / "x").resolve())
+        assert len(opened) == 2 and not any(o.startswith("-") for o in opened)
+
+
+def test_the_opener_is_never_given_an_option() -> None:
+    with pytest.raises(OSError, match="looks like an option"):
+        app_module.open_with_system("--help://x")

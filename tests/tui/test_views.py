@@ -64,6 +64,7 @@ def test_format_hours_and_plain() -> None:
     assert format_hours(2.0) == "2 h"
     assert format_hours(0.749999) == "0.75 h"
     assert plain("a\nb\tc") == "a b c"
+    assert plain("a\x1b]0;t\x07b\x9b2J") == "a␛]0;t␇b␛2J"
 
 
 # -- agenda ----------------------------------------------------------------------------

@@ -51,10 +51,12 @@ def test_parse_hours(text: str, hours: float) -> None:
     ("text", "message"),
     [
         ("x", "not hours; write 1.5, 90m or 1h30"),
-        ("-1", "not hours"),
+        ("-1", "-1 is less than nothing; write 0 or more hours"),
+        ("-0:30", "less than nothing"),
         ("25", "at most 24 hours"),
         ("1h75", "75 minutes"),
         ("", "not hours"),
+        ("2 days", "unknown unit 'days' in '2 days'; use h or min"),
     ],
 )
 def test_parse_hours_refuses(text: str, message: str) -> None:

@@ -687,3 +687,22 @@ def test_lines_inside_paragraphs_quotes_and_items_are_reported_where_they_are() 
     assert r.warnings[3].message.startswith("note line 'Odd: x' is not understood")
     assert r.warnings[4].message == "'Tools' appears twice in this note; kept the first"
     assert r.roadmap.modules[0].tools == ("X",)
+
+
+def test_control_characters_are_left_out_and_reported_by_line() -> None:
+    text = (
+        "# Road\x1b]52;c;aGVsbG8=\x07map\n\n## Module 1: Basics\n\n"
+        "- Topic \x1b[2J one\n  - sub \x9b31m red\r\n  - tab\tstays\n"
+    )
+    result = import_markdown(text, "r.md")
+    notes = [str(w) for w in result.warnings if "control" in w.message]
+    assert notes == [
+        "r.md:1: control characters U+001B (ESC), U+0007 (BEL) left out: "
+        "terminal control codes are never imported",
+        "r.md:5: control character U+001B (ESC) left out: terminal control codes are never imported",
+        "r.md:6: control character U+009B (CSI) left out: terminal control codes are never imported",
+    ]
+    assert result.roadmap.title == "Road]52;c;aGVsbG8=map"
+    titles = [i.title for i in result.roadmap.items()]
+    assert "Topic [2J one" in titles and "sub 31m red" in titles
+    assert not any(c in result.yaml for c in "\x1b\x07\x9b")

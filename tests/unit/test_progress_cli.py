@@ -113,8 +113,10 @@ def test_ambiguous_id_lists_candidates_exit_2(capsys: pytest.CaptureFixture[str]
     code, out, err = run(capsys, "done", "django")
     assert code == 2 and out == ""
     assert err.count("\n") == 1
-    assert "'django' matches 2 items" in err
+    # id prefixes here, a title word there: all of them are candidates
+    assert "'django' matches 3 items" in err
     assert "django-deep-dive (Django Deep Dive)" in err and "django-rest-framework" in err
+    assert "orm-proficiency/django-orm-advanced-usage (ORM Proficiency > Django ORM" in err
 
 
 def test_unknown_id_exit_2_with_suggestions(capsys: pytest.CaptureFixture[str]) -> None:
@@ -185,7 +187,10 @@ def test_log_refuses_module_and_bad_hours(
     code, _, err = run(capsys, "log", seed.modules[0].id, "2")
     assert code == 2 and "is a module" in err
     code, _, err = run(capsys, "log", "django-deep-dive", "lots")
-    assert code == 2 and "cannot read hours 'lots'" in err
+    assert code == 2 and err == (
+        "planner: cannot read 'lots' as a duration; write 1.5, 1.5h, 90m, 90 min, 1:30 or 1h30, "
+        "with a minus sign to take hours back\n"
+    )
     assert not progress_file(seed).exists()
 
 
@@ -273,3 +278,67 @@ def test_json_percent_two_decimals_forgiving_float_error() -> None:
     assert _figures_json(Figures(99.999, 0.001, 0.0, 1))["percent"] == 99.99  # open: never 100
     assert _figures_json(Figures(1.0, 2.0, 0.0, 1))["percent"] == 33.33
     assert _figures_json(Figures(5.0, 0.0, 0.0, 0))["percent"] == 100.0
+
+
+@pytest.mark.parametrize("spelling", ["-1h", "-60m", "-60 min", "-1:00", "-1", "-1h0", "-1.0h"])
+def test_log_takes_back_in_every_spelling(
+    capsys: pytest.CaptureFixture[str], seed: Roadmap, spelling: str
+) -> None:
+    run(capsys, "log", "django-deep-dive", "2h")
+    code, out, err = run(capsys, "log", "django-deep-dive", spelling)
+    assert (code, err) == (0, "")
+    assert out.startswith("took back 1 h on django-deep-dive: 1 h in all")
+    assert ProgressStore(progress_file(seed), seed).load().logged("django-deep-dive") == 1.0
+
+
+def test_log_negative_hours_before_options(
+    capsys: pytest.CaptureFixture[str], seed: Roadmap, tmp_path: Path
+) -> None:
+    path = tmp_path / "p.yaml"
+    run(capsys, "log", "django-deep-dive", "3", "--progress", str(path))
+    code, out, _ = run(capsys, "log", "django-deep-dive", "-90m", "--progress", str(path))
+    assert code == 0 and out.startswith("took back 1.5 h on django-deep-dive: 1.5 h in all")
+    assert ProgressStore(path, seed).load().logged("django-deep-dive") == 1.5
+
+
+def test_taking_back_more_than_was_logged_says_what_was_taken(
+    capsys: pytest.CaptureFixture[str], seed: Roadmap
+) -> None:
+    run(capsys, "log", "django-deep-dive", "30m")
+    code, out, _ = run(capsys, "log", "django-deep-dive", "-1h")
+    assert code == 0
+    assert out.startswith("took back 0.5 h (all that was logged) on django-deep-dive: 0 h in all")
+    assert ProgressStore(progress_file(seed), seed).load().logged("django-deep-dive") == 0.0
+    _, out, _ = run(capsys, "log", "django-deep-dive", "-1:30")
+    assert out.startswith("took back nothing (no hours were logged) on django-deep-dive")
+
+
+def test_log_refuses_zero_and_an_option_that_is_no_duration(
+    capsys: pytest.CaptureFixture[str], seed: Roadmap
+) -> None:
+    code, _, err = run(capsys, "log", "django-deep-dive", "0:00")
+    assert code == 2 and "hours must be more than zero" in err
+    with pytest.raises(SystemExit) as info:  # still an (unknown) option, not hours
+        main(["log", "django-deep-dive", "--bogus"])
+    assert info.value.code == 2 and "required: HOURS" in capsys.readouterr().err
+    assert not progress_file(seed).exists()
+
+
+@pytest.mark.parametrize("verb", ["done", "start", "skip", "todo"])
+@pytest.mark.parametrize("name", ["api", "testing", "django"])
+def test_an_ambiguous_name_changes_nothing(
+    capsys: pytest.CaptureFixture[str], seed: Roadmap, verb: str, name: str
+) -> None:
+    code, out, err = run(capsys, verb, "docker", name)
+    assert (code, out) == (2, "")
+    assert err.startswith(f"planner: '{name}' matches ") and err.count("\n") == 1
+    assert "fastapi-introduction" in err or "django-rest-framework" in err
+    assert not progress_file(seed).exists()
+
+
+def test_log_refuses_an_ambiguous_name(capsys: pytest.CaptureFixture[str], seed: Roadmap) -> None:
+    code, out, err = run(capsys, "log", "testing", "1h")
+    assert (code, out) == (2, "")
+    assert "fastapi-introduction/testing (FastAPI Introduction > Testing)" in err
+    assert "advanced-testing (Advanced Testing)" in err
+    assert not progress_file(seed).exists()

@@ -391,3 +391,92 @@ def test_a_topics_note_is_read_written_and_must_be_text() -> None:
         "r.yaml:6:15: 'note' of topic 'A' must be text; found a list; "
         "write the text on the same line, after 'note: '"
     ]
+
+
+# -- control characters: refused in any text, where the file writes them ------------------
+
+OSC52 = r"\e]52;c;aGVsbG8=\a"
+
+CONTROLS: list[tuple[str, str, str]] = [
+    (
+        "OSC 52 in the roadmap's title",
+        f'title: "Road{OSC52}"\n' + M,
+        "r.yaml:1:13: 'title' of the roadmap holds the control character U+001B (ESC); remove it",
+    ),
+    (
+        "clear screen in a topic title",
+        'title: T\nmodules:\n  - title: M\n    topics:\n      - title: "A \\x1b[2J"\n',
+        "r.yaml:5:19: 'title' of topic 'A ␛[2J' holds the control character U+001B (ESC); "
+        "remove it",
+    ),
+    (
+        "BEL in an inline subtopic",
+        "title: T\nmodules:\n  - title: M\n    topics:\n      - title: A\n"
+        '        subtopics: [ok, "ding \\a"]\n',
+        "r.yaml:6:31: the title of subtopic 2 of topic 'A' holds the control character "
+        "U+0007 (BEL); remove it",
+    ),
+    (
+        "8-bit CSI in a module's goal",
+        'title: T\nmodules:\n  - title: M\n    goal: "red \\x9b31m"\n    topics:\n'
+        "      - title: A\n",
+        "r.yaml:4:16: 'goal' of module 'M' holds the control character U+009B (CSI); remove it",
+    ),
+    (
+        "a line break in a title",
+        "title: |\n  one\n  two\n" + M,
+        "r.yaml:2:6: 'title' of the roadmap holds the control character U+000A (newline); "
+        "only notes may hold line breaks; remove it",
+    ),
+    (
+        "DEL in a link",
+        'title: T\nmodules:\n  - title: M\n    topics:\n      - title: A\n        link: "x\\x7f"\n',
+        "r.yaml:6:17: 'link' of topic 'A' holds the control character U+007F (DEL); remove it",
+    ),
+    (
+        "ESC in a tool",
+        'title: T\nmodules:\n  - title: M\n    tools: [git, "\\e[1mbold"]\n    topics:\n'
+        "      - title: A\n",
+        "r.yaml:4:19: tool 2 of module 'M' holds the control character U+001B (ESC); remove it",
+    ),
+    (
+        "a carriage return in a note",
+        'title: T\ndescription: "over\\rwrite"\n' + M,
+        "r.yaml:2:19: 'description' of the roadmap holds the control character U+000D (CR); "
+        "remove it",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [c[1:] for c in CONTROLS], ids=[c[0] for c in CONTROLS]
+)
+def test_control_characters_are_refused_where_written(text: str, expected: str) -> None:
+    found = problems(text)
+    assert found == [expected]
+
+
+def test_tabs_are_kept_and_notes_keep_their_line_breaks() -> None:
+    roadmap = parse_roadmap(
+        'title: T\ndescription: "one\\n\\ttwo"\nmodules:\n  - title: M\n'
+        '    goal: |\n      first line\n      \tsecond\n    topics:\n      - title: "A\\tB"\n'
+    )
+    assert roadmap.modules[0].topics[0].title == "A\tB"
+    assert roadmap.description == "one\n\ttwo"
+    assert roadmap.modules[0].goal == "first line\n\tsecond"
+
+
+def test_validate_prints_no_control_character(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(f'title: "Road{OSC52}"\n' + M.replace("A\n", '"\\x1b[2J\\x07"\n'))
+    run = subprocess.run(
+        [sys.executable, "-m", "planner", "validate", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 2 and run.stdout == ""
+    lines = run.stderr.splitlines()
+    assert len(lines) == 2 and all(line.startswith(f"{path}:") for line in lines)
+    assert "U+001B (ESC)" in lines[0] and "U+001B (ESC)" in lines[1]
+    assert not any(c in run.stderr for c in "\x1b\x07\x9b")

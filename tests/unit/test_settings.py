@@ -148,7 +148,7 @@ BAD = [
         "s.yaml:1: start_date: cannot read 'tomorrow' as a date; write it as YYYY-MM-DD",
     ),
     ("hours_per_day: 0\n", "s.yaml:1: hours_per_day must be more than 0 hours, not 0"),
-    ("unestimated_hours: -1\n", "s.yaml:1: unestimated_hours: cannot read '-1'"),
+    ("unestimated_hours: -1\n", "s.yaml:1: unestimated_hours must be 0 or more hours, not -1"),
     ("min_session: 30 parsecs\n", "s.yaml:1: min_session: unknown unit 'parsecs'"),
     ("max_topic_hours_per_day: 0\n", "s.yaml:1: max_topic_hours_per_day must be more than 0"),
     (

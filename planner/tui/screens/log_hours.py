@@ -13,6 +13,9 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from planner.textutil import visible
+from planner.units import parse_duration
+
 T = TypeVar("T")
 
 
@@ -78,21 +81,11 @@ class PromptScreen(ModalScreen[T | None], Generic[T]):
 
 
 def parse_hours(text: str) -> float:
-    """'1.5', '1,5', '90m', '2h' -> hours; refuses zero, negatives above a day's worth."""
-    raw = text.strip().lower().replace(",", ".")
-    if not raw:
+    """Hours in the grammar of ``planner.units`` ('1.5', '90m', '1:30', '1h30', '-1h');
+    refuses zero and more than a day's worth either way."""
+    if not text.strip():
         raise ValueError("Type a number of hours, such as 1.5 (or 90m).")
-    factor = 1.0
-    if raw.endswith("m") or raw.endswith("min"):
-        raw, factor = raw.rstrip("min").strip(), 1 / 60
-    elif raw.endswith("h"):
-        raw = raw[:-1].strip()
-    try:
-        hours = float(raw) * factor
-    except ValueError:
-        raise ValueError(f"'{text.strip()}' is not a number of hours; try 1.5 or 90m.") from None
-    if hours != hours or hours in (float("inf"), float("-inf")):
-        raise ValueError("Type a finite number of hours.")
+    hours = parse_duration(text)
     if hours == 0:
         raise ValueError("Zero hours changes nothing; type a number such as 1.5.")
     if abs(hours) > 24:
@@ -107,8 +100,8 @@ class LogHoursScreen(PromptScreen[float]):
         already = f" ({logged:g} h logged so far)" if logged else ""
         super().__init__(
             "Log hours",
-            f"Hours spent on {topic_title}{already}:",
+            f"Hours spent on {visible(topic_title)}{already}:",
             parse_hours,
-            placeholder="1.5 or 90m",
-            hint="Enter to log, Esc to cancel; a negative number corrects a mistake",
+            placeholder="1.5, 90m or 1:30",
+            hint="Enter to log, Esc to cancel; -1h takes back a mistake",
         )

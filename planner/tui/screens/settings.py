@@ -34,6 +34,7 @@ from textual.widgets import Button, Input, Label, Static, TextArea
 
 from planner.settings import DayOff, Settings
 from planner.textutil import closest
+from planner.units import looks_like_duration, parse_duration
 
 __all__ = [
     "SettingsScreen",
@@ -50,10 +51,6 @@ DAYS_OFF_HELP = "one per line: 2026-12-24  or  2026-12-24..2027-01-01 Holidays"
 
 # -- reading values (plain functions, tested on their own) ------------------------------
 
-_NUMBER = r"(\d+(?:[.,]\d+)?|[.,]\d+)"
-_HOURS_RE = re.compile(rf"^{_NUMBER}\s*(?:h|hr|hrs|hour|hours)?$", re.I)
-_MINUTES_RE = re.compile(r"^(\d+)\s*(?:m|min|mins|minute|minutes)$", re.I)
-_H_M_RE = re.compile(r"^(\d+)\s*(?:h|:)\s*(\d{1,2})\s*(?:m|min)?$", re.I)
 _CLOCK_RE = re.compile(r"^(\d{1,2})(?:\s*[:.h]\s*(\d{2}))?\s*([ap]\.?m\.?)?$", re.I)
 _CLOCK_4_RE = re.compile(r"^(\d{2})(\d{2})$")
 
@@ -63,20 +60,13 @@ def _format_number(value: float) -> str:
 
 
 def parse_hours(text: str, *, maximum: float = 24.0) -> float:
-    """``1.5``, ``1,5``, ``2h``, ``90m``, ``1h30``, ``1:30`` -> hours. ValueError if not."""
-    value = text.strip()
-    hours: float
-    if match := _HOURS_RE.match(value):
-        hours = float(match.group(1).replace(",", "."))
-    elif match := _MINUTES_RE.match(value):
-        hours = int(match.group(1)) / 60
-    elif match := _H_M_RE.match(value):
-        minutes = int(match.group(2))
-        if minutes >= 60:
-            raise ValueError(f"{minutes} minutes: write 2h instead of 1h60")
-        hours = int(match.group(1)) + minutes / 60
-    else:
+    """``1.5``, ``1,5``, ``2h``, ``90m``, ``1h30``, ``1:30`` -> hours, in the one grammar
+    of ``planner.units``; 0 to ``maximum``. ValueError if not (short: a field's note)."""
+    if not looks_like_duration(text):
         raise ValueError("not hours; write 1.5, 90m or 1h30")
+    hours = parse_duration(text)
+    if hours < 0:
+        raise ValueError(f"{text.strip()} is less than nothing; write 0 or more hours")
     if hours > maximum:
         raise ValueError(f"at most {_format_number(maximum)} hours")
     return round(hours, 4)

@@ -22,6 +22,7 @@ from planner.history import in_zone
 from planner.progress import State
 from planner.roadmap import Item, Module, Roadmap, Subtopic, Topic
 from planner.schedule import Plan, Session
+from planner.textutil import visible
 from planner.tui.widgets.roadmap_tree import (
     STATE_WORDS,
     TreeFacts,
@@ -164,11 +165,16 @@ class _Builder:
         if self.grid is None:
             self._flush_text()
             self.grid = _Rows()
-        self.grid.rows.append((Text(label), value if isinstance(value, Text) else Text(value)))
+        shown = value if isinstance(value, Text) else Text(value)
+        if not shown.plain.isprintable():  # an estimate's rider, a stated text: the file's
+            shown = Text(visible(shown.plain), style=shown.style, spans=shown.spans)
+        self.grid.rows.append((Text(label), shown))
 
     def append(self, text: str, style: str = "") -> None:
+        """Add literal text: titles and notes come from files, so any control
+        character in them is shown harmlessly (line breaks and tabs stay)."""
         self._end_grid()
-        self.out.append(text, style=style)
+        self.out.append(visible(text, multiline=True), style=style)
 
     def append_text(self, text: Text) -> None:
         self._end_grid()

@@ -9,6 +9,7 @@ from rich.text import Text
 from textual.widget import Widget
 
 from planner.progress import whole_percent
+from planner.textutil import visible
 from planner.tui.widgets.roadmap_tree import effort_bar
 
 
@@ -28,7 +29,7 @@ class HeaderFacts:
 def render_header(facts: HeaderFacts, width: int) -> Text:
     """Two lines: the roadmap's title with the pace on the right; the bar and figures."""
     pace = Text(facts.pace, style=facts.pace_style) if facts.pace else Text("")
-    title = Text(facts.title, style="bold")
+    title = Text(visible(facts.title), style="bold")
     room = max(10, width - pace.cell_len - 2)
     if title.cell_len > room:
         title.truncate(room, overflow="ellipsis")

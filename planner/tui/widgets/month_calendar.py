@@ -34,6 +34,7 @@ from textual.widgets import Static
 from planner.roadmap import Roadmap
 from planner.schedule import Plan, Session
 from planner.settings import DayOff, Settings
+from planner.textutil import visible
 
 __all__ = [
     "MonthCalendar",
@@ -119,10 +120,12 @@ def format_hours(hours: float) -> str:
 
 
 def plain(text: str) -> str:
-    """One line of literal text: control characters (newlines, tabs) become spaces."""
+    """One line of literal text: line breaks, tabs and other characters that print
+    nothing become spaces; any other control character is shown harmlessly (ESC as
+    ``␛``, ``textutil.visible``)."""
     if text.isprintable():
         return text
-    return "".join(ch if ch.isprintable() else " " for ch in text)
+    return "".join(ch if ch.isprintable() else " " for ch in visible(text, multiline=True))
 
 
 def fit(text: str, width: int) -> str:

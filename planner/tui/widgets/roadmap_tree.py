@@ -25,6 +25,7 @@ from textual.widgets.tree import TreeNode
 
 from planner.progress import Figures, Progress, State
 from planner.roadmap import Item, Module, Roadmap, Subtopic, Topic
+from planner.textutil import visible
 
 MARKS: dict[State, tuple[str, str]] = {
     State.TODO: ("○", "dim"),
@@ -105,16 +106,16 @@ def _count(states: Iterable[State]) -> tuple[int, int]:
 
 
 def left_label(item: Item, facts: TreeFacts) -> Text:
-    """The mark and the title, literally (never markup)."""
+    """The mark and the title, literally (never markup, no control character)."""
     state = facts.state(item.id)
     title_style = "strike dim" if state is State.SKIPPED else ("dim" if state is State.DONE else "")
     text = mark(state)
     text.append(" ")
     if isinstance(item, Module):
         text.append(f"{item.number}. ", style="bold " + title_style)
-        text.append(item.title, style="bold " + title_style)
+        text.append(visible(item.title), style="bold " + title_style)
     else:
-        text.append(item.title, style=title_style)
+        text.append(visible(item.title), style=title_style)
     return text
 
 
