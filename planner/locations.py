@@ -71,3 +71,11 @@ def baseline_path(roadmap_id: str) -> Path:
 def export_record_path(roadmap_id: str) -> Path:
     """What was last exported to .ics, to raise SEQUENCE when a session moves."""
     return data_dir() / "exports" / f"{roadmap_id}.json"
+
+
+ENV_CACHE_DIR = "PLANNER_CACHE_DIR"
+
+
+def cache_dir() -> Path:
+    """Where fetched busy calendars and their read intervals are kept (not created here)."""
+    return _env_path(ENV_CACHE_DIR) or Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))

@@ -6,7 +6,7 @@ import argparse
 from collections.abc import Callable
 from typing import TypeAlias
 
-from planner.cli import export, import_md, plan, progress_cmds, validate
+from planner.cli import busy_cmd, export, import_md, plan, progress_cmds, validate
 
 SubParsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 Register: TypeAlias = Callable[[SubParsers, argparse.ArgumentParser], None]
@@ -17,4 +17,5 @@ REGISTRY: list[Register] = [
     import_md.register,
     plan.register,
     export.register,
+    busy_cmd.register,
 ]

@@ -138,6 +138,9 @@ def week_lines(pc: PlanContext) -> Iterator[str]:
         rows.sort(key=lambda row: row[0])  # stable: sessions keep their order within a day
         yield from (text for _, text in rows)
         yield f"  week total: {hours_text(sum(s.hours for s in sessions))}"
+        lost = plan.busy_lost.get(monday)
+        if lost:
+            yield f"  {hours_text(lost)} lost to busy times"
         yield ""
 
 
@@ -161,6 +164,15 @@ def summary_lines(pc: PlanContext, pace: str | None) -> list[str]:
     ]
     if pace is not None:
         lines.append(f"Pace:             {pace}")
+    if plan.busy_lost:
+        from planner.schedule_busy import lost_lines
+
+        lost = sum(plan.busy_lost.values())
+        lines.append(
+            f"Lost to busy:     {hours_text(lost)} in {len(plan.busy_lost)} "
+            f"week{'s' if len(plan.busy_lost) != 1 else ''}"
+        )
+        lines += [f"  {line}" for line in lost_lines(plan)]
     return lines
 
 
@@ -220,6 +232,9 @@ def plan_json(plan: Plan) -> dict[str, Any]:
                 "parts": s.parts,
             }
             for s in plan.sessions
+        ],
+        "busy_lost": [
+            {"week": monday.isoformat(), "hours": hours} for monday, hours in plan.busy_lost.items()
         ],
     }
 

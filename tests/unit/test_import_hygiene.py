@@ -12,6 +12,7 @@ import pytest
 PKG = Path(__file__).resolve().parents[2] / "planner"
 DOMAIN = [
     "atomic",
+    "busy",
     "errors",
     "ics_export",
     "loader",
@@ -20,6 +21,7 @@ DOMAIN = [
     "progress",
     "roadmap",
     "schedule",
+    "schedule_busy",
     "settings",
     "textutil",
 ]
