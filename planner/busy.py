@@ -178,6 +178,15 @@ def _parse(data: bytes, name: str) -> Any:
         line = _line_of(text, quoted.group(1)) if quoted else None
         where = f"{name}:{line}" if line else name
         raise BusyError(f"{where}: broken iCalendar data ({detail[:120]})") from None
+    for component in calendar.walk("VEVENT"):
+        for prop, problem in component.errors:
+            raw = component.get(prop)
+            line = _line_of(text, f"{prop}") if raw is None else _line_of(text, str(raw))
+            where = f"{name}:{line}" if line else name
+            raise BusyError(
+                f"{where}: broken {prop} in an event ({str(problem)[:100]}); fix or remove "
+                "that event"
+            )
     if calendar.get("X-WR-TIMEZONE") is not None:
         import x_wr_timezone
 

@@ -217,8 +217,10 @@ def _pace(pc: PlanContext) -> str | None:
     return f"{slip.words()} (against the plan kept on {slip.since})"
 
 
-def plan_json(plan: Plan) -> dict[str, Any]:
-    return {
+def plan_json(plan: Plan, busy: bool = False) -> dict[str, Any]:
+    """The plan as JSON data; with ``busy`` (busy calendars were read) also the hours lost
+    to them by week."""
+    out: dict[str, Any] = {
         "finish": plan.finish.isoformat() if plan.finish else None,
         "hours_remaining": plan.hours_remaining,
         "sessions": [
@@ -233,10 +235,12 @@ def plan_json(plan: Plan) -> dict[str, Any]:
             }
             for s in plan.sessions
         ],
-        "busy_lost": [
-            {"week": monday.isoformat(), "hours": hours} for monday, hours in plan.busy_lost.items()
-        ],
     }
+    if busy:
+        out["busy_lost"] = [
+            {"week": monday.isoformat(), "hours": hours} for monday, hours in plan.busy_lost.items()
+        ]
+    return out
 
 
 def _until(i: PlanInputs, target: date, as_json: bool) -> int:
@@ -297,7 +301,7 @@ def run(ctx: Context) -> int:
     pc = plan_context(ctx)
     pace = _pace(pc)
     if args.json:
-        print(json.dumps(plan_json(pc.plan), indent=1))
+        print(json.dumps(plan_json(pc.plan, pc.busy), indent=1))
         return 0
     total = sum(pc.settings.hours_on(d) for d in range(7))
     start = first_day(pc.settings, pc.today)

@@ -39,6 +39,8 @@ class PlanContext:
     plan: Plan
     what_if: bool = False
     """True when any what-if option changed the settings or today."""
+    busy: bool = False
+    """True when the plan was made around busy calendars."""
 
 
 def add_plan_options(parser: argparse.ArgumentParser) -> None:
@@ -225,4 +227,6 @@ def plan_context(ctx: Context) -> PlanContext:
     else:
         plan = schedule(i.roadmap, i.progress, i.settings, i.today, i.tz)
     what_if = i.what_if or bool(getattr(ctx.args, "busy", None))
-    return PlanContext(i.roadmap, i.progress, i.settings, i.today, i.tz, plan, what_if)
+    return PlanContext(
+        i.roadmap, i.progress, i.settings, i.today, i.tz, plan, what_if, bool(sources)
+    )
