@@ -200,8 +200,7 @@ def main() -> None:
         reread(file_source)()  # first reads: fetched, parsed and kept
         reread(url_source)()
         figures: dict[str, list[float]] = {
-            k: []
-            for k in ("bare", "parse", "plan", "plan+busy", "re-read file", "re-read URL")
+            k: [] for k in ("bare", "parse", "plan", "plan+busy", "re-read file", "re-read URL")
         }
         for _ in range(args.repeat):  # interleaved
             figures["bare"].append(best(bare, 1))

@@ -46,6 +46,40 @@ def _epoch_minute(day: date, minute: int, tz: tzinfo) -> int:
     return int((wall.astimezone(_UTC) - _EPOCH).total_seconds() // 60)
 
 
+class _Clock:
+    """Wall-clock minutes of a day -> real minutes since the epoch, for a run of days.
+
+    The zone's UTC offset is looked up at local midnights a week and a day apart; while
+    they agree (no change of offset in between) a day's minutes are plain arithmetic,
+    otherwise (a DST change in reach) they are worked out exactly (``_epoch_minute``).
+    """
+
+    __slots__ = ("_first", "_last", "_offset", "_tz")
+
+    def __init__(self, tz: tzinfo) -> None:
+        self._tz = tz
+        self._first = 1
+        self._last = 0
+        self._offset = 0
+
+    def offset(self, day: int) -> int | None:
+        """The UTC offset in minutes all day ``day`` and the next (None: it changes)."""
+        if not self._first <= day < self._last:
+            tz = self._tz
+            d = date.fromordinal(day)
+            far = date.fromordinal(day + 8)
+            a = datetime(d.year, d.month, d.day, tzinfo=tz).utcoffset()
+            b = datetime(far.year, far.month, far.day, tzinfo=tz).utcoffset()
+            if a is None or a != b:
+                return None
+            self._first, self._last = day, day + 7
+            self._offset = int(a.total_seconds() // 60)
+        return self._offset
+
+
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+
+
 def _off_days(settings: Settings) -> list[tuple[int, int]]:
     spans = sorted((o.start.toordinal(), o.end.toordinal()) for o in settings.days_off)
     merged: list[list[int]] = []
@@ -89,8 +123,9 @@ def plan_around(
             "no study time: every weekday has 0 study hours while work remains; "
             "set some in the settings (hours: mon: 1.5) or try --hours mon=2,sat=4"
         )
-    # placed pieces: (topic index, start minute since the epoch, minutes)
-    pieces: list[tuple[int, int, int]] = []
+    # placed pieces: (topic index, start minute since the epoch, minutes, day ordinal,
+    # the day's midnight in minutes since the epoch or -1 where its offset changes)
+    pieces: list[tuple[int, int, int, int, int]] = []
     lost: dict[date, int] = {}
     k = 0  # the first day off that may still come
     b = 0  # the first busy time that may still overlap a window
@@ -98,10 +133,13 @@ def plan_around(
     day = first_day.toordinal()
     last_day = 0
     idle = idle_from = 0
+    clock = _Clock(tz)
+    n_off = len(off)
+    add = pieces.append
     while first < n:
-        while k < len(off) and off[k][1] < day:
+        while k < n_off and off[k][1] < day:
             k += 1
-        if k < len(off) and off[k][0] <= day:
+        if k < n_off and off[k][0] <= day:
             day = off[k][1] + 1
             if day > _MAX_ORDINAL:
                 raise ScheduleError(
@@ -113,26 +151,69 @@ def plan_around(
         left = day_minutes[weekday]
         placed = False
         if left > 0:
-            d = date.fromordinal(day)
-            ws = _epoch_minute(d, starts[weekday], tz)
-            we = _epoch_minute(d, ends[weekday], tz)
+            offset = clock.offset(day)
+            if offset is None:  # a change of offset in reach: each time worked out
+                d = date.fromordinal(day)
+                ws = _epoch_minute(d, starts[weekday], tz)
+                we = _epoch_minute(d, ends[weekday], tz)
+                wall = -1
+            else:
+                wall = (day - _EPOCH_ORDINAL) * 1440 - offset  # the day's midnight
+                ws = wall + starts[weekday]
+                we = wall + ends[weekday]
             while b < nb and busy[b][1] <= ws:
                 b += 1
-            # the free parts of the window
-            free: list[tuple[int, int]] = []
-            at = ws
-            x = b
-            while x < nb and busy[x][0] < we:
-                if busy[x][0] > at:
-                    free.append((at, busy[x][0]))
-                at = max(at, busy[x][1])
-                x += 1
-            if at < we:
-                free.append((at, we))
-            room = sum(e - s for s, e in free)
+            if b == nb or busy[b][0] >= we:  # nothing busy in the window
+                free = [(ws, we)]
+                room = we - ws
+            else:  # the free parts of the window
+                free = []
+                room = 0
+                at = ws
+                x = b
+                while x < nb:
+                    busy_start, busy_end = busy[x]
+                    if busy_start >= we:
+                        break
+                    if busy_start > at:
+                        free.append((at, busy_start))
+                        room += busy_start - at
+                    if busy_end > at:
+                        at = busy_end
+                    x += 1
+                if at < we:
+                    free.append((at, we))
+                    room += we - at
             if room < left:
-                monday = d - timedelta(days=weekday)
+                monday = date.fromordinal(day - weekday)
                 lost[monday] = lost.get(monday, 0) + left - room
+            if cap is None and len(free) == 1:  # one free part: the rules in short
+                p, e = free[0]
+                j = first
+                while left > 0 and j < n:
+                    r = rem[j]
+                    if r <= 0:
+                        j += 1
+                        continue
+                    allow = e - p
+                    if left < allow:
+                        allow = left
+                    if r <= allow:
+                        take = r
+                    elif allow >= min_minutes and allow > 0:
+                        take = allow
+                    else:
+                        break  # a sliver: the rest waits for the next study day
+                    add((j, p, take, day, wall))
+                    rem[j] = r - take
+                    left -= take
+                    p += take + brk
+                    placed = True
+                    if take == r:
+                        j += 1
+                while first < n and rem[first] <= 0:
+                    first += 1
+                free = []  # placed: the general walk below has nothing to do
             used: dict[int, int] = {}
             j = first
             s = 0
@@ -166,7 +247,7 @@ def plan_around(
                         continue
                     s += 1  # too short a free part: the next one
                     continue
-                pieces.append((j, p, take))
+                add((j, p, take, day, wall))
                 rem[j] = r - take
                 left -= take
                 p += take + brk
@@ -199,8 +280,16 @@ def plan_around(
     return _plan_of(pieces, topic_ids, module_ids, tz, basis, hours_total, last_day, lost)
 
 
+_DELTAS: list[timedelta] = []
+"""timedelta(minutes=i) for i up to two days, made on first use."""
+
+_SETTERS = tuple(getattr(Session, name).__set__ for name in Session.__slots__)
+"""Session's slot setters in field order: a Session made with them skips the frozen
+__setattr__ and __init__ (as planner.schedule makes its sessions)."""
+
+
 def _plan_of(
-    pieces: list[tuple[int, int, int]],
+    pieces: list[tuple[int, int, int, int, int]],
     topic_ids: Sequence[str],
     module_ids: Sequence[str],
     tz: tzinfo,
@@ -210,29 +299,64 @@ def _plan_of(
     lost: dict[date, int],
 ) -> Plan:
     parts = [0] * len(topic_ids)
-    for j, _, _ in pieces:
-        parts[j] += 1
+    for piece in pieces:
+        parts[piece[0]] += 1
     seen = [0] * len(topic_ids)
     sessions: list[Session] = []
+    add = sessions.append
+    first_seen: dict[int, int] = {}
+    last_seen: dict[int, int] = {}
+    set_topic, set_module, set_start, set_end, set_hours, set_part, set_parts = _SETTERS
+    new = object.__new__
+    stamp = datetime.fromtimestamp
+    deltas = _DELTAS or _DELTAS.extend(timedelta(0, 60 * i) for i in range(2 * 1440 + 1)) or _DELTAS
+    midnight_day = 0
+    midnight = _EPOCH
+    for j, start_minute, length, day, wall in pieces:
+        k = seen[j] = seen[j] + 1
+        session = new(Session)
+        set_topic(session, topic_ids[j])
+        set_module(session, module_ids[j])
+        if wall < 0:  # a change of offset in reach: from real time
+            start = stamp(start_minute * 60, tz)
+            end = stamp((start_minute + length) * 60, tz)
+        else:  # one offset all day: wall-clock arithmetic from the local midnight
+            if day != midnight_day:
+                d = date.fromordinal(day)
+                midnight = datetime(d.year, d.month, d.day, tzinfo=tz)
+                midnight_day = day
+            start = midnight + deltas[start_minute - wall]
+            end = midnight + deltas[start_minute - wall + length]
+        set_start(session, start)
+        set_end(session, end)
+        set_hours(session, length / 60)
+        set_part(session, k)
+        set_parts(session, parts[j])
+        add(session)
+        if k == 1:
+            first_seen[j] = day
+        last_seen[j] = day
+    dates: dict[int, date] = {}
+
+    def on(day: int) -> date:
+        found = dates.get(day)
+        if found is None:
+            found = dates[day] = date.fromordinal(day)
+        return found
+
     topic_spans: dict[str, tuple[date, date]] = {}
-    module_spans: dict[str, tuple[date, date]] = {}
-    minute = timedelta(minutes=1)
-    for j, start_minute, length in pieces:
-        start = (_EPOCH + start_minute * minute).astimezone(tz)
-        end = (_EPOCH + (start_minute + length) * minute).astimezone(tz)
-        seen[j] += 1
-        sessions.append(
-            Session(topic_ids[j], module_ids[j], start, end, length / 60, seen[j], parts[j])
-        )
-        day = start.date()
-        for key, spans in ((topic_ids[j], topic_spans), (module_ids[j], module_spans)):
-            span = spans.get(key)
-            if span is None:
-                spans[key] = (day, day)
-            elif day > span[1]:
-                spans[key] = (span[0], day)
-            elif day < span[0]:
-                spans[key] = (day, span[1])
+    module_first: dict[str, int] = {}
+    module_last: dict[str, int] = {}
+    for j in sorted(first_seen):
+        a, b = first_seen[j], last_seen[j]
+        topic_spans[topic_ids[j]] = (on(a), on(b))
+        module = module_ids[j]
+        if module not in module_first:
+            module_first[module], module_last[module] = a, b
+        else:
+            module_first[module] = min(module_first[module], a)
+            module_last[module] = max(module_last[module], b)
+    module_spans = {m: (on(a), on(module_last[m])) for m, a in module_first.items()}
     finish = date.fromordinal(last_day) if last_day else None
     lost_hours = {monday: minutes / 60 for monday, minutes in sorted(lost.items())}
     if finish is not None:
