@@ -33,8 +33,6 @@ import hashlib
 import json
 import os
 import re
-import urllib.error
-import urllib.request
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
@@ -311,6 +309,9 @@ def fetch(url: str, cache: Path, now: datetime, timeout: float = FETCH_TIMEOUT) 
             meta = {}
     except (OSError, ValueError):
         meta = {}
+    import urllib.error
+    import urllib.request
+
     kept: bytes | None
     try:
         kept = body_path.read_bytes()

@@ -107,6 +107,9 @@ class Plan:
     busy_lost: Mapping[date, float] = field(default_factory=dict)
     """Hours lost to busy times, by week (its Monday), in date order; only weeks with some
     (empty when the plan was made without busy times)."""
+    busy: Sequence[tuple[int, int]] = ()
+    """The busy times the plan was made around (``planner.busy.BusyTimes``: merged, sorted
+    minutes since the Unix epoch), for the views to show."""
 
     def made(self) -> Plan:
         """This plan, with its sessions and spans made now (if they were to be made when

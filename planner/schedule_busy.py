@@ -21,6 +21,7 @@ Busy times are ``planner.busy.BusyTimes``: merged, sorted minutes since the Unix
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING
 
@@ -277,7 +278,8 @@ def plan_around(
         day += 1
         if day > _MAX_ORDINAL and first < n:
             raise ScheduleError("no study time: the plan runs past the year 9999; add study hours")
-    return _plan_of(pieces, topic_ids, module_ids, tz, basis, hours_total, last_day, lost)
+    plan = _plan_of(pieces, topic_ids, module_ids, tz, basis, hours_total, last_day, lost)
+    return replace(plan, busy=tuple(busy))
 
 
 _DELTAS: list[timedelta] = []
@@ -309,7 +311,9 @@ def _plan_of(
     set_topic, set_module, set_start, set_end, set_hours, set_part, set_parts = _SETTERS
     new = object.__new__
     stamp = datetime.fromtimestamp
-    deltas = _DELTAS or _DELTAS.extend(timedelta(0, 60 * i) for i in range(2 * 1440 + 1)) or _DELTAS
+    if not _DELTAS:
+        _DELTAS.extend(timedelta(0, 60 * i) for i in range(2 * 1440 + 1))
+    deltas = _DELTAS
     midnight_day = 0
     midnight = _EPOCH
     for j, start_minute, length, day, wall in pieces:

@@ -28,9 +28,9 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, timedelta, timezone, tzinfo
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, cast
@@ -70,6 +70,8 @@ FILTER_ID = "filter"
 MIN_WIDTH = 80
 MIN_HEIGHT = 24
 POLL_SECONDS = 1.0
+BUSY_POLL_SECONDS = 300.0
+"""How often the busy calendars are read again (in a worker) for changes."""
 EXPORT_NAME = "study-plan.ics"
 GOOGLE_REMINDER = (
     "To add it to Google Calendar: Settings > Import & export > Import, choose the file "
@@ -128,6 +130,7 @@ def compute_plan(
     tz: tzinfo,
     *,
     baseline_path: Path | None = None,
+    busy: Sequence[tuple[int, int]] = (),
 ) -> Planned:
     """Figures and plan from scratch; with ``baseline_path`` also the kept baseline (made
     from this plan when there is none). Problems become messages, never exceptions."""
@@ -137,7 +140,7 @@ def compute_plan(
     s = settings
     figs = figures(roadmap, progress, s.hours_per_day, s.unestimated_hours)
     try:
-        plan = schedule(roadmap, progress, s, today, tz)
+        plan = schedule(roadmap, progress, s, today, tz, busy=busy)
     except PlannerError as exc:
         total = figs.get(roadmap.id)
         plan = Plan((), None, total.remaining if total is not None else 0.0)
@@ -329,6 +332,7 @@ class PlannerApp(App[None]):
             self.today,
             self.tz,
             baseline_path=locations.baseline_path(self.roadmap.id) if keep_baseline else None,
+            busy=self.busy,
         )
 
     def _replan(self, ids: Iterable[str] | None, *, keep_baseline: bool = False) -> None:
@@ -463,6 +467,59 @@ class PlannerApp(App[None]):
             self.notify(problem, severity="warning", timeout=10)
         if self.watch_files:
             self.set_interval(POLL_SECONDS, self._poll, name="progress-poll")
+        if self.settings.busy:
+            self._read_busy()
+            self.set_interval(BUSY_POLL_SECONDS, self._read_busy, name="busy-poll")
+
+    # -- busy calendars (issue 13) ----------------------------------------------------
+
+    busy: Sequence[tuple[int, int]] = ()
+    """The busy times read from the settings' busy calendars (``planner.busy.BusyTimes``)."""
+
+    def _read_busy(self) -> None:
+        """Read the busy calendars in a worker (URLs fetched there, never blocking the UI);
+        when what they hold has changed, re-plan around it."""
+        sources_text = self.settings.busy
+        if not sources_text:
+            return
+        base = (self.settings_path or Path.cwd() / "settings.yaml").expanduser().absolute().parent
+        tz, today, plan = self.tz, self.today, self.plan
+        finish = plan.finish or today + timedelta(days=365)
+        end = today + timedelta(days=2 * ((finish - today).days + 1) + 28)
+        all_day = self.settings.busy_all_day
+        now = datetime.now(timezone.utc)
+
+        def work() -> None:
+            from planner.busy import read_sources, source_of
+
+            try:
+                sources = [source_of(text, base) for text in sources_text]
+                got = read_sources(
+                    sources,
+                    today,
+                    end,
+                    tz,
+                    now,
+                    all_day_blocks=all_day,
+                    cache=locations.cache_dir(),
+                )
+                result: tuple[tuple[tuple[int, int], ...], tuple[str, ...]] = (
+                    got.times,
+                    got.warnings,
+                )
+            except Exception as exc:  # reported on the app's thread; the plan stays
+                result = (tuple(self.busy), (_message(exc),))
+            with contextlib.suppress(RuntimeError):  # the app has gone
+                self.call_from_thread(self._busy_read, *result)
+
+        self.run_worker(work, thread=True, group="busy", exclusive=True, exit_on_error=False)
+
+    def _busy_read(self, times: Sequence[tuple[int, int]], warnings: Sequence[str]) -> None:
+        for warning in warnings:
+            self.notify(warning, title="Busy calendars", severity="warning", timeout=10)
+        if tuple(times) != tuple(self.busy):
+            self.busy = tuple(times)
+            self._replan(None)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # "/" filters the tree: offered on the roadmap tab only (keeps the footer short)
@@ -927,7 +984,10 @@ class PlannerApp(App[None]):
             except Exception as exc:
                 self._user_error(exc, "Settings not saved")
                 return False
-        self.settings = new
+        old, self.settings = self.settings, new
+        if (new.busy, new.busy_all_day) != (old.busy, old.busy_all_day):
+            self.busy = ()  # read again (in a worker) for the new list
+            self._read_busy()
         if new.timezone or not self._tz_injected:
             self.tz = _zone_of(new, self.tz)
         self.set_keymap(new.keymap)
