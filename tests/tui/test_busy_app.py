@@ -59,3 +59,26 @@ async def test_the_app_reads_its_busy_calendars_in_a_worker_and_replans(
         first = app.plan.sessions[0]
         assert (first.start.date(), f"{first.start:%H:%M}") == (MONDAY, "20:00")
         assert app.plan.busy_lost == {date(2027, 1, 18): 3.0}
+
+
+async def test_calendar_day_detail_shows_busy_times_and_the_weeks_loss() -> None:
+    from planner.tui.widgets.month_calendar import MonthCalendar
+
+    roadmap = load_roadmap(SEED)
+    settings = Settings(timezone="Europe/Berlin")
+    busy = parse_calendar((DATA / "google.ics").read_bytes(), "g", MONDAY, date(2027, 3, 1), BERLIN)
+    plan = schedule(roadmap, Progress(), settings, MONDAY, BERLIN, busy=busy)
+    app = ViewApp(MonthCalendar(id="calendar"), roadmap, plan, settings, MONDAY)
+    async with app.run_test(size=(110, 50)) as pilot:
+        await pilot.pause()
+        calendar = app.query_one(MonthCalendar)
+        calendar.select_day(date(2027, 1, 19))
+        await pilot.pause()
+        text = str(calendar.query_one("#calendar-details").render())
+        assert "22:30–00:00 Advanced Python Features (9/10)" in text
+        assert "busy 19:00–22:30" in text
+        assert "week: 3 h lost to busy" in text
+        calendar.select_day(date(2027, 1, 21))
+        await pilot.pause()
+        text = str(calendar.query_one("#calendar-details").render())
+        assert "nothing planned · busy 00:00–24:00" in text
