@@ -109,3 +109,17 @@ def test_the_app_start_up_imports_no_command_machinery() -> None:
         check=True,
     )
     assert with_file.stdout.splitlines() == ["ROADMAP other.yaml", "MODS argparse,planner.cli.app"]
+
+
+def test_busy_calendar_libraries_stay_off_the_start_up_path() -> None:
+    """icalendar, recurring-ical-events, x-wr-timezone and urllib.request are imported
+    only when busy calendars are read (in the app: in a worker), never at start-up."""
+    code = (
+        "import sys\n"
+        "import planner.tui.app, planner.tui.widgets.agenda, planner.tui.widgets.month_calendar\n"
+        "import planner.schedule, planner.schedule_busy, planner.busy, planner.cli.planning\n"
+        "heavy = ('icalendar', 'recurring_ical_events', 'x_wr_timezone', 'urllib.request')\n"
+        "print(','.join(m for m in heavy if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
