@@ -234,3 +234,18 @@ def test_a_free_part_too_short_for_a_minimum_session_stays_empty() -> None:
     a = int((start - epoch) / timedelta(minutes=1))
     plan = lay_out({"a": 1.5}, {"a": "m"}, SETTINGS, date(2027, 1, 11), BERLIN, busy=((a, a + 40),))
     assert [f"{s.start:%H:%M}-{s.end:%H:%M}" for s in plan.sessions] == ["20:00-21:30"]
+
+
+def test_a_plan_around_busy_times_on_a_spring_forward_day() -> None:
+    """Berlin, Sunday 28 Mar 2027: 02:00 becomes 03:00; the window and sessions are in
+    real time, the busy time in local time."""
+    data = calendar(
+        "DTSTART;TZID=Europe/Berlin:20270328T033000\r\nDTEND;TZID=Europe/Berlin:20270328T040000\r\n"
+    )
+    busy = parse_calendar(data, "dst.ics", date(2027, 3, 28), date(2027, 3, 29), BERLIN)
+    settings = Settings(
+        weekly_hours={6: 3.0}, start_times={6: time(1, 0)}, timezone="Europe/Berlin"
+    )
+    plan = lay_out({"a": 3.0}, {"a": "m"}, settings, date(2027, 3, 28), BERLIN, busy=busy)
+    got = [(f"{s.start:%H:%M%z}", f"{s.end:%H:%M%z}", s.hours) for s in plan.sessions]
+    assert got == [("01:00+0100", "03:30+0200", 1.5), ("04:00+0200", "05:30+0200", 1.5)]
