@@ -147,6 +147,11 @@ def _line_of(text: str, needle: str) -> int | None:
     return text.count("\n", 0, at) + 1 if at >= 0 else None
 
 
+def _printable(text: str) -> str:
+    """``text`` with control characters shown as "?" (it may quote the file)."""
+    return "".join(c if c.isprintable() else "?" for c in text)
+
+
 def _decode(data: bytes, name: str) -> str:
     try:
         return data.decode("utf-8-sig")
@@ -171,7 +176,7 @@ def _parse(data: bytes, name: str) -> Any:
     try:
         calendar = icalendar.Calendar.from_ical(text)
     except (ValueError, KeyError, IndexError, TypeError) as exc:
-        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        detail = _printable(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
         quoted = re.search(r"'([^']{4,})'", detail)
         line = _line_of(text, quoted.group(1)) if quoted else None
         where = f"{name}:{line}" if line else name
@@ -182,7 +187,7 @@ def _parse(data: bytes, name: str) -> Any:
             line = _line_of(text, f"{prop}") if raw is None else _line_of(text, str(raw))
             where = f"{name}:{line}" if line else name
             raise BusyError(
-                f"{where}: broken {prop} in an event ({str(problem)[:100]}); fix or remove "
+                f"{where}: broken {prop} in an event ({_printable(str(problem))[:100]}); fix or remove "
                 "that event"
             )
     if calendar.get("X-WR-TIMEZONE") is not None:
@@ -267,7 +272,7 @@ def parse_calendar(
     except BusyError:
         raise
     except Exception as exc:  # a broken rule or date inside an event
-        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        detail = _printable(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
         raise BusyError(f"{name}: broken iCalendar event ({detail[:120]})") from None
     return merge(found)
 

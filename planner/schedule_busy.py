@@ -63,6 +63,10 @@ class _Clock:
         self._last = 0
         self._offset = 0
 
+    def span(self) -> tuple[int, int, int]:
+        """The days (first, past the last) the last offset found holds for, and it."""
+        return self._first, self._last, self._offset
+
     def offset(self, day: int) -> int | None:
         """The UTC offset in minutes all day ``day`` and the next (None: it changes)."""
         if not self._first <= day < self._last:
@@ -135,6 +139,7 @@ def plan_around(
     last_day = 0
     idle = idle_from = 0
     clock = _Clock(tz)
+    clock_first, clock_last, clock_offset = clock.span()
     n_off = len(off)
     add = pieces.append
     while first < n:
@@ -152,7 +157,11 @@ def plan_around(
         left = day_minutes[weekday]
         placed = False
         if left > 0:
-            offset = clock.offset(day)
+            if clock_first <= day < clock_last:  # the offset known to hold (clock.offset)
+                offset: int | None = clock_offset
+            else:
+                offset = clock.offset(day)
+                clock_first, clock_last, clock_offset = clock.span()
             if offset is None:  # a change of offset in reach: each time worked out
                 d = date.fromordinal(day)
                 ws = _epoch_minute(d, starts[weekday], tz)
