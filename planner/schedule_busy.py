@@ -83,6 +83,8 @@ class _Clock:
 
 
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+_NO_WALL = -(1 << 62)
+"""A piece's day midnight where there is none to time it from (a change of offset)."""
 
 
 def _off_days(settings: Settings) -> list[tuple[int, int]]:
@@ -129,9 +131,9 @@ def plan_around(
             "set some in the settings (hours: mon: 1.5) or try --hours mon=2,sat=4"
         )
     # placed pieces: (topic index, start minute since the epoch, minutes, day ordinal,
-    # the day's midnight in minutes since the epoch or -1 where its offset changes)
+    # the day's midnight in minutes since the epoch, or _NO_WALL where its offset changes)
     pieces: list[tuple[int, int, int, int, int]] = []
-    lost: dict[date, int] = {}
+    lost: dict[int, int] = {}  # minutes lost by week (its Monday's ordinal)
     k = 0  # the first day off that may still come
     b = 0  # the first busy time that may still overlap a window
     nb = len(busy)
@@ -166,7 +168,7 @@ def plan_around(
                 d = date.fromordinal(day)
                 ws = _epoch_minute(d, starts[weekday], tz)
                 we = _epoch_minute(d, ends[weekday], tz)
-                wall = -1
+                wall = _NO_WALL
             else:
                 wall = (day - _EPOCH_ORDINAL) * 1440 - offset  # the day's midnight
                 ws = wall + starts[weekday]
@@ -174,7 +176,7 @@ def plan_around(
             while b < nb and busy[b][1] <= ws:
                 b += 1
             if b == nb or busy[b][0] >= we:  # nothing busy in the window
-                free = [(ws, we)]
+                free = None
                 room = we - ws
             else:  # the free parts of the window
                 free = []
@@ -195,10 +197,10 @@ def plan_around(
                     free.append((at, we))
                     room += we - at
             if room < left:
-                monday = date.fromordinal(day - weekday)
+                monday = day - weekday  # its ordinal
                 lost[monday] = lost.get(monday, 0) + left - room
-            if cap is None and len(free) == 1:  # one free part: the rules in short
-                p, e = free[0]
+            if cap is None and (free is None or len(free) == 1):  # one free part, in short
+                p, e = (ws, we) if free is None else free[0]
                 j = first
                 while left > 0 and j < n:
                     r = rem[j]
@@ -221,53 +223,10 @@ def plan_around(
                     placed = True
                     if take == r:
                         j += 1
-                while first < n and rem[first] <= 0:
-                    first += 1
-                free = []  # placed: the general walk below has nothing to do
-            used: dict[int, int] = {}
-            j = first
-            s = 0
-            p = free[0][0] if free else we
-            while left > 0 and j < n and s < len(free):
-                r = rem[j]
-                if r <= 0:
-                    j += 1
-                    continue
-                seg_end = free[s][1]
-                if p < free[s][0]:
-                    p = free[s][0]
-                if p >= seg_end:
-                    s += 1
-                    continue
-                allow = left
-                limit = "day"
-                if seg_end - p < allow:
-                    allow, limit = seg_end - p, "part"
-                if cap is not None and cap - used.get(j, 0) < allow:
-                    allow, limit = cap - used.get(j, 0), "cap"
-                if allow <= 0:
-                    j += 1
-                    continue
-                take = r if r <= allow else allow
-                if take < r and take < min_minutes:
-                    if limit == "day":
-                        break  # a sliver of the day: the rest waits for the next study day
-                    if limit == "cap":
-                        j += 1
-                        continue
-                    s += 1  # too short a free part: the next one
-                    continue
-                add((j, p, take, day, wall))
-                rem[j] = r - take
-                left -= take
-                p += take + brk
-                placed = True
-                if cap is not None:
-                    used[j] = used.get(j, 0) + take
-                    if used[j] >= cap or rem[j] <= 0:
-                        j += 1
-                elif rem[j] <= 0:
-                    j += 1
+            else:
+                if free is None:
+                    free = [(ws, we)]
+                placed = _place_parts(free, first, rem, left, cap, min_minutes, brk, day, wall, add)
             while first < n and rem[first] <= 0:
                 first += 1
         if placed:
@@ -291,6 +250,69 @@ def plan_around(
     return replace(plan, busy=tuple(busy))
 
 
+def _place_parts(
+    free: list[tuple[int, int]],
+    first: int,
+    rem: list[int],
+    left: int,
+    cap: int | None,
+    min_minutes: int,
+    brk: int,
+    day: int,
+    wall: int,
+    add: Callable[[tuple[int, int, int, int, int]], None],
+) -> bool:
+    """Lay a day's ``left`` minutes into its free parts (in order), from topic ``first``;
+    ``rem`` is updated. Whether anything was placed."""
+    n = len(rem)
+    placed = False
+    used: dict[int, int] = {}
+    j = first
+    s = 0
+    p = free[0][0] if free else 0
+    while left > 0 and j < n and s < len(free):
+        r = rem[j]
+        if r <= 0:
+            j += 1
+            continue
+        seg_end = free[s][1]
+        if p < free[s][0]:
+            p = free[s][0]
+        if p >= seg_end:
+            s += 1
+            continue
+        allow = left
+        limit = "day"
+        if seg_end - p < allow:
+            allow, limit = seg_end - p, "part"
+        if cap is not None and cap - used.get(j, 0) < allow:
+            allow, limit = cap - used.get(j, 0), "cap"
+        if allow <= 0:
+            j += 1
+            continue
+        take = r if r <= allow else allow
+        if take < r and take < min_minutes:
+            if limit == "day":
+                break  # a sliver of the day: the rest waits for the next study day
+            if limit == "cap":
+                j += 1
+                continue
+            s += 1  # too short a free part: the next one
+            continue
+        add((j, p, take, day, wall))
+        rem[j] = r - take
+        left -= take
+        p += take + brk
+        placed = True
+        if cap is not None:
+            used[j] = used.get(j, 0) + take
+            if used[j] >= cap or rem[j] <= 0:
+                j += 1
+        elif rem[j] <= 0:
+            j += 1
+    return placed
+
+
 _DELTAS: list[timedelta] = []
 """timedelta(minutes=i) for i up to two days, made on first use."""
 
@@ -307,7 +329,7 @@ def _plan_of(
     basis: str,
     hours_total: float,
     last_day: int,
-    lost: dict[date, int],
+    lost: dict[int, int],
 ) -> Plan:
     parts = [0] * len(topic_ids)
     for piece in pieces:
@@ -324,20 +346,24 @@ def _plan_of(
         _DELTAS.extend(timedelta(0, 60 * i) for i in range(2 * 1440 + 1))
     deltas = _DELTAS
     midnight_day = 0
+    midnight_wall = _NO_WALL
     midnight = _EPOCH
     for j, start_minute, length, day, wall in pieces:
         k = seen[j] = seen[j] + 1
         session = new(Session)
         set_topic(session, topic_ids[j])
         set_module(session, module_ids[j])
-        if wall < 0:  # a change of offset in reach: from real time
+        if wall == _NO_WALL:  # a change of offset in reach: from real time
             start = stamp(start_minute * 60, tz)
             end = stamp((start_minute + length) * 60, tz)
         else:  # one offset all day: wall-clock arithmetic from the local midnight
             if day != midnight_day:
-                d = date.fromordinal(day)
-                midnight = datetime(d.year, d.month, d.day, tzinfo=tz)
-                midnight_day = day
+                if wall - midnight_wall == (day - midnight_day) * 1440:  # the same offset
+                    midnight += timedelta(day - midnight_day)
+                else:
+                    d = date.fromordinal(day)
+                    midnight = datetime(d.year, d.month, d.day, tzinfo=tz)
+                midnight_day, midnight_wall = day, wall
             start = midnight + deltas[start_minute - wall]
             end = midnight + deltas[start_minute - wall + length]
         set_start(session, start)
@@ -371,9 +397,11 @@ def _plan_of(
             module_last[module] = max(module_last[module], b)
     module_spans = {m: (on(a), on(module_last[m])) for m, a in module_first.items()}
     finish = date.fromordinal(last_day) if last_day else None
-    lost_hours = {monday: minutes / 60 for monday, minutes in sorted(lost.items())}
-    if finish is not None:
-        lost_hours = {m: h for m, h in lost_hours.items() if m <= finish}
+    lost_hours = {
+        date.fromordinal(monday): minutes / 60
+        for monday, minutes in sorted(lost.items())
+        if monday <= last_day
+    }
     return Plan(
         tuple(sessions),
         finish,
