@@ -163,6 +163,11 @@ def test_the_seed_planned_from_a_url_and_from_its_copy_when_down(
     busy = _busy_instances()
     assert not [(s, b) for s in sessions for b in busy if s[0] < b[1] and b[0] < s[1]]
     assert data["busy_lost"] == [{"week": "2027-01-18", "hours": 3.0}]
+    starts = {s["start"] for s in data["sessions"]}
+    assert "2027-01-13T19:00:00+01:00" in starts  # the gym is cancelled that Wednesday
+    assert "2027-01-14T19:00:00+01:00" in starts  # the film is a free event
+    assert "2027-01-15T20:00:00+01:00" in starts  # the party is cancelled, the gym is not
+    assert not any(s.startswith(("2027-01-21", "2027-01-22")) for s in starts)  # all day
     server.status = 500
     assert main(argv) == 0
     again, err = capsys.readouterr()
