@@ -291,7 +291,9 @@ class PlannerApp(App[None]):
         if self._plan_in_background():
             self.planning = True  # started in on_mount
         else:
-            self._apply_plan(self._generation, self._compute(keep_baseline=True), None)
+            # with busy calendars the baseline is kept once they are read (_busy_read)
+            keep = not settings.busy
+            self._apply_plan(self._generation, self._compute(keep_baseline=keep), None)
 
     # -- time ------------------------------------------------------------------
 
@@ -462,7 +464,8 @@ class PlannerApp(App[None]):
         if self.planning:
             # after the first frame: the planning thread would hold the GIL for much
             # of it, and the tree is what the user wants to see first
-            self.call_after_refresh(partial(self._replan, None, keep_baseline=True))
+            keep = not self.settings.busy  # else kept once they are read (_busy_read)
+            self.call_after_refresh(partial(self._replan, None, keep_baseline=keep))
         for problem in self._startup_problems:
             self.notify(problem, severity="warning", timeout=10)
         if self.watch_files:
@@ -514,12 +517,16 @@ class PlannerApp(App[None]):
 
         self.run_worker(work, thread=True, group="busy", exclusive=True, exit_on_error=False)
 
+    _busy_first_read = True
+
     def _busy_read(self, times: Sequence[tuple[int, int]], warnings: Sequence[str]) -> None:
         for warning in warnings:
             self.notify(warning, title="Busy calendars", severity="warning", timeout=10)
-        if tuple(times) != tuple(self.busy):
+        first, self._busy_first_read = self._busy_first_read, False
+        if first or tuple(times) != tuple(self.busy):
             self.busy = tuple(times)
-            self._replan(None)
+            # the first plan around them is the one kept as the baseline (if none is)
+            self._replan(None, keep_baseline=first)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # "/" filters the tree: offered on the roadmap tab only (keeps the footer short)

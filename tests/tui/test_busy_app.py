@@ -59,6 +59,9 @@ async def test_the_app_reads_its_busy_calendars_in_a_worker_and_replans(
         first = app.plan.sessions[0]
         assert (first.start.date(), f"{first.start:%H:%M}") == (MONDAY, "20:00")
         assert app.plan.busy_lost == {date(2027, 1, 18): 3.0}
+        # the baseline kept is the plan around the busy times (none on the conference)
+        assert app.baseline is not None
+        assert "2027-01-20" in app.baseline["days"] and "2027-01-21" not in app.baseline["days"]
 
 
 async def test_calendar_day_detail_shows_busy_times_and_the_weeks_loss() -> None:
