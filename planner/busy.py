@@ -197,11 +197,6 @@ def _parse(data: bytes, name: str) -> Any:
     return calendar
 
 
-def _text(component: Any, key: str) -> str:
-    value = component.get(key)
-    return str(value).strip().upper() if value is not None else ""
-
-
 def _as_utc(value: date | datetime, tz: tzinfo) -> datetime:
     if isinstance(value, datetime):
         if value.tzinfo is None:  # floating: the plan's zone
@@ -237,11 +232,15 @@ def expand(
 
     window_start = _local_midnight(start, tz)
     window_end = _local_midnight(end, tz)
-    query = recurring_ical_events.of(calendar, skip_bad_series=True)
+    query = recurring_ical_events.of(calendar)  # a broken series raises: named, not skipped
     out: list[tuple[int, int]] = []
     add = out.append
     for event in query.between(window_start, window_end):
-        if _text(event, "STATUS") == "CANCELLED" or _text(event, "TRANSP") == "TRANSPARENT":
+        get = event.get
+        status, transp = get("STATUS"), get("TRANSP")
+        if (status is not None and str(status).strip().upper() == "CANCELLED") or (
+            transp is not None and str(transp).strip().upper() == "TRANSPARENT"
+        ):
             continue
         span = _span(event)
         if span is None:

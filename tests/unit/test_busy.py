@@ -249,3 +249,15 @@ def test_a_plan_around_busy_times_on_a_spring_forward_day() -> None:
     plan = lay_out({"a": 3.0}, {"a": "m"}, settings, date(2027, 3, 28), BERLIN, busy=busy)
     got = [(f"{s.start:%H:%M%z}", f"{s.end:%H:%M%z}", s.hours) for s in plan.sessions]
     assert got == [("01:00+0100", "03:30+0200", 1.5), ("04:00+0200", "05:30+0200", 1.5)]
+
+
+@pytest.mark.parametrize(
+    "rule",
+    ["RRULE:FREQ=WEEKLY;BYDAY=XX\r\n", "RRULE:FREQ=SOMETIMES\r\n", "RRULE:FREQ=WEEKLY;COUNT=x\r\n"],
+)
+def test_a_broken_series_is_named_not_skipped(rule: str) -> None:
+    data = calendar(f"DTSTART:20270104T190000Z\r\nDTEND:20270104T200000Z\r\n{rule}")
+    with pytest.raises(BusyError) as info:
+        parse_calendar(data, "series.ics", date(2027, 1, 1), date(2027, 2, 1), BERLIN)
+    assert str(info.value).startswith("series.ics")
+    assert "\n" not in str(info.value)
