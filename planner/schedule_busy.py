@@ -50,9 +50,10 @@ def _epoch_minute(day: date, minute: int, tz: tzinfo) -> int:
 class _Clock:
     """Wall-clock minutes of a day -> real minutes since the epoch, for a run of days.
 
-    The zone's UTC offset is looked up at local midnights a week and a day apart; while
-    they agree (no change of offset in between) a day's minutes are plain arithmetic,
-    otherwise (a DST change in reach) they are worked out exactly (``_epoch_minute``).
+    The zone's UTC offset is looked up at local midnights ``_RUN`` + 1 days apart; while
+    they agree (no change of offset in between: no zone changes its offset twice within
+    three weeks) a day's minutes are plain arithmetic, otherwise (a DST change in reach)
+    they are worked out exactly (``_epoch_minute``).
     """
 
     __slots__ = ("_first", "_last", "_offset", "_tz")
@@ -72,17 +73,19 @@ class _Clock:
         if not self._first <= day < self._last:
             tz = self._tz
             d = date.fromordinal(day)
-            far = date.fromordinal(day + 8)
+            far = date.fromordinal(day + _RUN + 1)
             a = datetime(d.year, d.month, d.day, tzinfo=tz).utcoffset()
             b = datetime(far.year, far.month, far.day, tzinfo=tz).utcoffset()
             if a is None or a != b:
                 return None
-            self._first, self._last = day, day + 7
+            self._first, self._last = day, day + _RUN
             self._offset = int(a.total_seconds() // 60)
         return self._offset
 
 
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+_RUN = 21
+"""Days one look-up of the UTC offset serves (see ``_Clock``)."""
 _NO_WALL = -(1 << 62)
 """A piece's day midnight where there is none to time it from (a change of offset)."""
 
@@ -337,8 +340,8 @@ def _plan_of(
     seen = [0] * len(topic_ids)
     sessions: list[Session] = []
     add = sessions.append
-    first_seen: dict[int, int] = {}
-    last_seen: dict[int, int] = {}
+    first_seen = [0] * len(topic_ids)  # each topic's first and last day (0: none)
+    last_seen = [0] * len(topic_ids)
     set_topic, set_module, set_start, set_end, set_hours, set_part, set_parts = _SETTERS
     new = object.__new__
     stamp = datetime.fromtimestamp
@@ -386,8 +389,10 @@ def _plan_of(
     topic_spans: dict[str, tuple[date, date]] = {}
     module_first: dict[str, int] = {}
     module_last: dict[str, int] = {}
-    for j in sorted(first_seen):
-        a, b = first_seen[j], last_seen[j]
+    for j, a in enumerate(first_seen):
+        if not a:
+            continue
+        b = last_seen[j]
         topic_spans[topic_ids[j]] = (on(a), on(b))
         module = module_ids[j]
         if module not in module_first:

@@ -261,3 +261,23 @@ def test_a_broken_series_is_named_not_skipped(rule: str) -> None:
         parse_calendar(data, "series.ics", date(2027, 1, 1), date(2027, 2, 1), BERLIN)
     assert str(info.value).startswith("series.ics")
     assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "name", ["Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "Africa/Casablanca"]
+)
+def test_the_walks_clock_agrees_with_exact_local_times(name: str) -> None:
+    """The offset one look-up serves for three weeks (schedule_busy._Clock) is the exact
+    one, also where it changes twice a year or around Ramadan (Casablanca)."""
+    from planner.schedule_busy import _EPOCH_ORDINAL, _Clock, _epoch_minute
+
+    tz = ZoneInfo(name)
+    clock = _Clock(tz)
+    first = date(2024, 1, 1).toordinal()
+    for day in range(first, first + 7 * 366):
+        offset = clock.offset(day)
+        if offset is None:
+            continue
+        for minute in (0, 19 * 60, 1440):
+            exact = _epoch_minute(date.fromordinal(day), minute, tz)
+            assert (day - _EPOCH_ORDINAL) * 1440 + minute - offset == exact, (day, minute)
