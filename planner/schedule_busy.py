@@ -21,7 +21,6 @@ Busy times are ``planner.busy.BusyTimes``: merged, sorted minutes since the Unix
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING
 
@@ -249,8 +248,8 @@ def plan_around(
         day += 1
         if day > _MAX_ORDINAL and first < n:
             raise ScheduleError("no study time: the plan runs past the year 9999; add study hours")
-    plan = _plan_of(pieces, topic_ids, module_ids, tz, basis, hours_total, last_day, lost)
-    return replace(plan, busy=tuple(busy))
+    kept = busy if isinstance(busy, tuple) else tuple(busy)
+    return _plan_of(pieces, topic_ids, module_ids, tz, basis, hours_total, last_day, lost, kept)
 
 
 def _place_parts(
@@ -333,6 +332,7 @@ def _plan_of(
     hours_total: float,
     last_day: int,
     lost: dict[int, int],
+    busy: tuple[tuple[int, int], ...],
 ) -> Plan:
     parts = [0] * len(topic_ids)
     for piece in pieces:
@@ -415,6 +415,7 @@ def _plan_of(
         topic_spans,
         module_spans,
         busy_lost=lost_hours,
+        busy=busy,
     )
 
 
