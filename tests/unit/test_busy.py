@@ -281,3 +281,14 @@ def test_the_walks_clock_agrees_with_exact_local_times(name: str) -> None:
         for minute in (0, 19 * 60, 1440):
             exact = _epoch_minute(date.fromordinal(day), minute, tz)
             assert (day - _EPOCH_ORDINAL) * 1440 + minute - offset == exact, (day, minute)
+
+
+def test_google_x_wr_timezone_keeps_a_utc_series_at_its_local_time_across_dst() -> None:
+    """Google may write a series in UTC and name the calendar's zone in X-WR-TIMEZONE:
+    the series keeps its local time (18:30) after the change to summer time."""
+    text = calendar(
+        "DTSTART:20270315T173000Z\r\nDTEND:20270315T183000Z\r\nRRULE:FREQ=WEEKLY;COUNT=3\r\n"
+    ).replace(b"VERSION:2.0\r\n", b"VERSION:2.0\r\nX-WR-TIMEZONE:Europe/Berlin\r\n")
+    times = parse_calendar(text, "g.ics", date(2027, 3, 1), date(2027, 4, 1), BERLIN)
+    got = [f"{a:%m-%d %H:%M%z}" for a, _ in local_spans(times, BERLIN)]
+    assert got == ["03-15 18:30+0100", "03-22 18:30+0100", "03-29 18:30+0200"]
