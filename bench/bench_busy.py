@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/bench_busy.py [--repeat R]
 
-A synthetic five-year calendar (2026-2030, Europe/Berlin, Google's shape with a VTIMEZONE)
+A synthetic five-year calendar (2026-2030, Europe/Berlin, Google's shape: a VTIMEZONE and X-WR-TIMEZONE)
 of about 3,000 events: 200 weekly series (some with BYDAY on two days, some ending with
 UNTIL or COUNT, a few with EXDATE), the rest single events (some all-day, some cancelled
 or free). The window is the seed's plan horizon, as ``schedule_around`` reads it: from the
@@ -73,7 +73,7 @@ def five_year_calendar(n_events: int = 3000, n_series: int = 200, seed: int = 13
     rng = random.Random(seed)
     out = [
         "BEGIN:VCALENDAR\r\nPRODID:-//Google Inc//Google Calendar 70.9054//EN\r\n"
-        "VERSION:2.0\r\nCALSCALE:GREGORIAN\r\nX-WR-CALNAME:Bench\r\n",
+        "VERSION:2.0\r\nCALSCALE:GREGORIAN\r\nX-WR-CALNAME:Bench\r\nX-WR-TIMEZONE:Europe/Berlin\r\n",
         VTIMEZONE,
     ]
     first = date(2026, 1, 1)

@@ -4,8 +4,8 @@ A busy source is an ``.ics`` file (a path, relative to the settings file, ``~`` 
 an ``http(s)``/``webcal`` URL (Google's secret iCal address, Outlook's published link),
 or ``sync`` (the sync account's other calendars: not available until sync is configured).
 
-Reading (``parse_calendar``): ``icalendar`` parses, ``x-wr-timezone`` turns Google's
-``X-WR-TIMEZONE`` into real zones, ``recurring-ical-events`` expands RRULE (COUNT, UNTIL,
+Reading (``parse_calendar``): ``icalendar`` parses, ``recurring-ical-events`` (which
+applies ``x-wr-timezone`` to Google's ``X-WR-TIMEZONE``) expands RRULE (COUNT, UNTIL,
 BYDAY), RDATE, EXDATE and moved instances (RECURRENCE-ID) over a window only, so a
 calendar with a million instances costs what its window holds. An instance is busy
 unless it or its event is ``STATUS:CANCELLED`` or ``TRANSP:TRANSPARENT``; an all-day
@@ -163,7 +163,7 @@ def _decode(data: bytes, name: str) -> str:
 
 
 def _parse(data: bytes, name: str) -> Any:
-    """The icalendar Calendar in ``data`` (Google's X-WR-TIMEZONE made standard)."""
+    """The icalendar Calendar in ``data``; ``BusyError`` naming the file (and line)."""
     text = _decode(data, name)
     first = next((line.strip() for line in text.splitlines() if line.strip()), "")
     if first.upper() != "BEGIN:VCALENDAR":
@@ -190,11 +190,7 @@ def _parse(data: bytes, name: str) -> Any:
                 f"{where}: broken {prop} in an event ({_printable(str(problem))[:100]}); fix or remove "
                 "that event"
             )
-    if calendar.get("X-WR-TIMEZONE") is not None:
-        import x_wr_timezone
-
-        calendar = x_wr_timezone.to_standard(calendar)
-    return calendar
+    return calendar  # recurring_ical_events.of applies x-wr-timezone to it
 
 
 def _as_utc(value: date | datetime, tz: tzinfo) -> datetime:
