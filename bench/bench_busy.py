@@ -3,9 +3,9 @@
     .venv/bin/python bench/bench_busy.py [--repeat R]
 
 A synthetic five-year calendar (2026-2030, Europe/Berlin, Google's shape: a VTIMEZONE and
-X-WR-TIMEZONE) of about 3,000 events: 200 weekly series (some with BYDAY on two days, some ending with
-UNTIL or COUNT, a few with EXDATE), the rest single events (some all-day, some cancelled
-or free). The window is the seed's plan horizon, as ``schedule_around`` reads it: from the
+X-WR-TIMEZONE) of about 3,000 events: 200 weekly series (some with BYDAY on two days,
+some ending with UNTIL or COUNT, a few with EXDATE), the rest single events (some
+all-day, some cancelled or free). The window is the seed's plan horizon, as ``schedule_around`` reads it: from the
 first day to twice the plain plan's span and four weeks more. Best of R runs, interleaved.
 
 - ``bare``: the baseline for reading: ``icalendar.Calendar.from_ical`` and
