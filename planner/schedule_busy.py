@@ -16,6 +16,7 @@ before. The rules are ``planner.schedule``'s, with these:
       window (none when the free part holds them all); the plan sums them by week.
 
 Busy times are ``planner.busy.BusyTimes``: merged, sorted minutes since the Unix epoch.
+The pace answers (``finish_for``, ``hours_needed_by``) do not see them (nor end times).
 """
 
 from __future__ import annotations
