@@ -29,9 +29,9 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, timedelta, timezone, tzinfo
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, cast
@@ -82,6 +82,8 @@ FILTER_ID = "filter"
 MIN_WIDTH = 80
 MIN_HEIGHT = 24
 POLL_SECONDS = 1.0
+BUSY_POLL_SECONDS = 300.0
+"""How often the busy calendars are read again (in a worker) for changes."""
 EXPORT_NAME = "study-plan.ics"
 GOOGLE_REMINDER = (
     "To add it to Google Calendar: Settings > Import & export > Import, choose the file "
@@ -132,6 +134,7 @@ def compute_plan(
     tz: tzinfo,
     *,
     baseline_path: Path | None = None,
+    busy: Sequence[tuple[int, int]] = (),
 ) -> Planned:
     """Figures and plan from scratch; with ``baseline_path`` also the kept baseline (made
     from this plan when there is none). Problems become messages, never exceptions."""
@@ -141,7 +144,7 @@ def compute_plan(
     s = settings
     figs = figures(roadmap, progress, s.hours_per_day, s.unestimated_hours)
     try:
-        plan = schedule(roadmap, progress, s, today, tz)
+        plan = schedule(roadmap, progress, s, today, tz, busy=busy)
     except PlannerError as exc:
         total = figs.get(roadmap.id)
         plan = Plan((), None, total.remaining if total is not None else 0.0)
@@ -297,7 +300,9 @@ class PlannerApp(App[None]):
         if self._plan_in_background():
             self.planning = True  # started in on_mount
         else:
-            self._apply_plan(self._generation, self._compute(keep_baseline=True), None)
+            # with busy calendars the baseline is kept once they are read (_busy_read)
+            keep = not settings.busy
+            self._apply_plan(self._generation, self._compute(keep_baseline=keep), None)
 
     # -- time ------------------------------------------------------------------
 
@@ -345,6 +350,7 @@ class PlannerApp(App[None]):
             self.today,
             self.tz,
             baseline_path=locations.baseline_path(self.roadmap.id) if keep_baseline else None,
+            busy=self.busy,
         )
 
     def _replan(self, ids: Iterable[str] | None, *, keep_baseline: bool = False) -> None:
@@ -474,11 +480,69 @@ class PlannerApp(App[None]):
         if self.planning:
             # after the first frame: the planning thread would hold the GIL for much
             # of it, and the tree is what the user wants to see first
-            self.call_after_refresh(partial(self._replan, None, keep_baseline=True))
+            keep = not self.settings.busy  # else kept once they are read (_busy_read)
+            self.call_after_refresh(partial(self._replan, None, keep_baseline=keep))
         for problem in self._startup_problems:
             self.notify(problem, severity="warning", timeout=10)
         if self.watch_files:
             self.set_interval(POLL_SECONDS, self._poll, name="progress-poll")
+        if self.settings.busy:
+            self._read_busy()
+            self.set_interval(BUSY_POLL_SECONDS, self._read_busy, name="busy-poll")
+
+    # -- busy calendars (issue 13) ----------------------------------------------------
+
+    busy: Sequence[tuple[int, int]] = ()
+    """The busy times read from the settings' busy calendars (``planner.busy.BusyTimes``)."""
+
+    def _read_busy(self) -> None:
+        """Read the busy calendars in a worker (URLs fetched there, never blocking the UI);
+        when what they hold has changed, re-plan around it."""
+        sources_text = self.settings.busy
+        if not sources_text:
+            return
+        base = (self.settings_path or Path.cwd() / "settings.yaml").expanduser().absolute().parent
+        tz, today, plan = self.tz, self.today, self.plan
+        finish = plan.finish or today + timedelta(days=365)
+        end = today + timedelta(days=2 * ((finish - today).days + 1) + 28)
+        all_day = self.settings.busy_all_day
+        now = datetime.now(timezone.utc)
+
+        def work() -> None:
+            from planner.busy import read_sources, source_of
+
+            try:
+                sources = [source_of(text, base) for text in sources_text]
+                got = read_sources(
+                    sources,
+                    today,
+                    end,
+                    tz,
+                    now,
+                    all_day_blocks=all_day,
+                    cache=locations.cache_dir(),
+                )
+                result: tuple[tuple[tuple[int, int], ...], tuple[str, ...]] = (
+                    got.times,
+                    got.warnings,
+                )
+            except Exception as exc:  # reported on the app's thread; the plan stays
+                result = (tuple(self.busy), (_message(exc),))
+            with contextlib.suppress(RuntimeError):  # the app has gone
+                self.call_from_thread(self._busy_read, *result)
+
+        self.run_worker(work, thread=True, group="busy", exclusive=True, exit_on_error=False)
+
+    _busy_first_read = True
+
+    def _busy_read(self, times: Sequence[tuple[int, int]], warnings: Sequence[str]) -> None:
+        for warning in warnings:
+            self.notify(warning, title="Busy calendars", severity="warning", timeout=10)
+        first, self._busy_first_read = self._busy_first_read, False
+        if first or tuple(times) != tuple(self.busy):
+            self.busy = tuple(times)
+            # the first plan around them is the one kept as the baseline (if none is)
+            self._replan(None, keep_baseline=first)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # "/" filters the tree: offered on the roadmap tab only (keeps the footer short)
@@ -1059,7 +1123,10 @@ class PlannerApp(App[None]):
             except Exception as exc:
                 self._user_error(exc, "Settings not saved")
                 return False
-        self.settings = new
+        old, self.settings = self.settings, new
+        if (new.busy, new.busy_all_day) != (old.busy, old.busy_all_day):
+            self.busy = ()  # read again (in a worker) for the new list
+            self._read_busy()
         if new.timezone or not self._tz_injected:
             self.tz = _zone_of(new, self.tz)
         self.set_keymap(new.keymap)
