@@ -29,7 +29,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from functools import partial
@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from rich.text import Text
 from textual import events, on
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.geometry import Size
@@ -63,6 +63,7 @@ from planner.roadmap import Item, Module, Roadmap, Subtopic, Topic
 from planner.schedule import Plan, schedule
 from planner.settings import Settings
 from planner.textutil import visible
+from planner.tui.commands import PlannerProvider
 from planner.tui.widgets.details import DetailsPane
 from planner.tui.widgets.header import HeaderFacts, ProgressHeader
 from planner.tui.widgets.key_bar import KeyBar
@@ -184,6 +185,7 @@ class PlannerApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "planner"
     ENABLE_COMMAND_PALETTE = True
+    COMMANDS = App.COMMANDS | {PlannerProvider}
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -913,7 +915,8 @@ class PlannerApp(App[None]):
 
     # -- filter ----------------------------------------------------------------------
 
-    async def _filter_anywhere(self) -> None:
+    async def action_filter_anywhere(self) -> None:
+        """The roadmap tab with the filter's input focused (from any tab)."""
         await self.action_show_tab("roadmap")
         await self.action_filter()
 
@@ -1178,65 +1181,6 @@ class PlannerApp(App[None]):
     def action_collapse_all(self) -> None:
         for module_node in self.roadmap_tree.root.children:
             module_node.collapse()
-
-    # -- command palette ----------------------------------------------------------------
-
-    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
-        if screen is not self.screen_stack[0]:
-            return
-        commands: list[tuple[str, str, Callable[[], object | Awaitable[None]]]] = [
-            (
-                "Mark done / undone",
-                "Toggle the highlighted item done (space)",
-                self.action_toggle_done,
-            ),
-            (
-                "Mark in progress",
-                "The highlighted item is being studied (i)",
-                self.action_set_in_progress,
-            ),
-            (
-                "Mark skipped",
-                "Leave the highlighted item out of the plan (s)",
-                self.action_set_skipped,
-            ),
-            ("Mark to do", "Back to to do, with everything under it (u)", self.action_set_todo),
-            ("Log hours...", "Hours spent on the highlighted topic (l)", self.action_log_hours),
-            ("Open link", "Open the highlighted item's linked note (o)", self.action_open_link),
-            (
-                "Export calendar (.ics)",
-                f"Write {EXPORT_NAME} for Google Calendar (x)",
-                self.action_export,
-            ),
-            ("Filter the tree", "Show only items whose title matches (/)", self._filter_anywhere),
-            ("Clear the filter", "Show the whole roadmap again", self.action_clear_filter),
-            ("Expand all", "Show every subtopic", self.action_expand_all),
-            ("Collapse all", "Show modules only", self.action_collapse_all),
-            ("Show roadmap", "The tree and details (r)", partial(self.action_show_tab, "roadmap")),
-            (
-                "Show agenda",
-                "The coming sessions, week by week (a)",
-                partial(self.action_show_tab, "agenda"),
-            ),
-            (
-                "Show calendar",
-                "Study hours per day, month by month (c)",
-                partial(self.action_show_tab, "calendar"),
-            ),
-            ("Settings...", "Weekly hours, start times, days off (,)", self.action_settings),
-            (
-                "Switch roadmap file...",
-                "Open another roadmap with its own progress",
-                self.action_switch_roadmap,
-            ),
-            ("Reload progress", "Read the progress file again now", self.action_reload),
-            ("Undo", "Take back the last change (ctrl+z)", self.action_undo),
-            ("Redo", "Make again what undo took back (ctrl+y)", self.action_redo),
-            ("Help: keys", "Every key (?)", self.action_help),
-        ]
-        for title, help_text, callback in commands:
-            yield SystemCommand(title, help_text, callback)
 
 
 def _zone_of(settings: Settings, fallback: tzinfo | None = None) -> tzinfo:
