@@ -286,7 +286,6 @@ class PlannerApp(App[None]):
         self._signature: object = None
         self._reload_problem: object = None
         self._startup_problems: list[str] = []
-        self._filter_origin: str | None = None
         self._tab = "roadmap"
         self._views: dict[str, Widget] = {}
         self.planning = False
@@ -733,6 +732,27 @@ class PlannerApp(App[None]):
     def action_set_todo(self) -> None:
         self._check(State.TODO)
 
+    @on(RoadmapTree.StateRequested)
+    def _state_requested(self, event: RoadmapTree.StateRequested) -> None:
+        # through the actions (the palette's and the benchmark's way in too): they act
+        # on the highlighted item, the one the request names
+        actions: dict[State | None, Callable[[], None]] = {
+            None: self.action_toggle_done,
+            State.IN_PROGRESS: self.action_set_in_progress,
+            State.SKIPPED: self.action_set_skipped,
+            State.TODO: self.action_set_todo,
+            State.DONE: partial(self._check, State.DONE),
+        }
+        actions[event.state]()
+
+    @on(RoadmapTree.LogHoursRequested)
+    def _log_hours_requested(self, event: RoadmapTree.LogHoursRequested) -> None:
+        self.action_log_hours()
+
+    @on(RoadmapTree.OpenLinkRequested)
+    def _open_link_requested(self, event: RoadmapTree.OpenLinkRequested) -> None:
+        self.action_open_link()
+
     # -- log hours -----------------------------------------------------------------
 
     def action_log_hours(self) -> None:
@@ -932,9 +952,7 @@ class PlannerApp(App[None]):
 
             field = FilterInput(id=FILTER_ID)
             await self.query_one("#roadmap", Horizontal).mount(field, before=0)
-        node = self.roadmap_tree.cursor_node
-        if node is not None and node.data is not None:
-            self._filter_origin = node.data.id
+        self.roadmap_tree.mark_filter_origin()
         field.add_class("-shown")
         field.focus()
 
@@ -948,17 +966,10 @@ class PlannerApp(App[None]):
 
     def apply_filter(self, text: str) -> None:
         """Show only items whose title contains ``text`` (and their parents)."""
-        tree = self.roadmap_tree
-        if text == tree.filter_text:
-            return
-        node = tree.cursor_node
-        keep = node.data.id if node is not None and node.data is not None else self._filter_origin
-        tree.filter_text = text
-        first = tree.populate()
-        if not text.strip() and keep is not None:
-            tree.select_id(keep)  # back to where the user was
-        elif first is None and keep is not None and keep in tree.nodes_by_id:
-            tree.select_id(keep)
+        self.roadmap_tree.set_filter(text)
+
+    @on(RoadmapTree.FilterChanged)
+    def _filter_changed(self, event: RoadmapTree.FilterChanged) -> None:
         self.call_after_refresh(self._show_details)
 
     def _empty_filter_field(self) -> None:
@@ -1168,19 +1179,10 @@ class PlannerApp(App[None]):
     # -- tree shortcuts ----------------------------------------------------------------
 
     def action_expand_all(self) -> None:
-        tree = self.roadmap_tree
-        with tree.prevent(Tree.NodeExpanded):
-            for module_node in tree.root.children:
-                module_node.expand()
-                for topic_node in module_node.children:
-                    if isinstance(topic_node.data, Topic):
-                        tree._fill_topic(topic_node, topic_node.data)
-                    if topic_node.allow_expand:
-                        topic_node.expand()
+        self.roadmap_tree.expand_all()
 
     def action_collapse_all(self) -> None:
-        for module_node in self.roadmap_tree.root.children:
-            module_node.collapse()
+        self.roadmap_tree.collapse_all()
 
 
 def _zone_of(settings: Settings, fallback: tzinfo | None = None) -> tzinfo:
