@@ -29,7 +29,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from functools import partial
@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from rich.text import Text
 from textual import events, on
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.geometry import Size
@@ -63,6 +63,7 @@ from planner.roadmap import Item, Module, Roadmap, Subtopic, Topic
 from planner.schedule import Plan, schedule
 from planner.settings import Settings
 from planner.textutil import visible
+from planner.tui.commands import PlannerProvider
 from planner.tui.widgets.details import DetailsPane
 from planner.tui.widgets.header import HeaderFacts, ProgressHeader
 from planner.tui.widgets.key_bar import KeyBar
@@ -187,6 +188,7 @@ class PlannerApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "planner"
     ENABLE_COMMAND_PALETTE = True
+    COMMANDS = App.COMMANDS | {PlannerProvider}
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -287,7 +289,6 @@ class PlannerApp(App[None]):
         self._signature: object = None
         self._reload_problem: object = None
         self._startup_problems: list[str] = []
-        self._filter_origin: str | None = None
         self._tab = "roadmap"
         self._views: dict[str, Widget] = {}
         self.planning = False
@@ -795,6 +796,27 @@ class PlannerApp(App[None]):
     def action_set_todo(self) -> None:
         self._check(State.TODO)
 
+    @on(RoadmapTree.StateRequested)
+    def _state_requested(self, event: RoadmapTree.StateRequested) -> None:
+        # through the actions (the palette's and the benchmark's way in too): they act
+        # on the highlighted item, the one the request names
+        actions: dict[State | None, Callable[[], None]] = {
+            None: self.action_toggle_done,
+            State.IN_PROGRESS: self.action_set_in_progress,
+            State.SKIPPED: self.action_set_skipped,
+            State.TODO: self.action_set_todo,
+            State.DONE: partial(self._check, State.DONE),
+        }
+        actions[event.state]()
+
+    @on(RoadmapTree.LogHoursRequested)
+    def _log_hours_requested(self, event: RoadmapTree.LogHoursRequested) -> None:
+        self.action_log_hours()
+
+    @on(RoadmapTree.OpenLinkRequested)
+    def _open_link_requested(self, event: RoadmapTree.OpenLinkRequested) -> None:
+        self.action_open_link()
+
     # -- log hours -----------------------------------------------------------------
 
     def action_log_hours(self) -> None:
@@ -977,7 +999,8 @@ class PlannerApp(App[None]):
 
     # -- filter ----------------------------------------------------------------------
 
-    async def _filter_anywhere(self) -> None:
+    async def action_filter_anywhere(self) -> None:
+        """The roadmap tab with the filter's input focused (from any tab)."""
         await self.action_show_tab("roadmap")
         await self.action_filter()
 
@@ -993,9 +1016,7 @@ class PlannerApp(App[None]):
 
             field = FilterInput(id=FILTER_ID)
             await self.query_one("#roadmap", Horizontal).mount(field, before=0)
-        node = self.roadmap_tree.cursor_node
-        if node is not None and node.data is not None:
-            self._filter_origin = node.data.id
+        self.roadmap_tree.mark_filter_origin()
         field.add_class("-shown")
         field.focus()
 
@@ -1009,17 +1030,10 @@ class PlannerApp(App[None]):
 
     def apply_filter(self, text: str) -> None:
         """Show only items whose title contains ``text`` (and their parents)."""
-        tree = self.roadmap_tree
-        if text == tree.filter_text:
-            return
-        node = tree.cursor_node
-        keep = node.data.id if node is not None and node.data is not None else self._filter_origin
-        tree.filter_text = text
-        first = tree.populate()
-        if not text.strip() and keep is not None:
-            tree.select_id(keep)  # back to where the user was
-        elif first is None and keep is not None and keep in tree.nodes_by_id:
-            tree.select_id(keep)
+        self.roadmap_tree.set_filter(text)
+
+    @on(RoadmapTree.FilterChanged)
+    def _filter_changed(self, event: RoadmapTree.FilterChanged) -> None:
         self.call_after_refresh(self._show_details)
 
     def _empty_filter_field(self) -> None:
@@ -1232,78 +1246,10 @@ class PlannerApp(App[None]):
     # -- tree shortcuts ----------------------------------------------------------------
 
     def action_expand_all(self) -> None:
-        tree = self.roadmap_tree
-        with tree.prevent(Tree.NodeExpanded):
-            for module_node in tree.root.children:
-                module_node.expand()
-                for topic_node in module_node.children:
-                    if isinstance(topic_node.data, Topic):
-                        tree._fill_topic(topic_node, topic_node.data)
-                    if topic_node.allow_expand:
-                        topic_node.expand()
+        self.roadmap_tree.expand_all()
 
     def action_collapse_all(self) -> None:
-        for module_node in self.roadmap_tree.root.children:
-            module_node.collapse()
-
-    # -- command palette ----------------------------------------------------------------
-
-    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
-        if screen is not self.screen_stack[0]:
-            return
-        commands: list[tuple[str, str, Callable[[], object | Awaitable[None]]]] = [
-            (
-                "Mark done / undone",
-                "Toggle the highlighted item done (space)",
-                self.action_toggle_done,
-            ),
-            (
-                "Mark in progress",
-                "The highlighted item is being studied (i)",
-                self.action_set_in_progress,
-            ),
-            (
-                "Mark skipped",
-                "Leave the highlighted item out of the plan (s)",
-                self.action_set_skipped,
-            ),
-            ("Mark to do", "Back to to do, with everything under it (u)", self.action_set_todo),
-            ("Log hours...", "Hours spent on the highlighted topic (l)", self.action_log_hours),
-            ("Open link", "Open the highlighted item's linked note (o)", self.action_open_link),
-            (
-                "Export calendar (.ics)",
-                f"Write {EXPORT_NAME} for Google Calendar (x)",
-                self.action_export,
-            ),
-            ("Filter the tree", "Show only items whose title matches (/)", self._filter_anywhere),
-            ("Clear the filter", "Show the whole roadmap again", self.action_clear_filter),
-            ("Expand all", "Show every subtopic", self.action_expand_all),
-            ("Collapse all", "Show modules only", self.action_collapse_all),
-            ("Show roadmap", "The tree and details (r)", partial(self.action_show_tab, "roadmap")),
-            (
-                "Show agenda",
-                "The coming sessions, week by week (a)",
-                partial(self.action_show_tab, "agenda"),
-            ),
-            (
-                "Show calendar",
-                "Study hours per day, month by month (c)",
-                partial(self.action_show_tab, "calendar"),
-            ),
-            ("Settings...", "Weekly hours, start times, days off (,)", self.action_settings),
-            (
-                "Switch roadmap file...",
-                "Open another roadmap with its own progress",
-                self.action_switch_roadmap,
-            ),
-            ("Reload progress", "Read the progress file again now", self.action_reload),
-            ("Undo", "Take back the last change (ctrl+z)", self.action_undo),
-            ("Redo", "Make again what undo took back (ctrl+y)", self.action_redo),
-            ("Help: keys", "Every key (?)", self.action_help),
-        ]
-        for title, help_text, callback in commands:
-            yield SystemCommand(title, help_text, callback)
+        self.roadmap_tree.collapse_all()
 
 
 def _zone_of(settings: Settings, fallback: tzinfo | None = None) -> tzinfo:
