@@ -31,6 +31,7 @@ import subprocess
 import sys
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
+from dataclasses import replace as dataclass_replace
 from datetime import date, datetime, tzinfo
 from functools import partial
 from pathlib import Path
@@ -51,6 +52,7 @@ from planner import locations
 from planner.errors import PlannerError, user_message
 from planner.history import Intent, UndoError
 from planner.progress import (
+    ClockOut,
     Entry,
     Figures,
     Progress,
@@ -82,6 +84,8 @@ FILTER_ID = "filter"
 MIN_WIDTH = 80
 MIN_HEIGHT = 24
 POLL_SECONDS = 1.0
+CLOCK_SECONDS = 1.0
+"""How often the header's timer is looked at (it repaints when its minute changes)."""
 EXPORT_NAME = "study-plan.ics"
 GOOGLE_REMINDER = (
     "To add it to Google Calendar: Settings > Import & export > Import, choose the file "
@@ -248,6 +252,14 @@ class PlannerApp(App[None]):
             id="redo",
             show=False,
             tooltip="Make again what undo took back",
+        ),
+        Binding(
+            "t",
+            "clock",
+            "Timer",
+            id="clock",
+            show=False,
+            tooltip="Start the study timer on the highlighted topic; again to stop it",
         ),
     ]
 
@@ -444,6 +456,7 @@ class PlannerApp(App[None]):
             pace,
             style,
             planning=self.planning,
+            clock=self.clock_text(),
         )
 
     # -- layout ------------------------------------------------------------------
@@ -479,6 +492,7 @@ class PlannerApp(App[None]):
             self.notify(problem, severity="warning", timeout=10)
         if self.watch_files:
             self.set_interval(POLL_SECONDS, self._poll, name="progress-poll")
+        self.set_interval(CLOCK_SECONDS, self._tick_clock, name="clock-tick")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # "/" filters the tree: offered on the roadmap tab only (keeps the footer short)
@@ -669,6 +683,7 @@ class PlannerApp(App[None]):
             {k: Entry(e.state, e.changed, e.logged_hours) for k, e in before.entries.items()},
             before.roadmap_id,
             before.history,
+            before.clock,
         )
         try:
             changed = change(preview)
@@ -781,6 +796,134 @@ class PlannerApp(App[None]):
             f"({hours_text(total)} in all).{now_started}"
         )
         return True
+
+    # -- study timer -------------------------------------------------------------------
+
+    def clock_text(self) -> str:
+        """The running timer as the header shows it (``0:25 Topic title``), or ''."""
+        clock = self.progress.clock
+        if clock is None:
+            return ""
+        topic = self.roadmap.get(clock.topic)
+        title = topic.title if topic is not None else clock.topic
+        return f"{clock.elapsed_text(self.now())} {title}"
+
+    def _tick_clock(self) -> None:
+        """Once a second: the header's timer, repainted only when its text changes."""
+        header = self.query_one(ProgressHeader)
+        facts = header.facts
+        if facts is not None and (self.progress.clock is not None or facts.clock):
+            header.show(dataclass_replace(facts, clock=self.clock_text()))
+
+    def _clock_target(self) -> str | None:
+        """The item the timer would start on: the roadmap's highlighted item, or the
+        highlighted session's topic in a view that has one (``cursor_session``)."""
+        if self.active_tab == "roadmap":
+            item = self.current_item()
+            return item.id if item is not None else None
+        session = getattr(self._views.get(self.active_tab), "cursor_session", None)
+        return getattr(session, "topic_id", None)
+
+    def action_clock(self) -> None:
+        """``t``: start the timer on the highlighted topic or session; on the one it runs
+        on (or with nothing highlighted), stop it. One timer at a time: starting it on
+        another topic stops the running one first, its time logged, and says so."""
+        running = self.progress.clock
+        target = self._clock_target()
+        if running is not None:
+            try:
+                topic = self.progress.clock_topic(self.roadmap, target) if target else None
+            except ProgressError:
+                topic = None
+            if topic is None or topic == running.topic:
+                self.clock_out()
+                return
+        if target is None:
+            self.notify(
+                "Highlight a topic in the Roadmap tab, or a session, to start the timer on it."
+            )
+            return
+        self.clock_in(target)
+
+    def clock_in(self, item_id: str) -> bool:
+        """Start the timer on a topic (a subtopic's: its topic), stopping a running one
+        first; saved with the progress (in its history). False (notified) when not."""
+        try:
+            topic = self.progress.clock_topic(self.roadmap, item_id)
+        except ProgressError as exc:
+            self.notify(_message(exc), timeout=5)
+            return False
+        said = ""
+        running = self.progress.clock
+        if running is not None:
+            if running.topic == topic:
+                self.notify(f"The timer already runs on {self._topic_title(topic)}.", timeout=4)
+                return False
+            stopped = self.clock_out(quiet=True)
+            if stopped is None:
+                return False
+            said = f"{stopped} "
+        moment = self.now()
+        try:
+            progress = self.store.update(
+                lambda p: p.clock_in(self.roadmap, topic, moment),
+                "app",
+                moment,
+                Intent("clock", (topic,), "in"),
+            )
+        except Exception as exc:
+            self._user_error(exc, "Timer not started")
+            return False
+        self._signature = self.store.signature()
+        self._after_progress(progress, [])
+        self._tick_clock()
+        self.notify(f"{said}Timer started on {self._topic_title(topic)}; t stops it.", timeout=4)
+        return True
+
+    def clock_out(self, *, quiet: bool = False) -> str | None:
+        """Stop the timer and log its time on its topic (a topic still to do starts).
+        Returns what was done, in words (notified unless ``quiet``); None (notified) when
+        no timer runs or the change was not saved."""
+        moment = self.now()
+        done: list[ClockOut] = []
+
+        def stop(progress: Progress) -> Intent:
+            done.append(progress.clock_out(self.roadmap, moment))
+            out = done[0]
+            if out.hours > 0:
+                return Intent("log", (out.clock.topic,), hours=out.hours)
+            return Intent("clock", (out.clock.topic,), "out")
+
+        try:
+            progress = self.store.update(stop, "app", moment)
+        except ProgressError as exc:
+            self.notify(_message(exc), timeout=5)
+            return None
+        except Exception as exc:
+            self._user_error(exc, "Timer not stopped")
+            return None
+        self._signature = self.store.signature()
+        out = done[0]
+        topic = out.clock.topic
+        self._after_progress(progress, [topic, *out.started])
+        self._tick_clock()
+        ran = out.clock.elapsed_text(moment)
+        title = self._topic_title(topic)
+        if out.hours > 0:
+            started = " It is now in progress." if topic in out.started else ""
+            text = (
+                f"Timer stopped on {title} after {ran}: logged {hours_text(out.hours)} "
+                f"({hours_text(progress.logged(topic))} in all).{started}"
+            )
+        else:
+            text = f"Timer stopped on {title} after under a minute: nothing logged."
+        if not quiet:
+            self.notify(text, timeout=5)
+        return text
+
+    def _topic_title(self, topic_id: str) -> str:
+        topic = self.roadmap.get(topic_id)
+        return topic.title if topic is not None else topic_id
 
     # -- undo ----------------------------------------------------------------------
 
@@ -1234,6 +1377,11 @@ class PlannerApp(App[None]):
             ("Undo", "Take back the last change (ctrl+z)", self.action_undo),
             ("Redo", "Make again what undo took back (ctrl+y)", self.action_redo),
             ("Help: keys", "Every key (?)", self.action_help),
+            (
+                "Start / stop timer",
+                "Time study on the highlighted topic; stop logs it (t)",
+                self.action_clock,
+            ),
         ]
         for title, help_text, callback in commands:
             yield SystemCommand(title, help_text, callback)
