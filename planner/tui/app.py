@@ -85,6 +85,8 @@ MIN_WIDTH = 80
 MIN_HEIGHT = 24
 POLL_SECONDS = 1.0
 CLOCK_SECONDS = 1.0
+INFO_TIMEOUT = 5.0
+"""The longest an information toast stays (warnings and errors stay longer)."""
 """How often the header's timer is looked at (it repaints when its minute changes)."""
 EXPORT_NAME = "study-plan.ics"
 GOOGLE_REMINDER = (
@@ -324,7 +326,10 @@ class PlannerApp(App[None]):
     ) -> None:
         """Textual's notify, but literal by default: messages quote titles and paths
         from the user's files, which must never be read as markup, nor hold a control
-        character (shown harmlessly)."""
+        character (shown harmlessly). Information is short-lived: at most
+        ``INFO_TIMEOUT`` seconds, whatever was asked; warnings and errors stay as asked."""
+        if severity == "information":
+            timeout = min(INFO_TIMEOUT, timeout if timeout is not None else INFO_TIMEOUT)
         super().notify(
             visible(message, multiline=True),
             title=visible(title),
@@ -478,7 +483,7 @@ class PlannerApp(App[None]):
 
     def on_mount(self) -> None:
         if self.settings.keymap:
-            self.set_keymap(self.settings.keymap)
+            self.apply_keymap(self.settings.keymap)
         self._check_size()
         tree = self.roadmap_tree
         if tree.root.children:
@@ -925,6 +930,55 @@ class PlannerApp(App[None]):
         topic = self.roadmap.get(topic_id)
         return topic.title if topic is not None else topic_id
 
+    # -- keys ------------------------------------------------------------------------
+
+    def binding_groups(self) -> list[tuple[str, Iterable[BindingType]]]:
+        """Every group of bindings a remap may name: (scope, bindings)."""
+        from planner.tui.keys import ANYWHERE
+
+        groups: list[tuple[str, Iterable[BindingType]]] = [("roadmap", RoadmapTree.BINDINGS)]
+        groups += [(tab, _view_class(tab).BINDINGS) for tab in VIEW_IDS]
+        groups.append((ANYWHERE, self.BINDINGS))
+        return groups
+
+    def apply_keymap(self, keymap: dict[str, str]) -> list[str]:
+        """Apply the settings' remaps, refusing (with one message each, notified) an
+        unknown binding id and a key another binding has. Returns the messages."""
+        from planner.tui.keys import check_keymap
+
+        accepted, problems = check_keymap(keymap, self.binding_groups()) if keymap else ({}, [])
+        self.set_keymap(accepted)
+        for problem in problems:
+            self.notify(problem, title="Settings: keys", severity="error", timeout=15)
+        return problems
+
+    # -- Textual's own commands ------------------------------------------------------
+
+    def screenshot_folder(self) -> Path:
+        """Where "Screenshot" saves: the export folder (the current folder by default)."""
+        return self.export_path().parent
+
+    def action_save_screenshot(self) -> Path | None:
+        """Save an SVG picture of the screen in ``screenshot_folder`` and say where
+        (Textual's own saves to a Downloads folder that may not exist, and its message
+        shows raw markup here). None (notified) when it could not be written."""
+        from textual._files import generate_datetime_filename
+
+        folder = self.screenshot_folder()
+        path = folder / generate_datetime_filename(self.title, ".svg")
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path.write_text(self.export_screenshot(), encoding="utf-8")
+        except OSError as exc:
+            self.notify(
+                f"Cannot save the screenshot in {folder} ({exc.strerror or exc}).",
+                title="Screenshot",
+                severity="error",
+            )
+            return None
+        self.notify(f"Saved the screenshot to {path}", title="Screenshot")
+        return path
+
     # -- undo ----------------------------------------------------------------------
 
     def action_undo(self) -> None:
@@ -1113,6 +1167,13 @@ class PlannerApp(App[None]):
         self.apply_filter("")
         self.roadmap_tree.focus()
 
+    def action_clear_tree_filter(self) -> None:
+        """Esc in the tree: clear the filter, or say there is none."""
+        if not self.roadmap_tree.filter_text:
+            self.notify("The tree is not filtered (/ filters it).", timeout=3)
+            return
+        self.action_clear_filter()
+
     def action_focus_tree(self) -> None:
         field = self._filter_field()
         if field is not None and not field.value.strip():
@@ -1205,7 +1266,7 @@ class PlannerApp(App[None]):
         self.settings = new
         if new.timezone or not self._tz_injected:
             self.tz = _zone_of(new, self.tz)
-        self.set_keymap(new.keymap)
+        self.apply_keymap(new.keymap)
         tree = self.roadmap_tree
         tree.set_facts(
             TreeFacts(
@@ -1325,7 +1386,8 @@ class PlannerApp(App[None]):
     # -- command palette ----------------------------------------------------------------
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            yield _own_system_command(self, command)
         if screen is not self.screen_stack[0]:
             return
         commands: list[tuple[str, str, Callable[[], object | Awaitable[None]]]] = [
@@ -1385,6 +1447,20 @@ class PlannerApp(App[None]):
         ]
         for title, help_text, callback in commands:
             yield SystemCommand(title, help_text, callback)
+
+
+def _own_system_command(app: PlannerApp, command: SystemCommand) -> SystemCommand:
+    """Textual's palette command, or ours in its place where Textual's misbehaves here:
+    "Keys" opens our help (closed with Esc), "Screenshot" saves where it says it does."""
+    if command.title == "Keys":
+        return SystemCommand("Keys", "Every key, as bound now (?); Esc closes", app.action_help)
+    if command.title == "Screenshot":
+        return SystemCommand(
+            "Screenshot",
+            f"Save an SVG picture of the screen in {app.screenshot_folder()}",
+            lambda: app.set_timer(0.1, app.action_save_screenshot),
+        )
+    return command
 
 
 def _zone_of(settings: Settings, fallback: tzinfo | None = None) -> tzinfo:
