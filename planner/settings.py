@@ -24,6 +24,9 @@ Keys (all optional)::
     sync:         {service: caldav, url: ..., username: ..., password_command: ...,
                    calendar: Study plan, weeks: 4, reminder_minutes: 10}
                                             ``planner sync``; see ``SyncSettings``
+    theme:        nord                      the app's theme (kept when chosen in the app)
+    roadmap:      ~/study/roadmap.yaml      the roadmap file the app switched to last: used
+                                            when no --roadmap or $PLANNER_ROADMAP is given
 """
 
 from __future__ import annotations
@@ -130,6 +133,10 @@ class Settings:
     """Binding id -> keys, for remapping the app's keys."""
     sync: SyncSettings | None = None
     """Where ``planner sync`` keeps the plan; None: sync is not set up."""
+    theme: str | None = None
+    """The app's theme (a Textual theme name), as last chosen in the app; None: default."""
+    roadmap: str | None = None
+    """The roadmap file the app switched to last; None: the usual default."""
 
     def hours_on(self, weekday: int) -> float:
         return self.weekly_hours.get(weekday, 0.0)
@@ -379,6 +386,8 @@ _KEYS = (
     "basis",
     "keys",
     "sync",
+    "theme",
+    "roadmap",
 )
 _ALIASES = {"keymap": "keys", "min_session_minutes": "min_session", "weekly_hours": "hours"}
 _CORE = "tag:yaml.org,2002:"
@@ -691,6 +700,14 @@ _SYNC_KEYS = (
 )
 
 
+def _optional_text(node: yaml.Node, what: str) -> str | None:
+    """A plain text setting, or None (null)."""
+    if _is_null(node):
+        return None
+    text = _scalar(node, what).strip()
+    return text or None
+
+
 def _read_sync(node: yaml.Node) -> SyncSettings | None:
     if _is_null(node):
         return None
@@ -751,6 +768,8 @@ _READERS: dict[str, Callable[[yaml.Node], dict[str, Any]]] = {
     "basis": _read_basis,
     "keys": _read_keys,
     "sync": lambda node: {"sync": _read_sync(node)},
+    "theme": lambda node: {"theme": _optional_text(node, "theme")},
+    "roadmap": lambda node: {"roadmap": _optional_text(node, "roadmap")},
 }
 
 
@@ -851,6 +870,12 @@ def dump_settings(settings: Settings) -> str:
         lines += [f"  {_str(k)}: {_str(v)}" for k, v in s.keymap.items()]
     else:
         lines.append("keys: {}")
+    if s.theme is not None or s.roadmap is not None:
+        lines += ["", "# Remembered by the app: its theme, the roadmap file it switched to last."]
+        if s.theme is not None:
+            lines.append(f"theme: {_str(s.theme)}")
+        if s.roadmap is not None:
+            lines.append(f"roadmap: {_str(s.roadmap)}")
     lines += _dump_sync(s.sync)
     return "\n".join(lines) + "\n"
 

@@ -484,6 +484,7 @@ class PlannerApp(App[None]):
     def on_mount(self) -> None:
         if self.settings.keymap:
             self.apply_keymap(self.settings.keymap)
+        self._restore_theme()
         self._check_size()
         tree = self.roadmap_tree
         if tree.root.children:
@@ -952,6 +953,45 @@ class PlannerApp(App[None]):
             self.notify(problem, title="Settings: keys", severity="error", timeout=15)
         return problems
 
+    # -- remembered in the settings ----------------------------------------------------
+
+    def remember(self, **changes: Any) -> bool:
+        """Keep a choice made in the app (``theme``, ``roadmap``) in the settings file,
+        written atomically; nothing is written when nothing changes. False (notified)
+        when the file could not be written; the choice holds for this run all the same."""
+        from planner.settings import save_settings
+
+        new = dataclass_replace(self.settings, **changes)
+        if new == self.settings:
+            return True
+        if self.settings_path is not None:
+            try:
+                save_settings(self.settings_path, new)
+            except Exception as exc:
+                self._user_error(exc, "Not remembered in the settings")
+                return False
+        self.settings = new
+        return True
+
+    def _restore_theme(self) -> None:
+        theme = self.settings.theme
+        if not theme:
+            return
+        if theme in self.available_themes:
+            self.theme = theme
+            return
+        self.notify(
+            f"Settings: theme '{theme}' is not one of the app's themes; the default is used "
+            "(the palette's Theme command lists them).",
+            severity="warning",
+            timeout=8,
+        )
+
+    def watch_theme(self, theme: str) -> None:
+        """A theme chosen in the app (the palette's "Theme") is kept in the settings."""
+        if self.is_running and theme != self.settings.theme:
+            self.remember(theme=theme)
+
     # -- Textual's own commands ------------------------------------------------------
 
     def screenshot_folder(self) -> Path:
@@ -1334,6 +1374,7 @@ class PlannerApp(App[None]):
         tree.populate()
         tree.focus()
         self._replan(None, keep_baseline=True)
+        self.remember(roadmap=str(path.expanduser().resolve()))
         self.notify(f"Opened {roadmap.title} ({path}); progress in {store.path}.", timeout=6)
         return True
 

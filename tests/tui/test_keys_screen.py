@@ -194,3 +194,70 @@ async def test_palette_screenshot_that_cannot_be_written_says_why(
         assert app.action_save_screenshot() is None
         await pilot.pause()
         assert messages(app)[-1].startswith(f"Cannot save the screenshot in {blocker / 'shots'}")
+
+
+# -- remembered in the settings ----------------------------------------------------------
+
+
+async def test_the_chosen_theme_is_remembered_and_restored(
+    make_app: AppFactory, settings_path: Path
+) -> None:
+    from planner.settings import load_settings
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert app.theme != "nord"
+        app.theme = "nord"  # what the palette's "Theme" does
+        await pilot.pause()
+    assert load_settings(settings_path).theme == "nord"
+    again = make_app(settings=load_settings(settings_path))
+    async with again.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert again.theme == "nord"
+        assert messages(again) == []
+    assert load_settings(settings_path).theme == "nord"
+
+
+async def test_an_unknown_theme_in_the_settings_is_said(make_app: AppFactory) -> None:
+    settings = Settings(timezone="UTC", start_date=SETTINGS.start_date, theme="no-such")
+    app = make_app(settings=settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert messages(app)[-1].startswith("Settings: theme 'no-such' is not one of")
+
+
+async def test_the_roadmap_switched_to_is_remembered_for_the_next_start(
+    make_app: AppFactory, settings_path: Path, tmp_path: Path
+) -> None:
+    import contextlib
+    import io
+
+    from planner.cli import main
+    from planner.settings import load_settings
+
+    from .conftest import SEED_YAML
+
+    other = tmp_path / "other.yaml"
+    other.write_text(
+        SEED_YAML.read_text(encoding="utf-8").replace(
+            "id: backend-roadmap", "id: other-roadmap", 1
+        ),
+        encoding="utf-8",
+    )
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert app.switch_roadmap(other)
+        await pilot.pause()
+    assert load_settings(settings_path).roadmap == str(other.resolve())
+    # the next start with no --roadmap (nor $PLANNER_ROADMAP) opens it: so do commands
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["--settings", str(settings_path), "where"]) == 0
+    assert str(other.resolve()) in out.getvalue()
+    assert f"remembered in {settings_path}" in out.getvalue()
+    other.unlink()
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        assert main(["--settings", str(settings_path), "status"]) == 2
+    assert err.getvalue().startswith(f"planner: the roadmap file remembered in {settings_path}")
+    assert err.getvalue().count("\n") == 1
