@@ -484,6 +484,8 @@ class PlannerApp(App[None]):
     def on_mount(self) -> None:
         if self.settings.keymap:
             self.apply_keymap(self.settings.keymap)
+        else:
+            self._show_tab_keys()
         self._restore_theme()
         self._check_size()
         tree = self.roadmap_tree
@@ -949,9 +951,21 @@ class PlannerApp(App[None]):
 
         accepted, problems = check_keymap(keymap, self.binding_groups()) if keymap else ({}, [])
         self.set_keymap(accepted)
+        self._show_tab_keys()
         for problem in problems:
             self.notify(problem, title="Settings: keys", severity="error", timeout=15)
         return problems
+
+    def _show_tab_keys(self) -> None:
+        """Each tab's key after its title, as bound now (``show_tab`` bindings)."""
+        keymap = dict(self._keymap)
+        keys: dict[str, str] = {}
+        for binding in self.BINDINGS:
+            if isinstance(binding, Binding) and binding.action.startswith("show_tab("):
+                tab = binding.action[len("show_tab(") : -1].strip("'\"")
+                first = keymap.get(binding.id or "", binding.key).split(",")[0].strip()
+                keys[tab] = self.get_key_display(Binding(first, ""))
+        self.query_one("#tab-bar", TabBar).keys = keys
 
     # -- remembered in the settings ----------------------------------------------------
 

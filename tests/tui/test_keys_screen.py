@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.app import SystemCommand
+from textual.color import Color
 from textual.widgets._toast import Toast, ToastRack
 
 from planner.settings import Settings
@@ -261,3 +262,45 @@ async def test_the_roadmap_switched_to_is_remembered_for_the_next_start(
         assert main(["--settings", str(settings_path), "status"]) == 2
     assert err.getvalue().startswith(f"planner: the roadmap file remembered in {settings_path}")
     assert err.getvalue().count("\n") == 1
+
+
+# -- the screen ------------------------------------------------------------------------
+
+
+async def test_tabs_show_their_keys_as_bound(make_app: AppFactory) -> None:
+    from planner.tui.widgets.tab_bar import TabBar
+
+    settings = Settings(timezone="UTC", start_date=SETTINGS.start_date, keymap={"tab_agenda": "g"})
+    app = make_app(settings=settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        bar = app.screen.query_one("#tab-bar", TabBar)
+        assert bar.keys == {"roadmap": "r", "agenda": "g", "calendar": "c"}
+        titles = bar.render().renderables[0].plain  # type: ignore[attr-defined]
+        assert "Roadmap r" in titles and "Agenda g" in titles and "Calendar c" in titles
+        await pilot.click("#tab-bar", offset=(bar.spans()[1][1] + 2, 0))  # spans fit the keys
+        await pilot.pause()
+        assert app.active_tab == "agenda"
+
+
+async def test_the_focused_pane_is_marked(make_app: AppFactory) -> None:
+    from planner.tui.widgets.details import DetailsPane
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        tree = tree_of(app)
+        details = app.screen.query_one(DetailsPane)
+        accent = app.current_theme.accent
+        assert accent is not None
+
+        want = Color.parse(accent)
+
+        def marked(widget: object) -> bool:
+            edge, color = widget.styles.border_left  # type: ignore[attr-defined]
+            near = all(abs(a - b) <= 2 for a, b in zip(color.rgb, want.rgb, strict=True))
+            return bool(edge) and near
+
+        assert app.focused is tree and marked(tree) and not marked(details)
+        details.focus()
+        await pilot.pause()
+        assert marked(details) and not marked(tree)
