@@ -151,3 +151,26 @@ async def test_a_timer_started_at_the_command_line_shows_in_the_app(
         assert app.reload_if_changed()
         await pilot.pause()
         assert "timer 0:10 Django Deep Dive" in header(app)
+
+
+async def test_the_timer_starts_on_the_highlighted_session_in_the_agenda(
+    make_app: AppFactory, progress_path: Path
+) -> None:
+    clock = Clock(NOW)
+    app = make_app(now=clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("a")
+        await pilot.pause()
+        session = app._views["agenda"].cursor_session  # type: ignore[attr-defined]
+        assert session is not None
+        # t is the agenda's own "today" there: the palette's entry starts the timer
+        command = next(
+            c for c in app.get_system_commands(app.screen) if c.title == "Start / stop timer"
+        )
+        command.callback()
+        await pilot.pause()
+        on_disk = saved(progress_path, app.roadmap)
+        assert on_disk.clock is not None and on_disk.clock.topic == session.topic_id
+        command.callback()  # again: stops it
+        await pilot.pause()
+        assert saved(progress_path, app.roadmap).clock is None
