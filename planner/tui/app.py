@@ -85,9 +85,9 @@ MIN_WIDTH = 80
 MIN_HEIGHT = 24
 POLL_SECONDS = 1.0
 CLOCK_SECONDS = 1.0
+"""How often the header's timer is looked at (it repaints when its minute changes)."""
 INFO_TIMEOUT = 5.0
 """The longest an information toast stays (warnings and errors stay longer)."""
-"""How often the header's timer is looked at (it repaints when its minute changes)."""
 EXPORT_NAME = "study-plan.ics"
 GOOGLE_REMINDER = (
     "To add it to Google Calendar: Settings > Import & export > Import, choose the file "
