@@ -192,3 +192,15 @@ def test_cli_undo_takes_back_a_clock_out(capsys: pytest.CaptureFixture[str], see
     assert code == 0 and "timer stopped: logged 1 h on Advanced Python Features" in out
     code, out, _ = run(capsys, "clock", "--at", "2026-12-03T10:00+01:00")
     assert "1:00 so far" in out
+
+
+def test_cli_history_of_a_topic_shows_its_timer(
+    capsys: pytest.CaptureFixture[str], seed: Roadmap
+) -> None:
+    run(capsys, "clock", "in", TOPIC, "--at", "2026-12-03T09:00+01:00")
+    run(capsys, "clock", "out", "--at", "2026-12-03T09:45+01:00")
+    code, out, _ = run(capsys, "history", TOPIC)
+    assert code == 0
+    lines = out.splitlines()
+    assert "timer started on Advanced Python Features" in lines[0]
+    assert "timer stopped: logged 0.75 h on Advanced Python Features" in lines[1]
