@@ -29,6 +29,9 @@ Keys (all optional)::
                                             sync)
     busy_all_day: true                      false: all-day events never block
     end_times:    {mon: "22:00", ...}       latest end of each day's study (default midnight)
+    theme:        nord                      the app's theme (kept when chosen in the app)
+    roadmap:      ~/study/roadmap.yaml      the roadmap file the app switched to last: used
+                                            when no --roadmap or $PLANNER_ROADMAP is given
 """
 
 from __future__ import annotations
@@ -141,6 +144,10 @@ class Settings:
     """Whether an all-day event blocks its whole day."""
     end_times: dict[int, time] = field(default_factory=dict)
     """The latest end of each weekday's study (a weekday not in it: midnight)."""
+    theme: str | None = None
+    """The app's theme (a Textual theme name), as last chosen in the app; None: default."""
+    roadmap: str | None = None
+    """The roadmap file the app switched to last; None: the usual default."""
 
     def hours_on(self, weekday: int) -> float:
         return self.weekly_hours.get(weekday, 0.0)
@@ -407,6 +414,8 @@ _KEYS = (
     "busy",
     "busy_all_day",
     "end_times",
+    "theme",
+    "roadmap",
 )
 _ALIASES = {"keymap": "keys", "min_session_minutes": "min_session", "weekly_hours": "hours"}
 _CORE = "tag:yaml.org,2002:"
@@ -719,6 +728,14 @@ _SYNC_KEYS = (
 )
 
 
+def _optional_text(node: yaml.Node, what: str) -> str | None:
+    """A plain text setting, or None (null)."""
+    if _is_null(node):
+        return None
+    text = _scalar(node, what).strip()
+    return text or None
+
+
 def _read_sync(node: yaml.Node) -> SyncSettings | None:
     if _is_null(node):
         return None
@@ -830,6 +847,8 @@ _READERS: dict[str, Callable[[yaml.Node], dict[str, Any]]] = {
     "busy": _read_busy,
     "busy_all_day": _read_busy_all_day,
     "end_times": _read_end_times,
+    "theme": lambda node: {"theme": _optional_text(node, "theme")},
+    "roadmap": lambda node: {"roadmap": _optional_text(node, "roadmap")},
 }
 
 
@@ -930,6 +949,12 @@ def dump_settings(settings: Settings) -> str:
         lines += [f"  {_str(k)}: {_str(v)}" for k, v in s.keymap.items()]
     else:
         lines.append("keys: {}")
+    if s.theme is not None or s.roadmap is not None:
+        lines += ["", "# Remembered by the app: its theme, the roadmap file it switched to last."]
+        if s.theme is not None:
+            lines.append(f"theme: {_str(s.theme)}")
+        if s.roadmap is not None:
+            lines.append(f"roadmap: {_str(s.roadmap)}")
     lines += _dump_sync(s.sync)
     lines += [
         "",

@@ -8,6 +8,7 @@ from typing import TypeAlias
 
 from planner.cli import (
     busy_cmd,
+    clock_cmds,
     export,
     history_cmds,
     import_md,
@@ -31,4 +32,5 @@ REGISTRY: list[Register] = [
     sync.register,
     history_cmds.register,
     busy_cmd.register,
+    clock_cmds.register,
 ]

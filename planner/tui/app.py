@@ -31,6 +31,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from dataclasses import replace as dataclass_replace
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from functools import partial
 from pathlib import Path
@@ -38,7 +39,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from rich.text import Text
 from textual import events, on
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.geometry import Size
@@ -51,6 +52,7 @@ from planner import locations
 from planner.errors import PlannerError, user_message
 from planner.history import Intent, UndoError
 from planner.progress import (
+    ClockOut,
     Entry,
     Figures,
     Progress,
@@ -85,6 +87,10 @@ MIN_HEIGHT = 24
 POLL_SECONDS = 1.0
 BUSY_POLL_SECONDS = 300.0
 """How often the busy calendars are read again (in a worker) for changes."""
+CLOCK_SECONDS = 1.0
+"""How often the header's timer is looked at (it repaints when its minute changes)."""
+INFO_TIMEOUT = 5.0
+"""The longest an information toast stays (warnings and errors stay longer)."""
 EXPORT_NAME = "study-plan.ics"
 GOOGLE_REMINDER = (
     "To add it to Google Calendar: Settings > Import & export > Import, choose the file "
@@ -254,6 +260,14 @@ class PlannerApp(App[None]):
             show=False,
             tooltip="Make again what undo took back",
         ),
+        Binding(
+            "t",
+            "clock",
+            "Timer",
+            id="clock",
+            show=False,
+            tooltip="Start the study timer on the highlighted topic; again to stop it",
+        ),
     ]
 
     def __init__(
@@ -318,7 +332,10 @@ class PlannerApp(App[None]):
     ) -> None:
         """Textual's notify, but literal by default: messages quote titles and paths
         from the user's files, which must never be read as markup, nor hold a control
-        character (shown harmlessly)."""
+        character (shown harmlessly). Information is short-lived: at most
+        ``INFO_TIMEOUT`` seconds, whatever was asked; warnings and errors stay as asked."""
+        if severity == "information":
+            timeout = min(INFO_TIMEOUT, timeout if timeout is not None else INFO_TIMEOUT)
         super().notify(
             visible(message, multiline=True),
             title=visible(title),
@@ -451,6 +468,7 @@ class PlannerApp(App[None]):
             pace,
             style,
             planning=self.planning,
+            clock=self.clock_text(),
         )
 
     # -- layout ------------------------------------------------------------------
@@ -472,7 +490,10 @@ class PlannerApp(App[None]):
 
     def on_mount(self) -> None:
         if self.settings.keymap:
-            self.set_keymap(self.settings.keymap)
+            self.apply_keymap(self.settings.keymap)
+        else:
+            self._show_tab_keys()
+        self._restore_theme()
         self._check_size()
         tree = self.roadmap_tree
         if tree.root.children:
@@ -487,6 +508,7 @@ class PlannerApp(App[None]):
             self.notify(problem, severity="warning", timeout=10)
         if self.watch_files:
             self.set_interval(POLL_SECONDS, self._poll, name="progress-poll")
+        self.set_interval(CLOCK_SECONDS, self._tick_clock, name="clock-tick")
         if self.settings.busy:
             self._read_busy()
             self.set_interval(BUSY_POLL_SECONDS, self._read_busy, name="busy-poll")
@@ -734,6 +756,7 @@ class PlannerApp(App[None]):
             {k: Entry(e.state, e.changed, e.logged_hours) for k, e in before.entries.items()},
             before.roadmap_id,
             before.history,
+            before.clock,
         )
         try:
             changed = change(preview)
@@ -867,6 +890,234 @@ class PlannerApp(App[None]):
             f"({hours_text(total)} in all).{now_started}"
         )
         return True
+
+    # -- study timer -------------------------------------------------------------------
+
+    def clock_text(self) -> str:
+        """The running timer as the header shows it (``0:25 Topic title``), or ''."""
+        clock = self.progress.clock
+        if clock is None:
+            return ""
+        topic = self.roadmap.get(clock.topic)
+        title = topic.title if topic is not None else clock.topic
+        return f"{clock.elapsed_text(self.now())} {title}"
+
+    def _tick_clock(self) -> None:
+        """Once a second: the header's timer, repainted only when its text changes."""
+        header = self.query_one(ProgressHeader)
+        facts = header.facts
+        if facts is not None and (self.progress.clock is not None or facts.clock):
+            header.show(dataclass_replace(facts, clock=self.clock_text()))
+
+    def _clock_target(self) -> str | None:
+        """The item the timer would start on: the roadmap's highlighted item, or the
+        highlighted session's topic in a view that has one (``cursor_session``)."""
+        if self.active_tab == "roadmap":
+            item = self.current_item()
+            return item.id if item is not None else None
+        session = getattr(self._views.get(self.active_tab), "cursor_session", None)
+        return getattr(session, "topic_id", None)
+
+    def action_clock(self) -> None:
+        """``t``: start the timer on the highlighted topic or session; on the one it runs
+        on (or with nothing highlighted), stop it. One timer at a time: starting it on
+        another topic stops the running one first, its time logged, and says so."""
+        running = self.progress.clock
+        target = self._clock_target()
+        if running is not None:
+            try:
+                topic = self.progress.clock_topic(self.roadmap, target) if target else None
+            except ProgressError:
+                topic = None
+            if topic is None or topic == running.topic:
+                self.clock_out()
+                return
+        if target is None:
+            self.notify(
+                "Highlight a topic in the Roadmap tab, or a session, to start the timer on it."
+            )
+            return
+        self.clock_in(target)
+
+    def clock_in(self, item_id: str) -> bool:
+        """Start the timer on a topic (a subtopic's: its topic), stopping a running one
+        first; saved with the progress (in its history). False (notified) when not."""
+        try:
+            topic = self.progress.clock_topic(self.roadmap, item_id)
+        except ProgressError as exc:
+            self.notify(_message(exc), timeout=5)
+            return False
+        said = ""
+        running = self.progress.clock
+        if running is not None:
+            if running.topic == topic:
+                self.notify(f"The timer already runs on {self._topic_title(topic)}.", timeout=4)
+                return False
+            stopped = self.clock_out(quiet=True)
+            if stopped is None:
+                return False
+            said = f"{stopped} "
+        moment = self.now()
+        try:
+            progress = self.store.update(
+                lambda p: p.clock_in(self.roadmap, topic, moment),
+                "app",
+                moment,
+                Intent("clock", (topic,), "in"),
+            )
+        except Exception as exc:
+            self._user_error(exc, "Timer not started")
+            return False
+        self._signature = self.store.signature()
+        self._after_progress(progress, [])
+        self._tick_clock()
+        self.notify(f"{said}Timer started on {self._topic_title(topic)}; t stops it.", timeout=4)
+        return True
+
+    def clock_out(self, *, quiet: bool = False) -> str | None:
+        """Stop the timer and log its time on its topic (a topic still to do starts).
+        Returns what was done, in words (notified unless ``quiet``); None (notified) when
+        no timer runs or the change was not saved."""
+        moment = self.now()
+        done: list[ClockOut] = []
+
+        def stop(progress: Progress) -> Intent:
+            done.append(progress.clock_out(self.roadmap, moment))
+            out = done[0]
+            if out.hours > 0:
+                return Intent("log", (out.clock.topic,), hours=out.hours)
+            return Intent("clock", (out.clock.topic,), "out")
+
+        try:
+            progress = self.store.update(stop, "app", moment)
+        except ProgressError as exc:
+            self.notify(_message(exc), timeout=5)
+            return None
+        except Exception as exc:
+            self._user_error(exc, "Timer not stopped")
+            return None
+        self._signature = self.store.signature()
+        out = done[0]
+        topic = out.clock.topic
+        self._after_progress(progress, [topic, *out.started])
+        self._tick_clock()
+        ran = out.clock.elapsed_text(moment)
+        title = self._topic_title(topic)
+        if out.hours > 0:
+            started = " It is now in progress." if topic in out.started else ""
+            text = (
+                f"Timer stopped on {title} after {ran}: logged {hours_text(out.hours)} "
+                f"({hours_text(progress.logged(topic))} in all).{started}"
+            )
+        else:
+            text = f"Timer stopped on {title} after under a minute: nothing logged."
+        if not quiet:
+            self.notify(text, timeout=5)
+        return text
+
+    def _topic_title(self, topic_id: str) -> str:
+        topic = self.roadmap.get(topic_id)
+        return topic.title if topic is not None else topic_id
+
+    # -- keys ------------------------------------------------------------------------
+
+    def binding_groups(self) -> list[tuple[str, Iterable[BindingType]]]:
+        """Every group of bindings a remap may name: (scope, bindings)."""
+        from planner.tui.keys import ANYWHERE
+
+        groups: list[tuple[str, Iterable[BindingType]]] = [("roadmap", RoadmapTree.BINDINGS)]
+        groups += [(tab, _view_class(tab).BINDINGS) for tab in VIEW_IDS]
+        groups.append((ANYWHERE, self.BINDINGS))
+        return groups
+
+    def apply_keymap(self, keymap: dict[str, str]) -> list[str]:
+        """Apply the settings' remaps, refusing (with one message each, notified) an
+        unknown binding id and a key another binding has. Returns the messages."""
+        from planner.tui.keys import check_keymap
+
+        accepted, problems = check_keymap(keymap, self.binding_groups()) if keymap else ({}, [])
+        self.set_keymap(accepted)
+        self._show_tab_keys()
+        for problem in problems:
+            self.notify(problem, title="Settings: keys", severity="error", timeout=15)
+        return problems
+
+    def _show_tab_keys(self) -> None:
+        """Each tab's key after its title, as bound now (``show_tab`` bindings)."""
+        keymap = dict(self._keymap)
+        keys: dict[str, str] = {}
+        for binding in self.BINDINGS:
+            if isinstance(binding, Binding) and binding.action.startswith("show_tab("):
+                tab = binding.action[len("show_tab(") : -1].strip("'\"")
+                first = keymap.get(binding.id or "", binding.key).split(",")[0].strip()
+                keys[tab] = self.get_key_display(Binding(first, ""))
+        self.query_one("#tab-bar", TabBar).keys = keys
+
+    # -- remembered in the settings ----------------------------------------------------
+
+    def remember(self, **changes: Any) -> bool:
+        """Keep a choice made in the app (``theme``, ``roadmap``) in the settings file,
+        written atomically; nothing is written when nothing changes. False (notified)
+        when the file could not be written; the choice holds for this run all the same."""
+        from planner.settings import save_settings
+
+        new = dataclass_replace(self.settings, **changes)
+        if new == self.settings:
+            return True
+        if self.settings_path is not None:
+            try:
+                save_settings(self.settings_path, new)
+            except Exception as exc:
+                self._user_error(exc, "Not remembered in the settings")
+                return False
+        self.settings = new
+        return True
+
+    def _restore_theme(self) -> None:
+        theme = self.settings.theme
+        if not theme:
+            return
+        if theme in self.available_themes:
+            self.theme = theme
+            return
+        self.notify(
+            f"Settings: theme '{theme}' is not one of the app's themes; the default is used "
+            "(the palette's Theme command lists them).",
+            severity="warning",
+            timeout=8,
+        )
+
+    def watch_theme(self, theme: str) -> None:
+        """A theme chosen in the app (the palette's "Theme") is kept in the settings."""
+        if self.is_running and theme != self.settings.theme:
+            self.remember(theme=theme)
+
+    # -- Textual's own commands ------------------------------------------------------
+
+    def screenshot_folder(self) -> Path:
+        """Where "Screenshot" saves: the export folder (the current folder by default)."""
+        return self.export_path().parent
+
+    def action_save_screenshot(self) -> Path | None:
+        """Save an SVG picture of the screen in ``screenshot_folder`` and say where
+        (Textual's own saves to a Downloads folder that may not exist, and its message
+        shows raw markup here). None (notified) when it could not be written."""
+        from textual._files import generate_datetime_filename
+
+        folder = self.screenshot_folder()
+        path = folder / generate_datetime_filename(self.title, ".svg")
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path.write_text(self.export_screenshot(), encoding="utf-8")
+        except OSError as exc:
+            self.notify(
+                f"Cannot save the screenshot in {folder} ({exc.strerror or exc}).",
+                title="Screenshot",
+                severity="error",
+            )
+            return None
+        self.notify(f"Saved the screenshot to {path}", title="Screenshot")
+        return path
 
     # -- undo ----------------------------------------------------------------------
 
@@ -1048,6 +1299,13 @@ class PlannerApp(App[None]):
         self.apply_filter("")
         self.roadmap_tree.focus()
 
+    def action_clear_tree_filter(self) -> None:
+        """Esc in the tree: clear the filter, or say there is none."""
+        if not self.roadmap_tree.filter_text:
+            self.notify("The tree is not filtered (/ filters it).", timeout=3)
+            return
+        self.action_clear_filter()
+
     def action_focus_tree(self) -> None:
         field = self._filter_field()
         if field is not None and not field.value.strip():
@@ -1143,7 +1401,7 @@ class PlannerApp(App[None]):
             self._read_busy()
         if new.timezone or not self._tz_injected:
             self.tz = _zone_of(new, self.tz)
-        self.set_keymap(new.keymap)
+        self.apply_keymap(new.keymap)
         tree = self.roadmap_tree
         tree.set_facts(
             TreeFacts(
@@ -1211,6 +1469,7 @@ class PlannerApp(App[None]):
         tree.populate()
         tree.focus()
         self._replan(None, keep_baseline=True)
+        self.remember(roadmap=str(path.expanduser().resolve()))
         self.notify(f"Opened {roadmap.title} ({path}); progress in {store.path}.", timeout=6)
         return True
 
@@ -1250,6 +1509,28 @@ class PlannerApp(App[None]):
 
     def action_collapse_all(self) -> None:
         self.roadmap_tree.collapse_all()
+
+    # -- command palette ----------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Textual's own palette commands, with "Keys" and "Screenshot" replaced where
+        Textual's misbehave here (the planner's own commands: ``commands.PlannerProvider``)."""
+        for command in super().get_system_commands(screen):
+            yield _own_system_command(self, command)
+
+
+def _own_system_command(app: PlannerApp, command: SystemCommand) -> SystemCommand:
+    """Textual's palette command, or ours in its place where Textual's misbehaves here:
+    "Keys" opens our help (closed with Esc), "Screenshot" saves where it says it does."""
+    if command.title == "Keys":
+        return SystemCommand("Keys", "Every key, as bound now (?); Esc closes", app.action_help)
+    if command.title == "Screenshot":
+        return SystemCommand(
+            "Screenshot",
+            f"Save an SVG picture of the screen in {app.screenshot_folder()}",
+            lambda: app.set_timer(0.1, app.action_save_screenshot),
+        )
+    return command
 
 
 def _zone_of(settings: Settings, fallback: tzinfo | None = None) -> tzinfo:

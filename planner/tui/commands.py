@@ -87,6 +87,9 @@ PALETTE: tuple[PaletteCommand, ...] = (
     PaletteCommand("Undo", "Take back the last change", "undo", "undo"),
     PaletteCommand("Redo", "Make again what undo took back", "redo", "redo"),
     PaletteCommand("Help: keys", "Every key", "help", "help"),
+    PaletteCommand(
+        "Start / stop timer", "Time study on the highlighted topic; stop logs it", "clock", "clock"
+    ),
 )
 """The planner's palette commands, in the order a newcomer meets them."""
 

@@ -259,6 +259,32 @@ class RoadmapTree(Tree[Item]):
             show=False,
             tooltip="Collapse, or go to the parent",
         ),
+        Binding("j", "cursor_down", "Down", id="tree.down", show=False, tooltip="Move down"),
+        Binding("k", "cursor_up", "Up", id="tree.up", show=False, tooltip="Move up"),
+        Binding(
+            "escape",
+            "app.clear_tree_filter",
+            "Clear filter",
+            id="tree.clear_filter",
+            show=False,
+            tooltip="Clear the filter (show the whole roadmap)",
+        ),
+        Binding(
+            "plus",
+            "app.expand_all",
+            "Expand all",
+            id="expand_all",
+            show=False,
+            tooltip="Expand everything (every subtopic shown)",
+        ),
+        Binding(
+            "minus",
+            "app.collapse_all",
+            "Collapse all",
+            id="collapse_all",
+            show=False,
+            tooltip="Collapse everything (modules only)",
+        ),
     ]
 
     DEFAULT_CSS = """
