@@ -14,6 +14,7 @@ from planner.tui.app import PlannerApp
 from planner.tui.widgets.header import ProgressHeader
 
 from .conftest import NOW, SEED_YAML, AppFactory, saved
+from .test_commands import run_command
 
 TOPIC = "advanced-python-features"
 OTHER = "django-deep-dive"
@@ -164,13 +165,10 @@ async def test_the_timer_starts_on_the_highlighted_session_in_the_agenda(
         session = app._views["agenda"].cursor_session  # type: ignore[attr-defined]
         assert session is not None
         # t is the agenda's own "today" there: the palette's entry starts the timer
-        command = next(
-            c for c in app.get_system_commands(app.screen) if c.title == "Start / stop timer"
-        )
-        command.callback()
+        await run_command(app, "Start / stop timer")
         await pilot.pause()
         on_disk = saved(progress_path, app.roadmap)
         assert on_disk.clock is not None and on_disk.clock.topic == session.topic_id
-        command.callback()  # again: stops it
+        await run_command(app, "Start / stop timer")  # again: stops it
         await pilot.pause()
         assert saved(progress_path, app.roadmap).clock is None
