@@ -63,6 +63,7 @@ from planner.roadmap import Item, Module, Roadmap, Subtopic, Topic
 from planner.schedule import Plan, schedule
 from planner.settings import Settings
 from planner.textutil import visible
+from planner.tui.autosync import NOT_SET_UP, AutoSync
 from planner.tui.widgets.details import DetailsPane
 from planner.tui.widgets.header import HeaderFacts, ProgressHeader
 from planner.tui.widgets.key_bar import KeyBar
@@ -249,6 +250,14 @@ class PlannerApp(App[None]):
             show=False,
             tooltip="Make again what undo took back",
         ),
+        Binding(
+            "S",
+            "sync",
+            "Sync",
+            id="sync",
+            show=False,
+            tooltip="Sync the calendar now (the settings' sync section says which)",
+        ),
     ]
 
     def __init__(
@@ -291,6 +300,8 @@ class PlannerApp(App[None]):
         """True while a plan is being made in the background (large roadmaps)."""
         self._generation = 0
         self._plan_due: Callable[[], None] | None = None
+        self.autosync = AutoSync(self)
+        """Syncs the calendar by itself when the settings have a sync section."""
         self._load_progress_or_empty()
         s = settings
         self.facts = TreeFacts(roadmap, self.progress, {}, s.hours_per_day, s.unestimated_hours)
@@ -355,6 +366,8 @@ class PlannerApp(App[None]):
         """
         self._generation += 1
         generation = self._generation
+        if self.is_running:
+            self.autosync.changed()  # the calendar follows, a few seconds after the last
         if not self._plan_in_background():
             wanted_ids = list(ids) if ids is not None else None
 
@@ -444,6 +457,7 @@ class PlannerApp(App[None]):
             pace,
             style,
             planning=self.planning,
+            sync=self.autosync.text(),
         )
 
     # -- layout ------------------------------------------------------------------
@@ -479,6 +493,7 @@ class PlannerApp(App[None]):
             self.notify(problem, severity="warning", timeout=10)
         if self.watch_files:
             self.set_interval(POLL_SECONDS, self._poll, name="progress-poll")
+        self.autosync.start()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # "/" filters the tree: offered on the roadmap tab only (keeps the footer short)
@@ -1133,6 +1148,15 @@ class PlannerApp(App[None]):
         self.notify(f"Opened {roadmap.title} ({path}); progress in {store.path}.", timeout=6)
         return True
 
+    # -- calendar sync -----------------------------------------------------------------
+
+    def action_sync(self) -> None:
+        """Sync the calendar now; where sync is not set up, say how to set it up."""
+        if not self.autosync.configured:
+            self.notify(NOT_SET_UP, timeout=8)
+            return
+        self.autosync.sync_now()
+
     # -- live reload ------------------------------------------------------------------
 
     def _poll(self) -> None:
@@ -1234,6 +1258,7 @@ class PlannerApp(App[None]):
             ("Undo", "Take back the last change (ctrl+z)", self.action_undo),
             ("Redo", "Make again what undo took back (ctrl+y)", self.action_redo),
             ("Help: keys", "Every key (?)", self.action_help),
+            ("Sync now", "Make the calendar equal to the plan now (S)", self.action_sync),
         ]
         for title, help_text, callback in commands:
             yield SystemCommand(title, help_text, callback)

@@ -28,6 +28,7 @@ DOMAIN = [
     "textutil",
     "sync/engine",
     "schedule_fast",
+    "sync/status",
 ]
 
 
