@@ -123,7 +123,8 @@ class AutoSync:
             return
         if self._timer is not None:
             self._timer.stop()
-        self._timer = self.app.set_timer(delay, self.sync_now, name="sync")
+        # a timer of 0 s divides by zero in Textual: "at once" is in the next few ms
+        self._timer = self.app.set_timer(max(delay, 0.01), self.sync_now, name="sync")
 
     def sync_now(self) -> None:
         """Start a sync now (after the next refresh, so a check-off's save comes first);
