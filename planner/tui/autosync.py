@@ -177,7 +177,7 @@ class AutoSync:
         app.run_worker(work, thread=True, group="sync", exclusive=True, exit_on_error=False)
 
     def _finished(self, outcome: Any) -> None:
-        from planner.sync.engine import SyncError, kept_text
+        from planner.sync.engine import CalendarGone, SyncError, kept_text
 
         self.runs += 1
         app = self.app
@@ -188,7 +188,10 @@ class AutoSync:
             else:
                 app.log.error(f"sync: {outcome!r}")
                 message = f"unexpected error ({type(outcome).__name__}: {outcome})"
-            self.schedule(self.status.failed(message, moment, self.retry_delays))
+            delay = self.status.failed(message, moment, self.retry_delays)
+            if isinstance(outcome, CalendarGone) and self.status.failures == 1:
+                delay = 0.0  # the engine forgot the calendar: the next sync makes it anew
+            self.schedule(delay)
             if message != self._told:
                 self._told = message
                 app.notify(f"{message}; will retry", title="Sync failed", severity="warning")

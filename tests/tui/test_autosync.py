@@ -14,7 +14,7 @@ from typing import Any
 import caldav
 import icalendar
 import pytest
-from davserver import PASSWORD, USER, Radicale, free_port
+from davserver import PASSWORD, USER, CountingProxy, Radicale, free_port
 from textual.pilot import Pilot
 
 from planner.progress import State
@@ -55,6 +55,7 @@ def calendar_events(server: Radicale, name: str) -> dict[str, tuple[datetime, da
         for obj in cal.events():
             parsed: Any = icalendar.Calendar.from_ical(obj.data)
             for ev in parsed.walk("VEVENT"):
+                assert str(ev["UID"]) not in out, f"two events {ev['UID']}"
                 out[str(ev["UID"])] = (ev.decoded("DTSTART"), ev.decoded("DTEND"))
     return out
 
@@ -243,6 +244,65 @@ async def test_google_not_signed_in_says_run_planner_sync(make_app: AppFactory) 
         await until(pilot, synced_after(app, 0), "the first try")
         assert header(app) == "sync failed: not signed in to Google, will retry"
         assert any("run 'planner sync' in a terminal once" in n for n in notes(app))
+
+
+async def test_wrong_password_is_told_and_the_check_off_kept(
+    make_app: AppFactory,
+    radicale: Radicale,
+    progress_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PLANNER_SYNC_PASSWORD", "not the password")
+    app = quick(make_app(settings=sync_settings(radicale.url, "Study plan wrong")), retry=3600)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, synced_after(app, 0), "the first try")
+        assert header(app) == "sync failed: wrong user name or password, will retry"
+        told = [n for n in notes(app) if "refused user 'learner'" in n]
+        assert len(told) == 1 and "not the password" not in told[0]  # never the secret
+        topic = app.roadmap.modules[0].topics[0]
+        assert app.set_state(topic.id, State.DONE)
+        await until(pilot, synced_after(app, 1), "the try after the check-off")
+        assert saved(progress_path, app.roadmap).state(app.roadmap, topic.id) is State.DONE
+        assert len([n for n in notes(app) if "refused user" in n]) == 1  # told once
+
+
+async def test_calendar_deleted_on_the_server_is_made_anew(
+    make_app: AppFactory, radicale: Radicale
+) -> None:
+    name = "Study plan deleted"
+    app = quick(make_app(settings=sync_settings(radicale.url, name)), retry=3600)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, synced_after(app, 0), "the first sync")
+        client = caldav.DAVClient(url=radicale.url, username=USER, password=PASSWORD)
+        cal = next(c for c in client.principal().calendars() if c.get_display_name() == name)
+        cal.delete()
+        assert calendar_events(radicale, name) == {}
+        app.action_sync()
+        # told, and made anew at once (not after the first retry's wait)
+        await until(pilot, synced_after(app, 2), "the sync after the failure")
+        assert any("is gone from" in n for n in notes(app))
+        assert header(app) == "synced 08:30"
+        assert calendar_events(radicale, name) == plan_events(app)
+
+
+async def test_sync_cut_off_halfway_is_completed_by_the_retry(
+    make_app: AppFactory, radicale: Radicale
+) -> None:
+    proxy = CountingProxy(radicale.port)
+    name = "Study plan halfway"
+    try:
+        app = quick(make_app(settings=sync_settings(proxy.url, name)), retry=0.5)
+        proxy.on_put(5, lambda: proxy.fail_after(0))  # the connection dies after 5 events
+        async with app.run_test(size=(120, 40)) as pilot:
+            status = app.autosync.status
+            await until(pilot, lambda: status.failure is not None, "the failure")
+            assert header(app) == "sync failed: offline, will retry"
+            assert 0 < len(calendar_events(radicale, name)) < len(plan_events(app))
+            proxy.fail_after(None)
+            await until(pilot, lambda: status.failure is None and not status.running, "a retry")
+            assert calendar_events(radicale, name) == plan_events(app)
+    finally:
+        proxy.close()
 
 
 def test_app_start_up_imports_no_sync_library(tmp_path: Path) -> None:
