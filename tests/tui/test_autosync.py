@@ -76,6 +76,7 @@ async def until(pilot: Pilot[Any], done: Callable[[], bool], what: str, limit: f
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
         await pilot.pause(0.05)
+    await pilot.pause()  # the notifications posted meanwhile are handled
 
 
 def header(app: PlannerApp) -> str:
@@ -243,7 +244,7 @@ async def test_google_not_signed_in_says_run_planner_sync(make_app: AppFactory) 
     async with app.run_test(size=(120, 40)) as pilot:
         await until(pilot, synced_after(app, 0), "the first try")
         assert header(app) == "sync failed: not signed in to Google, will retry"
-        assert any("run 'planner sync' in a terminal once" in n for n in notes(app))
+        assert any("run 'planner sync' in a terminal once" in n for n in notes(app)), notes(app)
 
 
 async def test_wrong_password_is_told_and_the_check_off_kept(
@@ -303,6 +304,55 @@ async def test_sync_cut_off_halfway_is_completed_by_the_retry(
             assert calendar_events(radicale, name) == plan_events(app)
     finally:
         proxy.close()
+
+
+async def test_syncs_to_google_by_itself(
+    make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app's sync with the Google adapter, over real HTTP against the local server
+    that answers as the Calendar API does (tests/googleserver.py), with a saved sign-in."""
+    import json
+
+    from googleserver import VALID_TOKEN, GoogleCalendarServer
+
+    from planner.sync import google
+
+    server = GoogleCalendarServer()
+    try:
+        monkeypatch.setenv(google.ENV_API, server.url)
+        monkeypatch.setenv(google.ENV_TOKEN_URI, server.token_uri)
+        token = google.token_path()
+        token.parent.mkdir(parents=True, exist_ok=True)
+        token.write_text(
+            json.dumps(
+                {
+                    "token": VALID_TOKEN,
+                    "refresh_token": "1//local-refresh",
+                    "token_uri": server.token_uri,
+                    "client_id": "local.apps.googleusercontent.com",
+                    "client_secret": "local-secret",
+                    "scopes": google.SCOPES,
+                    "expiry": "2999-01-01T00:00:00Z",
+                }
+            )
+        )
+        settings = Settings(
+            timezone=SETTINGS.timezone,
+            start_date=SETTINGS.start_date,
+            sync=SyncSettings(service="google"),
+        )
+        app = quick(make_app(settings=settings), retry=3600)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await until(pilot, synced_after(app, 0), "the first sync")
+            assert header(app) == "synced 08:30", notes(app)
+            (calendar,) = server.calendars
+            keys = {
+                e["extendedProperties"]["private"]["plannerKey"]
+                for e in server.events(calendar).values()
+            }
+            assert keys == set(plan_events(app))
+    finally:
+        server.stop()
 
 
 def test_app_start_up_imports_no_sync_library(tmp_path: Path) -> None:
