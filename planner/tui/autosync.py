@@ -24,7 +24,7 @@ from planner import locations
 from planner.sync.status import DEBOUNCE_SECONDS, RETRY_DELAYS, SyncStatus
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from textual.timer import Timer
 
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from planner.roadmap import Roadmap
     from planner.schedule import Session
     from planner.settings import SyncSettings
-    from planner.sync.engine import Report
+    from planner.sync.engine import CalendarAdapter, DesiredEvent, RemoteEvent, Report
     from planner.tui.app import PlannerApp
 
 NOT_SET_UP = "sync is not set up: add a sync: section to the settings file (see README, Sync)"
@@ -55,8 +55,54 @@ class Job:
     tz: tzinfo
 
 
-def run_job(job: Job) -> Report:
-    """One whole sync (any thread): open the service, make the calendar equal to the plan.
+STOPPED = "sync stopped as the app closed; the next sync completes it"
+
+
+class Stoppable:
+    """An adapter that stops before its next request once ``stop()`` says so (the app
+    quit mid-sync): it raises ``SyncError``, the engine saves what was done, and the next
+    sync carries on. Otherwise it is the adapter it wraps."""
+
+    def __init__(self, adapter: CalendarAdapter, stop: Callable[[], bool]) -> None:
+        self.adapter = adapter
+        self.stop = stop
+
+    def _check(self) -> None:
+        from planner.sync.engine import SyncError
+
+        if self.stop():
+            raise SyncError(STOPPED)
+
+    @property
+    def calendar_name(self) -> str:
+        return self.adapter.calendar_name
+
+    def ensure_calendar(self, known: str | None, *, create: bool) -> str | None:
+        self._check()
+        return self.adapter.ensure_calendar(known, create=create)
+
+    def list_events(self, calendar: str) -> list[RemoteEvent]:
+        self._check()
+        return self.adapter.list_events(calendar)
+
+    def create(self, calendar: str, event: DesiredEvent, stamp: datetime) -> str | None:
+        self._check()
+        return self.adapter.create(calendar, event, stamp)
+
+    def update(
+        self, calendar: str, remote: RemoteEvent, event: DesiredEvent, stamp: datetime
+    ) -> str | None:
+        self._check()
+        return self.adapter.update(calendar, remote, event, stamp)
+
+    def delete(self, calendar: str, remote: RemoteEvent) -> None:
+        self._check()
+        self.adapter.delete(calendar, remote)
+
+
+def run_job(job: Job, stop: Callable[[], bool] = lambda: False) -> Report:
+    """One whole sync (any thread): open the service, make the calendar equal to the plan;
+    ``stop()`` true stops it before its next request (what was done is recorded).
 
     Raises ``SyncError`` (one line) when it cannot finish."""
     from planner.sync import open_adapter
@@ -66,7 +112,7 @@ def run_job(job: Job) -> Report:
         job.sync_settings, time_zone=getattr(job.tz, "key", None), interactive=False
     )
     return sync_plan(
-        adapter,
+        Stoppable(adapter, stop),
         job.roadmap,
         job.sessions,
         job.progress,
@@ -165,8 +211,11 @@ class AutoSync:
         )
 
         def work() -> None:
+            from textual.worker import get_current_worker
+
+            worker = get_current_worker()  # cancelled when the app closes
             try:
-                report = run_job(job)
+                report = run_job(job, lambda: worker.is_cancelled)
             except Exception as exc:  # every failure is told, none is a traceback
                 outcome: Report | BaseException = exc
             else:

@@ -355,6 +355,41 @@ async def test_syncs_to_google_by_itself(
         server.stop()
 
 
+def test_a_sync_stops_before_its_next_request_when_the_app_closes(
+    make_app: AppFactory, radicale: Radicale
+) -> None:
+    """The app cancels its workers when it closes: the sync stops before its next request,
+    what it did is recorded, and the next sync completes the rest."""
+    from planner.sync.engine import SyncError
+    from planner.tui.autosync import STOPPED, Job, run_job
+
+    name = "Study plan stopped"
+    app = make_app(settings=sync_settings(radicale.url, name))
+    assert app.settings.sync is not None
+    job = Job(
+        app.settings.sync,
+        app.roadmap,
+        tuple(app.plan.sessions),
+        app.progress,
+        TODAY,
+        app.now(),
+        app.tz,
+    )
+    asked = 0
+
+    def stop() -> bool:  # true from the 6th request on: ensure, list, then 3 creates
+        nonlocal asked
+        asked += 1
+        return asked > 5
+
+    with pytest.raises(SyncError, match=STOPPED):
+        run_job(job, stop)
+    assert len(calendar_events(radicale, name)) == 3
+    report = run_job(job)
+    assert len(report.created) == len(plan_events(app)) - 3
+    assert calendar_events(radicale, name) == plan_events(app)
+
+
 def test_app_start_up_imports_no_sync_library(tmp_path: Path) -> None:
     """With sync set up, the app starts without caldav, icalendar or google: the worker
     imports them when it syncs."""
