@@ -190,12 +190,19 @@ async def test_sync_key_syncs_now(make_app: AppFactory, radicale: Radicale) -> N
         assert calendar_events(radicale, name) == plan_events(app)
 
 
-async def test_palette_has_sync_now(make_app: AppFactory) -> None:
-    app = make_app()
+async def test_palette_sync_now(make_app: AppFactory, radicale: Radicale) -> None:
+    name = "Study plan palette"
+    app = make_app(settings=sync_settings(radicale.url, name))
+    app.autosync.start_delay = 3600.0  # no sync by itself in this test
     async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+p")
         await pilot.pause()
-        titles = [c.title for c in app.get_system_commands(app.screen)]
-        assert "Sync now" in titles
+        await pilot.press(*"sync now")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await until(pilot, synced_after(app, 0), "the sync the palette asked for")
+        assert header(app) == "synced 08:30"
+        assert calendar_events(radicale, name) == plan_events(app)
 
 
 async def test_kept_learner_edit_is_told_once(make_app: AppFactory, radicale: Radicale) -> None:
