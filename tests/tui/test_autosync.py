@@ -3,6 +3,7 @@ started here on a free port with a password, read back with the caldav library."
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
 import time
@@ -174,6 +175,64 @@ async def test_server_down_then_back(
             assert calendar_events(server, name) == plan_events(app)
     finally:
         server.stop()
+
+
+class Silent:
+    """A server that takes connections and never answers (a network that hangs), until
+    ``close()`` cuts them all."""
+
+    def __init__(self) -> None:
+        import socket
+        import threading
+
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/"
+        self.conns: list[socket.socket] = []
+        self.accepted = threading.Event()
+
+        def serve() -> None:
+            while True:
+                try:
+                    conn, _ = self.sock.accept()
+                except OSError:
+                    return
+                self.conns.append(conn)
+                self.accepted.set()
+
+        threading.Thread(target=serve, daemon=True).start()
+
+    def close(self) -> None:
+        import socket
+
+        for conn in self.conns:
+            with contextlib.suppress(OSError):
+                conn.shutdown(socket.SHUT_RDWR)
+            conn.close()
+        self.sock.close()
+
+
+async def test_a_hanging_sync_never_holds_up_a_check_off(
+    make_app: AppFactory, progress_path: Path
+) -> None:
+    silent = Silent()
+    try:
+        app = quick(make_app(settings=sync_settings(silent.url, "Study plan hangs")), 3600)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await until(pilot, silent.accepted.is_set, "the sync's request")
+            assert app.autosync.status.running and header(app) == "syncing…"
+            topic = app.roadmap.modules[0].topics[0]
+            await pilot.press("down", "space")  # the first topic, checked off by its key
+            await pilot.pause()
+            assert app.facts.state(topic.id) is State.DONE
+            assert saved(progress_path, app.roadmap).state(app.roadmap, topic.id) is State.DONE
+            assert app.autosync.status.running  # the sync still waits for its answer
+            silent.close()  # the connection is cut: the sync fails, the retry is later
+            await until(pilot, lambda: not app.autosync.status.running, "the failure")
+            assert header(app) == "sync failed: offline, will retry"
+    finally:
+        silent.close()
 
 
 async def test_sync_key_syncs_now(make_app: AppFactory, radicale: Radicale) -> None:
