@@ -223,6 +223,8 @@ class AutoSync:
             with contextlib.suppress(RuntimeError):  # RuntimeError: the app has gone
                 app.call_from_thread(self._finished, outcome)
 
+        # one at a time: ``status.running`` holds every other start back until this one
+        # has finished (``exclusive`` could only flag a running thread as cancelled)
         app.run_worker(work, thread=True, group="sync", exclusive=True, exit_on_error=False)
 
     def _finished(self, outcome: Any) -> None:
