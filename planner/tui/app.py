@@ -65,6 +65,7 @@ from planner.roadmap import Item, Module, Roadmap, Subtopic, Topic
 from planner.schedule import Plan, schedule
 from planner.settings import Settings
 from planner.textutil import visible
+from planner.tui.autosync import NOT_SET_UP, AutoSync
 from planner.tui.commands import PlannerProvider
 from planner.tui.widgets.details import DetailsPane
 from planner.tui.widgets.header import HeaderFacts, ProgressHeader
@@ -268,6 +269,14 @@ class PlannerApp(App[None]):
             show=False,
             tooltip="Start the study timer on the highlighted topic; again to stop it",
         ),
+        Binding(
+            "S",
+            "sync",
+            "Sync",
+            id="sync",
+            show=False,
+            tooltip="Sync the calendar now (the settings' sync section says which)",
+        ),
     ]
 
     def __init__(
@@ -309,6 +318,8 @@ class PlannerApp(App[None]):
         """True while a plan is being made in the background (large roadmaps)."""
         self._generation = 0
         self._plan_due: Callable[[], None] | None = None
+        self.autosync = AutoSync(self)
+        """Syncs the calendar by itself when the settings have a sync section."""
         self._load_progress_or_empty()
         s = settings
         self.facts = TreeFacts(roadmap, self.progress, {}, s.hours_per_day, s.unestimated_hours)
@@ -379,6 +390,8 @@ class PlannerApp(App[None]):
         """
         self._generation += 1
         generation = self._generation
+        if self.is_running:
+            self.autosync.changed()  # the calendar follows, a few seconds after the last
         if not self._plan_in_background():
             wanted_ids = list(ids) if ids is not None else None
 
@@ -469,6 +482,7 @@ class PlannerApp(App[None]):
             style,
             planning=self.planning,
             clock=self.clock_text(),
+            sync=self.autosync.text(),
         )
 
     # -- layout ------------------------------------------------------------------
@@ -509,6 +523,7 @@ class PlannerApp(App[None]):
         if self.watch_files:
             self.set_interval(POLL_SECONDS, self._poll, name="progress-poll")
         self.set_interval(CLOCK_SECONDS, self._tick_clock, name="clock-tick")
+        self.autosync.start()
         if self.settings.busy:
             self._read_busy()
             self.set_interval(BUSY_POLL_SECONDS, self._read_busy, name="busy-poll")
@@ -1472,6 +1487,15 @@ class PlannerApp(App[None]):
         self.remember(roadmap=str(path.expanduser().resolve()))
         self.notify(f"Opened {roadmap.title} ({path}); progress in {store.path}.", timeout=6)
         return True
+
+    # -- calendar sync -----------------------------------------------------------------
+
+    def action_sync(self) -> None:
+        """Sync the calendar now; where sync is not set up, say how to set it up."""
+        if not self.autosync.configured:
+            self.notify(NOT_SET_UP, timeout=8)
+            return
+        self.autosync.sync_now()
 
     # -- live reload ------------------------------------------------------------------
 

@@ -90,6 +90,7 @@ PALETTE: tuple[PaletteCommand, ...] = (
     PaletteCommand(
         "Start / stop timer", "Time study on the highlighted topic; stop logs it", "clock", "clock"
     ),
+    PaletteCommand("Sync now", "Make the calendar equal to the plan now", "sync", "sync"),
 )
 """The planner's palette commands, in the order a newcomer meets them."""
 
