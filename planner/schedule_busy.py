@@ -21,11 +21,20 @@ The pace answers (``finish_for``, ``hours_needed_by``) do not see them (nor end 
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING
 
-from planner.schedule import STALL_DAYS, Plan, ScheduleError, Session, first_day, schedule
+from planner.schedule import (
+    STALL_DAYS,
+    Plan,
+    ScheduleError,
+    Session,
+    _offset_changes,
+    first_day,
+    schedule,
+)
 from planner.settings import Settings
 
 if TYPE_CHECKING:
@@ -50,10 +59,11 @@ def _epoch_minute(day: date, minute: int, tz: tzinfo) -> int:
 class _Clock:
     """Wall-clock minutes of a day -> real minutes since the epoch, for a run of days.
 
-    The zone's UTC offset is looked up at local midnights ``_RUN`` + 1 days apart; while
-    they agree (no change of offset in between: no zone changes its offset twice within
-    three weeks) a day's minutes are plain arithmetic, otherwise (a DST change in reach)
-    they are worked out exactly (``_epoch_minute``).
+    The zone's changes of UTC offset come from ``planner.schedule._offset_changes`` (the
+    days whose midnight and next midnight differ, kept per year); between two of them a
+    day's minutes are plain arithmetic from the offset of its midnight, one look-up for
+    the whole run. A day that is a change day or the eve of one (its window may end at a
+    midnight the clocks skip or repeat) is worked out exactly (``_epoch_minute``).
     """
 
     __slots__ = ("_first", "_last", "_offset", "_tz")
@@ -73,19 +83,27 @@ class _Clock:
         if not self._first <= day < self._last:
             tz = self._tz
             d = date.fromordinal(day)
-            far = date.fromordinal(day + _RUN + 1)
-            a = datetime(d.year, d.month, d.day, tzinfo=tz).utcoffset()
-            b = datetime(far.year, far.month, far.day, tzinfo=tz).utcoffset()
-            if a is None or a != b:
+            year = d.year
+            changes = _offset_changes(tz, year)
+            at = bisect_left(changes, day)
+            if at < len(changes):
+                change = changes[at]
+            elif year < date.max.year:  # none left this year: the next year's first
+                later = _offset_changes(tz, year + 1)
+                change = later[0] if later else date(year + 1, 12, 31).toordinal()
+            else:
+                change = _MAX_ORDINAL + 2
+            if change <= day + 1:
                 return None
-            self._first, self._last = day, day + _RUN
+            a = datetime(d.year, d.month, d.day, tzinfo=tz).utcoffset()
+            if a is None:
+                return None
+            self._first, self._last = day, change - 1
             self._offset = int(a.total_seconds() // 60)
         return self._offset
 
 
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
-_RUN = 21
-"""Days one look-up of the UTC offset serves (see ``_Clock``)."""
 _NO_WALL = -(1 << 62)
 """A piece's day midnight where there is none to time it from (a change of offset)."""
 
