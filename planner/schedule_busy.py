@@ -196,11 +196,74 @@ def plan_around(
                 we = wall + ends[weekday]
             while b < nb and busy[b][1] <= ws:
                 b += 1
-            if b == nb or busy[b][0] >= we:  # nothing busy in the window
-                free = None
-                room = we - ws
-            else:  # the free parts of the window
-                free = []
+            if cap is None:  # the free parts found and filled in one pass
+                j = first
+                p = ws
+                room = 0  # the free minutes of the window (exact unless all was laid)
+                at = ws  # where the next free part may start
+                x = b
+                filling = True
+                while True:
+                    if x < nb:
+                        busy_start, busy_end = busy[x]
+                        if busy_start >= we:
+                            x = nb  # no more busy times in the window
+                            continue
+                        x += 1
+                        if busy_start <= at:
+                            if busy_end > at:
+                                at = busy_end
+                            continue
+                        part_start, part_end, at = at, busy_start, busy_end
+                    elif at < we:
+                        part_start, part_end, at = at, we, we
+                    else:
+                        break
+                    room += part_end - part_start
+                    if not filling:
+                        continue
+                    if p < part_start:
+                        p = part_start
+                    while j < n:
+                        r = rem[j]
+                        if r <= 0:
+                            j += 1
+                            continue
+                        allow = part_end - p
+                        if allow <= 0:
+                            break  # the part is full: the next one
+                        if left <= allow:  # the day's hours are the limit
+                            if r <= left:
+                                take = r
+                            elif left >= min_minutes:
+                                take = left
+                            else:
+                                filling = False  # a sliver: the rest waits for the next day
+                                break
+                        elif r <= allow:
+                            take = r
+                        elif allow >= min_minutes:
+                            take = allow
+                        else:
+                            break  # too short a free part: the next one
+                        add((j, p, take, day, wall))
+                        rem[j] = r - take
+                        left -= take
+                        p += take + brk
+                        placed = True
+                        if take == r:
+                            j += 1
+                        if not left:
+                            break
+                    else:
+                        filling = False  # every topic laid
+                    if not left:
+                        break  # all the day's hours laid: none lost, room is not needed
+                if left and room < day_minutes[weekday]:
+                    monday = day - weekday  # its ordinal
+                    lost[monday] = lost.get(monday, 0) + day_minutes[weekday] - room
+            else:  # a daily cap per topic: the free parts, then the pieces
+                free: list[tuple[int, int]] = []
                 room = 0
                 at = ws
                 x = b
@@ -217,36 +280,9 @@ def plan_around(
                 if at < we:
                     free.append((at, we))
                     room += we - at
-            if room < left:
-                monday = day - weekday  # its ordinal
-                lost[monday] = lost.get(monday, 0) + left - room
-            if cap is None and (free is None or len(free) == 1):  # one free part, in short
-                p, e = (ws, we) if free is None else free[0]
-                j = first
-                while left > 0 and j < n:
-                    r = rem[j]
-                    if r <= 0:
-                        j += 1
-                        continue
-                    allow = e - p
-                    if left < allow:
-                        allow = left
-                    if r <= allow:
-                        take = r
-                    elif allow >= min_minutes and allow > 0:
-                        take = allow
-                    else:
-                        break  # a sliver: the rest waits for the next study day
-                    add((j, p, take, day, wall))
-                    rem[j] = r - take
-                    left -= take
-                    p += take + brk
-                    placed = True
-                    if take == r:
-                        j += 1
-            else:
-                if free is None:
-                    free = [(ws, we)]
+                if room < left:
+                    monday = day - weekday  # its ordinal
+                    lost[monday] = lost.get(monday, 0) + left - room
                 placed = _place_parts(free, first, rem, left, cap, min_minutes, brk, day, wall, add)
             while first < n and rem[first] <= 0:
                 first += 1
