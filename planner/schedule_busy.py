@@ -35,6 +35,7 @@ from planner.schedule import (
     first_day,
     schedule,
 )
+from planner.schedule_fast import _day_deltas, _minute_deltas
 from planner.settings import Settings
 
 if TYPE_CHECKING:
@@ -370,9 +371,6 @@ def _place_parts(
     return placed
 
 
-_DELTAS: list[timedelta] = []
-"""timedelta(minutes=i) for i up to two days, made on first use."""
-
 _SETTERS = tuple(getattr(Session, name).__set__ for name in Session.__slots__)
 """Session's slot setters in field order: a Session made with them skips the frozen
 __setattr__ and __init__ (as planner.schedule makes its sessions)."""
@@ -400,9 +398,9 @@ def _plan_of(
     set_topic, set_module, set_start, set_end, set_hours, set_part, set_parts = _SETTERS
     new = object.__new__
     stamp = datetime.fromtimestamp
-    if not _DELTAS:
-        _DELTAS.extend(timedelta(0, 60 * i) for i in range(2 * 1440 + 1))
-    deltas = _DELTAS
+    deltas = _minute_deltas()  # a window's minutes stay within its day
+    day_deltas = _day_deltas()
+    far = len(day_deltas)
     midnight_day = 0
     midnight_wall = _NO_WALL
     midnight = _EPOCH
@@ -416,8 +414,9 @@ def _plan_of(
             end = stamp((start_minute + length) * 60, tz)
         else:  # one offset all day: wall-clock arithmetic from the local midnight
             if day != midnight_day:
-                if wall - midnight_wall == (day - midnight_day) * 1440:  # the same offset
-                    midnight += timedelta(day - midnight_day)
+                gap = day - midnight_day
+                if wall - midnight_wall == gap * 1440:  # the same offset
+                    midnight += day_deltas[gap] if gap < far else timedelta(gap)
                 else:
                     d = date.fromordinal(day)
                     midnight = datetime(d.year, d.month, d.day, tzinfo=tz)
