@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from datetime import date, datetime, time, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from planner.cli import CliError, Context
-from planner.cli.progress_cmds import _now, _summary, resolve_id, settings_zone
+from planner.cli.progress_cmds import _JSON_C1, _now, _summary, resolve_id, settings_zone
 from planner.history import Change, in_zone, since
 from planner.progress import Progress, ProgressStore
 from planner.textutil import visible
@@ -115,8 +114,8 @@ def run_history(ctx: Context) -> int:
         item_id = resolve_id(ctx.roadmap, ctx.args.id)
         changes = [c for c in changes if _touches(ctx, c, item_id)]
     if ctx.args.json:
-        json.dump([_json(ctx, c, tz) for c in changes], sys.stdout, indent=2, ensure_ascii=False)
-        print()
+        text = json.dumps([_json(ctx, c, tz) for c in changes], indent=2, ensure_ascii=False)
+        print(text.translate(_JSON_C1))  # json escapes C0 only; an 8-bit CSI acts too
         return 0
     if not changes:
         print("no changes recorded" + (" that match" if ctx.args.id or ctx.args.since else ""))
