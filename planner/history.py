@@ -17,7 +17,8 @@ it is what the domain's rule makes it: the change's time ``at`` when the state c
 else as before), and a record of a state alone is written as the bare state.
 ``kind`` is ``state`` (done/start/skip/todo), ``log`` (hours logged or taken back),
 ``reopen`` (a second ``space`` on a parent, giving back what the first one changed),
-``undo`` and ``redo`` (``of`` names the change taken back or made again); later kinds may
+``undo`` and ``redo`` (``of`` names the change taken back or made again); a ``log`` that
+marks a planned session done names it (``session``, see ``planner.today``); later kinds may
 be added, and a reader keeps kinds it does not know. A line edited by hand in YAML's
 own flow style is read too.
 
@@ -104,6 +105,9 @@ class Change:
     """The hours asked to log (``log`` changes; negative to take back)."""
     of: str | None = None
     """``undo``/``redo``: the id of the change taken back or made again."""
+    session: str | None = None
+    """``log``: the planned session marked done with these hours (``planner.today``'s
+    key, ``TOPIC@START``); None for hours logged otherwise."""
     id: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
@@ -130,6 +134,8 @@ class Change:
             data["hours"] = self.hours
         if self.of is not None:
             data["of"] = self.of
+        if self.session is not None:
+            data["session"] = self.session
         if compact:
             at = data["at"]
             data["items"] = {
@@ -161,6 +167,8 @@ class Change:
             topic = self.target[0] if self.target else next(iter(self.items), "?")
             if hours < 0:
                 return f"took back {_hours(-hours)} on {title(topic)}"
+            if self.session is not None:
+                return f"session done: {_hours(hours)} on {title(topic)}"
             return f"logged {_hours(hours)} on {title(topic)}"
         verb = {
             "state": _STATE_VERBS.get(self.to or "", self.to or "changed"),
@@ -340,6 +348,7 @@ def change_from_data(data: object) -> Change:
         to=None if data.get("to") is None else str(data["to"]),
         hours=None if hours is None else float(hours),
         of=None if data.get("of") is None else str(data["of"]),
+        session=None if data.get("session") is None else str(data["session"]),
         id=str(data.get("id") or ""),
     )
 
@@ -574,3 +583,4 @@ class Intent:
     to: str | None = None
     hours: float | None = None
     of: str | None = None
+    session: str | None = None

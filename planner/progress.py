@@ -967,7 +967,9 @@ def _record(
     kind = intent.kind
     if kind is None:
         kind = "log" if intent.hours is not None or not states_changed else "state"
-    return Change(now, source, kind, items, intent.target, intent.to, intent.hours, intent.of)
+    return Change(
+        now, source, kind, items, intent.target, intent.to, intent.hours, intent.of, intent.session
+    )
 
 
 class ProgressStore:
