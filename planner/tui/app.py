@@ -1148,6 +1148,9 @@ class PlannerApp(App[None]):
             ("Roadmap tree", f"{key(Binding('up', ''))} {key(Binding('down', ''))}", "Move"),
             ("Roadmap tree", key(Binding("enter", "")), "Expand or collapse"),
         ]
+        from planner.tui.widgets.today_view import TodayView
+
+        add("Today", TodayView.BINDINGS)
         for tab, section in (("agenda", "Agenda"), ("calendar", "Calendar")):
             add(section, _view_class(tab).BINDINGS)
         add("Anywhere", self.BINDINGS)
@@ -1365,6 +1368,11 @@ class PlannerApp(App[None]):
             ("Undo", "Take back the last change (ctrl+z)", self.action_undo),
             ("Redo", "Make again what undo took back (ctrl+y)", self.action_redo),
             ("Help: keys", "Every key (?)", self.action_help),
+            (
+                "Show today",
+                "Today's sessions, what comes next, the week so far (d)",
+                partial(self.action_show_tab, "today"),
+            ),
         ]
         for title, help_text, callback in commands:
             yield SystemCommand(title, help_text, callback)
