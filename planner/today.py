@@ -4,12 +4,14 @@ and the week so far. One rule, shown by both faces (``planner today`` and the ap
 ``today_facts(roadmap, progress, plan, today, now, tz, baseline)`` is a pure function:
 
 - *Today's sessions*: the sessions marked done today (from the history, where each
-  mark is recorded), then the plan's sessions of today whose time does not overlap a
-  done one. The plan is re-made from today after every change, so once a session is
-  done its hours are logged and the plan puts the next work in today's slots; a slot
-  already done is shown done, not planned again.
+  mark is recorded), and the plan's sessions of today around them. The plan is re-made
+  from today after every change, so once a session is done its hours are logged and
+  the plan puts the next work in today's slots again: a session that overlaps a done
+  one moves to after it, and the open ones take no more than the day's planned hours
+  less the hours done in sessions (the plan itself still counts today whole: its finish
+  date does not yet know that today's room was used).
 - *Next*: the first open session of today that has not ended by ``now``; else the
-  plan's first session after today.
+  plan's first session after today; else the first that no longer fits today.
 - *Missed*: past days of the last ``MISSED_DAYS`` days (not before the baseline was made)
   on which the kept baseline planned more hours than were logged. The plan itself only
   looks forward, so the baseline (the plan as first made) is what was planned then.
@@ -25,7 +27,7 @@ takes the mark with it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
@@ -183,17 +185,12 @@ def today_facts(
             after_today = s
             break
         planned_today.append(s)
-    open_: list[DaySession] = []
-    for s in planned_today:
-        if any(d.start < s.end and s.start < d.end for d in done):
-            continue
-        open_.append(DaySession(s.topic_id, s.start, s.end, s.hours, False, s.part == s.parts, s))
+    open_, leftover = _open_today(planned_today, done)
     sessions = tuple(sorted(done + open_, key=lambda d: (d.start, not d.done)))
 
     nxt = next((d for d in sessions if not d.done and d.end > now), None)
-    if nxt is None and after_today is not None:
-        s = after_today
-        nxt = DaySession(s.topic_id, s.start, s.end, s.hours, False, s.part == s.parts, s)
+    if nxt is None:  # the plan's next day; else what no longer fits today
+        nxt = _day_session(after_today) if after_today is not None else leftover
 
     planned_days: dict[date, float] = {}
     made: date | None = None
@@ -222,6 +219,41 @@ def today_facts(
         max(0.0, week_done),
         max(0.0, logged.get(today, 0.0)),
     )
+
+
+def _day_session(s: Session) -> DaySession:
+    return DaySession(s.topic_id, s.start, s.end, s.hours, False, s.part == s.parts, s)
+
+
+def _open_today(
+    planned: list[Session], done: list[DaySession]
+) -> tuple[list[DaySession], DaySession | None]:
+    """Today's planned sessions around the ones done: a session whose time overlaps a
+    done one moves to after it, and together they take no more than the hours the plan
+    gives today less the hours done in sessions. Returns them, and the first session
+    that no longer fits today (None when all fit)."""
+    budget = sum(s.hours for s in planned) - sum(d.hours for d in done)
+    out: list[DaySession] = []
+    cursor: datetime | None = None
+    for s in planned:
+        start = s.start if cursor is None else max(s.start, cursor)
+        moved = True
+        while moved:  # past every done session it would overlap
+            moved = False
+            for d in done:
+                if d.start < start + timedelta(hours=s.hours) and start < d.end:
+                    start, moved = d.end, True
+        hours = min(s.hours, round(budget, 6))
+        if hours <= 0 or start.date() != s.start.date():
+            span = replace(s, start=start, end=start + timedelta(hours=s.hours))
+            return out, _day_session(span)
+        end = start + timedelta(hours=hours)
+        session = replace(s, start=start, end=end, hours=hours)
+        last = s.part == s.parts and hours == s.hours
+        out.append(DaySession(s.topic_id, start, end, hours, False, last, session))
+        budget -= hours
+        cursor = end
+    return out, None
 
 
 def _aware(moment: datetime, like: datetime) -> datetime:
