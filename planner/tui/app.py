@@ -561,6 +561,10 @@ class PlannerApp(App[None]):
     def _show_view(self, view: Any) -> None:
         try:
             view.show(self.roadmap, self.plan, self.settings, self.today)
+            if hasattr(view, "show_logged"):  # the calendar: hours logged on past days
+                from planner.today import logged_by_day
+
+                view.show_logged(logged_by_day(self.progress.history.newest_first(), self.tz))
         except Exception as exc:  # a view's bug must not cost the user the app
             self.log.error(f"{view!r}.show failed: {exc!r}")
             self.notify(f"This view could not be drawn: {exc!r}", severity="error")

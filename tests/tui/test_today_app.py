@@ -184,3 +184,52 @@ async def test_marking_done_is_recorded_at_the_injected_time(
         await pilot.pause()
         newest = next(saved(progress_path, app.roadmap).history.newest_first())
         assert newest.at == NOW and newest.source == "app"
+
+
+# -- the calendar: finish day, hours logged on past days, enter on a day ----------------
+
+
+async def test_calendar_marks_the_finish_logged_hours_and_lists_a_day(
+    make_app: AppFactory, tmp_path: Path, progress_path: Path
+) -> None:
+    from datetime import datetime, timezone
+
+    from planner.progress import ProgressStore
+    from planner.tui.screens.day import DayScreen
+    from planner.tui.widgets.month_calendar import MonthCalendar
+
+    roadmap, path = small_roadmap(tmp_path, ONE_SESSION)
+    friday = datetime(2026, 2, 27, 20, tzinfo=timezone.utc)
+    ProgressStore(progress_path, roadmap).update(
+        lambda p: p.log_work(roadmap, "long", 2.0, friday), "test", friday
+    )
+    app = make_app(roadmap, roadmap_path=path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("c")
+        await pilot.pause()
+        calendar = app.screen.query_one(MonthCalendar)
+        assert calendar.logged == {date(2026, 2, 27): 2.0}
+        grid = calendar.render_grid(calendar._grid.size.width).plain
+        assert "✓ 2 h" in grid  # Fri 27 Feb, shown in March's first week
+        finish = app.plan.finish
+        assert finish is not None and finish.month == 3
+        assert f"{finish.day} finish" in grid
+        await pilot.press("enter")  # today
+        await pilot.pause()
+        assert isinstance(app.screen, DayScreen)
+        body = str(app.screen.query_one("#day-body").render())
+        first = app.plan.sessions[0]
+        assert f"{first.start:%H:%M}–{first.end:%H:%M}  Short topic" in body
+        assert "0 h logged this day." in body
+        await pilot.press("escape")
+        await pilot.pause()
+        calendar.select_day(date(2026, 2, 27))
+        await pilot.press("enter")
+        await pilot.pause()
+        body = str(app.screen.query_one("#day-body").render())
+        assert "No session planned." in body and "2 h logged this day." in body
+        await pilot.press("escape")
+        calendar.select_day(finish)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "The plan finishes this day." in str(app.screen.query_one("#day-body").render())
