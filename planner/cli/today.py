@@ -1,33 +1,21 @@
 """``planner today [--today DATE]``: today's sessions, what comes next, missed days and the
-week so far, as the app's Today view shows them (``planner.today``), fitted to the terminal."""
+week so far, as the app's Today view shows them (``planner.today``), fitted to the
+terminal (``planner.cli.width``)."""
 
 from __future__ import annotations
 
 import argparse
-import shutil
 from datetime import datetime, time
 from typing import TYPE_CHECKING
 
 from planner.cli import Context
+from planner.cli.width import fit, terminal_width
 from planner.textutil import visible
 
 if TYPE_CHECKING:
     from planner.cli.commands import SubParsers
     from planner.roadmap import Roadmap
     from planner.today import DaySession, TodayFacts
-
-DEFAULT_WIDTH = 80
-"""The width of the output when it does not go to a terminal."""
-
-
-def terminal_width() -> int:
-    """The terminal's width (``COLUMNS`` wins), 80 when the output is not a terminal."""
-    return max(40, shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns)
-
-
-def fit(text: str, width: int) -> str:
-    """``text`` cut to ``width`` characters, with "..." where it was cut."""
-    return text if len(text) <= width else text[: max(0, width - 3)] + "..."
 
 
 def register(sub: SubParsers, common: argparse.ArgumentParser) -> None:

@@ -205,3 +205,76 @@ def test_planner_today_bad_date_is_one_line(
     code, out, err = run(capsys, "today", "--today", "someday")
     assert code == 2 and out == ""
     assert err.startswith("planner: --today:") and err.count("\n") == 1
+
+
+# -- every report fits 80 columns (not a terminal) or the terminal; plan --weeks ---------
+
+LONG = """\
+id: long
+title: Long
+modules:
+  - title: A module whose title is far too long for any table that has to fit eighty columns
+    topics:
+      - title: A topic whose title is also far too long for the eighty columns of a terminal
+        estimate: 30 hours
+"""
+
+
+@pytest.fixture
+def long_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    roadmap = tmp_path / "long.yaml"
+    roadmap.write_text(LONG, encoding="utf-8")
+    settings = tmp_path / "settings.yaml"
+    settings.write_text('hours: {mon-sun: 2}\ntimezone: "UTC"\n', encoding="utf-8")
+    monkeypatch.setenv("PLANNER_ROADMAP", str(roadmap))
+    monkeypatch.setenv("PLANNER_SETTINGS", str(settings))
+    monkeypatch.delenv("COLUMNS", raising=False)
+    return roadmap
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["plan", "--today", "2026-05-04"],
+        ["status"],
+        ["validate"],
+        ["today", "--today", "2026-05-04"],
+    ],
+    ids=["plan", "status", "validate", "today"],
+)
+def test_reports_fit_80_columns_when_not_a_terminal(
+    capsys: pytest.CaptureFixture[str], long_files: Path, argv: list[str]
+) -> None:
+    code, out, _ = run(capsys, *argv)
+    assert code == 0
+    lines = [line for line in out.splitlines() if "/" not in line]  # paths stay whole
+    assert max(len(line) for line in lines) <= 80, out
+    assert "..." in out  # the long titles were cut, not dropped
+
+
+def test_reports_use_the_terminals_width(
+    capsys: pytest.CaptureFixture[str], long_files: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "160")
+    _, out, _ = run(capsys, "plan", "--today", "2026-05-04")
+    assert "also far too long for the eighty" in out  # cut at 80 columns, not at 160
+    _, out, _ = run(capsys, "status")
+    assert max(len(line) for line in out.splitlines()) > 80
+
+
+def test_plan_weeks_shows_the_next_n_weeks(
+    capsys: pytest.CaptureFixture[str], long_files: Path
+) -> None:
+    _, out, _ = run(capsys, "plan", "--today", "2026-05-06", "--weeks", "1")
+    assert out.count("Week of ") == 1 and "Week of Mon 2026-05-04" in out
+    assert "... 20 h more from Mon 2026-05-11 (shown: the next 1 week)" in out
+    assert "Finish:           Wed 2026-05-20" in out  # the whole plan's
+    _, out, _ = run(capsys, "plan", "--today", "2026-05-06", "--weeks", "2")
+    assert out.count("Week of ") == 2 and "shown: the next 2 weeks" in out
+    _, whole, _ = run(capsys, "plan", "--today", "2026-05-06", "--weeks", "9")
+    assert whole.count("Week of ") == 3 and "more from" not in whole
+    with pytest.raises(SystemExit) as exited:  # argparse's usage error: exit 2, one line
+        main(["plan", "--weeks", "0"])
+    err = capsys.readouterr().err
+    assert exited.value.code == 2
+    assert "argument --weeks: give a whole number of weeks, 1 or more, not '0'" in err
