@@ -109,8 +109,10 @@ async def test_the_last_session_of_a_topic_asks_whether_the_topic_is_done(
         assert view_of(app).current is not None
         assert view_of(app).current.topic_id == "short"  # type: ignore[union-attr]
         assert "last session" in text_of(app)
+        assert [s.topic_id for s in view_of(app).actionable] == ["short", "long"]
         await pilot.press("space")
         await pilot.pause()
+        assert view_of(app).current.topic_id == "long"  # type: ignore[union-attr]
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("y")
         await pilot.pause()

@@ -112,6 +112,13 @@ class TodayView(Widget, can_focus=True):
             nxt = next((s for s in sessions if not s.done and s.end > nxt.end), None)
         self.facts = replace(facts, sessions=sessions, next=nxt)
         self.actionable = [done(s) for s in self.actionable]
+        after = [  # the cursor goes on to today's next open session, if there is one
+            i
+            for i, s in enumerate(self.actionable)
+            if i > self.cursor and not s.done and s in sessions
+        ]
+        if after:
+            self.set_reactive(TodayView.cursor, after[0])
         self.refresh()
 
     @property
