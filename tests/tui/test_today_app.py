@@ -103,19 +103,25 @@ async def test_the_last_session_of_a_topic_asks_whether_the_topic_is_done(
     make_app: AppFactory, tmp_path: Path, progress_path: Path
 ) -> None:
     roadmap, path = small_roadmap(tmp_path, ONE_SESSION)
-    app = make_app(roadmap, roadmap_path=path, first_tab="today")
+    three = Settings(timezone="UTC", start_date=TODAY, weekly_hours=dict.fromkeys(range(7), 3.0))
+    app = make_app(roadmap, roadmap_path=path, settings=three, first_tab="today")
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         assert view_of(app).current is not None
         assert view_of(app).current.topic_id == "short"  # type: ignore[union-attr]
         assert "last session" in text_of(app)
-        assert [s.topic_id for s in view_of(app).actionable] == ["short", "long"]
+        facts = view_of(app).facts
+        assert facts is not None
+        assert [s.topic_id for s in facts.sessions] == ["short", "long"]  # both today
         await pilot.press("space")
         await pilot.pause()
-        assert view_of(app).current.topic_id == "long"  # type: ignore[union-attr]
+        current = view_of(app).current  # on to today's next open session: Short's last 10 %
+        assert current is not None and not current.done and view_of(app).cursor == 1
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("y")
         await pilot.pause()
+        # the topic done: its last 10 % is no longer planned; the cursor goes on
+        assert view_of(app).current.topic_id == "long"  # type: ignore[union-attr]
         progress = saved(progress_path, roadmap)
         assert progress.state(roadmap, "short") is State.DONE
         assert progress.logged("short") == 1.0
