@@ -337,12 +337,12 @@ async def session_marks(
             if not painted:
                 raise RuntimeError("no frame after marking a session done")
             frames.append(painted[0] - start)
-            await pilot.pause(0.05)
+            await pilot.pause(0.1)  # the save and the re-plan, after the frame
             facts = view.facts  # type: ignore[attr-defined]
             if not any(s.done for s in facts.sessions):
                 raise RuntimeError("the session was not saved done")
             app.take_back("undo")
-            await pilot.pause(0.05)
+            await pilot.pause(0.1)
     return frames, works
 
 
