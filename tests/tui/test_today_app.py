@@ -162,6 +162,12 @@ async def test_keys_on_a_day_without_sessions_say_why(make_app: AppFactory) -> N
         said = [n.message for n in app._notifications]
         assert sum("Nothing to act on" in m for m in said) == 3
         assert any("No session to move to" in m for m in said)
+        for key in ("i", "s", "u", "o"):  # the tree's keys: said where they work
+            await pilot.press(key)
+            await pilot.pause()
+        said = [n.message for n in app._notifications]
+        assert sum("works on an item in the Roadmap tab" in m for m in said) == 4
+        assert app.progress.entries == {}
 
 
 async def test_space_and_l_act_on_a_session_in_the_agenda(

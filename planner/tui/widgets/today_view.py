@@ -55,6 +55,13 @@ class TodayView(Widget, can_focus=True):
         Binding("space", "act('done')", "Session done", id="today.done"),
         Binding("l", "act('log')", "Log hours", id="today.log"),
         Binding("enter", "act('show')", "Show topic", id="today.show"),
+        Binding(
+            "i,s,u,o",
+            "roadmap_key",
+            "Roadmap keys: say where they work",
+            show=False,
+            id="today.roadmap_keys",
+        ),
     ]
 
     cursor: reactive[int] = reactive(0, init=False)
@@ -197,6 +204,13 @@ class TodayView(Widget, can_focus=True):
             self.notify(f"Nothing to act on: {why}.", timeout=3)
             return
         self.post_message(self.Act(self, what, session))
+
+    def action_roadmap_key(self) -> None:
+        self.notify(
+            "That key works on an item in the Roadmap tab: enter shows this session's "
+            "topic there (r: the roadmap).",
+            timeout=4,
+        )
 
     def watch_cursor(self) -> None:
         self.refresh()
