@@ -1128,7 +1128,9 @@ def _record(
             ),
             6,
         )
-    return Change(now, source, kind, items, intent.target, intent.to, hours, intent.of)
+    return Change(
+        now, source, kind, items, intent.target, intent.to, hours, intent.of, intent.session
+    )
 
 
 class ProgressStore:
