@@ -68,7 +68,7 @@ Row = dict[str, Any]
 """An item's record as the progress file's ``items`` section writes it:
 ``{state: done, changed: '2026-...', logged_hours: 1.5}`` (the last two when set)."""
 
-KINDS = ("state", "log", "reopen", "undo", "redo")
+KINDS = ("state", "log", "reopen", "undo", "redo", "order", "pin")
 """The kinds this planner writes; others (from a newer planner) are read and kept."""
 
 
@@ -136,6 +136,9 @@ class Change:
                 k: [_written_before(before), _written_after(before, after, at)]
                 for k, (before, after) in self.items.items()
             }
+            for k, (before, after) in self.items.items():
+                if k.startswith("@"):  # the queue and the pins (planner.shape): whole
+                    data["items"][k] = [before, after]
         else:
             data["items"] = {k: [before, after] for k, (before, after) in self.items.items()}
         return data
@@ -168,7 +171,11 @@ class Change:
             "undo": "undo of",
             "redo": "redo of",
         }.get(self.kind, self.kind)
+        if self.kind in ("order", "pin"):  # the queue, the pins (planner.shape)
+            verb = self.to or self.kind
         named = list(self.target)
+        if not named and self.kind in ("order", "pin"):
+            return verb
         if not named:
             return f"{verb} {_count_items(len(self.items))}"
         names = ", ".join(title(t) for t in named[:3])
@@ -310,6 +317,15 @@ def _clean(row: Row) -> Row:
     return out
 
 
+def _whole(value: object) -> Row | None:
+    """A record of the queue or the pins (``{"order": [...]}``), as written."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise ValueError(f"a record of the order or the pins must be a mapping, got {value!r}")
+    return {str(k): [str(x) for x in v] if isinstance(v, list) else v for k, v in value.items()}
+
+
 def change_from_data(data: object) -> Change:
     """A change from its parsed YAML mapping; ``ValueError`` saying what is wrong."""
     if not isinstance(data, dict):
@@ -323,6 +339,9 @@ def change_from_data(data: object) -> Change:
     for key, pair in items_data.items():
         if not isinstance(pair, list) or len(pair) != 2:
             raise ValueError(f"item {key!r}: expected [before, after]")
+        if str(key).startswith("@"):  # the queue and the pins: written whole
+            items[str(key)] = (_whole(pair[0]), _whole(pair[1]))
+            continue
         before = _read_before(pair[0])
         items[str(key)] = (before, _read_after(pair[1], before, at_text))
     target = data.get("target") or ()

@@ -95,6 +95,12 @@ class _ProgressLoader(_Loader):  # type: ignore[misc]
 
 
 FILE_VERSION = 1
+
+ORDER_KEY = "@order"
+PINS_KEY = "@pins"
+SHAPE_KEYS = (ORDER_KEY, PINS_KEY)
+"""The history's names for the file's ``order`` and ``pins`` lists: a change to either is
+recorded (whole, before and after) as the change of an item of that name."""
 """The progress file format written and read by this version of the planner."""
 
 OPEN_FLOOR = 0.1
@@ -140,6 +146,12 @@ class Progress:
     """The roadmap the file belongs to, when known (written to the file)."""
     history: History = field(default_factory=History, compare=False)
     """Every change recorded in the file, read when first needed (see ``planner.history``)."""
+    order: list[str] = field(default_factory=list)
+    """The ids the learner put first (``planner next``), in that order (see
+    ``planner.shape``); written as the file's ``order`` list, one id a line."""
+    pins: list[str] = field(default_factory=list)
+    """Pinned sessions, one ``TOPIC DATE HH:MM MINUTES`` line each (``planner.shape.Pin``),
+    in time order; written as the file's ``pins`` list."""
 
     # -- reading ---------------------------------------------------------------
 
@@ -268,6 +280,9 @@ class Progress:
 
     def row(self, item_id: str) -> Row | None:
         """The item's record as the file writes it (None when there is none)."""
+        if item_id in SHAPE_KEYS:
+            listed = self.order if item_id == ORDER_KEY else self.pins
+            return {item_id[1:]: list(listed)} if listed else None
         entry = self.entries.get(item_id)
         return entry_row(entry) if entry is not None else None
 
@@ -312,6 +327,13 @@ class Progress:
                 )
 
     def _set_row(self, item_id: str, row: Row | None) -> None:
+        if item_id in SHAPE_KEYS:
+            listed = [str(x) for x in (row or {}).get(item_id[1:], [])]
+            if item_id == ORDER_KEY:
+                self.order = listed
+            else:
+                self.pins = listed
+            return
         if row is None:
             self.entries.pop(item_id, None)
         else:
@@ -757,7 +779,8 @@ def parse_progress(
         return Progress(roadmap_id=roadmap_id)  # an empty file holds nothing to lose
     if not isinstance(data, dict):
         raise bad("expected a mapping with 'version', 'roadmap' and 'items'")
-    unknown = sorted(str(k) for k in data if k not in ("version", "roadmap", "items", "history"))
+    known = ("version", "roadmap", "items", "order", "pins", "history")
+    unknown = sorted(str(k) for k in data if k not in known)
     if unknown:
         raise bad(f"unexpected key(s) {', '.join(unknown)}; is this a progress file?")
     version = data.get("version")
@@ -788,6 +811,14 @@ def parse_progress(
             entries[item_id] = _parse_entry(value)
         except ValueError as exc:
             raise bad(f"item {item_id!r}: {exc}") from None
+    shape: dict[str, list[str]] = {}
+    for key in ("order", "pins"):
+        listed = data.get(key) or []
+        if not isinstance(listed, list) or not all(isinstance(x, str) for x in listed):
+            raise bad(
+                f"'{key}' must be a list of lines, one {key[:-1] if key == 'pins' else 'id'} each"
+            )
+        shape[key] = [x.strip() for x in listed]
     if "history" in data:  # not where it is written (last): read with the rest
         history = History(_history_lines(data["history"], bad), 1, path)
     elif match is not None:
@@ -798,7 +829,13 @@ def parse_progress(
         history = History(text, first_line, path, start=match.end())
     else:
         history = History()
-    return Progress(entries, file_roadmap if file_roadmap is not None else roadmap_id, history)
+    return Progress(
+        entries,
+        file_roadmap if file_roadmap is not None else roadmap_id,
+        history,
+        shape["order"],
+        shape["pins"],
+    )
 
 
 _HISTORY_RE = re.compile(r"^history:\n", re.MULTILINE)
@@ -927,6 +964,9 @@ def dump_progress(progress: Progress, roadmap: Roadmap | None = None) -> str:
         )
     else:
         body += "items: {}\n"
+    for key, listed in (("order", progress.order), ("pins", progress.pins)):
+        if listed:  # one line each: two machines' additions merge line by line
+            body += yaml.dump({key: list(listed)}, Dumper=_Dumper, allow_unicode=True, width=10_000)
     header = (
         "# Study progress kept by `planner`. Plain YAML: fine to keep in git and to edit\n"
         "# by hand. Ids the roadmap no longer has are kept, so editing the roadmap loses nothing.\n"
@@ -943,11 +983,17 @@ def _record(
     source: str,
     now: datetime | None,
     intent: Intent | None,
+    was_shape: dict[str, Row | None] | None = None,
 ) -> Change | None:
-    """The change from ``was`` to ``progress``'s entries, or None when nothing changed."""
+    """The change from ``was`` (and ``was_shape``: the order and pins rows before) to
+    ``progress``'s entries, or None when nothing changed."""
     entries = progress.entries
     items: dict[str, tuple[Row | None, Row | None]] = {}
     states_changed = False
+    for key, before_row in (was_shape or {}).items():
+        after_row = progress.row(key)
+        if before_row != after_row:
+            items[key] = (before_row, after_row)
     for item_id, entry in entries.items():
         old = was.get(item_id)
         if old is not None and old == (entry.state, entry.changed, entry.logged_hours):
@@ -1063,10 +1109,11 @@ class ProgressStore:
             old = self._read()
             progress = self._parse(old)
             was = {k: (e.state, e.changed, e.logged_hours) for k, e in progress.entries.items()}
+            was_shape = {key: progress.row(key) for key in SHAPE_KEYS}
             asked = change(progress)
             if isinstance(asked, Intent):
                 intent = asked
-            record = _record(progress, was, source, now, intent)
+            record = _record(progress, was, source, now, intent, was_shape)
             if record is not None:
                 progress.history.append(record)
             new = dump_progress(progress, self.roadmap)

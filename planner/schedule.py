@@ -98,6 +98,8 @@ class Session:
     hours: float
     part: int  # 1-based
     parts: int
+    track: str | None = None
+    """The title of the track (``settings.tracks``) this is a session of; None: a topic's."""
 
 
 @dataclass(frozen=True)
@@ -430,7 +432,47 @@ def schedule(
         left = remaining_hours(roadmap, progress, settings)
         return lay_out(left, _module_of(roadmap), settings, today, zone)
     minutes = _plan_minutes(hours, settings.basis)
+    if progress.order or progress.pins or settings.tracks:  # the learner's shape
+        return _shaped(roadmap, progress, settings, today, zone, topic_ids, module_ids, minutes)
     return _plan(topic_ids, module_ids, minutes, settings, today, zone, settings.basis)
+
+
+def _shaped(
+    roadmap: Roadmap,
+    progress: Progress,
+    settings: Settings,
+    today: date,
+    zone: tzinfo,
+    topic_ids: list[str],
+    module_ids: list[str],
+    minutes: list[int],
+) -> Plan:
+    """The plan in the learner's queue, around their pins, beside their tracks
+    (``planner.shape``, ``planner.schedule_shape``)."""
+    from planner.shape import pins_of, queue
+
+    for track in settings.tracks:
+        for key, item_id in (("from", track.from_id), ("until", track.until_id)):
+            if item_id is not None and roadmap.get(item_id) is None:
+                raise ScheduleError(
+                    f"tracks: '{track.title}' {key}: {item_id!r} is no module or topic id, "
+                    "nor a date (YYYY-MM-DD); fix it in the settings"
+                )
+    if progress.order:
+        rank = {t: i for i, t in enumerate(queue(roadmap, progress))}
+        at = sorted(range(len(topic_ids)), key=lambda i: rank.get(topic_ids[i], len(rank)))
+        topic_ids = [topic_ids[i] for i in at]
+        module_ids = [module_ids[i] for i in at]
+        minutes = [minutes[i] for i in at]
+    if not progress.pins and not settings.tracks:
+        return _plan(topic_ids, module_ids, minutes, settings, today, zone, settings.basis)
+    from planner.schedule_shape import plan_shaped
+
+    start = first_day(settings, today)
+    pins = pins_of(progress)
+    return plan_shaped(
+        topic_ids, module_ids, minutes, settings, start, zone, settings.basis, pins, settings.tracks
+    )
 
 
 # -- pace -----------------------------------------------------------------------------------

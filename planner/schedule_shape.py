@@ -1,0 +1,323 @@
+"""Laying the plan around pinned sessions and beside parallel tracks.
+
+``schedule`` comes here instead of its fast walks when the progress holds pins or the
+settings have tracks; with neither it never does, so a plan without them is made as
+before, as fast. The rules are ``planner.schedule``'s, with these:
+
+    - Pins (``planner.shape``) stay where they are pinned, on any day (a day off too):
+      their minutes come out of their topic's remaining hours (a pin longer than what is
+      left is cut to it) and out of their day's hours. Nothing else overlaps a pin.
+    - A track (``settings.tracks``) gets its weekly hours spread over its days (the
+      weekdays it names, or every weekday with hours) in the week's proportions, in whole
+      minutes that add up to its weekly hours; on each of its days its share comes out of
+      the day's hours first, laid from the start time. Topics take the rest, in the
+      queue's order, in the free parts of the day (a part too short for a minimum session
+      is passed over, unless it holds the topic's rest).
+    - A track runs from ``from`` (a date; or a module or topic id: the day that topic,
+      or the module's first topic in the queue, comes up: every topic before it in the
+      queue done) to ``until`` (a date, inclusive; or an id: the day that topic, or the
+      module's last, is done); never past the end of the plan (when the topics are done).
+    - Track sessions are ``Session``s with ``track`` set to the track's title (their
+      ``topic_id`` is that title, their ``module_id`` ``"track"``); the plan's hours
+      remaining, finish and spans are the topics'.
+
+Times are wall-clock minutes from midnight as in ``planner.schedule``; a study day ends
+at its real midnight (on a day the clocks change, ``lengths.room``), and the pieces of a
+day are timed in real time from its first, so no two sessions overlap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, tzinfo
+
+from planner.schedule import STALL_DAYS, Plan, ScheduleError, Session, _Rules
+from planner.schedule_fast import Sessions, Spans, _Layout, _Placement, _stall_message
+from planner.settings import Settings, Track
+from planner.shape import Pin
+
+TRACK_MODULE = "track"
+"""The ``module_id`` of a track's sessions."""
+_MAX_ORDINAL = date.max.toordinal()
+
+
+@dataclass
+class _TrackRun:
+    title: str
+    day_minutes: tuple[int, ...]  # per weekday
+    from_day: int  # ordinal; 0: none
+    until_day: int  # ordinal; 0: none
+    from_index: int  # queue index; -1: none
+    until_rows: tuple[int, ...]  # queue indexes; (): none
+
+
+def track_minutes(track: Track, day_minutes: Sequence[int]) -> tuple[int, ...]:
+    """A track's weekly hours over its days, in whole minutes per weekday, in the week's
+    proportions, adding up to the weekly hours (the largest remainders get the minutes
+    left); ``ScheduleError`` naming ``tracks`` when its days have fewer hours."""
+    days = [d for d in range(7) if (not track.days or d in track.days) and day_minutes[d] > 0]
+    total = round(track.hours * 60)
+    room = sum(day_minutes[d] for d in days)
+    if total > room:
+        raise ScheduleError(
+            f"tracks: '{track.title}' asks {track.hours:g} h a week, but its days have "
+            f"{room / 60:g} h; lower its hours or give it more days"
+        )
+    exact = {d: total * day_minutes[d] / room for d in days} if room else {}
+    whole = {d: int(v) for d, v in exact.items()}
+    left = total - sum(whole.values())
+    for d in sorted(days, key=lambda d: whole[d] - exact[d])[:left]:
+        whole[d] += 1
+    return tuple(whole.get(d, 0) for d in range(7))
+
+
+def _runs(
+    tracks: Sequence[Track], rules: _Rules, topic_ids: Sequence[str], module_ids: Sequence[str]
+) -> list[_TrackRun]:
+    runs = []
+    per_day = [0] * 7
+    for track in tracks:
+        minutes = track_minutes(track, rules.day_minutes)
+        for d in range(7):
+            per_day[d] += minutes[d]
+        from_index = -1
+        if track.from_id is not None:
+            rows = [
+                i
+                for i, (t, m) in enumerate(zip(topic_ids, module_ids, strict=True))
+                if track.from_id in (t, m)
+            ]
+            from_index = min(rows) if rows else -1  # nothing left of it: it has come up
+        until_rows: tuple[int, ...] = ()
+        if track.until_id is not None:
+            until_rows = tuple(
+                i
+                for i, (t, m) in enumerate(zip(topic_ids, module_ids, strict=True))
+                if track.until_id in (t, m)
+            ) or (-1,)  # nothing left of it: it has ended
+        runs.append(
+            _TrackRun(
+                track.title,
+                minutes,
+                track.from_date.toordinal() if track.from_date else 0,
+                track.until_date.toordinal() if track.until_date else 0,
+                from_index,
+                until_rows,
+            )
+        )
+    for d in range(7):
+        if per_day[d] > rules.day_minutes[d]:
+            raise ScheduleError(
+                "tracks: together they ask more hours than the week's days have; lower them"
+            )
+    return runs
+
+
+def plan_shaped(
+    topic_ids: Sequence[str],
+    module_ids: Sequence[str],
+    minutes: Sequence[int],
+    settings: Settings,
+    start: date,
+    tz: tzinfo,
+    basis: str,
+    pins: Sequence[Pin],
+    tracks: Sequence[Track],
+) -> Plan:
+    """The plan of ``minutes`` (per topic, in queue order) from ``start``, around ``pins``
+    and beside ``tracks`` (see the module's docstring)."""
+    rules = _Rules.of(settings, tz=tz)
+    n = len(topic_ids)
+    rem = list(minutes)
+    index = {t: i for i, t in enumerate(topic_ids)}
+    first_ordinal = start.toordinal()
+    pinned: dict[int, list[tuple[int, int, int]]] = {}  # day -> (clock, length, row)
+    for pin in sorted(pins):
+        j = index.get(pin.topic_id)
+        day = pin.day.toordinal()
+        if j is None or day < first_ordinal or rem[j] <= 0:
+            continue
+        take = min(pin.minutes, rem[j])
+        rem[j] -= take
+        pinned.setdefault(day, []).append((pin.clock, take, j))
+    runs = _runs(tracks, rules, topic_ids, module_ids)
+    last_pin = max(pinned, default=0)
+
+    day_minutes, start_minutes = rules.day_minutes, rules.start_minutes
+    min_minutes, cap, brk, off = (
+        rules.min_minutes,
+        rules.cap_minutes,
+        rules.break_minutes,
+        rules.off,
+    )
+    first = 0
+    while first < n and rem[first] <= 0:
+        first += 1
+    # (day, clock, length, row or -1 - track)
+    pieces: list[tuple[int, int, int, int]] = []
+    day = first_ordinal
+    k = 0
+    idle = idle_from = 0
+    if first < n and not any(day_minutes):
+        raise ScheduleError(
+            "no study time: every weekday has 0 study hours while work remains; "
+            "set some in the settings (hours: mon: 1.5) or try --hours mon=2,sat=4"
+        )
+    while first < n or day <= last_pin:
+        while k < len(off) and off[k][1] < day:
+            k += 1
+        day_off = k < len(off) and off[k][0] <= day
+        here = pinned.get(day, ())
+        for clock, length, j in here:
+            pieces.append((day, clock, length, j))
+        weekday = (day - 1) % 7
+        left = 0 if day_off else day_minutes[weekday] - sum(p[1] for p in here)
+        placed = bool(here)  # a topic's piece (tracks alone do not keep the walk going)
+        if left > 0:
+            begin = start_minutes[weekday]
+            change, _ = rules.lengths.at(day)
+            limit = begin + rules.lengths.room(day, begin) if change else 1440
+            gaps = _gaps(begin, limit, [(c, c + length) for c, length, _ in here])
+            g = 0
+            clock = gaps[0][0] if gaps else limit
+            for r, run in enumerate(runs):  # the tracks' shares first
+                want = min(run.day_minutes[weekday], left)
+                if want <= 0 or not _active(run, day, first, rem):
+                    continue
+                while want > 0 and g < len(gaps):
+                    room = gaps[g][1] - clock
+                    if room <= 0:
+                        g += 1
+                        clock = gaps[g][0] if g < len(gaps) else limit
+                        continue
+                    take = min(want, room)
+                    pieces.append((day, clock, take, -1 - r))
+                    want -= take
+                    left -= take
+                    clock += take + brk
+            got: dict[int, int] = {}
+            j = first
+            while left > 0 and j < n and g < len(gaps):
+                r_j = rem[j]
+                if r_j <= 0:
+                    j += 1
+                    continue
+                room = gaps[g][1] - clock
+                if room <= 0:
+                    g += 1
+                    clock = gaps[g][0] if g < len(gaps) else limit
+                    continue
+                allow = left if cap is None else min(left, cap - got.get(j, 0))
+                if allow <= 0:
+                    j += 1
+                    continue
+                take = min(r_j, allow, room)
+                if take < r_j and take < min_minutes:
+                    if room < allow:  # this free part is too short: try the next
+                        g += 1
+                        clock = gaps[g][0] if g < len(gaps) else limit
+                        continue
+                    break  # a sliver: wait for the next study day
+                pieces.append((day, clock, take, j))
+                got[j] = got.get(j, 0) + take
+                rem[j] = r_j - take
+                left -= take
+                clock += take + brk
+                placed = True
+                if take < r_j:
+                    if take == room:  # the free part is full: go on after it
+                        continue
+                    if cap is None:
+                        break
+                j += 1
+            while first < n and rem[first] <= 0:
+                first += 1
+        if placed:
+            idle = 0
+        elif first < n:
+            if not idle:
+                idle_from = day
+            idle += 1
+            if idle > STALL_DAYS:
+                raise ScheduleError(_stall_message(rules, idle_from, day))
+        day += 1
+        if day > _MAX_ORDINAL and first < n:
+            raise ScheduleError(
+                f"the plan starting {start} runs past the calendar's last day (9999-12-31); "
+                "set an earlier start date, or add study hours"
+            )
+    return _made(pieces, topic_ids, module_ids, runs, tz, sum(minutes) / 60, basis)
+
+
+def _active(run: _TrackRun, day: int, first: int, rem: Sequence[int]) -> bool:
+    if run.from_day and day < run.from_day:
+        return False
+    if run.until_day and day > run.until_day:
+        return False
+    if run.from_index >= 0 and first < run.from_index:
+        return False
+    return not (run.until_rows and all(i < 0 or rem[i] <= 0 for i in run.until_rows))
+
+
+def _gaps(begin: int, limit: int, taken: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The free parts of ``begin`` to ``limit`` outside ``taken`` (minutes of a day)."""
+    out = []
+    at = begin
+    for a, b in sorted(taken):
+        if a > at:
+            out.append((at, min(a, limit)))
+        at = max(at, b)
+    if at < limit:
+        out.append((at, limit))
+    return [(a, b) for a, b in out if b > a]
+
+
+def _made(
+    pieces: list[tuple[int, int, int, int]],
+    topic_ids: Sequence[str],
+    module_ids: Sequence[str],
+    runs: Sequence[_TrackRun],
+    tz: tzinfo,
+    hours: float,
+    basis: str,
+) -> Plan:
+    """The plan of the placed pieces (in day order; each day's in any order): its sessions
+    made when first used (``Sessions``), track pieces as sessions of their track."""
+    n = len(topic_ids)
+    layout = _Layout()
+    last_day = 0
+    at = 0
+    while at < len(pieces):
+        day = pieces[at][0]
+        past = at + 1
+        while past < len(pieces) and pieces[past][0] == day:
+            past += 1
+        today = sorted(pieces[at:past], key=lambda p: p[1])
+        layout.day.append(day)
+        layout.first.append(len(layout.topic))
+        end = 0
+        for _, clock, length, j in today:
+            layout.topic.append(j if j >= 0 else n - 1 - j)
+            layout.clock.append(clock)
+            layout.length.append(length)
+            end = max(end, clock + length)
+            if j >= 0:
+                last_day = day
+        layout.end.append(end)
+        at = past
+    layout.last_day = last_day
+    if not layout.topic:
+        return Plan((), None, hours, basis)
+    titles = [run.title for run in runs]
+    ids = [*topic_ids, *titles]
+    modules = [*module_ids, *([TRACK_MODULE] * len(runs))]
+    placed = _Placement(layout, ids, modules, tz, [None] * n + titles)
+    return Plan(
+        Sessions(placed),
+        date.fromordinal(last_day) if last_day else None,
+        hours,
+        basis,
+        Spans(placed, 0),
+        Spans(placed, 1),
+    )
