@@ -32,7 +32,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, tzinfo
 
-from planner.schedule import STALL_DAYS, Plan, ScheduleError, Session, _Rules
+from planner.schedule import STALL_DAYS, Plan, ScheduleError, _Rules
 from planner.schedule_fast import Sessions, Spans, _Layout, _Placement, _stall_message
 from planner.settings import Settings, Track
 from planner.shape import Pin

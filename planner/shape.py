@@ -24,7 +24,7 @@ The domain reads no clock: ``now`` is a parameter.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -101,18 +101,6 @@ def reset_order(progress: Progress) -> None:
     progress.order = []
 
 
-def reorder(
-    topic_ids: Sequence[str], rows: Iterable[Sequence[object]], order: Sequence[str]
-) -> list[int]:
-    """The indexes of ``topic_ids`` (the plan's rows, in roadmap order) in ``order``'s
-    order (a queue of topic ids); rows whose id ``order`` lacks keep their place at the
-    end, in the order they were."""
-    del rows
-    rank = {t: i for i, t in enumerate(order)}
-    end = len(rank)
-    return sorted(range(len(topic_ids)), key=lambda i: rank.get(topic_ids[i], end))
-
-
 # -- pins --------------------------------------------------------------------------------
 
 _PIN_RE = re.compile(r"^(\S+)\s+(\d{4}-\d{2}-\d{2})\s+(\d{1,2}):(\d{2})\s+(\d+)$")
@@ -184,19 +172,19 @@ def add_pin(
     time (local wall-clock intervals)."""
     item = roadmap.get(topic_id)
     if not isinstance(item, Topic):
-        raise ShapeError(f"planner pin: {topic_id} is not a topic; pin a topic")
+        raise ShapeError(f"pin: {topic_id} is not a topic; pin a topic")
     if progress.state(roadmap, topic_id).closed:
-        raise ShapeError(f"planner pin: {topic_id} is closed (done or skipped); nothing to pin")
+        raise ShapeError(f"pin: {topic_id} is closed (done or skipped); nothing to pin")
     wall = start.replace(tzinfo=None, second=0, microsecond=0)
     if wall < now.replace(tzinfo=None):
         raise ShapeError(
-            f"planner pin: {wall:%Y-%m-%d %H:%M} is in the past (now {now:%Y-%m-%d %H:%M}); "
+            f"pin: {wall:%Y-%m-%d %H:%M} is in the past (now {now:%Y-%m-%d %H:%M}); "
             "pick a later time"
         )
     clock = wall.hour * 60 + wall.minute
     if not 0 < minutes <= 1440 - clock:
         raise ShapeError(
-            f"planner pin: {minutes / 60:g} h from {wall:%H:%M} does not fit before midnight; "
+            f"pin: {minutes / 60:g} h from {wall:%H:%M} does not fit before midnight; "
             "give fewer hours or an earlier time"
         )
     pin = Pin(wall.date(), clock, topic_id, minutes)
@@ -205,14 +193,14 @@ def add_pin(
             tzinfo=None
         ):
             raise ShapeError(
-                f"planner pin: {wall:%Y-%m-%d %H:%M} is on a busy time "
+                f"pin: {wall:%Y-%m-%d %H:%M} is on a busy time "
                 f"({a:%H:%M}-{b:%H:%M}); pick a free time"
             )
     kept = [p for p in pins_of(progress) if not (p.topic_id == topic_id and p.day == pin.day)]
     for other in kept:
         if other.overlaps(pin):
             raise ShapeError(
-                f"planner pin: {wall:%Y-%m-%d %H:%M} overlaps the pin of {other.topic_id} "
+                f"pin: {wall:%Y-%m-%d %H:%M} overlaps the pin of {other.topic_id} "
                 f"at {other.start:%H:%M}; unpin it first (planner unpin {other.topic_id})"
             )
     progress.pins = [p.line() for p in sorted([*kept, pin])]

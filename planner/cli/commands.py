@@ -6,7 +6,17 @@ import argparse
 from collections.abc import Callable
 from typing import TypeAlias
 
-from planner.cli import export, history_cmds, import_md, info, plan, progress_cmds, sync, validate
+from planner.cli import (
+    export,
+    history_cmds,
+    import_md,
+    info,
+    plan,
+    progress_cmds,
+    shape_cmds,
+    sync,
+    validate,
+)
 
 SubParsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 Register: TypeAlias = Callable[[SubParsers, argparse.ArgumentParser], None]
@@ -20,4 +30,5 @@ REGISTRY: list[Register] = [
     info.register,
     sync.register,
     history_cmds.register,
+    shape_cmds.register,
 ]
