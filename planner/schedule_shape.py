@@ -312,7 +312,9 @@ def _made(
     titles = [run.title for run in runs]
     ids = [*topic_ids, *titles]
     modules = [*module_ids, *([TRACK_MODULE] * len(runs))]
-    placed = _Placement(layout, ids, modules, tz, [None] * n + titles)
+    tracks: list[str | None] = [None] * n
+    tracks += titles
+    placed = _Placement(layout, ids, modules, tz, tracks)
     return Plan(
         Sessions(placed),
         date.fromordinal(last_day) if last_day else None,

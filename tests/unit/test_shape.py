@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import HealthCheck, given, settings as hyp_settings
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
 
 from planner import locations
@@ -117,7 +119,7 @@ def test_order_and_pins_are_undone_from_the_history(tmp_path: Path, seed: Roadma
 
 def test_a_pin_in_the_past_or_overlapping_is_refused(seed: Roadmap) -> None:
     progress = Progress()
-    with pytest.raises(ShapeError, match="^pin: 2026-05-10 10:00 is in the past"):
+    with pytest.raises(ShapeError, match=r"^pin: 2026-05-10 10:00 is in the past"):
         add_pin(seed, progress, "django-deep-dive", datetime(2026, 5, 10, 10), 60, NOW)
     add_pin(seed, progress, "django-deep-dive", datetime(2026, 5, 12, 10), 60, NOW)
     with pytest.raises(ShapeError, match="overlaps the pin of django-deep-dive"):
@@ -174,10 +176,10 @@ def test_a_track_with_an_unknown_key_is_one_line(tmp_path: Path) -> None:
 
 def test_bad_tracks_are_named(seed: Roadmap) -> None:
     bad_id = Settings(tracks=(Track("P", 2, from_id="no-such-module"),))
-    with pytest.raises(ScheduleError, match="^tracks: 'P' from: 'no-such-module' is no module"):
+    with pytest.raises(ScheduleError, match=r"^tracks: 'P' from: 'no-such-module' is no module"):
         schedule(seed, Progress(), bad_id, TODAY, TZ)
     too_much = Settings(tracks=(Track("P", 5, days=(5, 6)),))  # sat 4 h, sun 0 h
-    with pytest.raises(ScheduleError, match="^tracks: 'P' asks 5 h a week, but its days have 4 h"):
+    with pytest.raises(ScheduleError, match=r"^tracks: 'P' asks 5 h a week, but its days have 4 h"):
         schedule(seed, Progress(), too_much, TODAY, TZ)
 
 
@@ -263,7 +265,7 @@ def test_shaped_plans_keep_the_rules(seed: Roadmap, data: st.DataObject) -> None
     sessions = list(plan.sessions)
     # no two sessions overlap
     ordered = sorted(sessions, key=lambda s: s.start)
-    for a, b in zip(ordered, ordered[1:], strict=False):
+    for a, b in pairwise(ordered):
         assert a.end <= b.start, (a, b)
     # the topics' total hours are unchanged
     plain = schedule(seed, Progress(), Settings(timezone="Europe/Berlin"), TODAY, TZ)
