@@ -669,6 +669,8 @@ class PlannerApp(App[None]):
             {k: Entry(e.state, e.changed, e.logged_hours) for k, e in before.entries.items()},
             before.roadmap_id,
             before.history,
+            list(before.order),
+            list(before.pins),
         )
         try:
             changed = change(preview)
@@ -814,6 +816,98 @@ class PlannerApp(App[None]):
         what = (original or record).summary(self.roadmap)
         self.notify(f"{'undid' if verb == 'undo' else 'redid'}: {what}", timeout=5)
         return True
+
+    # -- the queue and pins (planner.shape) -----------------------------------------
+
+    def _shape_change(self, change: Callable[[Progress], object], intent: Intent) -> bool:
+        """Save a change of the queue or the pins; re-plan; False (notified) if refused."""
+        try:
+            progress = self.store.update(change, "app", self.now(), intent)
+        except Exception as exc:
+            self._user_error(exc, "Not saved")
+            return False
+        self._signature = self.store.signature()
+        self._after_progress(progress, None)
+        return True
+
+    def _queue_topic(self) -> Topic | None:
+        item = self._need_item()
+        if item is None:
+            return None
+        if isinstance(item, Subtopic):
+            item = self.roadmap.parent_topic(item.id)
+        if not isinstance(item, Topic):
+            self.notify("The queue holds topics: highlight a topic (or one of its subtopics).")
+            return None
+        if self.facts.state(item.id).closed:
+            self.notify(f"'{item.title}' is closed: it is not in the queue.", timeout=4)
+            return None
+        return item
+
+    def action_queue_front(self) -> None:
+        from planner.shape import put_next
+
+        topic = self._queue_topic()
+        if topic is None:
+            return
+        intent = Intent("order", (topic.id,), "next")
+        if self._shape_change(lambda p: put_next(p, [topic.id]), intent):
+            self.notify(f"'{topic.title}' comes next.", timeout=3)
+
+    def action_queue_move(self, step: int) -> None:
+        from planner.shape import move
+
+        topic = self._queue_topic()
+        if topic is None:
+            return
+        moved: list[bool] = []
+        verb = "earlier" if step < 0 else "later"
+
+        def change(progress: Progress) -> None:
+            moved.append(move(self.roadmap, progress, topic.id, step))
+
+        if not self._shape_change(change, Intent("order", (topic.id,), verb)):
+            return
+        if not moved or not moved[0]:
+            end = "first" if step < 0 else "last"
+            self.notify(f"'{topic.title}' is already {end} in the queue.", timeout=3)
+
+    def action_pin_session(self) -> None:
+        from planner.shape import add_pin
+        from planner.tui.widgets.agenda import Agenda
+
+        session = self.query_one(Agenda).cursor_session
+        if session is None or session.track is not None:
+            what = "a track's sessions follow its weekly hours" if session else "no session"
+            self.notify(f"Nothing to pin: {what}. Highlight a topic's session.", timeout=4)
+            return
+        start = session.start
+        minutes = round(session.hours * 60)
+        intent = Intent("pin", (session.topic_id,), "pinned")
+        now = self.now()
+
+        def change(progress: Progress) -> None:
+            add_pin(self.roadmap, progress, session.topic_id, start, minutes, now)
+
+        if self._shape_change(change, intent):
+            self.notify(f"Pinned at {start:%a %d %b %H:%M}.", timeout=3)
+
+    def action_unpin_session(self) -> None:
+        from planner.shape import remove_pins
+        from planner.tui.widgets.agenda import Agenda
+
+        session = self.query_one(Agenda).cursor_session
+        if session is None or session.track is not None:
+            self.notify("Nothing to unpin: highlight a topic's session.", timeout=4)
+            return
+        gone: list[object] = []
+
+        def change(progress: Progress) -> None:
+            gone.extend(remove_pins(progress, session.topic_id))
+
+        intent = Intent("pin", (session.topic_id,), "unpinned")
+        if self._shape_change(change, intent) and not gone:
+            self.notify("This session's topic has no pins.", timeout=3)
 
     # -- links ---------------------------------------------------------------------
 
@@ -1234,6 +1328,31 @@ class PlannerApp(App[None]):
             ("Undo", "Take back the last change (ctrl+z)", self.action_undo),
             ("Redo", "Make again what undo took back (ctrl+y)", self.action_redo),
             ("Help: keys", "Every key (?)", self.action_help),
+            (
+                "Study next",
+                "Put the highlighted topic first in the queue (n)",
+                self.action_queue_front,
+            ),
+            (
+                "Study earlier",
+                "Move the highlighted topic up the queue ([)",
+                partial(self.action_queue_move, -1),
+            ),
+            (
+                "Study later",
+                "Move the highlighted topic down the queue (])",
+                partial(self.action_queue_move, 1),
+            ),
+            (
+                "Pin session",
+                "Pin the agenda's highlighted session where it is (p)",
+                self.action_pin_session,
+            ),
+            (
+                "Unpin sessions",
+                "Remove the pins of the agenda's highlighted topic (P)",
+                self.action_unpin_session,
+            ),
         ]
         for title, help_text, callback in commands:
             yield SystemCommand(title, help_text, callback)

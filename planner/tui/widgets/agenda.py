@@ -170,6 +170,22 @@ class Agenda(ScrollView, can_focus=True):
         Binding("end", "last", "Last session", show=False, id="agenda.last"),
         Binding("t", "today", "Today", id="agenda.today"),
         Binding("enter", "select", "Show topic", id="agenda.select"),
+        Binding(
+            "p",
+            "app.pin_session",
+            "Pin",
+            id="agenda.pin",
+            show=False,
+            tooltip="Pin this session where it is: the plan flows around it (planner pin)",
+        ),
+        Binding(
+            "P",
+            "app.unpin_session",
+            "Unpin",
+            id="agenda.unpin",
+            show=False,
+            tooltip="Remove the pins of this session's topic (planner unpin)",
+        ),
     ]
 
     cursor_row: reactive[int] = reactive(-1, init=False)

@@ -1,0 +1,120 @@
+"""The app's keys for the learner's shape of the plan (issue 15): ``n`` puts the highlighted
+topic first, ``[`` / ``]`` move it up and down the queue; ``p`` / ``P`` on an agenda
+session pin it where it is and take its topic's pins away. All saved in the progress file,
+in its history."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from planner.progress import State
+from planner.shape import open_queue, pins_of
+from planner.tui.app import PlannerApp
+from planner.tui.widgets.roadmap_tree import RoadmapTree
+
+from .conftest import AppFactory, saved
+
+DJANGO = "django-deep-dive"
+
+
+def tree_of(app: PlannerApp) -> RoadmapTree:
+    return app.screen.query_one("#tree", RoadmapTree)
+
+
+def messages(app: PlannerApp) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+async def test_n_puts_the_highlighted_topic_first(
+    make_app: AppFactory, progress_path: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        tree_of(app).select_id(DJANGO)
+        await pilot.pause()
+        await pilot.press("n")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        on_disk = saved(progress_path, app.roadmap)
+        assert on_disk.order == [DJANGO]
+        assert on_disk.history.changes()[-1].summary(app.roadmap) == "next Django Deep Dive"
+        assert app.plan.sessions[0].topic_id == DJANGO
+        assert "'Django Deep Dive' comes next." in messages(app)
+        await pilot.press("ctrl+z")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert saved(progress_path, app.roadmap).order == []
+        assert app.plan.sessions[0].topic_id != DJANGO
+
+
+async def test_brackets_move_a_topic_up_and_down(make_app: AppFactory, progress_path: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        roadmap = app.roadmap
+        first, second = open_queue(roadmap, saved(progress_path, roadmap))[:2]
+        tree_of(app).select_id(second)
+        await pilot.pause()
+        await pilot.press("left_square_bracket")
+        await pilot.pause()
+        assert open_queue(roadmap, saved(progress_path, roadmap))[:2] == [second, first]
+        await pilot.press("left_square_bracket")  # already first: said, nothing saved
+        await pilot.pause()
+        assert any(m.endswith("is already first in the queue.") for m in messages(app))
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert open_queue(roadmap, saved(progress_path, roadmap))[:2] == [first, second]
+
+
+async def test_the_queue_keys_on_a_module_say_why_not(
+    make_app: AppFactory, progress_path: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        tree_of(app).select_id(app.roadmap.modules[0].id)
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        assert any(m.startswith("The queue holds topics") for m in messages(app))
+        assert not progress_path.exists()
+
+
+async def test_a_closed_topic_is_not_moved(make_app: AppFactory, progress_path: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.set_state(DJANGO, State.DONE)
+        await pilot.pause()
+        tree_of(app).select_id(DJANGO)
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        assert any("is closed" in m for m in messages(app))
+        assert saved(progress_path, app.roadmap).order == []
+
+
+async def test_p_pins_an_agenda_session_and_shift_p_unpins(
+    make_app: AppFactory, progress_path: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("a")
+        await pilot.pause()
+        agenda = app.screen.query_one("#agenda-view")
+        await pilot.press("down", "down")
+        await pilot.pause()
+        session = agenda.cursor_session  # type: ignore[attr-defined]
+        assert session is not None
+        await pilot.press("p")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        pins = pins_of(saved(progress_path, app.roadmap))
+        assert [(p.topic_id, p.minutes) for p in pins] == [
+            (session.topic_id, round(session.hours * 60))
+        ]
+        assert pins[0].start == session.start.replace(tzinfo=None)
+        assert any(
+            s.topic_id == session.topic_id and s.start == session.start for s in app.plan.sessions
+        )
+        await pilot.press("P")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert saved(progress_path, app.roadmap).pins == []
