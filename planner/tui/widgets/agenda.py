@@ -176,7 +176,7 @@ class Agenda(ScrollView, can_focus=True):
             "Pin",
             id="agenda.pin",
             show=False,
-            tooltip="Pin this session where it is: the plan flows around it (planner pin)",
+            tooltip="Pin this session where it is (planner pin)",
         ),
         Binding(
             "P",

@@ -221,7 +221,7 @@ class RoadmapTree(Tree[Item]):
             "Next",
             id="queue_front",
             show=False,
-            tooltip="Study this topic next: to the front of the queue (planner next)",
+            tooltip="Study this topic next: first in the queue",
         ),
         Binding(
             "left_square_bracket",
