@@ -378,3 +378,22 @@ def test_pin_with_a_bad_date_or_time_is_one_line(capsys: pytest.CaptureFixture[s
     )
     code, _, err = run(capsys, "pin", "django-deep-dive", "2099-01-01", "25:00")
     assert code == 2 and err == "planner: pin: cannot read '25:00' as a time; write HH:MM\n"
+
+
+def test_track_sessions_are_exported_with_their_own_stable_uids(seed: Roadmap) -> None:
+    from planner.calendar_out import session_events
+
+    tracks = (Track("DSA practice", 1, days=(5,)),)
+    settings = Settings(timezone="Europe/Berlin", tracks=tracks)
+    plan = schedule(seed, Progress(), settings, TODAY, TZ)
+    events, warnings = session_events(seed, plan.sessions[:40], Progress())
+    assert warnings == []
+    track = [e for e in events if e.category == "Track"]
+    assert track and all(e.summary.startswith("DSA practice (") for e in track)
+    first = next(s for s in plan.sessions if s.track)
+    assert track[0].uid == (
+        f"{seed.id}.track-dsa-practice.{first.start:%Y%m%d}@" + track[0].uid.split("@")[1]
+    )
+    again = schedule(seed, Progress(), settings, TODAY + timedelta(days=1), TZ)
+    later, _ = session_events(seed, again.sessions[:40], Progress())
+    assert {e.uid for e in track} & {e.uid for e in later if e.category == "Track"}
