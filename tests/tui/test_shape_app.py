@@ -118,3 +118,35 @@ async def test_p_pins_an_agenda_session_and_shift_p_unpins(
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert saved(progress_path, app.roadmap).pins == []
+
+
+async def test_track_sessions_show_in_the_agenda_in_their_own_colour(
+    make_app: AppFactory,
+) -> None:
+    from dataclasses import replace
+
+    from planner.settings import Track
+    from planner.tui.widgets.month_calendar import TRACK_COLOR
+
+    from .conftest import SETTINGS
+
+    settings = replace(SETTINGS, tracks=(Track("Portfolio project", 3),))
+    app = make_app(settings=settings)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("a")
+        await pilot.pause()
+        agenda = app.screen.query_one("#agenda-view")
+        track = [s for s in app.plan.sessions if s.track == "Portfolio project"]
+        assert track
+        rows = [agenda.render_line(y).text for y in range(agenda.size.height)]  # type: ignore[attr-defined]
+        assert any("Portfolio project" in row for row in rows)
+        strips = [agenda.render_line(y) for y in range(agenda.size.height)]  # type: ignore[attr-defined]
+        colours = {
+            seg.style.color.triplet.hex
+            for strip in strips
+            if "Portfolio project" in strip.text
+            for seg in strip
+            if seg.text == "▌ " and seg.style and seg.style.color and seg.style.color.triplet
+        }
+        assert colours == {TRACK_COLOR.hex.lower()}

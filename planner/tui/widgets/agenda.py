@@ -36,8 +36,8 @@ from planner.settings import DayOff, Settings
 from planner.tui.widgets.month_calendar import (
     fit,
     format_hours,
-    module_color,
     plain,
+    session_color,
     short_date,
 )
 
@@ -490,7 +490,9 @@ class Agenda(ScrollView, can_focus=True):
             if cell_len(title) + len(part) > title_w:
                 title = fit(title, max(1, title_w - len(part)))
                 title = title.rstrip() if title.endswith("…") else title
-            color = module_color(self.app, self._module_index.get(session.module_id, 0))
+            color = session_color(
+                self.app, session.module_id, self._module_index.get(session.module_id, 0)
+            )
             return [
                 (" ", null),
                 (fit(date_text, _DATE_W), date_style),
