@@ -397,3 +397,30 @@ def test_track_sessions_are_exported_with_their_own_stable_uids(seed: Roadmap) -
     again = schedule(seed, Progress(), settings, TODAY + timedelta(days=1), TZ)
     later, _ = session_events(seed, again.sessions[:40], Progress())
     assert {e.uid for e in track} & {e.uid for e in later if e.category == "Track"}
+
+
+def test_validate_names_the_seeds_natural_tracks(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "validate")
+    assert code == 0
+    note = next(line for line in out.splitlines() if line.startswith("note:"))
+    assert "data-structures-algorithms" in note and "interview-preparation" in note
+    assert "natural tracks" in note and "'tracks:' in the settings" in note
+
+
+def test_a_track_asking_too_much_is_one_line_at_plan(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    settings = locations.settings_path(None)
+    settings.parent.mkdir(parents=True, exist_ok=True)
+    settings.write_text("tracks:\n  - {title: Project, hours: 30, from: web-frameworks-apis}\n")
+    code, out, err = run(capsys, "plan")
+    assert code == 2 and out == ""
+    assert err == (
+        "planner: tracks: 'Project' asks 30 h a week, but its days have 11.5 h; "
+        "lower its hours or give it more days\n"
+    )
+    settings.write_text("tracks:\n  - {title: Project, hours: 3, from: web-framewrks}\n")
+    code, out, err = run(capsys, "plan")
+    assert code == 2 and err.startswith(
+        "planner: tracks: 'Project' from: 'web-framewrks' is no module or topic id"
+    )
