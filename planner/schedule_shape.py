@@ -164,41 +164,57 @@ def plan_shaped(
             "no study time: every weekday has 0 study hours while work remains; "
             "set some in the settings (hours: mon: 1.5) or try --hours mon=2,sat=4"
         )
+    lengths = rules.lengths
+    look = 0  # the next day to ask ``lengths`` about
+    add = pieces.append
+    n_off = len(off)
     while first < n or day <= last_pin:
-        while k < len(off) and off[k][1] < day:
+        while k < n_off and off[k][1] < day:
             k += 1
-        day_off = k < len(off) and off[k][0] <= day
-        here = pinned.get(day, ())
-        for clock, length, j in here:
-            pieces.append((day, clock, length, j))
+        day_off = k < n_off and off[k][0] <= day
         weekday = (day - 1) % 7
-        left = 0 if day_off else day_minutes[weekday] - sum(p[1] for p in here)
+        here = pinned.get(day)
+        if here:
+            for clock, length, j in here:
+                add((day, clock, length, j))
+            left = 0 if day_off else day_minutes[weekday] - sum(p[1] for p in here)
+        else:
+            left = 0 if day_off else day_minutes[weekday]
         placed = bool(here)  # a topic's piece (tracks alone do not keep the walk going)
         if left > 0:
             begin = start_minutes[weekday]
-            change, _ = rules.lengths.at(day)
-            limit = begin + rules.lengths.room(day, begin) if change else 1440
-            gaps = _gaps(begin, limit, [(c, c + length) for c, length, _ in here])
+            limit = 1440
+            if day >= look:
+                change, look = lengths.at(day)
+                if change:  # a day of 23 or 25 hours: it ends at its real midnight
+                    limit = begin + lengths.room(day, begin)
+            if here:
+                gaps = _gaps(begin, limit, [(c, c + length) for c, length, _ in here])
+            else:
+                gaps = [(begin, limit)] if limit > begin else []
             g = 0
+            n_gaps = len(gaps)
             clock = gaps[0][0] if gaps else limit
             for r, run in enumerate(runs):  # the tracks' shares first
-                want = min(run.day_minutes[weekday], left)
+                want = run.day_minutes[weekday]
+                if want > left:
+                    want = left
                 if want <= 0 or not _active(run, day, first, rem):
                     continue
-                while want > 0 and g < len(gaps):
+                while want > 0 and g < n_gaps:
                     room = gaps[g][1] - clock
                     if room <= 0:
                         g += 1
-                        clock = gaps[g][0] if g < len(gaps) else limit
+                        clock = gaps[g][0] if g < n_gaps else limit
                         continue
-                    take = min(want, room)
-                    pieces.append((day, clock, take, -1 - r))
+                    take = want if want < room else room
+                    add((day, clock, take, -1 - r))
                     want -= take
                     left -= take
                     clock += take + brk
             got: dict[int, int] = {}
             j = first
-            while left > 0 and j < n and g < len(gaps):
+            while left > 0 and j < n and g < n_gaps:
                 r_j = rem[j]
                 if r_j <= 0:
                     j += 1
@@ -206,21 +222,26 @@ def plan_shaped(
                 room = gaps[g][1] - clock
                 if room <= 0:
                     g += 1
-                    clock = gaps[g][0] if g < len(gaps) else limit
+                    clock = gaps[g][0] if g < n_gaps else limit
                     continue
-                allow = left if cap is None else min(left, cap - got.get(j, 0))
+                allow = left
+                if cap is not None and cap - got.get(j, 0) < allow:
+                    allow = cap - got.get(j, 0)
                 if allow <= 0:
                     j += 1
                     continue
-                take = min(r_j, allow, room)
+                take = r_j if r_j < allow else allow
+                if room < take:
+                    take = room
                 if take < r_j and take < min_minutes:
                     if room < allow:  # this free part is too short: try the next
                         g += 1
-                        clock = gaps[g][0] if g < len(gaps) else limit
+                        clock = gaps[g][0] if g < n_gaps else limit
                         continue
                     break  # a sliver: wait for the next study day
-                pieces.append((day, clock, take, j))
-                got[j] = got.get(j, 0) + take
+                add((day, clock, take, j))
+                if cap is not None:
+                    got[j] = got.get(j, 0) + take
                 rem[j] = r_j - take
                 left -= take
                 clock += take + brk
@@ -247,7 +268,7 @@ def plan_shaped(
                 f"the plan starting {start} runs past the calendar's last day (9999-12-31); "
                 "set an earlier start date, or add study hours"
             )
-    return _made(pieces, topic_ids, module_ids, runs, tz, sum(minutes) / 60, basis)
+    return _made(pieces, set(pinned), topic_ids, module_ids, runs, tz, sum(minutes) / 60, basis)
 
 
 def _active(run: _TrackRun, day: int, first: int, rem: Sequence[int]) -> bool:
@@ -275,6 +296,7 @@ def _gaps(begin: int, limit: int, taken: Sequence[tuple[int, int]]) -> list[tupl
 
 def _made(
     pieces: list[tuple[int, int, int, int]],
+    pin_days: set[int],
     topic_ids: Sequence[str],
     module_ids: Sequence[str],
     runs: Sequence[_TrackRun],
@@ -282,29 +304,36 @@ def _made(
     hours: float,
     basis: str,
 ) -> Plan:
-    """The plan of the placed pieces (in day order; each day's in any order): its sessions
-    made when first used (``Sessions``), track pieces as sessions of their track."""
+    """The plan of the placed pieces (in day order; each day's in clock order but on the
+    ``pin_days``): its sessions made when first used (``Sessions``), track pieces as
+    sessions of their track."""
     n = len(topic_ids)
     layout = _Layout()
+    topics, clocks, lengths = layout.topic, layout.clock, layout.length
+    days, firsts, ends = layout.day, layout.first, layout.end
     last_day = 0
     at = 0
-    while at < len(pieces):
+    total = len(pieces)
+    while at < total:
         day = pieces[at][0]
         past = at + 1
-        while past < len(pieces) and pieces[past][0] == day:
+        while past < total and pieces[past][0] == day:
             past += 1
-        today = sorted(pieces[at:past], key=lambda p: p[1])
-        layout.day.append(day)
-        layout.first.append(len(layout.topic))
+        today = pieces[at:past]
+        if day in pin_days:
+            today.sort(key=lambda p: p[1])
+        days.append(day)
+        firsts.append(len(topics))
         end = 0
         for _, clock, length, j in today:
-            layout.topic.append(j if j >= 0 else n - 1 - j)
-            layout.clock.append(clock)
-            layout.length.append(length)
-            end = max(end, clock + length)
+            topics.append(j if j >= 0 else n - 1 - j)
+            clocks.append(clock)
+            lengths.append(length)
+            if clock + length > end:
+                end = clock + length
             if j >= 0:
                 last_day = day
-        layout.end.append(end)
+        ends.append(end)
         at = past
     layout.last_day = last_day
     if not layout.topic:
