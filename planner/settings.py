@@ -924,7 +924,33 @@ def dump_settings(settings: Settings) -> str:
     else:
         lines.append("keys: {}")
     lines += _dump_sync(s.sync)
+    lines += _dump_tracks(s.tracks)
     return "\n".join(lines) + "\n"
+
+
+def _dump_tracks(tracks: tuple[Track, ...]) -> list[str]:
+    """The tracks section, a track a line (nothing when there are none)."""
+    if not tracks:
+        return []
+    lines = [
+        "",
+        "# Parallel tracks: weekly hours carved out of each week first (README).",
+        "tracks:",
+    ]
+    for t in tracks:
+        parts = [f"title: {_str(t.title)}", f"hours: {_num(t.hours)}"]
+        for key, item_id, day in (
+            ("from", t.from_id, t.from_date),
+            ("until", t.until_id, t.until_date),
+        ):
+            if day is not None:
+                parts.append(f"{key}: {day.isoformat()}")
+            elif item_id is not None:
+                parts.append(f"{key}: {_str(item_id)}")
+        if t.days:
+            parts.append(f"days: [{', '.join(WEEKDAYS[d] for d in t.days)}]")
+        lines.append(f"  - {{{', '.join(parts)}}}")
+    return lines
 
 
 def _dump_sync(sync: SyncSettings | None) -> list[str]:

@@ -424,3 +424,15 @@ def test_a_track_asking_too_much_is_one_line_at_plan(
     assert code == 2 and err.startswith(
         "planner: tracks: 'Project' from: 'web-framewrks' is no module or topic id"
     )
+
+
+def test_tracks_survive_the_settings_being_written(tmp_path: Path) -> None:
+    from planner.settings import dump_settings
+
+    tracks = (
+        Track("Portfolio project: the app", 3, from_id="web-frameworks-apis"),
+        Track("DSA practice", 1.5, from_date=date(2026, 6, 1), until_id="x", days=(5, 6)),
+    )
+    path = tmp_path / "settings.yaml"
+    path.write_text(dump_settings(Settings(tracks=tracks)))
+    assert load_settings(path).tracks == tracks
