@@ -27,10 +27,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from planner.errors import PlannerError
 from planner.progress import Progress, State
 from planner.roadmap import Module, Roadmap, Topic
+
+if TYPE_CHECKING:
+    from planner.schedule import Session
 
 
 class ShapeError(PlannerError):
@@ -213,3 +217,25 @@ def remove_pins(progress: Progress, topic_id: str, day: date | None = None) -> l
     gone = [p for p in pins if p.topic_id == topic_id and (day is None or p.day == day)]
     progress.pins = [p.line() for p in pins if p not in gone]
     return gone
+
+
+def moved_pins(
+    roadmap: Roadmap,
+    sessions: Sequence[Session],
+    moves: Sequence[tuple[str, datetime]],
+) -> list[tuple[str, datetime, int]]:
+    """The pins that sessions the learner moved in their calendar become: (topic id, the
+    new start as a local wall-clock time, the session's minutes) for each ``moves`` entry
+    (an event's UID as ``planner.calendar_out`` makes it, its new start), when the UID is a
+    topic's timed session of ``sessions``; a track's, an all-day one's, are passed over."""
+    by_uid: dict[str, Session] = {}
+    for s in sessions:
+        if s.track is None:
+            by_uid[f"{roadmap.id}.{s.topic_id}.{s.part}"] = s
+    out = []
+    for uid, start in moves:
+        session = by_uid.get(uid.partition("@")[0])
+        if session is not None:
+            wall = start.astimezone(session.start.tzinfo) if start.tzinfo else start
+            out.append((session.topic_id, wall.replace(tzinfo=None), round(session.hours * 60)))
+    return out
