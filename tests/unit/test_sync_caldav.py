@@ -385,10 +385,11 @@ def test_sync_not_set_up(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> 
 def test_a_session_moved_in_the_calendar_becomes_a_pin(
     capsys: pytest.CaptureFixture[str], setup: Setup, radicale: Radicale
 ) -> None:
+    from zoneinfo import ZoneInfo
+
     from planner import locations
     from planner.progress import ProgressStore
     from planner.shape import pins_of
-    from zoneinfo import ZoneInfo
 
     sync_json(capsys, setup)
     cal = server_calendar(radicale, setup.calendar)
