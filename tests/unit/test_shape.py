@@ -20,7 +20,7 @@ from planner.errors import PlannerError
 from planner.progress import Progress, ProgressStore, State
 from planner.roadmap import Roadmap
 from planner.schedule import Plan, ScheduleError, schedule
-from planner.settings import Settings, SettingsError, Track, load_settings
+from planner.settings import DayOff, Settings, SettingsError, Track, load_settings
 from planner.shape import ShapeError, add_pin, move, open_queue, pins_of, put_next, queue
 
 TZ = ZoneInfo("Europe/Berlin")
@@ -243,9 +243,16 @@ def shaped(
         except ShapeError:
             continue
         pins.append((topic_id, when, minutes))
+    offs = tuple(
+        DayOff(first, first + timedelta(days=draw(st.integers(0, 9))))
+        for first in draw(st.lists(st.dates(date(2026, 5, 11), date(2026, 9, 30)), max_size=2))
+    )
     settings = Settings(
         weekly_hours=hours,
         timezone="Europe/Berlin",
+        days_off=offs,
+        max_topic_hours_per_day=draw(st.sampled_from((None, None, 1.0))),
+        start_date=draw(st.sampled_from((None, date(2026, 6, 3)))),
         min_session_hours=draw(st.sampled_from((0.0, 0.5))),
         break_minutes=draw(st.sampled_from((0, 10))),
         tracks=tuple(tracks),
@@ -263,6 +270,7 @@ def test_shaped_plans_keep_the_rules(seed: Roadmap, data: st.DataObject) -> None
     except PlannerError:
         return  # a track that does not fit: refused in one line (tested above)
     sessions = list(plan.sessions)
+    first_day = max(settings.start_date or TODAY, TODAY)
     # no two sessions overlap
     ordered = sorted(sessions, key=lambda s: s.start)
     for a, b in pairwise(ordered):
@@ -271,9 +279,18 @@ def test_shaped_plans_keep_the_rules(seed: Roadmap, data: st.DataObject) -> None
     plain = schedule(seed, Progress(), Settings(timezone="Europe/Berlin"), TODAY, TZ)
     assert plan.hours_remaining == plain.hours_remaining
     topic_minutes = sum(round(s.hours * 60) for s in topic_sessions(plan))
-    assert topic_minutes == round(plan.hours_remaining * 60)
+    early = sum(p[2] for p in pins if p[1].date() < first_day)
+    assert round(plan.hours_remaining * 60) - early <= topic_minutes
+    assert topic_minutes <= round(plan.hours_remaining * 60)
+    # nothing but pins on days off
+    for s in topic_sessions(plan):
+        if any(o.start <= s.start.date() <= o.end for o in settings.days_off):
+            wall = s.start.replace(tzinfo=None)
+            assert any(s.topic_id == t and wall == w for t, w, _ in pins), s
     # pins stay where they are pinned (cut to what the topic has left, never moved)
     for topic_id, start, _ in pins:
+        if start.date() < first_day:
+            continue  # before the plan's first day: the plan is made from then
         at = start.replace(tzinfo=TZ)
         assert any(s.topic_id == topic_id and s.start == at for s in sessions), (topic_id, at)
     # the queue is respected: topics start in queue order (pinned topics aside)
@@ -284,7 +301,11 @@ def test_shaped_plans_keep_the_rules(seed: Roadmap, data: st.DataObject) -> None
             firsts.setdefault(s.topic_id, s.start)
     order = [t for t in queue(seed, progress) if t in firsts and t not in pinned]
     starts = [firsts[t] for t in order]
-    assert starts == sorted(starts)
+    if settings.max_topic_hours_per_day is None:
+        assert starts == sorted(starts)
+    else:  # topics run side by side: one starts no later than the day the next starts
+        days = [d.date() for d in starts]
+        assert days == sorted(days)
 
 
 @hyp_settings(max_examples=30, deadline=None)
