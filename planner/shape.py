@@ -154,6 +154,30 @@ class Pin:
         return a < b + other.minutes and b < a + self.minutes
 
 
+def parse_when(text: str) -> tuple[datetime, int]:
+    """``YYYY-MM-DD HH:MM [HOURS]`` (hours in the grammar of ``planner.units``, default 1):
+    the start, as a local wall-clock time, and the minutes; ValueError saying what to write."""
+    from planner.settings import parse_clock
+    from planner.units import parse_duration
+
+    words = text.split()
+    if len(words) not in (2, 3):
+        raise ValueError("Write the date, the time and the hours: 2026-12-05 19:00 1.5")
+    try:
+        day = date.fromisoformat(words[0])
+    except ValueError:
+        raise ValueError(f"Cannot read {words[0]!r} as a date; write YYYY-MM-DD.") from None
+    try:
+        clock = parse_clock(words[1])
+    except ValueError:
+        raise ValueError(f"Cannot read {words[1]!r} as a time; write HH:MM.") from None
+    hours = parse_duration(words[2]) if len(words) == 3 else 1.0
+    minutes = round(hours * 60)
+    if minutes <= 0:
+        raise ValueError("A pinned session needs some time: 1.5, 90m or 1:30.")
+    return datetime.combine(day, clock), minutes
+
+
 def pins_of(progress: Progress) -> list[Pin]:
     """The progress file's pins, in time order; ``ShapeError`` for a line that is not one."""
     return sorted(Pin.parse(line) for line in progress.pins)

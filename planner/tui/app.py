@@ -881,16 +881,34 @@ class PlannerApp(App[None]):
             what = "a track's sessions follow its weekly hours" if session else "no session"
             self.notify(f"Nothing to pin: {what}. Highlight a topic's session.", timeout=4)
             return
-        start = session.start
-        minutes = round(session.hours * 60)
-        intent = Intent("pin", (session.topic_id,), "pinned")
-        now = self.now()
+        from planner.shape import parse_when
+        from planner.tui.screens.log_hours import PromptScreen
 
-        def change(progress: Progress) -> None:
-            add_pin(self.roadmap, progress, session.topic_id, start, minutes, now)
+        title = self.roadmap.topic(session.topic_id).title
+        here = f"{session.start:%Y-%m-%d %H:%M} {session.hours:g}"
 
-        if self._shape_change(change, intent):
-            self.notify(f"Pinned at {start:%a %d %b %H:%M}.", timeout=3)
+        def done(answer: tuple[datetime, int] | None) -> None:
+            if answer is None:
+                return
+            start, minutes = answer
+            now = self.now()
+
+            def change(progress: Progress) -> None:
+                add_pin(self.roadmap, progress, session.topic_id, start, minutes, now)
+
+            if self._shape_change(change, Intent("pin", (session.topic_id,), "pinned")):
+                self.notify(f"Pinned at {start:%a %d %b %H:%M}.", timeout=3)
+
+        self.push_screen(
+            PromptScreen(
+                "Pin session",
+                f"Pin {visible(title)} at (date, time, hours; Enter keeps it where it is):",
+                parse_when,
+                value=here,
+                placeholder="2026-12-05 19:00 1.5",
+            ),
+            done,
+        )
 
     def action_unpin_session(self) -> None:
         from planner.shape import remove_pins

@@ -104,6 +104,8 @@ async def test_p_pins_an_agenda_session_and_shift_p_unpins(
         session = agenda.cursor_session  # type: ignore[attr-defined]
         assert session is not None
         await pilot.press("p")
+        await pilot.pause()
+        await pilot.press("enter")  # the form holds the session's date, time and hours
         await app.workers.wait_for_complete()
         await pilot.pause()
         pins = pins_of(saved(progress_path, app.roadmap))
@@ -150,3 +152,39 @@ async def test_track_sessions_show_in_the_agenda_in_their_own_colour(
             if seg.text == "▌ " and seg.style and seg.style.color and seg.style.color.triplet
         }
         assert colours == {TRACK_COLOR.hex.lower()}
+
+
+async def test_p_pins_a_session_at_the_date_and_time_typed(
+    make_app: AppFactory, progress_path: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("a")
+        await pilot.pause()
+        agenda = app.screen.query_one("#agenda-view")
+        session = agenda.cursor_session  # type: ignore[attr-defined]
+        assert session is not None
+        await pilot.press("p")
+        await pilot.pause()
+        field = app.screen.query_one("#prompt-input")
+        field.value = "2026-03-04 07:15 2"  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        (pin,) = pins_of(saved(progress_path, app.roadmap))
+        assert (pin.topic_id, pin.start.isoformat(), pin.minutes) == (
+            session.topic_id,
+            "2026-03-04T07:15:00",
+            120,
+        )
+        assert any(
+            s.topic_id == session.topic_id and s.start.isoformat().startswith("2026-03-04T07:15")
+            for s in app.plan.sessions
+        )
+        await pilot.press("p")
+        await pilot.pause()
+        app.screen.query_one("#prompt-input").value = "2026-03-01 07:15"  # type: ignore[attr-defined]
+        await pilot.press("enter")  # in the past: said, nothing else saved
+        await pilot.pause()
+        assert any("is in the past" in m for m in messages(app))
+        assert len(pins_of(saved(progress_path, app.roadmap))) == 1
