@@ -37,6 +37,10 @@ from planner.schedule_fast import Sessions, Spans, _Layout, _Placement, _stall_m
 from planner.settings import Settings, Track
 from planner.shape import Pin
 
+_FAST = True
+"""Whether days without pins, cap or breaks are laid by the short path (the tests compare
+the plans made with and without it)."""
+
 TRACK_MODULE = "track"
 """The ``module_id`` of a track's sessions."""
 _MAX_ORDINAL = date.max.toordinal()
@@ -165,6 +169,7 @@ def plan_shaped(
             "set some in the settings (hours: mon: 1.5) or try --hours mon=2,sat=4"
         )
     lengths = rules.lengths
+    plain = _FAST and cap is None and not brk
     look = 0  # the next day to ask ``lengths`` about
     add = pieces.append
     n_off = len(off)
@@ -188,10 +193,45 @@ def plan_shaped(
                 change, look = lengths.at(day)
                 if change:  # a day of 23 or 25 hours: it ends at its real midnight
                     limit = begin + lengths.room(day, begin)
-            if here:
+            if plain and not here and limit == 1440:
+                # the common day: one free part that holds the day's hours (the settings
+                # see to that), no cap, no breaks: the tracks' shares, then whole topics
+                # while they fit and a piece of the next (as ``_walk_plain`` does)
+                clock = begin
+                for r, run in enumerate(runs):
+                    want = run.day_minutes[weekday]
+                    if want <= 0 or not _active(run, day, first, rem):
+                        continue
+                    if want > left:
+                        want = left
+                    add((day, clock, want, -1 - r))
+                    clock += want
+                    left -= want
+                while left > 0 and first < n:
+                    r_j = rem[first]
+                    if r_j <= left:
+                        add((day, clock, r_j, first))
+                        clock += r_j
+                        left -= r_j
+                        rem[first] = 0
+                        placed = True
+                        first += 1
+                        while first < n and rem[first] <= 0:
+                            first += 1
+                    else:
+                        if left >= min_minutes:
+                            add((day, clock, left, first))
+                            rem[first] = r_j - left
+                            placed = True
+                        break
+                left = 0
+            if left <= 0:
+                pass
+            elif here:
                 gaps = _gaps(begin, limit, [(c, c + length) for c, length, _ in here])
             else:
                 gaps = [(begin, limit)] if limit > begin else []
+        if left > 0:
             g = 0
             n_gaps = len(gaps)
             clock = gaps[0][0] if gaps else limit

@@ -457,3 +457,26 @@ def test_tracks_survive_the_settings_being_written(tmp_path: Path) -> None:
     path = tmp_path / "settings.yaml"
     path.write_text(dump_settings(Settings(tracks=tracks)))
     assert load_settings(path).tracks == tracks
+
+
+@hyp_settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_the_short_path_makes_the_same_plans(seed: Roadmap, data: st.DataObject) -> None:
+    from planner import schedule_shape
+
+    progress, settings, _ = data.draw(shaped(seed))
+
+    def made() -> object:
+        try:
+            plan = schedule(seed, progress, settings, TODAY, TZ)
+        except PlannerError as exc:
+            return str(exc)
+        return (tuple(plan.sessions), plan.finish, dict(plan.topic_spans))
+
+    fast = made()
+    schedule_shape._FAST = False
+    try:
+        slow = made()
+    finally:
+        schedule_shape._FAST = True
+    assert fast == slow
