@@ -190,7 +190,11 @@ class Progress:
 
     def orphans(self, roadmap: Roadmap) -> list[str]:
         """Recorded ids the roadmap no longer has, in file order."""
-        return [item_id for item_id in self.entries if item_id not in roadmap]
+        return [
+            item_id
+            for item_id in self.entries
+            if item_id not in roadmap and not item_id.startswith("track:")  # planner.shape
+        ]
 
     def logged(self, topic_id: str) -> float:
         entry = self.entries.get(topic_id)

@@ -263,3 +263,18 @@ def moved_pins(
             wall = start.astimezone(session.start.tzinfo) if start.tzinfo else start
             out.append((session.topic_id, wall.replace(tzinfo=None), round(session.hours * 60)))
     return out
+
+
+TRACK_PREFIX = "track:"
+"""The progress file keeps a track's logged hours under ``track:TITLE``."""
+
+
+def track_named(titles: Sequence[str], text: str) -> str | None:
+    """The track title ``text`` names (its title, in any case), or None."""
+    low = text.strip().casefold()
+    return next((t for t in titles if t.casefold() == low), None)
+
+
+def log_track(progress: Progress, title: str, hours: float, now: datetime) -> None:
+    """Hours spent on a track, kept as a topic's are (``track:TITLE`` in the file)."""
+    progress.log_hours(TRACK_PREFIX + title, hours, now)

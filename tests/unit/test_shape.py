@@ -480,3 +480,21 @@ def test_the_short_path_makes_the_same_plans(seed: Roadmap, data: st.DataObject)
     finally:
         schedule_shape._FAST = True
     assert fast == slow
+
+
+def test_hours_logged_on_a_track_are_kept_and_undone(
+    capsys: pytest.CaptureFixture[str], seed: Roadmap
+) -> None:
+    settings = locations.settings_path(None)
+    settings.parent.mkdir(parents=True, exist_ok=True)
+    settings.write_text("tracks:\n  - {title: Portfolio project, hours: 3}\n")
+    code, out, err = run(capsys, "log", "portfolio project", "1h30")
+    assert code == 0, err
+    assert out.endswith("on the track Portfolio project: 1.5 h in all\n")
+    progress = ProgressStore(locations.progress_path(seed.id), seed).load()
+    assert progress.logged("track:Portfolio project") == 1.5
+    assert progress.orphans(seed) == []
+    code, out, _ = run(capsys, "undo")
+    assert code == 0
+    progress = ProgressStore(locations.progress_path(seed.id), seed).load()
+    assert progress.logged("track:Portfolio project") == 0.0
