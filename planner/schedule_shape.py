@@ -28,7 +28,7 @@ day are timed in real time from its first, so no two sessions overlap.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, tzinfo
 
@@ -128,9 +128,14 @@ def plan_shaped(
     basis: str,
     pins: Sequence[Pin],
     tracks: Sequence[Track],
+    blocked: Mapping[int, Sequence[tuple[int, int]]] | None = None,
 ) -> Plan:
     """The plan of ``minutes`` (per topic, in queue order) from ``start``, around ``pins``
-    and beside ``tracks`` (see the module's docstring)."""
+    and beside ``tracks`` (see the module's docstring).
+
+    ``blocked``: times no session may take (busy times, ``planner.schedule_busy``), by day
+    ordinal, as (start, end) wall-clock minutes of that day; unlike pins they take nothing
+    from the day's hours (what does not fit moves on, as hours that do not fit do)."""
     rules = _Rules.of(settings, tz=tz)
     n = len(topic_ids)
     rem = list(minutes)
@@ -179,6 +184,7 @@ def plan_shaped(
         day_off = k < n_off and off[k][0] <= day
         weekday = (day - 1) % 7
         here = pinned.get(day)
+        busy = blocked.get(day) if blocked else None
         if here:
             for clock, length, j in here:
                 add((day, clock, length, j))
@@ -193,7 +199,7 @@ def plan_shaped(
                 change, look = lengths.at(day)
                 if change:  # a day of 23 or 25 hours: it ends at its real midnight
                     limit = begin + lengths.room(day, begin)
-            if plain and not here and limit == 1440:
+            if plain and not here and not busy and limit == 1440:
                 # the common day: one free part that holds the day's hours (the settings
                 # see to that), no cap, no breaks: the tracks' shares, then whole topics
                 # while they fit and a piece of the next (as ``_walk_plain`` does)
@@ -227,8 +233,9 @@ def plan_shaped(
                 left = 0
             if left <= 0:
                 pass
-            elif here:
-                gaps = _gaps(begin, limit, [(c, c + length) for c, length, _ in here])
+            elif here or busy:
+                taken = [(c, c + length) for c, length, _ in here or ()]
+                gaps = _gaps(begin, limit, [*taken, *(busy or ())])
             else:
                 gaps = [(begin, limit)] if limit > begin else []
         if left > 0:

@@ -21,7 +21,7 @@ from planner.progress import Progress, ProgressStore, State
 from planner.roadmap import Roadmap
 from planner.schedule import Plan, ScheduleError, schedule
 from planner.settings import DayOff, Settings, SettingsError, Track, load_settings
-from planner.shape import ShapeError, add_pin, move, open_queue, pins_of, put_next, queue
+from planner.shape import Pin, ShapeError, add_pin, move, open_queue, pins_of, put_next, queue
 
 TZ = ZoneInfo("Europe/Berlin")
 TODAY = date(2026, 5, 11)  # a Monday
@@ -498,3 +498,33 @@ def test_hours_logged_on_a_track_are_kept_and_undone(
     assert code == 0
     progress = ProgressStore(locations.progress_path(seed.id), seed).load()
     assert progress.logged("track:Portfolio project") == 0.0
+
+
+def test_blocked_times_are_kept_clear_beside_pins_and_tracks(seed: Roadmap) -> None:
+    """The hook busy times (issue 13) come in by: no session on a blocked time."""
+    from planner.schedule import remaining_hours
+    from planner.schedule_shape import plan_shaped
+
+    settings = Settings(timezone="Europe/Berlin", tracks=(Track("T", 2),))
+    left = remaining_hours(seed, Progress(), settings)
+    ids = list(left)
+    modules = [seed.topic(t).module_id for t in ids]
+    minutes = [round(h * 60) for h in left.values()]
+    pin = Pin(date(2026, 5, 12), 19 * 60, ids[1], 30)
+    # every weekday evening 19:45-20:00 is busy
+    blocked = {
+        d: [(19 * 60 + 45, 20 * 60)] for d in range(TODAY.toordinal(), TODAY.toordinal() + 60)
+    }
+    plan = plan_shaped(
+        ids, modules, minutes, settings, TODAY, TZ, "topics", [pin], settings.tracks, blocked
+    )
+    for s in plan.sessions:
+        if s.start.date().toordinal() in blocked:
+            a = s.start.hour * 60 + s.start.minute
+            b = a + round(s.hours * 60)
+            assert b <= 19 * 60 + 45 or a >= 20 * 60, s
+    assert any(
+        s.topic_id == ids[1] and s.start == datetime(2026, 5, 12, 19, 0, tzinfo=TZ)
+        for s in plan.sessions
+    )
+    assert sum(round(s.hours * 60) for s in plan.sessions if s.track is None) == sum(minutes)
