@@ -715,7 +715,29 @@ class _Placement:
         return made
 
     def hours_by_day(self) -> dict[date, float]:
-        return _hours_by_day(self.layout, self.tz)
+        """The topics' planned hours per day (a track's are not work on the roadmap: the
+        baseline and slippage count the topics' only)."""
+        if self.tracks is None:
+            return _hours_by_day(self.layout, self.tz)
+        return _hours_by_day(_topics_only(self.layout, self.tracks), self.tz)
+
+
+def _topics_only(layout: _Layout, tracks: Sequence[str | None]) -> _Layout:
+    """``layout`` without the pieces of tracks (their indexes' ``tracks`` entry set)."""
+    out = _Layout()
+    for day, a, b, end in zip(layout.day, layout.first, layout.bounds(), layout.end, strict=True):
+        at = len(out.topic)
+        for i in range(a, b):
+            if tracks[layout.topic[i]] is None:
+                out.topic.append(layout.topic[i])
+                out.clock.append(layout.clock[i])
+                out.length.append(layout.length[i])
+        if len(out.topic) > at:
+            out.day.append(day)
+            out.first.append(at)
+            out.end.append(end)
+    out.last_day = layout.last_day
+    return out
 
 
 class Sessions(Sequence["Session"]):

@@ -528,3 +528,15 @@ def test_blocked_times_are_kept_clear_beside_pins_and_tracks(seed: Roadmap) -> N
         for s in plan.sessions
     )
     assert sum(round(s.hours * 60) for s in plan.sessions if s.track is None) == sum(minutes)
+
+
+def test_the_baseline_counts_the_topics_hours_only(seed: Roadmap) -> None:
+    settings = Settings(timezone="Europe/Berlin", tracks=(Track("T", 2),))
+    plan = schedule(seed, Progress(), settings, TODAY, TZ)
+    by_day = plan.hours_by_day()
+    assert sum(by_day.values()) == pytest.approx(plan.hours_remaining)
+    topics: dict[date, float] = {}
+    for s in plan.sessions:
+        if s.track is None:
+            topics[s.start.date()] = topics.get(s.start.date(), 0.0) + s.hours
+    assert by_day == pytest.approx(topics)
