@@ -164,7 +164,11 @@ def plan_shaped(
     while first < n and rem[first] <= 0:
         first += 1
     # (day, clock, length, row or -1 - track)
-    pieces: list[tuple[int, int, int, int]] = []
+    pieces: list[tuple[int, int, int]] = []  # a general day's (clock, length, row or -1 - track)
+    layout = _Layout()
+    topics, days, firsts, ends = layout.topic, layout.day, layout.first, layout.end
+    put_topic, put_clock, put_length = topics.append, layout.clock.append, layout.length.append
+    last_day = 0
     day = first_ordinal
     k = 0
     idle = idle_from = 0
@@ -185,9 +189,12 @@ def plan_shaped(
         weekday = (day - 1) % 7
         here = pinned.get(day)
         busy = blocked.get(day) if blocked else None
+        at = len(topics)
+        fast_end = -1
+        pieces.clear()
         if here:
             for clock, length, j in here:
-                add((day, clock, length, j))
+                add((clock, length, j))
             left = 0 if day_off else day_minutes[weekday] - sum(p[1] for p in here)
         else:
             left = 0 if day_off else day_minutes[weekday]
@@ -210,13 +217,17 @@ def plan_shaped(
                         continue
                     if want > left:
                         want = left
-                    add((day, clock, want, -1 - r))
+                    put_topic(n - 1 - (-1 - r))
+                    put_clock(clock)
+                    put_length(want)
                     clock += want
                     left -= want
                 while left > 0 and first < n:
                     r_j = rem[first]
                     if r_j <= left:
-                        add((day, clock, r_j, first))
+                        put_topic(first)
+                        put_clock(clock)
+                        put_length(r_j)
                         clock += r_j
                         left -= r_j
                         rem[first] = 0
@@ -226,11 +237,15 @@ def plan_shaped(
                             first += 1
                     else:
                         if left >= min_minutes:
-                            add((day, clock, left, first))
+                            put_topic(first)
+                            put_clock(clock)
+                            put_length(left)
+                            clock += left
                             rem[first] = r_j - left
                             placed = True
                         break
                 left = 0
+                fast_end = clock
             if left <= 0:
                 pass
             elif here or busy:
@@ -255,7 +270,7 @@ def plan_shaped(
                         clock = gaps[g][0] if g < n_gaps else limit
                         continue
                     take = want if want < room else room
-                    add((day, clock, take, -1 - r))
+                    add((clock, take, -1 - r))
                     want -= take
                     left -= take
                     clock += take + brk
@@ -286,7 +301,7 @@ def plan_shaped(
                         clock = gaps[g][0] if g < n_gaps else limit
                         continue
                     break  # a sliver: wait for the next study day
-                add((day, clock, take, j))
+                add((clock, take, j))
                 if cap is not None:
                     got[j] = got.get(j, 0) + take
                 rem[j] = r_j - take
@@ -301,6 +316,26 @@ def plan_shaped(
                 j += 1
             while first < n and rem[first] <= 0:
                 first += 1
+        if pieces:  # a day laid by the general path (pins on it): in clock order
+            pieces.sort()
+            end = 0
+            for clock, length, j in pieces:
+                put_topic(j if j >= 0 else n - 1 - j)
+                put_clock(clock)
+                put_length(length)
+                if clock + length > end:
+                    end = clock + length
+                if j >= 0:
+                    last_day = day
+            days.append(day)
+            firsts.append(at)
+            ends.append(end)
+        elif len(topics) > at:
+            days.append(day)
+            firsts.append(at)
+            ends.append(fast_end)
+            if placed:
+                last_day = day
         if placed:
             idle = 0
         elif first < n:
@@ -315,7 +350,8 @@ def plan_shaped(
                 f"the plan starting {start} runs past the calendar's last day (9999-12-31); "
                 "set an earlier start date, or add study hours"
             )
-    return _made(pieces, set(pinned), topic_ids, module_ids, runs, tz, sum(minutes) / 60, basis)
+    layout.last_day = last_day
+    return _made(layout, topic_ids, module_ids, runs, tz, sum(minutes) / 60, basis)
 
 
 def _active(run: _TrackRun, day: int, first: int, rem: Sequence[int]) -> bool:
@@ -342,8 +378,7 @@ def _gaps(begin: int, limit: int, taken: Sequence[tuple[int, int]]) -> list[tupl
 
 
 def _made(
-    pieces: list[tuple[int, int, int, int]],
-    pin_days: set[int],
+    layout: _Layout,
     topic_ids: Sequence[str],
     module_ids: Sequence[str],
     runs: Sequence[_TrackRun],
@@ -351,38 +386,10 @@ def _made(
     hours: float,
     basis: str,
 ) -> Plan:
-    """The plan of the placed pieces (in day order; each day's in clock order but on the
-    ``pin_days``): its sessions made when first used (``Sessions``), track pieces as
-    sessions of their track."""
+    """The plan of the placed pieces (track ``r`` as index ``len(topic_ids) + r``): its
+    sessions made when first used (``Sessions``), track pieces as sessions of their
+    track."""
     n = len(topic_ids)
-    layout = _Layout()
-    topics, clocks, lengths = layout.topic, layout.clock, layout.length
-    days, firsts, ends = layout.day, layout.first, layout.end
-    last_day = 0
-    at = 0
-    total = len(pieces)
-    while at < total:
-        day = pieces[at][0]
-        past = at + 1
-        while past < total and pieces[past][0] == day:
-            past += 1
-        today = pieces[at:past]
-        if day in pin_days:
-            today.sort(key=lambda p: p[1])
-        days.append(day)
-        firsts.append(len(topics))
-        end = 0
-        for _, clock, length, j in today:
-            topics.append(j if j >= 0 else n - 1 - j)
-            clocks.append(clock)
-            lengths.append(length)
-            if clock + length > end:
-                end = clock + length
-            if j >= 0:
-                last_day = day
-        ends.append(end)
-        at = past
-    layout.last_day = last_day
     if not layout.topic:
         return Plan((), None, hours, basis)
     titles = [run.title for run in runs]
@@ -391,6 +398,7 @@ def _made(
     tracks: list[str | None] = [None] * n
     tracks += titles
     placed = _Placement(layout, ids, modules, tz, tracks)
+    last_day = layout.last_day
     return Plan(
         Sessions(placed),
         date.fromordinal(last_day) if last_day else None,
