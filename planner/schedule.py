@@ -9,6 +9,10 @@ sessions and spans made when first used, the baseline's JSON) is in
 ``planner.schedule_fast``, which gives the same results as the rules below.
 
 Rules
+    - The learner's shape comes first: with an order in the progress file topics are laid
+      out in its queue (``planner.shape``); pins and tracks (``settings.tracks``) are laid
+      by ``planner.schedule_shape``, which keeps the rules below around them. Without an
+      order, pins or tracks:
     - Topics are laid out in roadmap order, each from its remaining hours (done and
       skipped work removed, a started topic only what remains). Work is counted in
       whole minutes (each topic's remainder rounded to the minute, at least 1), so
