@@ -151,6 +151,7 @@ def test_first_sync_creates_the_horizon_and_a_second_changes_nothing(
         "kept": 0,
         "calendar": setup.calendar,
         "dry_run": False,
+        "pinned": 0,
     }
     events = server_events(radicale, setup.calendar)
     assert times(events) == want
