@@ -17,9 +17,18 @@ it is what the domain's rule makes it: the change's time ``at`` when the state c
 else as before), and a record of a state alone is written as the bare state.
 ``kind`` is ``state`` (done/start/skip/todo), ``log`` (hours logged or taken back),
 ``reopen`` (a second ``space`` on a parent, giving back what the first one changed),
-``undo`` and ``redo`` (``of`` names the change taken back or made again); later kinds may
-be added, and a reader keeps kinds it does not know. A line edited by hand in YAML's
-own flow style is read too.
+``undo`` and ``redo`` (``of`` names the change taken back or made again), ``clock`` (the
+study timer started: ``to`` is ``in``; stopping it logs the time, a ``log`` change); a
+``log`` that marks a planned session done names it (``session``, see ``planner.today``);
+``order`` (the queue, ``planner next``) and ``pin`` (pins set or removed, see
+``planner.shape``); later kinds may be added, and a reader keeps kinds it does not know.
+
+The study timer (``Progress.clock``) is recorded as an item of its own, ``@clock`` (no
+roadmap id starts with ``@``), whose records are ``{"topic": ID, "since": ISO}`` or
+``null``, written whole: starting and stopping it are taken back like any change. The
+queue and the pins are items ``@order`` and ``@pins`` likewise, recorded whole as the
+file writes them (``{"order": [ID, ...]}``, ``{"pins": [LINE, ...]}``). A line edited by
+hand in YAML's own flow style is read too.
 
 Order is file order: append-only, so two machines' files merge in git by keeping both
 sides' new lines (``merge=union`` in ``.gitattributes``, see the README). ``id`` is a
@@ -68,8 +77,12 @@ Row = dict[str, Any]
 """An item's record as the progress file's ``items`` section writes it:
 ``{state: done, changed: '2026-...', logged_hours: 1.5}`` (the last two when set)."""
 
-KINDS = ("state", "log", "reopen", "undo", "redo", "order", "pin")
+KINDS = ("state", "log", "reopen", "undo", "redo", "clock", "order", "pin")
 """The kinds this planner writes; others (from a newer planner) are read and kept."""
+
+
+CLOCK = "@clock"
+"""The item key under which a change records the study timer (see the module docstring)."""
 
 
 class HistoryError(PlannerError):
@@ -104,6 +117,9 @@ class Change:
     """The hours asked to log (``log`` changes; negative to take back)."""
     of: str | None = None
     """``undo``/``redo``: the id of the change taken back or made again."""
+    session: str | None = None
+    """``log``: the planned session marked done with these hours (``planner.today``'s
+    key, ``TOPIC@START``); None for hours logged otherwise."""
     id: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
@@ -130,15 +146,17 @@ class Change:
             data["hours"] = self.hours
         if self.of is not None:
             data["of"] = self.of
+        if self.session is not None:
+            data["session"] = self.session
         if compact:
             at = data["at"]
             data["items"] = {
-                k: [_written_before(before), _written_after(before, after, at)]
+                # the timer, the queue and the pins (planner.shape): written whole
+                k: [before, after]
+                if k.startswith("@")
+                else [_written_before(before), _written_after(before, after, at)]
                 for k, (before, after) in self.items.items()
             }
-            for k, (before, after) in self.items.items():
-                if k.startswith("@"):  # the queue and the pins (planner.shape): whole
-                    data["items"][k] = [before, after]
         else:
             data["items"] = {k: [before, after] for k, (before, after) in self.items.items()}
         return data
@@ -162,9 +180,17 @@ class Change:
         if self.kind == "log":
             hours = self.hours if self.hours is not None else _logged_delta(self)
             topic = self.target[0] if self.target else next(iter(self.items), "?")
+            timer = "timer stopped: " if CLOCK in self.items else ""
             if hours < 0:
                 return f"took back {_hours(-hours)} on {title(topic)}"
-            return f"logged {_hours(hours)} on {title(topic)}"
+            if self.session is not None:
+                return f"session done: {_hours(hours)} on {title(topic)}"
+            return f"{timer}logged {_hours(hours)} on {title(topic)}"
+        if self.kind == "clock":
+            topic = self.target[0] if self.target else "?"
+            if self.to == "out":
+                return f"timer stopped on {title(topic)} (nothing logged)"
+            return f"timer started on {title(topic)}"
         verb = {
             "state": _STATE_VERBS.get(self.to or "", self.to or "changed"),
             "reopen": "reopened",
@@ -213,7 +239,7 @@ def _count_items(n: int) -> str:
 
 
 def _hours(h: float) -> str:
-    return f"{h:g} h"
+    return f"{round(h, 2):g} h"
 
 
 def _logged_delta(change: Change) -> float:
@@ -326,6 +352,21 @@ def _whole(value: object) -> Row | None:
     return {str(k): [str(x) for x in v] if isinstance(v, list) else v for k, v in value.items()}
 
 
+def _clock_row(value: object) -> Row | None:
+    """A record of the timer from a history line: ``{topic, since}`` or None."""
+    if value is None:
+        return None
+    if not isinstance(value, dict) or not {"topic", "since"} <= value.keys():
+        raise ValueError(
+            f"the timer's record must be {{topic: ID, since: TIME}} or null, got {value!r}"
+        )
+    since = value["since"]
+    return {
+        "topic": str(value["topic"]),
+        "since": since.isoformat() if isinstance(since, datetime | date) else str(since),
+    }
+
+
 def change_from_data(data: object) -> Change:
     """A change from its parsed YAML mapping; ``ValueError`` saying what is wrong."""
     if not isinstance(data, dict):
@@ -339,6 +380,9 @@ def change_from_data(data: object) -> Change:
     for key, pair in items_data.items():
         if not isinstance(pair, list) or len(pair) != 2:
             raise ValueError(f"item {key!r}: expected [before, after]")
+        if key == CLOCK:
+            items[CLOCK] = (_clock_row(pair[0]), _clock_row(pair[1]))
+            continue
         if str(key).startswith("@"):  # the queue and the pins: written whole
             items[str(key)] = (_whole(pair[0]), _whole(pair[1]))
             continue
@@ -359,6 +403,7 @@ def change_from_data(data: object) -> Change:
         to=None if data.get("to") is None else str(data["to"]),
         hours=None if hours is None else float(hours),
         of=None if data.get("of") is None else str(data["of"]),
+        session=None if data.get("session") is None else str(data["session"]),
         id=str(data.get("id") or ""),
     )
 
@@ -593,3 +638,4 @@ class Intent:
     to: str | None = None
     hours: float | None = None
     of: str | None = None
+    session: str | None = None

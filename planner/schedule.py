@@ -117,6 +117,12 @@ class Plan:
     topic_spans: Mapping[str, tuple[date, date]] = field(default_factory=dict)
     """Each topic's first and last study day (``Spans``, worked out when first used)."""
     module_spans: Mapping[str, tuple[date, date]] = field(default_factory=dict)
+    busy_lost: Mapping[date, float] = field(default_factory=dict)
+    """Hours lost to busy times, by week (its Monday), in date order; only weeks with some
+    (empty when the plan was made without busy times)."""
+    busy: Sequence[tuple[int, int]] = ()
+    """The busy times the plan was made around (``planner.busy.BusyTimes``: merged, sorted
+    minutes since the Unix epoch), for the views to show."""
 
     def made(self) -> Plan:
         """This plan, with its sessions and spans made now (if they were to be made when
@@ -341,10 +347,12 @@ def lay_out(
     tz: tzinfo,
     *,
     basis: str | None = None,
+    busy: Sequence[tuple[int, int]] = (),
 ) -> Plan:
     """The plan for ``remaining`` (topic id -> hours, in the order to study them).
 
-    Its sessions are ``Sessions``: made into Session objects when first used.
+    Its sessions are ``Sessions``: made into Session objects when first used (a plan
+    around ``busy`` times: a tuple).
     """
     check_settings(settings)
     topic_ids = list(remaining)
@@ -352,7 +360,7 @@ def lay_out(
     module_ids = [lookup(t) for t in topic_ids]
     basis = basis or settings.basis
     minutes = _plan_minutes(remaining.values(), basis)
-    return _plan(topic_ids, module_ids, minutes, settings, today, tz, basis)
+    return _plan(topic_ids, module_ids, minutes, settings, today, tz, basis, busy)
 
 
 def _minutes_of(hours: Iterable[float]) -> list[int]:
@@ -398,7 +406,13 @@ def _plan(
     today: date,
     tz: tzinfo,
     basis: str,
+    busy: Sequence[tuple[int, int]] = (),
 ) -> Plan:
+    if busy or settings.end_times:  # the busy-aware walk (planner.schedule_busy)
+        from planner.schedule_busy import plan_around
+
+        start = first_day(settings, today)
+        return plan_around(topic_ids, module_ids, minutes, settings, start, tz, basis, busy)
     layout = _walk(minutes, _Rules.of(settings, tz=tz), first_day(settings, today), collect=True)
     hours = sum(minutes) / 60
     if not layout.topic:
@@ -420,11 +434,13 @@ def schedule(
     settings: Settings,
     today: date,
     tz: tzinfo | None = None,
+    busy: Sequence[tuple[int, int]] = (),
 ) -> Plan:
     """The plan from ``today``; ``tz`` defaults to the settings' zone (or the system's).
 
     ``lay_out`` of ``remaining_hours``, each topic in its module; its sessions are made
-    when first used.
+    when first used. ``busy`` (``planner.busy.BusyTimes``) are kept clear of
+    (``planner.schedule_busy``).
     """
     check_settings(settings)
     zone = tz if tz is not None else resolve_zone(settings)
@@ -434,11 +450,13 @@ def schedule(
     if not roadmap.unique_ids and len(set(topic_ids)) < len(topic_ids):
         # a topic id twice (a roadmap made in code): as the mappings have it
         left = remaining_hours(roadmap, progress, settings)
-        return lay_out(left, _module_of(roadmap), settings, today, zone)
+        return lay_out(left, _module_of(roadmap), settings, today, zone, busy=busy)
     minutes = _plan_minutes(hours, settings.basis)
     if progress.order or progress.pins or settings.tracks:  # the learner's shape
-        return _shaped(roadmap, progress, settings, today, zone, topic_ids, module_ids, minutes)
-    return _plan(topic_ids, module_ids, minutes, settings, today, zone, settings.basis)
+        return _shaped(
+            roadmap, progress, settings, today, zone, topic_ids, module_ids, minutes, busy
+        )
+    return _plan(topic_ids, module_ids, minutes, settings, today, zone, settings.basis, busy)
 
 
 def _shaped(
@@ -450,6 +468,7 @@ def _shaped(
     topic_ids: list[str],
     module_ids: list[str],
     minutes: list[int],
+    busy: Sequence[tuple[int, int]] = (),
 ) -> Plan:
     """The plan in the learner's queue, around their pins, beside their tracks
     (``planner.shape``, ``planner.schedule_shape``)."""
@@ -469,7 +488,7 @@ def _shaped(
         module_ids = [module_ids[i] for i in at]
         minutes = [minutes[i] for i in at]
     if not progress.pins and not settings.tracks:
-        return _plan(topic_ids, module_ids, minutes, settings, today, zone, settings.basis)
+        return _plan(topic_ids, module_ids, minutes, settings, today, zone, settings.basis, busy)
     from planner.schedule_shape import plan_shaped
 
     start = first_day(settings, today)
@@ -649,14 +668,18 @@ def _round_hours(hours: float) -> str:
     return f"{round(hours, 1):g}" if hours < 10 else f"{round(hours):d}"
 
 
+class _Unusable(ValueError):
+    """A baseline that is valid JSON but not a baseline; its message says why."""
+
+
 def _check_baseline(data: object) -> dict[str, Any]:
     if not isinstance(data, dict) or data.get("version") != BASELINE_VERSION:
-        raise ValueError("not a baseline of this version")
+        raise _Unusable("not a baseline of this version")
     date.fromisoformat(str(data["made"]))
     float(data["hours_remaining"])
     days = data["days"]
     if not isinstance(days, dict):
-        raise ValueError("days is not a mapping")
+        raise _Unusable("days is not a mapping")
     for key, value in days.items():
         date.fromisoformat(key)
         float(value)
@@ -691,10 +714,12 @@ def read_baseline(path: Path) -> dict[str, Any] | None:
     except (ValueError, KeyError, TypeError) as exc:
         if isinstance(exc, KeyError):
             why = f"no {exc.args[0]!r} entry"
-        elif isinstance(exc, TypeError):  # float(None) and the like
-            why = "an entry is not a number or a date"
-        else:
+        elif isinstance(exc, json.JSONDecodeError):
+            why = f"not valid JSON at line {exc.lineno}, column {exc.colno}"
+        elif isinstance(exc, _Unusable):
             why = str(exc)
+        else:  # float("x"), float(None), date.fromisoformat("x") and the like
+            why = "an entry is not a number or a date"
         raise BaselineError(
             f"the plan baseline {path} cannot be used ({why}); delete it to start a new one"
         ) from None

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from typing import TypeAlias
 
 from planner.cli import (
+    busy_cmd,
+    clock_cmds,
     export,
     history_cmds,
     import_md,
@@ -15,6 +17,7 @@ from planner.cli import (
     progress_cmds,
     shape_cmds,
     sync,
+    today,
     validate,
 )
 
@@ -30,5 +33,8 @@ REGISTRY: list[Register] = [
     info.register,
     sync.register,
     history_cmds.register,
+    busy_cmd.register,
+    clock_cmds.register,
+    today.register,
     shape_cmds.register,
 ]
