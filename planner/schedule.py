@@ -489,12 +489,22 @@ def _shaped(
         minutes = [minutes[i] for i in at]
     if not progress.pins and not settings.tracks:
         return _plan(topic_ids, module_ids, minutes, settings, today, zone, settings.basis, busy)
-    from planner.schedule_shape import plan_shaped
+    from planner.schedule_shape import Blocked, plan_shaped
 
     start = first_day(settings, today)
     pins = pins_of(progress)
+    blocked = Blocked(busy, settings.end_times, zone) if busy or settings.end_times else None
     return plan_shaped(
-        topic_ids, module_ids, minutes, settings, start, zone, settings.basis, pins, settings.tracks
+        topic_ids,
+        module_ids,
+        minutes,
+        settings,
+        start,
+        zone,
+        settings.basis,
+        pins,
+        settings.tracks,
+        blocked,
     )
 
 

@@ -20,6 +20,10 @@ before, as fast. The rules are ``planner.schedule``'s, with these:
     - Track sessions are ``Session``s with ``track`` set to the track's title (their
       ``topic_id`` is that title, their ``module_id`` ``"track"``); the plan's hours
       remaining, finish and spans are the topics'.
+    - Busy times and end times (``planner.schedule_busy``'s rules), handed in as
+      ``Blocked``: no session, of a topic or a track, takes them; what does not fit a
+      day's free parts moves on. The hours lost to them are not reported for such a
+      plan (``Plan.busy_lost`` stays empty).
 
 Times are wall-clock minutes from midnight as in ``planner.schedule``; a study day ends
 at its real midnight (on a day the clocks change, ``lengths.room``), and the pieces of a
@@ -28,9 +32,9 @@ day are timed in real time from its first, so no two sessions overlap.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, tzinfo
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 
 from planner.schedule import STALL_DAYS, Plan, ScheduleError, _Rules
 from planner.schedule_fast import Sessions, Spans, _Layout, _Placement, _stall_message
@@ -362,6 +366,61 @@ def _active(run: _TrackRun, day: int, first: int, rem: Sequence[int]) -> bool:
     if run.from_index >= 0 and first < run.from_index:
         return False
     return not (run.until_rows and all(i < 0 or rem[i] <= 0 for i in run.until_rows))
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+class Blocked(Mapping[int, Sequence[tuple[int, int]]]):
+    """Busy times and end times as ``plan_shaped``'s ``blocked``: by day ordinal, the
+    (start, end) wall-clock minutes of that day no session may take.
+
+    ``busy``: ``planner.busy.BusyTimes`` (merged (start, end) minutes since the epoch),
+    cut at each local midnight of ``tz``; ``end_times`` (weekday -> the latest end of its
+    study; midnight: none) blocks the rest of every such weekday, so it holds for days
+    without busy times too (``get`` answers for any day; iteration and ``len`` are the
+    days with busy times)."""
+
+    def __init__(
+        self, busy: Sequence[tuple[int, int]], end_times: Mapping[int, time], tz: tzinfo
+    ) -> None:
+        by_day: dict[int, list[tuple[int, int]]] = {}
+        for a, b in busy:
+            start = (_EPOCH + timedelta(minutes=a)).astimezone(tz)
+            end = (_EPOCH + timedelta(minutes=b)).astimezone(tz)
+            day, last = start.toordinal(), end.toordinal()
+            while day <= last:
+                lo = start.hour * 60 + start.minute if day == start.toordinal() else 0
+                hi = end.hour * 60 + end.minute if day == last else 1440
+                if hi > lo:
+                    by_day.setdefault(day, []).append((lo, hi))
+                day += 1
+        self._by_day = by_day
+        self._ends = {w: c.hour * 60 + c.minute for w, c in end_times.items() if c != time(0, 0)}
+
+    def get(  # type: ignore[override]
+        self, day: int, default: Sequence[tuple[int, int]] | None = None
+    ) -> Sequence[tuple[int, int]] | None:
+        parts: Sequence[tuple[int, int]] = self._by_day.get(day, ())
+        end = self._ends.get((day - 1) % 7)  # the ordinal's weekday (Monday 0)
+        if end is not None:
+            parts = [*parts, (end, 1440)]
+        return parts or default
+
+    def __getitem__(self, day: int) -> Sequence[tuple[int, int]]:
+        parts = self.get(day)
+        if parts is None:
+            raise KeyError(day)
+        return parts
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._by_day)
+
+    def __len__(self) -> int:
+        return len(self._by_day)
+
+    def __bool__(self) -> bool:
+        return bool(self._by_day or self._ends)
 
 
 def _gaps(begin: int, limit: int, taken: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
