@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from planner.cli import CliError, Context
@@ -191,9 +191,10 @@ def run_pin(ctx: Context) -> int:
     minutes = round(hours * 60)
     now = _now(ctx)
     start = datetime.combine(day, clock)
+    busy = _busy_on(ctx, day)
 
     def change(progress: Progress) -> None:
-        add_pin(roadmap, progress, topic_id, start, minutes, now)
+        add_pin(roadmap, progress, topic_id, start, minutes, now, busy)
 
     _store(ctx).update(change, "cli:pin", now, Intent("pin", (topic_id,), "pinned"))
     print(
@@ -202,6 +203,23 @@ def run_pin(ctx: Context) -> int:
         )
     )
     return 0
+
+
+def _busy_on(ctx: Context, day: date) -> list[tuple[datetime, datetime]]:
+    """The busy times (settings ``busy:``, read as ``planner plan`` reads them) around
+    ``day``, as local times in the settings' zone; [] when there are no busy calendars."""
+    from planner.cli.planning import busy_reader, busy_sources
+    from planner.settings import load_settings, resolve_zone
+
+    settings = load_settings(ctx.settings_path)
+    sources = busy_sources(ctx, settings)
+    if not sources:
+        return []
+    from planner.busy import local_spans
+
+    tz = resolve_zone(settings)
+    read = busy_reader(sources, settings, tz)
+    return local_spans(read(day - timedelta(days=1), day + timedelta(days=2)), tz)
 
 
 def run_unpin(ctx: Context) -> int:
