@@ -540,3 +540,70 @@ def test_the_baseline_counts_the_topics_hours_only(seed: Roadmap) -> None:
         if s.track is None:
             topics[s.start.date()] = topics.get(s.start.date(), 0.0) + s.hours
     assert by_day == pytest.approx(topics)
+
+
+# -- with busy times (issue 13) -------------------------------------------------------------
+
+
+def _epoch_minutes(moment: datetime) -> int:
+    return int(moment.timestamp() // 60)
+
+
+def test_no_session_on_a_busy_time_with_tracks_and_pins(seed: Roadmap) -> None:
+    """Busy times (merged minutes since the epoch, as ``planner.busy`` reads them) and end
+    times are kept clear of by a plan with tracks and pins too."""
+    from datetime import time
+
+    progress = Progress()
+    add_pin(seed, progress, "interview-preparation", datetime(2026, 5, 12, 19, 0), 30, NOW)
+    settings = Settings(
+        timezone="Europe/Berlin",
+        tracks=(Track("Portfolio project", 2),),
+        end_times={5: time(20, 30)},  # Saturdays end at 20:30
+    )
+    busy: list[tuple[int, int]] = []
+    for k in range(200):  # every evening 19:40-20:10, and all of 2026-05-20
+        day = TODAY + timedelta(days=k)
+        a = datetime(day.year, day.month, day.day, 19, 40, tzinfo=TZ)
+        busy.append((_epoch_minutes(a), _epoch_minutes(a + timedelta(minutes=30))))
+    whole = datetime(2026, 5, 20, tzinfo=TZ)
+    busy.append((_epoch_minutes(whole), _epoch_minutes(whole + timedelta(days=1))))
+    busy.sort()
+    plan = schedule(seed, progress, settings, TODAY, TZ, busy=busy)
+    plain = schedule(seed, progress, settings, TODAY, TZ)
+    assert plan.sessions and plan.finish is not None and plain.finish is not None
+    for s in plan.sessions:
+        a, b = _epoch_minutes(s.start), _epoch_minutes(s.end)
+        assert all(b <= x or a >= y for x, y in busy), s
+        assert s.start.date() != date(2026, 5, 20), s
+        if s.start.weekday() == 5:
+            assert s.end.astimezone(TZ).time() <= time(20, 30), s
+    assert any(s.track is not None for s in plan.sessions)
+    pinned = [s for s in plan.sessions if s.topic_id == "interview-preparation"]
+    assert pinned[0].start == datetime(2026, 5, 12, 19, 0, tzinfo=TZ)
+    assert plan.finish > plain.finish  # what did not fit moved on
+    topic_minutes = sum(round(s.hours * 60) for s in topic_sessions(plan))
+    assert topic_minutes == sum(round(s.hours * 60) for s in topic_sessions(plain))
+
+
+def test_a_pin_on_a_busy_time_is_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    day = date.today() + timedelta(days=3)
+    stamp = f"{day:%Y%m%d}"
+    (tmp_path / "me.ics").write_text(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\n"
+        f"UID:dentist@test\r\nDTSTAMP:20260101T000000Z\r\nDTSTART;TZID=Europe/Berlin:{stamp}T100000\r\n"
+        f"DTEND;TZID=Europe/Berlin:{stamp}T120000\r\nSUMMARY:Dentist\r\nEND:VEVENT\r\n"
+        "END:VCALENDAR\r\n",
+        encoding="utf-8",
+    )
+    path = tmp_path / "settings.yaml"
+    path.write_text("timezone: Europe/Berlin\nbusy:\n  - me.ics\n", encoding="utf-8")
+    at = ("pin", "django-deep-dive", day.isoformat())
+    code, out, err = run(capsys, "--settings", str(path), *at, "11:00", "1")
+    assert code == 2 and out == ""
+    assert err == f"planner: pin: {day} 11:00 is on a busy time (10:00-12:00); pick a free time\n"
+    code, out, err = run(capsys, "--settings", str(path), *at, "12:00", "1")
+    assert code == 0, err
+    assert out == f"pinned Django Deep Dive at {day} 12:00 for 1 h\n"
