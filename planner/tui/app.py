@@ -1378,8 +1378,12 @@ class PlannerApp(App[None]):
             start, minutes = answer
             now = self.now()
 
+            from planner.busy import local_spans
+
+            busy = local_spans(tuple(self.busy), self.tz) if self.busy else []
+
             def change(progress: Progress) -> None:
-                add_pin(self.roadmap, progress, session.topic_id, start, minutes, now)
+                add_pin(self.roadmap, progress, session.topic_id, start, minutes, now, busy)
 
             if self._shape_change(change, Intent("pin", (session.topic_id,), "pinned")):
                 self.notify(f"Pinned at {start:%a %d %b %H:%M}.", timeout=3)

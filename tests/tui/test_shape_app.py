@@ -188,3 +188,23 @@ async def test_p_pins_a_session_at_the_date_and_time_typed(
         await pilot.pause()
         assert any("is in the past" in m for m in messages(app))
         assert len(pins_of(saved(progress_path, app.roadmap))) == 1
+
+
+async def test_p_refuses_a_pin_on_a_busy_time(make_app: AppFactory, progress_path: Path) -> None:
+    from datetime import datetime
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        busy_from = datetime(2026, 3, 5, 7, 0, tzinfo=app.tz)
+        start = int(busy_from.timestamp() // 60)
+        app.busy = ((start, start + 120),)  # as the busy worker sets them
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press("p")
+        await pilot.pause()
+        app.screen.query_one("#prompt-input").value = "2026-03-05 08:00 1"  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert any("is on a busy time (07:00-09:00)" in m for m in messages(app))
+        assert pins_of(saved(progress_path, app.roadmap)) == []
