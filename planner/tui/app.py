@@ -700,7 +700,8 @@ class PlannerApp(App[None]):
 
     def on_agenda_session_selected(self, event: Agenda.SessionSelected) -> None:
         """Enter on a session in the agenda: show its topic on the roadmap tab."""
-        self.show_item(event.session.topic_id)
+        if not self._track_session(event.session):
+            self.show_item(event.session.topic_id)
 
     def show_item(self, item_id: str) -> bool:
         """Switch to the roadmap tab with the cursor on an item (filter cleared if
@@ -1183,8 +1184,22 @@ class PlannerApp(App[None]):
             self.log.error(f"Today failed: {exc!r}")
             self.notify(f"Today could not be drawn: {exc!r}", severity="error")
 
+    def _track_session(self, session: Session | None) -> bool:
+        """Whether ``session`` is a track's (then say what to do instead: its hours are
+        logged with ``planner log TRACK HOURS``, it has no topic to show)."""
+        if session is None or session.track is None:
+            return False
+        self.notify(
+            f"'{visible(session.track)}' is a track, not a topic: log its hours with "
+            f"planner log '{visible(session.track)}' HOURS.",
+            timeout=5,
+        )
+        return True
+
     def on_today_view_act(self, event: TodayView.Act) -> None:
         day = event.session
+        if self._track_session(day.session):
+            return
         if event.what == "show":
             self.show_item(day.topic_id)
         elif event.what == "log":
@@ -1200,6 +1215,8 @@ class PlannerApp(App[None]):
 
     def on_agenda_session_action(self, event: Agenda.SessionAction) -> None:
         session = event.session
+        if self._track_session(session):
+            return
         if event.what == "log":
             self.log_hours_on(session.topic_id)
         else:

@@ -208,3 +208,38 @@ async def test_p_refuses_a_pin_on_a_busy_time(make_app: AppFactory, progress_pat
         await pilot.pause()
         assert any("is on a busy time (07:00-09:00)" in m for m in messages(app))
         assert pins_of(saved(progress_path, app.roadmap)) == []
+
+
+async def test_space_enter_and_l_on_a_track_session_say_what_to_do(
+    make_app: AppFactory, progress_path: Path
+) -> None:
+    from dataclasses import replace
+
+    from planner.settings import Track
+
+    from .conftest import SETTINGS
+
+    settings = replace(SETTINGS, tracks=(Track("Portfolio project", 3),))
+    app = make_app(settings=settings)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("a")
+        await pilot.pause()
+        agenda = app.screen.query_one("#agenda-view")
+        rows = agenda._rows  # type: ignore[attr-defined]
+        at = next(
+            i
+            for i, row in enumerate(rows)
+            if getattr(getattr(row, "session", None), "track", None) == "Portfolio project"
+        )
+        agenda.cursor_row = at  # type: ignore[attr-defined]
+        await pilot.pause()
+        for key in ("space", "l", "enter"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.screen is app.screen_stack[0]  # no dialog for a topic it is not
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        said = [m for m in messages(app) if "is a track, not a topic" in m]
+        assert len(said) == 3
+        assert saved(progress_path, app.roadmap).entries == {}
