@@ -254,7 +254,9 @@ def _logged_delta(change: Change) -> float:
 # -- reading ------------------------------------------------------------------------
 
 
-def _moment(value: object) -> datetime | None:
+def read_moment(value: object, what: str) -> datetime | None:
+    """A time as the progress file writes it (ISO 8601, ``Z`` allowed; a bare date is its
+    midnight); None stays None. ``ValueError`` naming the field ``what`` otherwise."""
     if value is None or isinstance(value, datetime):
         return value
     if isinstance(value, date):
@@ -263,8 +265,13 @@ def _moment(value: object) -> datetime | None:
         text = value.strip()
         if text.endswith(("Z", "z")):
             text = text[:-1] + "+00:00"
-        return datetime.fromisoformat(text)
-    raise ValueError(f"'at' must be a date and time, got {value!r}")
+        try:
+            return datetime.fromisoformat(text)
+        except ValueError:
+            pass
+    raise ValueError(
+        f"'{what}' must be a date and time like 2026-11-28T19:05:00+01:00, got {value!r}"
+    )
 
 
 def _bare(row: Row) -> object:
@@ -374,7 +381,7 @@ def change_from_data(data: object) -> Change:
     items_data = data.get("items")
     if not isinstance(items_data, dict):
         raise ValueError("'items' must map item ids to [before, after]")
-    at = _moment(data.get("at"))
+    at = read_moment(data.get("at"), "at")
     at_text = at.isoformat() if at is not None else None
     items: dict[str, tuple[Row | None, Row | None]] = {}
     for key, pair in items_data.items():

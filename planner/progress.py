@@ -41,7 +41,7 @@ import re
 import shlex
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from enum import Enum
 from glob import escape as glob_escape
 from pathlib import Path
@@ -51,7 +51,16 @@ import yaml
 
 from planner.atomic import PROGRESS, FileError, read_bytes, write_atomic, write_target
 from planner.errors import PlannerError
-from planner.history import CLOCK, Change, History, Intent, Row, UndoError, change_from_data
+from planner.history import (
+    CLOCK,
+    Change,
+    History,
+    Intent,
+    Row,
+    UndoError,
+    change_from_data,
+    read_moment,
+)
 from planner.roadmap import Module, Roadmap, Subtopic, Topic
 from planner.textutil import refused_yaml_char
 
@@ -1038,21 +1047,7 @@ def _parse_clock(value: object) -> Clock | None:
 
 
 def _parse_changed(value: object) -> datetime | None:
-    if value is None or isinstance(value, datetime):
-        return value
-    if isinstance(value, date):
-        return datetime(value.year, value.month, value.day)
-    if isinstance(value, str):
-        text = value.strip()
-        if text.endswith(("Z", "z")):
-            text = text[:-1] + "+00:00"
-        try:
-            return datetime.fromisoformat(text)
-        except ValueError:
-            pass
-    raise ValueError(
-        f"'changed' must be a date and time like 2026-11-28T19:05:00+01:00, got {value!r}"
-    )
+    return read_moment(value, "changed")
 
 
 def entry_row(entry: Entry) -> Row:
