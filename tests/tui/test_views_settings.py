@@ -120,7 +120,7 @@ def test_parse_days_off() -> None:
     ("text", "message"),
     [
         ("2026-12-24\n24 Dec", "line 2: cannot read '24' as a date; write one per line"),
-        ("2026-13-01", "line 1: '2026-13-01' is not a real date"),
+        ("2026-13-01", "line 1: cannot read '2026-13-01' as a date: there is no month 13"),
         ("2026-12-24..2026-12-01", r"line 1: the range ends \(2026-12-01\) before it starts"),
         ("12/11/2026", "line 1: cannot read '12/11/2026'"),
     ],

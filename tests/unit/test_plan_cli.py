@@ -301,3 +301,38 @@ def test_a_baseline_on_the_other_basis_is_named_not_compared(
         f"{json.loads(path.read_text())['made']} used the topic estimates (basis: topics); "
         f"delete {path} to keep the next plan instead"
     )
+
+
+DATE_SPELLINGS = [
+    "2026-05-04",
+    "2026/05/04",
+    "4.5.2026",
+    "4 May 2026",
+    "May 4 2026",
+    "Mon 4 May 2026",
+]
+
+
+@pytest.mark.parametrize("spelling", DATE_SPELLINGS)
+def test_every_date_spelling_reads_alike_in_the_options(
+    capsys: pytest.CaptureFixture[str], files: tuple[Path, Path], spelling: str
+) -> None:
+    """--today, --start and --until read the one date grammar of planner.units."""
+    iso = ["--today", "2026-05-04", "--start", "2026-05-04"]
+    _, expected, _ = run(capsys, "plan", *iso)
+    code, out, err = run(capsys, "plan", "--today", spelling, "--start", spelling)
+    assert (code, err, out) == (0, "", expected)
+    _, expected, _ = run(capsys, "plan", "--today", "2026-05-01", "--until", "2026-05-04")
+    code, out, err = run(capsys, "plan", "--today", "2026-05-01", "--until", spelling)
+    assert (code, err, out) == (0, "", expected)
+    assert "To finish by Mon 2026-05-04" in out
+
+
+def test_a_date_with_the_wrong_weekday_is_refused(
+    capsys: pytest.CaptureFixture[str], files: tuple[Path, Path]
+) -> None:
+    code, out, err = run(capsys, "plan", "--today", "Tue 4 May 2026")
+    assert (code, out) == (2, "")
+    assert err == (
+        "planner: --today: 'Tue 4 May 2026': 4 May 2026 is a Monday; check the day or the date\n"
+    )

@@ -4,8 +4,8 @@
 (built with ``dataclasses.replace``, so fields the form does not show are kept) when
 the user saves, or with ``None`` when they cancel. The app saves the file and re-plans.
 
-Input is read forgivingly (``1.5``, ``90m``, ``1h30`` for hours; ``19:00``, ``7pm`` for
-times; ISO dates or anything ``dateutil`` reads for the start date) and refused in the
+Input is read in the one grammar of ``planner.units`` (``1.5``, ``90m``, ``1h30`` for hours;
+``19:00``, ``7pm`` for times; ``2026-12-01``, ``1 Dec 2026`` for dates) and refused in the
 form, with a message next to the field, when it cannot be used. A field's message shows
 once the user has left it (or tried to save), and clears as soon as the value is fixed.
 """
@@ -15,12 +15,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import replace
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 from functools import lru_cache
 from typing import ClassVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from dateutil import parser as date_parser
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
@@ -32,6 +31,7 @@ from textual.validation import ValidationResult, Validator
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Static, TextArea
 
+from planner import units
 from planner.settings import DayOff, Settings
 from planner.textutil import closest
 from planner.units import looks_like_duration, parse_duration
@@ -50,9 +50,6 @@ WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 DAYS_OFF_HELP = "one per line: 2026-12-24  or  2026-12-24..2027-01-01 Holidays"
 
 # -- reading values (plain functions, tested on their own) ------------------------------
-
-_CLOCK_RE = re.compile(r"^(\d{1,2})(?:\s*[:.h]\s*(\d{2}))?\s*([ap]\.?m\.?)?$", re.I)
-_CLOCK_4_RE = re.compile(r"^(\d{2})(\d{2})$")
 
 
 def _format_number(value: float) -> str:
@@ -73,59 +70,30 @@ def parse_hours(text: str, *, maximum: float = 24.0) -> float:
 
 
 def parse_clock(text: str) -> time:
-    """``19:00``, ``19.30``, ``7pm``, ``7:30 pm``, ``1930`` -> a time. ValueError if not."""
-    value = text.strip()
-    match = _CLOCK_RE.match(value) or _CLOCK_4_RE.match(value)
-    if not match:
-        raise ValueError("not a time; write 19:00 or 7pm")
-    hour = int(match.group(1))
-    minute = int(match.group(2) or 0)
-    meridiem = match.group(3) if match.re is _CLOCK_RE else None
-    if meridiem:
-        if not 1 <= hour <= 12:
-            raise ValueError(f"{hour}{meridiem} is not a time; use 1-12 with am/pm")
-        hour = hour % 12 + (12 if meridiem.lower().startswith("p") else 0)
-    if hour > 23 or minute > 59:
-        raise ValueError(f"{value} is not a time of day (00:00 to 23:59)")
-    return time(hour, minute)
+    """``19:00``, ``19.30``, ``7pm``, ``7:30 pm``, ``1930`` -> a time, in the one grammar of
+    ``planner.units``. ValueError if not."""
+    return units.parse_clock(text)
 
 
 def parse_day(text: str, today: date) -> date:
-    """An ISO date, or anything ``dateutil`` reads ("1 Dec 2026", "Dec 1"; the year
-    defaults to this year). ValueError with a message if not."""
-    value = text.strip()
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        pass
-    try:
-        default = datetime(today.year, today.month, today.day)
-        return date_parser.parse(value, default=default).date()
-    except (ValueError, OverflowError):
-        raise ValueError(f"cannot read {value!r} as a date; write 2026-12-01") from None
+    """A date in the one grammar of ``planner.units`` ("2026-12-01", "1 Dec 2026", "Dec 1";
+    a year left out is today's). ValueError with a message if not."""
+    return units.parse_date(text, today)
 
 
 _RANGE_RE = re.compile(r"^(\S+?)\s*(?:\.\.|–|—)\s*(\S+)(?:\s+(.*))?$")
 _SINGLE_RE = re.compile(r"^(\S+)(?:\s+(.*))?$")
-_NUMERIC_DATE_RE = re.compile(
-    r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$|^(\d{1,2})\.(\d{1,2})\.(\d{4})$"
-)
 
 
 def _numeric_date(token: str) -> date:
-    """A day off's date: 2026-12-24, 2026/12/24 or 24.12.2026 (no guessing of
-    ambiguous forms like 12/11)."""
-    match = _NUMERIC_DATE_RE.match(token)
-    if match is None:
-        raise ValueError(f"cannot read {token!r} as a date")
-    if match.group(1):
-        year, month, day = int(match.group(1)), int(match.group(2)), int(match.group(3))
-    else:
-        day, month, year = int(match.group(4)), int(match.group(5)), int(match.group(6))
+    """A day off's date: 2026-12-24, 2026/12/24 or 24.12.2026 (one word: the grammar of
+    ``planner.units``, whose word forms have spaces)."""
     try:
-        return date(year, month, day)
+        return units.parse_date(token)
     except ValueError as exc:
-        raise ValueError(f"{token!r} is not a real date ({exc})") from None
+        if str(exc).startswith("cannot read") and ":" in str(exc):
+            raise  # a date that does not exist says why
+        raise ValueError(f"cannot read {token!r} as a date") from None
 
 
 def parse_days_off(text: str) -> tuple[DayOff, ...]:
