@@ -155,10 +155,14 @@ def summary_lines(pc: PlanContext, pace: str | None) -> list[str]:
         finish = f"{_day(plan.finish)} (in {weeks} week{'s' if weeks != 1 else ''})"
     else:
         finish = "nothing left to plan"
+    from planner.pace import week_effect
+
+    effect = week_effect(pc.roadmap, pc.progress, pc.settings, pc.today, pc.tz)
     lines = [
         f"Finish:           {finish}",
         f"Hours remaining:  {hours_text(plan.hours_remaining)}",
         f"Basis:            {basis_text(plan.basis)}",
+        f"Your week:        {effect.sentence()}",
     ]
     if pace is not None:
         lines.append(f"Pace:             {pace}")

@@ -75,6 +75,7 @@ def test_plan_week_by_week(capsys: pytest.CaptureFixture[str], files: tuple[Path
         "Finish:           Sat 2026-05-09 (in 1 week)",
         "Hours remaining:  9 h",
         "Basis:            topic estimates (basis: topics)",
+        "Your week:        at 11.5 h a week you finish on Sat 9 May 2026",
     ]
 
 
