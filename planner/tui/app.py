@@ -3,9 +3,11 @@
 THE APP CONTRACT (views engineer, tests and the CLI rely on it)::
 
     PlannerApp(roadmap, *, roadmap_path, store, settings, settings_path, today,
-               now=None, tz=None, watch=True, export_dir=None)
+               now=None, tz=None, watch=True, export_dir=None, first_start=False)
 
-Everything is injected so tests and snapshots are stable. The main screen holds the
+Everything is injected so tests and snapshots are stable. ``first_start`` (the command
+line passes it when there is no settings file) opens the setup of the learner's week
+(``screens/setup.py``) over the main screen. The main screen holds the
 header, a ``TabBar`` (id ``tab-bar``) over three views, one shown at a time (class
 ``view``, the shown one ``-shown``): ``#roadmap`` (the tree and the detail pane),
 ``#agenda-view`` (an ``Agenda`` widget) and ``#calendar-view`` (a ``MonthCalendar``
@@ -264,8 +266,11 @@ class PlannerApp(App[None]):
         tz: tzinfo | None = None,
         watch: bool = True,
         export_dir: Path | None = None,
+        first_start: bool = False,
     ) -> None:
         super().__init__()
+        self.first_start = first_start
+        """No settings file was found at start: the setup opens first (``action_setup_week``)."""
         self.roadmap = roadmap
         self.roadmap_path = roadmap_path
         self.store = store
@@ -297,7 +302,9 @@ class PlannerApp(App[None]):
         if self._plan_in_background():
             self.planning = True  # started in on_mount
         else:
-            self._apply_plan(self._generation, self._compute(keep_baseline=True), None)
+            # on the first start the baseline is kept once the learner's week is set
+            keep = not first_start
+            self._apply_plan(self._generation, self._compute(keep_baseline=keep), None)
 
     # -- time ------------------------------------------------------------------
 
@@ -474,11 +481,14 @@ class PlannerApp(App[None]):
         if self.planning:
             # after the first frame: the planning thread would hold the GIL for much
             # of it, and the tree is what the user wants to see first
-            self.call_after_refresh(partial(self._replan, None, keep_baseline=True))
+            keep = not self.first_start
+            self.call_after_refresh(partial(self._replan, None, keep_baseline=keep))
         for problem in self._startup_problems:
             self.notify(problem, severity="warning", timeout=10)
         if self.watch_files:
             self.set_interval(POLL_SECONDS, self._poll, name="progress-poll")
+        if self.first_start:
+            self.call_after_refresh(self.action_setup_week)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # "/" filters the tree: offered on the roadmap tab only (keeps the footer short)
@@ -1075,6 +1085,57 @@ class PlannerApp(App[None]):
         self.notify(f"Settings saved{where}; the plan follows them.", timeout=4)
         return True
 
+    # -- the setup of the learner's week ----------------------------------------------
+
+    def week_effect_text(self, settings: Settings) -> str:
+        """What ``settings``' week gives for the work left (``planner.pace.week_effect``)."""
+        from planner.pace import week_effect
+
+        tz = self.tz if self._tz_injected else _zone_of(settings, self.tz)
+        return week_effect(self.roadmap, self.progress, settings, self.today, tz).sentence()
+
+    def action_setup_week(self) -> None:
+        """The setup: hours, start times, zone and start date, with what they give."""
+        from planner.settings import SettingsError, system_timezone
+        from planner.tui.screens.setup import SetupScreen
+
+        try:
+            zone: str | None = system_timezone()
+        except SettingsError:
+            zone = None
+        first = self.first_start
+        self.first_start = False
+
+        def done(new: Settings | None) -> None:
+            if first:  # the first plan kept as the baseline is the one of the learner's week
+                self.call_after_refresh(partial(self._replan, None, keep_baseline=True))
+            if new is not None:
+                self.apply_settings(new)
+                return
+            if not first:
+                self.notify("Setup closed; the settings are as they were.", timeout=4)
+                return
+            week = sum(self.settings.hours_on(d) for d in range(7))
+            where = ""
+            if self.settings_path is not None and not (
+                self.settings_path.exists() or self.settings_path.is_symlink()
+            ):
+                from planner.settings import save_settings
+
+                try:
+                    save_settings(self.settings_path, self.settings)
+                    where = f", saved to {self.settings_path}"
+                except SettingsError as exc:
+                    self._user_error(exc, "Settings not saved")
+            self.notify(
+                f"Skipped: the defaults ({week:g} h a week){where}. "
+                'Palette (ctrl+p): "Set up your week".',
+                timeout=5,
+            )
+
+        screen = SetupScreen(self.settings, self.week_effect_text, zone=zone, today=self.today)
+        self.push_screen(screen, done)
+
     # -- switch roadmap --------------------------------------------------------------
 
     def action_switch_roadmap(self) -> None:
@@ -1234,6 +1295,11 @@ class PlannerApp(App[None]):
             ("Undo", "Take back the last change (ctrl+z)", self.action_undo),
             ("Redo", "Make again what undo took back (ctrl+y)", self.action_redo),
             ("Help: keys", "Every key (?)", self.action_help),
+            (
+                "Set up your week",
+                "Hours per weekday, start times, zone, and the finish they give",
+                self.action_setup_week,
+            ),
         ]
         for title, help_text, callback in commands:
             yield SystemCommand(title, help_text, callback)
