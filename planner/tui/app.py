@@ -1052,7 +1052,8 @@ class PlannerApp(App[None]):
             if new is not None:
                 self.apply_settings(new)
 
-        self.push_screen(SettingsScreen(self.settings, today=self.today), done)
+        screen = SettingsScreen(self.settings, today=self.today, preview=self.week_effect_text)
+        self.push_screen(screen, done)
 
     def apply_settings(self, new: Settings) -> bool:
         """Save new settings (atomically) and re-plan. False (notified) when not saved."""

@@ -50,3 +50,12 @@ def test_setup_as_the_learner_types(snap_compare, tmp_path: Path, size: tuple[in
     # Monday 3 h, Tuesday 2.5 h: the finish moves before anything is saved
     press = ["3", "tab", "tab", "2", ".", "5"]
     assert snap_compare(_app(tmp_path, first_start=True), press=press, terminal_size=size)
+
+
+@SIZES
+def test_settings_preview_before_saving(
+    snap_compare, tmp_path: Path, size: tuple[int, int]
+) -> None:  # type: ignore[no-untyped-def]
+    # Monday 4 h in the form: the finish it gives shows before anything is saved
+    press = ["comma", "4"]
+    assert snap_compare(_app(tmp_path, first_start=False), press=press, terminal_size=size)

@@ -113,3 +113,82 @@ async def test_the_baseline_is_the_plan_of_the_learners_week(
         assert app.baseline is not None
         assert app.baseline["finish"] == app.plan.finish.isoformat()  # type: ignore[union-attr]
         assert app.pace()[0] == "on track"
+
+
+# -- the settings form: the finish before saving, Esc asks, file-only settings ----------
+
+
+def preview(app) -> str:  # type: ignore[no-untyped-def]
+    return str(app.screen.query_one("#preview", Static).render())
+
+
+async def test_the_form_shows_the_new_finish_before_saving(
+    make_app: AppFactory, settings_path: Path
+) -> None:
+    from planner.tui.screens.settings import SettingsScreen
+
+    app = make_app(settings=DEFAULTS)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("comma")
+        await pilot.pause()
+        assert isinstance(app.screen, SettingsScreen)
+        assert preview(app) == (
+            "now: at 11.5 h a week you finish on Mon 27 Sep 2027; "
+            "the roadmap's ~17 weeks assume 40 h a week"
+        )
+        await pilot.press("3")  # Monday 3 h
+        await pilot.pause()
+        assert preview(app).startswith("if saved: at 13 h a week you finish on ")
+        assert not settings_path.exists()  # nothing saved yet
+        await pilot.press("tab", *"lots")
+        await pilot.pause()
+        assert preview(app) == "fix Mon to see the finish these settings give"
+
+
+async def test_esc_with_unsaved_edits_asks_and_no_keeps_them(make_app: AppFactory) -> None:
+    from planner.tui.screens.confirm import ConfirmScreen
+    from planner.tui.screens.settings import SettingsScreen
+
+    app = make_app(settings=DEFAULTS)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("comma")
+        await pilot.pause()
+        await pilot.press("escape")  # nothing edited: closes at once
+        await pilot.pause()
+        assert not isinstance(app.screen, (SettingsScreen, ConfirmScreen))
+        await pilot.press("comma")
+        await pilot.pause()
+        await pilot.press("3", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, SettingsScreen)
+        assert app.screen.query_one("#hours-0", Input).value == "3"
+        await pilot.press("escape", "y")
+        await pilot.pause()
+        assert not isinstance(app.screen, (SettingsScreen, ConfirmScreen))
+        assert app.settings == DEFAULTS
+
+
+async def test_the_form_names_the_settings_it_does_not_show(
+    make_app: AppFactory, settings_path: Path
+) -> None:
+    import dataclasses
+
+    from planner.settings import _KEYS
+    from planner.tui.screens.settings import FILE_ONLY
+
+    shown = {"hours", "start_times", "timezone", "days_off", "start_date"}
+    shown |= {"hours_per_day", "min_session"}
+    assert set(_KEYS) == shown | set(FILE_ONLY)  # every key: in the form or named
+    assert len(dataclasses.fields(Settings)) == len(_KEYS)
+    app = make_app(settings=DEFAULTS)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("comma")
+        await pilot.pause()
+        text = str(app.screen.query_one("#file-only", Static).render())
+        assert text == (
+            "In the settings file only (edit it by hand): unestimated_hours, "
+            "max_topic_hours_per_day, break_minutes, basis, keys, sync."
+        )
