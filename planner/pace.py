@@ -13,13 +13,24 @@ stroke (the finish alone is walked, no sessions are made).
 
 from __future__ import annotations
 
+import math
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, tzinfo
+from typing import Any
 
 from planner.errors import PlannerError
 from planner.progress import Progress
 from planner.roadmap import DAYS_PER_WEEK, Roadmap
-from planner.schedule import finish_for, remaining_hours
+from planner.schedule import (
+    ON_TRACK_HOURS,
+    Plan,
+    Slippage,
+    finish_for,
+    proportions,
+    remaining_hours,
+    slippage,
+)
 from planner.settings import Settings
 from planner.units import date_text
 
@@ -76,3 +87,170 @@ def week_effect(
     except PlannerError as exc:
         return WeekEffect(weekly, None, str(exc).removeprefix("planner: "), stated, basis)
     return WeekEffect(weekly, finish, None, stated, basis)
+
+
+# -- where the learner stands: pace in dates, and what would fix it ---------------------
+
+CATCH_UP_WEEKS = (4, 8, 12, 26)
+"""Catch-up spans tried, shortest first: the first whose extra hours fit is offered."""
+
+STEP_HOURS = 0.25
+"""Extra hours a week are offered in steps of a quarter hour."""
+
+
+def skipped_topics(roadmap: Roadmap, progress: Progress) -> set[str]:
+    """Topic ids whose work is skipped: the topic's own state, or its module's."""
+    from planner.progress import State
+
+    states = progress.states(roadmap)
+    out: set[str] = set()
+    for module in roadmap.modules:
+        whole = states.get(module.id) == State.SKIPPED
+        out.update(t.id for t in module.topics if whole or states.get(t.id) == State.SKIPPED)
+    return out
+
+
+def scope_slippage(
+    baseline: Mapping[str, Any], plan: Plan, today: date, skipped: Collection[str]
+) -> Slippage | None:
+    """``schedule.slippage`` with skipped work left out of both sides: a skipped topic's
+    hours leave the baseline's remaining hours, and the hours the baseline planned for it
+    before today leave what was expected by now. Skipping is a change of scope, never
+    "ahead". None when the plans use different bases.
+
+    The baseline's ``topics`` (each topic's minutes, in the order it laid them out) place
+    a topic's minutes on its days; a baseline kept before it had them is measured as
+    ``schedule.slippage`` measures it.
+    """
+    slip = slippage(baseline, plan, today)
+    if slip is None:
+        return None
+    topics = baseline.get("topics")
+    if not isinstance(topics, dict) or not skipped:
+        return slip
+    before = slip.expected * 60  # minutes the baseline planned before today
+    offset = 0.0
+    dropped_before = dropped = 0.0
+    for topic_id, minutes in topics.items():
+        try:
+            length = float(minutes)
+        except (TypeError, ValueError):
+            return slip  # a hand-edited baseline: measured as before
+        if topic_id in skipped:
+            dropped += length
+            dropped_before += max(0.0, min(offset + length, before) - offset)
+        offset += length
+    expected = slip.expected - dropped_before / 60
+    done = slip.done - dropped / 60
+    return Slippage(slip.since, expected, done, dropped / 60)
+
+
+def _short_date(day: date, today: date) -> str:
+    return f"{day.day} {day:%b}" if day.year == today.year else f"{day.day} {day:%b %Y}"
+
+
+def _span_words(days: int) -> str:
+    if abs(days) < 7:
+        return f"{abs(days)} day{'s' if abs(days) != 1 else ''}"
+    weeks = round(abs(days) / 7)
+    return f"{weeks} week{'s' if weeks != 1 else ''}"
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where the learner stands against the kept plan, in dates, with a way back."""
+
+    slip: Slippage
+    finish: date | None
+    """The finish of the plan as it is now."""
+    on_plan_finish: date | None
+    """The finish had the work the kept plan expected by now been done."""
+    catch_up: tuple[float, int] | None
+    """Extra hours a week, and for how many weeks, that get back on the plan (when
+    behind and one fits before midnight)."""
+    today: date
+
+    def lines(self) -> list[str]:
+        """The standing in words: finish and how it compares, the fix, what is compared."""
+        slip, today = self.slip, self.today
+        since = _short_date(slip.since, today)
+        out: list[str] = []
+        if self.finish is None:
+            out.append(f"nothing left to plan; {slip.words()} against the plan kept on {since}")
+        else:
+            delta = (
+                (self.finish - self.on_plan_finish).days if self.on_plan_finish is not None else 0
+            )
+            if slip.state == "on track" or delta == 0:
+                when = f"as planned on {since}"
+            else:
+                later = "later" if delta > 0 else "earlier"
+                when = f"{_span_words(delta)} {later} than planned on {since}"
+            out.append(f"finish {date_text(self.finish)}, {when} ({slip.words()})")
+        if slip.state == "behind":
+            if self.catch_up is not None:
+                extra, weeks = self.catch_up
+                out.append(
+                    f"+{extra:g} h a week for the next {weeks} weeks gets you back on the plan"
+                )
+            else:
+                out.append("no catch-up fits before midnight: plan a later finish")
+        against = f"against the plan kept on {date_text(slip.since)}"
+        if slip.dropped > 0:
+            against += f"; work skipped since ({_hours(slip.dropped)}) is left out of both sides"
+        else:
+            against += "; skipped work is left out of both sides"
+        out.append(against)
+        return out
+
+
+def standing(
+    baseline: Mapping[str, Any],
+    plan: Plan,
+    remaining: Mapping[str, float],
+    settings: Settings,
+    today: date,
+    tz: tzinfo,
+    skipped: Collection[str],
+) -> Standing | None:
+    """Where the learner stands against ``baseline`` (None when it cannot be compared)."""
+    slip = scope_slippage(baseline, plan, today, skipped)
+    if slip is None:
+        return None
+    behind = slip.hours
+    on_plan: date | None = plan.finish
+    if plan.finish is not None and abs(behind) >= ON_TRACK_HOURS:
+        adjusted = dict(remaining)
+        if behind > 0:  # the work expected by now, taken off the front
+            left = behind
+            for topic_id, hours in adjusted.items():
+                take = min(hours, left)
+                adjusted[topic_id] = hours - take
+                left -= take
+                if left <= 0:
+                    break
+        elif adjusted:  # ahead: as if that work were still to do
+            first = next(iter(adjusted))
+            adjusted[first] += -behind
+        try:
+            on_plan = finish_for(adjusted, settings, today, tz=tz)
+        except PlannerError:
+            on_plan = plan.finish
+    catch_up = _catch_up(behind, settings) if slip.state == "behind" else None
+    return Standing(slip, plan.finish, on_plan, catch_up, today)
+
+
+def _catch_up(behind: float, settings: Settings) -> tuple[float, int] | None:
+    """The fewest extra hours a week (quarter-hour steps, spread as the week is) that make
+    up ``behind`` within the first span of ``CATCH_UP_WEEKS`` they fit before midnight."""
+    shares = proportions(settings)
+    for weeks in CATCH_UP_WEEKS:
+        extra = math.ceil(behind / weeks / STEP_HOURS - 1e-9) * STEP_HOURS
+        fits = all(
+            settings.hours_on(d) + extra * shares[d]
+            <= 24 - (settings.start_on(d).hour + settings.start_on(d).minute / 60) + 1e-9
+            for d in range(7)
+        )
+        if fits:
+            return extra, weeks
+    return None

@@ -567,8 +567,31 @@ def make_baseline(plan: Plan, today: date) -> dict[str, Any]:
         "basis": plan.basis,
         "hours_remaining": plan.hours_remaining,
         "finish": plan.finish.isoformat() if plan.finish else None,
+        "topics": topic_minutes(plan),
         "days": days,
     }
+
+
+def topic_minutes(plan: Plan) -> dict[str, int]:
+    """The minutes the plan gives each topic, in the order it lays them out: kept with the
+    baseline so that work skipped later can be left out of both sides of the comparison
+    (``planner.pace``)."""
+    sessions = plan.sessions
+    out: dict[str, int] = {}
+    if isinstance(sessions, Sessions):  # from the placements, no sessions made
+        placed = sessions._placement
+        ids = placed.topic_ids
+        totals = [0] * len(ids)
+        for index, minutes in zip(placed.layout.topic, placed.layout.length, strict=True):
+            totals[index] += minutes
+        for topic_id, minutes in zip(ids, totals, strict=True):
+            if minutes:
+                out[topic_id] = out.get(topic_id, 0) + minutes
+        return out
+    for session in sessions:  # a plan made in code: its figures as they are
+        if math.isfinite(session.hours) and session.hours > 0:
+            out[session.topic_id] = out.get(session.topic_id, 0) + round(session.hours * 60)
+    return out
 
 
 @dataclass(frozen=True)
@@ -578,7 +601,10 @@ class Slippage:
     expected: float
     """Hours the baseline planned on days before today."""
     done: float
-    """Hours of work finished, logged, skipped or removed since the baseline."""
+    """Hours of work finished, logged, skipped or removed since the baseline (skipped
+    work left out when ``planner.pace.scope_slippage`` measured it)."""
+    dropped: float = 0.0
+    """Hours of work skipped since, left out of both sides (``planner.pace``)."""
 
     @property
     def hours(self) -> float:

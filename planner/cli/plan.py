@@ -164,8 +164,10 @@ def summary_lines(pc: PlanContext, pace: str | None) -> list[str]:
         f"Basis:            {basis_text(plan.basis)}",
         f"Your week:        {effect.sentence()}",
     ]
-    if pace is not None:
-        lines.append(f"Pace:             {pace}")
+    if pace is not None:  # one line, or more (a finish, a way back, what is compared)
+        first, *more = pace.split("\n")
+        lines.append(f"Pace:             {first}")
+        lines += [f"{'':18}{line}" for line in more]
     return lines
 
 
@@ -183,11 +185,13 @@ def _warn(message: str) -> None:
 
 
 def _pace(pc: PlanContext) -> str | None:
-    """Slippage against the kept baseline, in words; a real (not what-if) plan becomes the
-    baseline when there is none."""
+    """Where the learner stands against the kept baseline, in dates and with a way back
+    (``planner.pace.standing``); a real (not what-if) plan becomes the baseline when there
+    is none."""
     from planner import locations
+    from planner.pace import skipped_topics, standing
     from planner.plan_flow import kept_baseline
-    from planner.schedule import slippage
+    from planner.schedule import remaining_hours
 
     path = locations.baseline_path(pc.roadmap.id)
     baseline, problem = kept_baseline(path, pc.plan, pc.today, keep=not pc.what_if)
@@ -195,14 +199,16 @@ def _pace(pc: PlanContext) -> str | None:
         _warn(problem)
     if baseline is None:
         return None
-    slip = slippage(baseline, pc.plan, pc.today)
-    if slip is None:  # made on the other basis: hours that cannot be compared
+    left = remaining_hours(pc.roadmap, pc.progress, pc.settings)
+    skipped = skipped_topics(pc.roadmap, pc.progress)
+    where = standing(baseline, pc.plan, left, pc.settings, pc.today, pc.tz, skipped)
+    if where is None:  # made on the other basis: hours that cannot be compared
         return (
             f"not measured: the plan kept on {baseline['made']} used the "
             f"{basis_text(str(baseline.get('basis', 'topics')))}; delete {path} to keep "
             "the next plan instead"
         )
-    return f"{slip.words()} (against the plan kept on {slip.since})"
+    return "\n".join(where.lines())
 
 
 def plan_json(plan: Plan) -> dict[str, Any]:

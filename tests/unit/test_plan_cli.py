@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -12,6 +13,7 @@ import pytest
 from planner import locations
 from planner.cli import main
 from planner.roadmap_file import load_roadmap
+from planner.units import date_text
 
 ROADMAP = """\
 id: tiny
@@ -157,7 +159,7 @@ def test_first_real_plan_becomes_the_baseline_then_slippage_shows(
     path = locations.baseline_path("tiny")
     code, out, _ = run(capsys, "plan")
     assert code == 0 and path.exists()
-    assert "Pace:             on track" in out
+    assert "Pace:             finish " in out and "(on track)" in out
     # pretend the baseline was made two weeks ago and planned 6 h since
     baseline = json.loads(path.read_text())
     past = datetime.now(ZoneInfo("Europe/Berlin")).date() - timedelta(days=14)
@@ -165,7 +167,9 @@ def test_first_real_plan_becomes_the_baseline_then_slippage_shows(
     baseline["days"] = {(past + timedelta(days=i)).isoformat(): 1.5 for i in range(4)}
     path.write_text(json.dumps(baseline))
     _, out, _ = run(capsys, "plan")
-    assert f"Pace:             behind by 6 h (against the plan kept on {past})" in out
+    assert "(behind by 6 h)" in out
+    assert "h a week for the next 4 weeks gets you back on the plan" in out
+    assert f"against the plan kept on {date_text(past)}; skipped work is left out" in out
     _, out, _ = run(capsys, "done", "alpha")
     _, out, _ = run(capsys, "plan")
     assert "behind by 3 h" in out
@@ -337,3 +341,53 @@ def test_a_date_with_the_wrong_weekday_is_refused(
     assert err == (
         "planner: --today: 'Tue 4 May 2026': 4 May 2026 is a Monday; check the day or the date\n"
     )
+
+
+def _keep_baseline(made: str) -> Path:
+    """The tiny roadmap's plan made on ``made``, kept as its baseline (as `plan` keeps it)."""
+    from planner.progress import Progress
+    from planner.schedule import ensure_baseline, schedule
+    from planner.settings import load_settings
+
+    roadmap = load_roadmap(Path(os.environ["PLANNER_ROADMAP"]))
+    settings = load_settings(Path(os.environ["PLANNER_SETTINGS"]))
+    day = datetime.strptime(made, "%Y-%m-%d").date()
+    plan = schedule(roadmap, Progress(), settings, day, ZoneInfo("Europe/Berlin"))
+    path = locations.baseline_path("tiny")
+    ensure_baseline(path, plan, day)
+    return path
+
+
+def test_pace_in_dates_with_a_way_back(
+    capsys: pytest.CaptureFixture[str], files: tuple[Path, Path]
+) -> None:
+    _keep_baseline("2026-05-04")  # 9 h: Mon to Sat of that week
+    code, out, _ = run(capsys, "plan", "--today", "2026-05-09")  # nothing done by Saturday
+    assert code == 0
+    pace = out[out.index("Pace:") :].splitlines()
+    assert pace == [
+        "Pace:             finish Thu 14 May 2026, 5 days later than planned on 4 May "
+        "(behind by 6 h)",
+        "                  +1.5 h a week for the next 4 weeks gets you back on the plan",
+        "                  against the plan kept on Mon 4 May 2026; skipped work is left out "
+        "of both sides",
+    ]
+
+
+def test_skipping_is_a_change_of_scope_never_ahead(
+    capsys: pytest.CaptureFixture[str], files: tuple[Path, Path]
+) -> None:
+    _keep_baseline("2026-05-04")
+    run(capsys, "skip", "beta")  # 2 h the kept plan had on Thu and Fri
+    code, out, _ = run(capsys, "plan", "--today", "2026-05-09")
+    pace = out[out.index("Pace:") :].splitlines()
+    # 6 h expected by Saturday, 2 of them beta's: behind by 4 h, not by 2 h
+    assert pace[0].endswith("(behind by 4 h)")
+    assert pace[-1] == (
+        "                  against the plan kept on Mon 4 May 2026; work skipped since "
+        "(2 h) is left out of both sides"
+    )
+    run(capsys, "done", "alpha")
+    run(capsys, "log", "gamma", "1h")
+    _, out, _ = run(capsys, "plan", "--today", "2026-05-09")
+    assert "as planned on 4 May (on track)" in out
