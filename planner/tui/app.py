@@ -428,12 +428,14 @@ class PlannerApp(App[None]):
         self._refresh_views()
 
     def pace(self) -> tuple[str, str]:
-        """'on track' / 'behind by N h' / 'ahead by N h' against the baseline, and a style."""
-        from planner.schedule import slippage
+        """'on track' / 'behind by N h' / 'ahead by N h' against the baseline, and a style
+        (skipped work left out of both sides: ``planner.pace.scope_slippage``)."""
+        from planner.pace import scope_slippage, skipped_topics
 
         if self.baseline is None:
             return "", ""
-        slip = slippage(self.baseline, self.plan, self.today)
+        skipped = skipped_topics(self.roadmap, self.progress)
+        slip = scope_slippage(self.baseline, self.plan, self.today, skipped)
         if slip is None:
             return "", ""
         style = {"on track": "bold green", "behind": "bold red", "ahead": "bold cyan"}
@@ -1086,6 +1088,30 @@ class PlannerApp(App[None]):
         self.notify(f"Settings saved{where}; the plan follows them.", timeout=4)
         return True
 
+    # -- where the learner stands --------------------------------------------------------
+
+    def standing_lines(self) -> list[str]:
+        """Where the learner stands against the kept plan, in the words of ``planner plan``
+        (``planner.pace.standing``)."""
+        from planner.pace import skipped_topics, standing
+        from planner.schedule import remaining_hours
+
+        if self.baseline is None:
+            return ["no plan kept yet to compare with"]
+        left = remaining_hours(self.roadmap, self.progress, self.settings)
+        skipped = skipped_topics(self.roadmap, self.progress)
+        where = standing(
+            self.baseline, self.plan, left, self.settings, self.today, self.tz, skipped
+        )
+        if where is None:
+            made = self.baseline.get("made")
+            return [f"not measured: the plan kept on {made} used the other estimate basis"]
+        return where.lines()
+
+    def action_standing(self) -> None:
+        """Say where the learner stands: the finish against the kept plan, a way back."""
+        self.notify("\n".join(self.standing_lines()), title="Pace", timeout=10)
+
     # -- the setup of the learner's week ----------------------------------------------
 
     def week_effect_text(self, settings: Settings) -> str:
@@ -1300,6 +1326,11 @@ class PlannerApp(App[None]):
                 "Set up your week",
                 "Hours per weekday, start times, zone, and the finish they give",
                 self.action_setup_week,
+            ),
+            (
+                "Where do I stand",
+                "The finish against the kept plan, and what would get you back on it",
+                self.action_standing,
             ),
         ]
         for title, help_text, callback in commands:

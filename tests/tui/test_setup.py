@@ -192,3 +192,53 @@ async def test_the_form_names_the_settings_it_does_not_show(
             "In the settings file only (edit it by hand): unestimated_hours, "
             "max_topic_hours_per_day, break_minutes, basis, keys, sync."
         )
+
+
+# -- pace in the app: in dates, with a way back, skipped work left out ------------------
+
+
+async def test_the_app_says_where_the_learner_stands_against_the_kept_plan(
+    make_app: AppFactory,
+) -> None:
+    import dataclasses
+    from datetime import timedelta
+
+    from planner import locations
+    from planner.progress import Progress
+    from planner.schedule import ensure_baseline, schedule
+    from tests.tui.conftest import SETTINGS, TODAY
+
+    app = make_app()
+    made = TODAY - timedelta(days=14)  # kept two weeks ago; nothing done since
+    earlier = dataclasses.replace(SETTINGS, start_date=None)  # study from the day it was kept
+    kept = schedule(app.roadmap, Progress(), earlier, made, app.tz)
+    path = locations.baseline_path(app.roadmap.id)
+    path.unlink(missing_ok=True)
+    ensure_baseline(path, kept, made)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        pace, _ = app.pace()
+        assert pace.startswith("behind by ")
+        lines = app.standing_lines()
+        assert lines[0].startswith("finish ") and "later than planned on 16 Feb" in lines[0]
+        assert lines[1].endswith("gets you back on the plan")
+        assert lines[2] == (
+            "against the plan kept on Mon 16 Feb 2026; skipped work is left out of both sides"
+        )
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Where do I stand" in titles
+        app.action_standing()
+        await pilot.pause()
+        assert any("gets you back on the plan" in n.message for n in app._notifications)
+        # skipping the first topic is a change of scope: no nearer to "ahead"
+        behind = float(pace.split()[2])
+        tree = app.query_one("#tree")
+        tree.focus()
+        await pilot.press("down", "s")  # the first topic, skipped
+        await pilot.pause()
+        await pilot.pause()
+        after, _ = app.pace()
+        assert after.startswith("behind by ")
+        assert float(after.split()[2]) <= behind
+        assert "work skipped since" in app.standing_lines()[-1]
