@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from datetime import date, tzinfo
+from datetime import date, time, tzinfo
 from typing import Any
 
 from planner.errors import PlannerError
@@ -254,3 +254,128 @@ def _catch_up(behind: float, settings: Settings) -> tuple[float, int] | None:
         if fits:
             return extra, weeks
     return None
+
+
+# -- the hours a week that finish by a date, in quarter hours per weekday -------------------
+
+
+@dataclass(frozen=True)
+class UntilPace:
+    """The answer to "how many hours on each weekday to finish by ``target``?"."""
+
+    target: date
+    hours: dict[int, float]
+    """Hours per weekday (Monday = 0), each a multiple of 15 minutes, in the week's
+    proportions."""
+    finish: date | None
+    """The finish at that pace (None: nothing left to do)."""
+    moves: dict[int, time]
+    """Weekdays whose hours do not fit between their start time and midnight: the latest
+    start time that holds them."""
+
+    @property
+    def weekly_hours(self) -> float:
+        return sum(self.hours.values())
+
+    def move_lines(self, settings: Settings) -> list[str]:
+        """ "sat: 16:30 h from 09:00 runs past midnight; start at 07:30 or earlier"."""
+        from planner.settings import WEEKDAYS
+
+        return [
+            f"{WEEKDAYS[d]}: {_clock(self.hours[d])} h from {settings.start_on(d):%H:%M} runs "
+            f"past midnight; start at {latest:%H:%M} or earlier"
+            for d, latest in sorted(self.moves.items())
+        ]
+
+
+def _clock(hours: float) -> str:
+    minutes = round(hours * 60)
+    return f"{minutes // 60}:{minutes % 60:02d}"
+
+
+def _quarter_hours(weekly: float, shares: Mapping[int, float]) -> dict[int, float]:
+    """``weekly`` over the weekdays in ``shares``, each to the nearest 15 minutes (a day
+    with a share gets at least 15 minutes)."""
+    out: dict[int, float] = {}
+    for d in range(7):
+        share = shares.get(d, 0.0)
+        quarters = math.floor(weekly * share / STEP_HOURS + 0.5) if share > 0 else 0
+        out[d] = max(quarters, 1 if share > 0 else 0) * STEP_HOURS
+    return out
+
+
+def _moves(settings: Settings, hours: Mapping[int, float]) -> dict[int, time]:
+    """Weekdays whose ``hours`` run past midnight from their start: the latest start."""
+    moves: dict[int, time] = {}
+    for d, h in hours.items():
+        start = settings.start_on(d)
+        minutes = round(h * 60)
+        if start.hour * 60 + start.minute + minutes > 24 * 60:
+            latest = (24 * 60 - minutes) // 15 * 15
+            moves[d] = time(latest // 60, latest % 60)
+    return moves
+
+
+def hours_until(
+    target: date,
+    remaining: Mapping[str, float],
+    settings: Settings,
+    today: date,
+    tz: tzinfo,
+) -> UntilPace:
+    """The fewest hours per weekday (15-minute steps, in the week's proportions) that
+    finish by ``target``. A day whose share does not fit between its start time and
+    midnight is planned from the latest start that holds it, and named in ``moves``.
+
+    Raises ``ScheduleError`` for a target before today or the plan's start, or one no
+    pace can meet (every study day from 00:00 to midnight).
+    """
+    from dataclasses import replace
+
+    from planner.schedule import ScheduleError, first_day, planned_hours
+
+    if target < today:
+        raise ScheduleError(f"the target date {target} is before today ({today}); pick a later one")
+    if planned_hours(remaining, settings.basis) <= 0:
+        return UntilPace(target, dict.fromkeys(range(7), 0.0), None, {})
+    start = first_day(settings, today)
+    if start > target:
+        raise ScheduleError(
+            f"the plan starts on {start} (start_date), after the target date {target}"
+        )
+    shares = proportions(settings)
+    biggest = max(shares.values())
+    top = math.floor(24 / biggest / STEP_HOURS + 1e-9)  # the largest share: a whole day
+    while top > 1 and max(_quarter_hours(top * STEP_HOURS, shares).values()) > 24:
+        top -= 1
+
+    def finish_at(step: int) -> tuple[date | None, dict[int, float], dict[int, time]]:
+        hours = _quarter_hours(step * STEP_HOURS, shares)
+        moves = _moves(settings, hours)
+        moved = replace(settings, start_times={**settings.start_times, **moves})
+        try:
+            end = finish_for(remaining, moved, today, weekly_hours=hours, tz=tz)
+        except ScheduleError:
+            end = None
+        return end, hours, moves
+
+    def meets(step: int) -> bool:
+        end = finish_at(step)[0]
+        return end is not None and end <= target
+
+    if not meets(top):
+        end = finish_at(top)[0]
+        when = f"finishes on {end}" if end is not None else "cannot be planned"
+        raise ScheduleError(
+            f"cannot finish by {target}: even {top * STEP_HOURS:g} h a week (the fullest "
+            f"study day from 00:00 to midnight) {when}; pick a later date or remove days off"
+        )
+    low, high = 0, top  # meets(high) holds; meets(low) is taken as false
+    while high - low > 1:
+        mid = (low + high) // 2
+        if meets(mid):
+            high = mid
+        else:
+            low = mid
+    end, hours, moves = finish_at(high)
+    return UntilPace(target, hours, end, moves)

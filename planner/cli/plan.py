@@ -15,7 +15,7 @@ from planner.textutil import visible
 if TYPE_CHECKING:
     from planner.cli.commands import SubParsers
     from planner.cli.planning import PlanContext, PlanInputs
-    from planner.schedule import Pace, Plan, Session
+    from planner.schedule import Plan, Session
     from planner.settings import DayOff
 
 
@@ -36,8 +36,9 @@ def register(sub: SubParsers, common: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--until",
         metavar="DATE",
-        help="print the weekly hours needed to finish by DATE (in 0.5 h steps, spread over "
-        "the week like your current hours) instead of the plan",
+        help="print the hours per weekday needed to finish by DATE (in 15-minute steps, "
+        "spread over the week like your current hours; a day that cannot hold its share "
+        "before midnight names the start time to move to) instead of the plan",
     )
     p.add_argument(
         "--json",
@@ -231,18 +232,13 @@ def plan_json(plan: Plan) -> dict[str, Any]:
 
 
 def _until(i: PlanInputs, target: date, as_json: bool) -> int:
-    from planner.schedule import (
-        ScheduleError,
-        finish_for,
-        hours_needed_by,
-        planned_hours,
-        remaining_hours,
-    )
+    from planner.pace import hours_until
+    from planner.schedule import ScheduleError, finish_for, planned_hours, remaining_hours
 
     remaining = remaining_hours(i.roadmap, i.progress, i.settings)
-    pace: Pace = hours_needed_by(target, remaining, i.settings, i.today)
+    pace = hours_until(target, remaining, i.settings, i.today, i.tz)
     try:
-        current = finish_for(remaining, i.settings, i.today)
+        current = finish_for(remaining, i.settings, i.today, tz=i.tz)
         plannable = True
     except ScheduleError:  # e.g. no study hours at all: the pace is still the answer
         current, plannable = None, False
@@ -254,6 +250,7 @@ def _until(i: PlanInputs, target: date, as_json: bool) -> int:
             "target": target.isoformat(),
             "weekly_hours": pace.weekly_hours,
             "hours": {WEEKDAYS[d]: h for d, h in pace.hours.items()},
+            "start_times": {WEEKDAYS[d]: f"{t:%H:%M}" for d, t in pace.moves.items()},
             "finish": pace.finish.isoformat() if pace.finish else None,
             "current_finish": current.isoformat() if current else None,
             "hours_remaining": left,
@@ -266,7 +263,9 @@ def _until(i: PlanInputs, target: date, as_json: bool) -> int:
         return 0
     now = sum(i.settings.hours_on(d) for d in range(7))
     print(f"To finish by {_day(target)}: {pace.weekly_hours:g} h a week")
-    print(f"  {week_hours_text(pace.hours)}")
+    print(f"  {week_hours_text(pace.hours)}  (in 15-minute steps)")
+    for line in pace.move_lines(i.settings):
+        print(f"  {line}")
     print(f"  at that pace the plan ends on {_day(pace.finish)}")
     with_now = f"with your current {round(now, 2):g} h a week"
     if plannable and current is not None:

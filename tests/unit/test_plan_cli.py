@@ -143,14 +143,16 @@ def test_until_prints_the_weekly_hours_needed(
     code, out, _ = run(capsys, "plan", "--today", "2026-05-04", "--until", "2026-05-07")
     assert code == 0
     lines = out.splitlines()
-    assert lines[0] == "To finish by Thu 2026-05-07: 23 h a week"
-    assert lines[1] == "  mon 3:00, tue 3:00, wed 3:00, thu 3:00, fri 3:00, sat 8:00"
+    assert lines[0] == "To finish by Thu 2026-05-07: 22.75 h a week"
+    assert lines[1] == (
+        "  mon 3:00, tue 3:00, wed 3:00, thu 3:00, fri 3:00, sat 7:45  (in 15-minute steps)"
+    )
     assert lines[2] == "  at that pace the plan ends on Thu 2026-05-07"
     assert lines[3] == "  with your current 11.5 h a week it ends on Sat 2026-05-09"
     code, out, _ = run(capsys, "plan", "--json", "--today", "2026-05-04", "--until", "2026-05-07")
     data = json.loads(out)
-    assert data["weekly_hours"] == 23 and data["finish"] == "2026-05-07"
-    assert data["hours"]["sat"] == 8
+    assert data["weekly_hours"] == 22.75 and data["finish"] == "2026-05-07"
+    assert data["hours"]["sat"] == 7.75 and data["start_times"] == {}
 
 
 def test_first_real_plan_becomes_the_baseline_then_slippage_shows(
@@ -280,8 +282,8 @@ def test_until_answers_with_no_study_hours_and_names_the_basis(
     )
     assert code == 0 and err == ""
     assert out.splitlines() == [
-        "To finish by Fri 2026-05-08: 11.5 h a week",  # Wednesday is a day off
-        "  mon 2:18, tue 2:18, wed 2:18, thu 2:18, fri 2:18",
+        "To finish by Fri 2026-05-08: 11.25 h a week",  # Wednesday is a day off
+        "  mon 2:15, tue 2:15, wed 2:15, thu 2:15, fri 2:15  (in 15-minute steps)",
         "  at that pace the plan ends on Fri 2026-05-08",
         "  with your current 0 h a week no plan can be made",
         "  9 h remaining, on the topic estimates (basis: topics)",
@@ -392,3 +394,25 @@ def test_skipping_is_a_change_of_scope_never_ahead(
     run(capsys, "log", "gamma", "1h")
     _, out, _ = run(capsys, "plan", "--today", "2026-05-09")
     assert "as planned on 4 May (on track)" in out
+
+
+def test_until_names_the_start_time_to_move_when_a_day_cannot_hold_its_share(
+    capsys: pytest.CaptureFixture[str], files: tuple[Path, Path]
+) -> None:
+    code, out, err = run(capsys, "plan", "--today", "2026-05-04", "--until", "2026-05-05")
+    assert (code, err) == (0, "")
+    assert out.splitlines()[:3] == [  # every day holds its share: nothing to move
+        "To finish by Tue 2026-05-05: 34.25 h a week",
+        "  mon 4:30, tue 4:30, wed 4:30, thu 4:30, fri 4:30, sat 11:45  (in 15-minute steps)",
+        "  at that pace the plan ends on Tue 2026-05-05",
+    ]
+    code, out, _ = run(capsys, "plan", "--today", "2026-05-04", "--until", "2026-05-04")
+    lines = out.splitlines()
+    assert lines[0] == "To finish by Mon 2026-05-04: 68.75 h a week"
+    assert "  mon: 9:00 h from 19:00 runs past midnight; start at 15:00 or earlier" in lines
+    assert "  sat: 23:45 h from 09:00 runs past midnight; start at 00:15 or earlier" in lines
+    assert "  at that pace the plan ends on Mon 2026-05-04" in lines
+    code, out, _ = run(capsys, "plan", "--json", "--today", "2026-05-04", "--until", "2026-05-04")
+    data = json.loads(out)
+    assert data["start_times"]["mon"] == "15:00" and data["hours"]["mon"] == 9
+    assert all(round(h * 4) == h * 4 for h in data["hours"].values())  # 15-minute steps
