@@ -236,6 +236,9 @@ def standing(
             on_plan = finish_for(adjusted, settings, today, tz=tz)
         except PlannerError:
             on_plan = plan.finish
+        if on_plan is None:  # the work expected by now is all there was: the kept finish
+            kept = baseline.get("finish")
+            on_plan = date.fromisoformat(str(kept)) if kept else plan.finish
     catch_up = _catch_up(behind, settings) if slip.state == "behind" else None
     return Standing(slip, plan.finish, on_plan, catch_up, today)
 
