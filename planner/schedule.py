@@ -48,7 +48,9 @@ Slippage
     before today, *done* = the baseline's hours remaining minus the hours remaining now
     (work finished, logged, skipped or removed since). Behind by expected - done when
     that is positive, ahead by done - expected when negative, "on track" within half an
-    hour. The plan itself is always re-made from today.
+    hour. The plan itself is always re-made from today. The baseline also keeps each
+    topic's minutes, in the order laid out, so that ``planner.pace.scope_slippage`` can
+    leave work skipped since out of both sides (what both faces show).
 """
 
 from __future__ import annotations
