@@ -1,5 +1,5 @@
-"""What a week of study gives: the rule the setup, the settings form and ``planner plan``
-word alike.
+"""Pace in the learner's terms, one rule each for both faces: what a week of study gives,
+where the learner stands against the kept plan, and the hours that finish by a date.
 
 ``week_effect`` answers "if I study these hours, when do I finish?" in one sentence:
 "at 11.5 h a week you finish on Thu 29 Jun 2028; the roadmap's ~17 weeks assume 40 h a
@@ -7,8 +7,14 @@ week". A roadmap's stated weeks are full-time weeks: five days of ``hours_per_da
 (``planner.roadmap.StatedEstimate.as_hours``), so the sentence says so, and the learner
 sees why their finish is later than the title card's figure.
 
-Pure: no clock (``today`` is a parameter), no I/O; fast enough to run on every key
-stroke (the finish alone is walked, no sessions are made).
+``standing`` says where the learner stands in dates ("finish Thu 14 May 2026, 5 days
+later than planned on 4 May (behind by 6 h)"), with a way back ("+1.5 h a week for the
+next 4 weeks gets you back on the plan") and what is compared; skipped work is a change of
+scope, left out of both sides (``scope_slippage``). ``hours_until`` gives the hours per
+weekday, in 15-minute steps, that finish by a date, and the start times to move.
+
+Pure: no clock (``today`` is a parameter), no I/O; ``week_effect`` is fast enough to run
+on every key stroke (the finish alone is walked, no sessions are made).
 """
 
 from __future__ import annotations
