@@ -17,8 +17,13 @@ it is what the domain's rule makes it: the change's time ``at`` when the state c
 else as before), and a record of a state alone is written as the bare state.
 ``kind`` is ``state`` (done/start/skip/todo), ``log`` (hours logged or taken back),
 ``reopen`` (a second ``space`` on a parent, giving back what the first one changed),
-``undo`` and ``redo`` (``of`` names the change taken back or made again); later kinds may
-be added, and a reader keeps kinds it does not know. A line edited by hand in YAML's
+``undo`` and ``redo`` (``of`` names the change taken back or made again), ``clock`` (the
+study timer started: ``to`` is ``in``; stopping it logs the time, a ``log`` change); later
+kinds may be added, and a reader keeps kinds it does not know.
+
+The study timer (``Progress.clock``) is recorded as an item of its own, ``@clock`` (no
+roadmap id starts with ``@``), whose records are ``{"topic": ID, "since": ISO}`` or
+``null``, written whole: starting and stopping it are taken back like any change. A line edited by hand in YAML's
 own flow style is read too.
 
 Order is file order: append-only, so two machines' files merge in git by keeping both
@@ -68,8 +73,12 @@ Row = dict[str, Any]
 """An item's record as the progress file's ``items`` section writes it:
 ``{state: done, changed: '2026-...', logged_hours: 1.5}`` (the last two when set)."""
 
-KINDS = ("state", "log", "reopen", "undo", "redo")
+KINDS = ("state", "log", "reopen", "undo", "redo", "clock")
 """The kinds this planner writes; others (from a newer planner) are read and kept."""
+
+
+CLOCK = "@clock"
+"""The item key under which a change records the study timer (see the module docstring)."""
 
 
 class HistoryError(PlannerError):
@@ -133,7 +142,9 @@ class Change:
         if compact:
             at = data["at"]
             data["items"] = {
-                k: [_written_before(before), _written_after(before, after, at)]
+                k: [before, after]
+                if k == CLOCK
+                else [_written_before(before), _written_after(before, after, at)]
                 for k, (before, after) in self.items.items()
             }
         else:
@@ -159,9 +170,15 @@ class Change:
         if self.kind == "log":
             hours = self.hours if self.hours is not None else _logged_delta(self)
             topic = self.target[0] if self.target else next(iter(self.items), "?")
+            timer = "timer stopped: " if CLOCK in self.items else ""
             if hours < 0:
                 return f"took back {_hours(-hours)} on {title(topic)}"
-            return f"logged {_hours(hours)} on {title(topic)}"
+            return f"{timer}logged {_hours(hours)} on {title(topic)}"
+        if self.kind == "clock":
+            topic = self.target[0] if self.target else "?"
+            if self.to == "out":
+                return f"timer stopped on {title(topic)} (nothing logged)"
+            return f"timer started on {title(topic)}"
         verb = {
             "state": _STATE_VERBS.get(self.to or "", self.to or "changed"),
             "reopen": "reopened",
@@ -206,7 +223,7 @@ def _count_items(n: int) -> str:
 
 
 def _hours(h: float) -> str:
-    return f"{h:g} h"
+    return f"{round(h, 2):g} h"
 
 
 def _logged_delta(change: Change) -> float:
@@ -310,6 +327,21 @@ def _clean(row: Row) -> Row:
     return out
 
 
+def _clock_row(value: object) -> Row | None:
+    """A record of the timer from a history line: ``{topic, since}`` or None."""
+    if value is None:
+        return None
+    if not isinstance(value, dict) or not {"topic", "since"} <= value.keys():
+        raise ValueError(
+            f"the timer's record must be {{topic: ID, since: TIME}} or null, got {value!r}"
+        )
+    since = value["since"]
+    return {
+        "topic": str(value["topic"]),
+        "since": since.isoformat() if isinstance(since, datetime | date) else str(since),
+    }
+
+
 def change_from_data(data: object) -> Change:
     """A change from its parsed YAML mapping; ``ValueError`` saying what is wrong."""
     if not isinstance(data, dict):
@@ -323,6 +355,9 @@ def change_from_data(data: object) -> Change:
     for key, pair in items_data.items():
         if not isinstance(pair, list) or len(pair) != 2:
             raise ValueError(f"item {key!r}: expected [before, after]")
+        if key == CLOCK:
+            items[CLOCK] = (_clock_row(pair[0]), _clock_row(pair[1]))
+            continue
         before = _read_before(pair[0])
         items[str(key)] = (before, _read_after(pair[1], before, at_text))
     target = data.get("target") or ()

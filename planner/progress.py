@@ -51,7 +51,7 @@ import yaml
 
 from planner.atomic import PROGRESS, FileError, read_bytes, write_atomic, write_target
 from planner.errors import PlannerError
-from planner.history import Change, History, Intent, Row, UndoError, change_from_data
+from planner.history import CLOCK, Change, History, Intent, Row, UndoError, change_from_data
 from planner.roadmap import Module, Roadmap, Subtopic, Topic
 from planner.textutil import refused_yaml_char
 
@@ -131,6 +131,42 @@ class Entry:
     logged_hours: float = 0.0
 
 
+@dataclass(frozen=True)
+class Clock:
+    """The study timer, running: on which topic, since when (as Org-mode's clock)."""
+
+    topic: str
+    since: datetime
+
+    def minutes(self, now: datetime) -> int:
+        """Whole minutes run by ``now`` (never below zero, whatever the clocks did)."""
+        since, now_ = self.since, now
+        if (since.tzinfo is None) != (now_.tzinfo is None):  # a hand-written time
+            since = since.replace(tzinfo=now_.tzinfo)
+        return max(0, int((now_ - since).total_seconds() // 60))
+
+    def hours(self, now: datetime) -> float:
+        """The time run by ``now`` in hours, counted in whole minutes (what is logged)."""
+        return self.minutes(now) / 60
+
+    def elapsed_text(self, now: datetime) -> str:
+        """``0:25``, ``2:05``: hours and minutes run by ``now``."""
+        hours, minutes = divmod(self.minutes(now), 60)
+        return f"{hours}:{minutes:02d}"
+
+    def row(self) -> Row:
+        return {"topic": self.topic, "since": self.since.isoformat()}
+
+
+@dataclass(frozen=True)
+class ClockOut:
+    """What stopping the timer did: the topic, the hours logged, the ids started."""
+
+    clock: Clock
+    hours: float
+    started: list[str]
+
+
 @dataclass
 class Progress:
     """All recorded entries, keyed by item id. Ids the roadmap lacks are kept (orphans)."""
@@ -140,6 +176,8 @@ class Progress:
     """The roadmap the file belongs to, when known (written to the file)."""
     history: History = field(default_factory=History, compare=False)
     """Every change recorded in the file, read when first needed (see ``planner.history``)."""
+    clock: Clock | None = None
+    """The study timer when it runs (``clock_in``/``clock_out``), kept in the file."""
 
     # -- reading ---------------------------------------------------------------
 
@@ -264,10 +302,58 @@ class Progress:
             return self.set_state(roadmap, [topic_id], State.IN_PROGRESS, now)
         return []
 
+    # -- the study timer --------------------------------------------------------------
+
+    def clock_topic(self, roadmap: Roadmap, item_id: str) -> str:
+        """The topic a timer on ``item_id`` runs on: the topic, or a subtopic's topic;
+        ``ProgressError`` for a module or an unknown id."""
+        item = roadmap.get(item_id)
+        if isinstance(item, Subtopic):
+            return roadmap.parent_topic(item_id).id
+        if isinstance(item, Topic):
+            return item.id
+        if item is None:
+            raise ProgressError(f"unknown id {item_id!r} in roadmap {roadmap.id!r}")
+        raise ProgressError(
+            f"the timer runs on a topic; {item_id!r} is a module: pick one of its topics"
+        )
+
+    def clock_in(self, roadmap: Roadmap, item_id: str, now: datetime) -> Clock:
+        """Start the timer on a topic (a subtopic's: its topic) at ``now``.
+
+        One timer at a time: ``ProgressError`` when one runs (stop it first with
+        ``clock_out``, which logs its time). Returns the running timer."""
+        topic = self.clock_topic(roadmap, item_id)
+        if self.clock is not None:
+            raise ProgressError(
+                f"the timer already runs on {self.clock.topic!r} since "
+                f"{self.clock.since:%H:%M}; stop it first"
+            )
+        self.clock = Clock(topic, now)
+        return self.clock
+
+    def clock_out(self, roadmap: Roadmap, now: datetime) -> ClockOut:
+        """Stop the timer at ``now`` and log its time (whole minutes) on its topic, as
+        ``log_work`` does (a topic still to do starts). ``ProgressError`` when none runs."""
+        clock = self.clock
+        if clock is None:
+            raise ProgressError("no timer is running; start one with 'planner clock in ID'")
+        self.clock = None
+        hours = clock.hours(now)
+        started: list[str] = []
+        if hours > 0:
+            if isinstance(roadmap.get(clock.topic), Topic):
+                started = self.log_work(roadmap, clock.topic, hours, now)
+            else:  # the roadmap lost the topic: its hours are kept with it all the same
+                self.log_hours(clock.topic, hours, now)
+        return ClockOut(clock, hours, started)
+
     # -- looking back ----------------------------------------------------------------
 
     def row(self, item_id: str) -> Row | None:
         """The item's record as the file writes it (None when there is none)."""
+        if item_id == CLOCK:
+            return self.clock.row() if self.clock is not None else None
         entry = self.entries.get(item_id)
         return entry_row(entry) if entry is not None else None
 
@@ -300,6 +386,9 @@ class Progress:
 
     def _check_holds(self, change: Change, *, after: bool, verb: str) -> None:
         for item_id, pair in change.items.items():
+            if item_id == CLOCK:
+                self._check_clock_holds(change, pair[1] if after else pair[0], verb)
+                continue
             expected = _normal_row(pair[1] if after else pair[0])
             now = self.row(item_id)
             if _normal_row(now) != expected:
@@ -311,7 +400,26 @@ class Progress:
                     f"nothing was changed; set it by hand (planner done/start/skip/todo)"
                 )
 
+    def _check_clock_holds(self, change: Change, expected: Row | None, verb: str) -> None:
+        try:
+            left = _parse_clock(expected)
+        except ValueError as exc:
+            raise UndoError(f"history record of the timer cannot be used ({exc})") from None
+        if left != self.clock:
+            is_ = f"runs on {self.clock.topic}" if self.clock is not None else "is stopped"
+            was = f"running on {left.topic}" if left is not None else "stopped"
+            raise UndoError(
+                f"cannot {verb} '{change.summary()}': the timer was changed since (it {is_}, "
+                f"the change left it {was}); nothing was changed; use 'planner clock'"
+            )
+
     def _set_row(self, item_id: str, row: Row | None) -> None:
+        if item_id == CLOCK:
+            try:
+                self.clock = _parse_clock(row)
+            except ValueError as exc:
+                raise UndoError(f"history record of the timer cannot be used ({exc})") from None
+            return
         if row is None:
             self.entries.pop(item_id, None)
         else:
@@ -757,7 +865,8 @@ def parse_progress(
         return Progress(roadmap_id=roadmap_id)  # an empty file holds nothing to lose
     if not isinstance(data, dict):
         raise bad("expected a mapping with 'version', 'roadmap' and 'items'")
-    unknown = sorted(str(k) for k in data if k not in ("version", "roadmap", "items", "history"))
+    keys = ("version", "roadmap", "items", "clock", "history")
+    unknown = sorted(str(k) for k in data if k not in keys)
     if unknown:
         raise bad(f"unexpected key(s) {', '.join(unknown)}; is this a progress file?")
     version = data.get("version")
@@ -788,6 +897,10 @@ def parse_progress(
             entries[item_id] = _parse_entry(value)
         except ValueError as exc:
             raise bad(f"item {item_id!r}: {exc}") from None
+    try:
+        clock = _parse_clock(data.get("clock"))
+    except ValueError as exc:
+        raise bad(str(exc)) from None
     if "history" in data:  # not where it is written (last): read with the rest
         history = History(_history_lines(data["history"], bad), 1, path)
     elif match is not None:
@@ -798,7 +911,8 @@ def parse_progress(
         history = History(text, first_line, path, start=match.end())
     else:
         history = History()
-    return Progress(entries, file_roadmap if file_roadmap is not None else roadmap_id, history)
+    roadmap_id = file_roadmap if file_roadmap is not None else roadmap_id
+    return Progress(entries, roadmap_id, history, clock)
 
 
 _HISTORY_RE = re.compile(r"^history:\n", re.MULTILINE)
@@ -860,6 +974,27 @@ def _parse_entry(value: object) -> Entry:
     if hours < 0:
         raise ValueError(f"logged_hours cannot be negative, got {hours!r}")
     return Entry(state, changed, float(hours))
+
+
+def _parse_clock(value: object) -> Clock | None:
+    """The timer from the file's ``clock`` key (or a history record): None when absent."""
+    if value is None:
+        return None
+    if not isinstance(value, dict) or not {"topic", "since"} <= value.keys():
+        raise ValueError("'clock' must be {topic: ID, since: 2026-12-03T18:00:00+01:00}")
+    unknown = sorted(str(k) for k in value if k not in ("topic", "since"))
+    if unknown:
+        raise ValueError(f"'clock': unexpected key(s) {', '.join(unknown)}")
+    try:
+        since = _parse_changed(value["since"])
+    except ValueError:
+        since = None
+    if since is None:
+        raise ValueError(
+            f"'clock': 'since' must be a date and time like 2026-12-03T18:00:00+01:00, "
+            f"got {value['since']!r}"
+        )
+    return Clock(str(value["topic"]), since)
 
 
 def _parse_changed(value: object) -> datetime | None:
@@ -927,6 +1062,15 @@ def dump_progress(progress: Progress, roadmap: Roadmap | None = None) -> str:
         )
     else:
         body += "items: {}\n"
+    if progress.clock is not None:
+        body += yaml.dump(
+            {"clock": progress.clock.row()},
+            Dumper=_Dumper,
+            sort_keys=False,
+            allow_unicode=True,
+            default_flow_style=None,
+            width=10_000,
+        )
     header = (
         "# Study progress kept by `planner`. Plain YAML: fine to keep in git and to edit\n"
         "# by hand. Ids the roadmap no longer has are kept, so editing the roadmap loses nothing.\n"
@@ -943,10 +1087,17 @@ def _record(
     source: str,
     now: datetime | None,
     intent: Intent | None,
+    was_clock: Clock | None = None,
 ) -> Change | None:
-    """The change from ``was`` to ``progress``'s entries, or None when nothing changed."""
+    """The change from ``was`` (and ``was_clock``) to ``progress``'s entries (and timer),
+    or None when nothing changed."""
     entries = progress.entries
     items: dict[str, tuple[Row | None, Row | None]] = {}
+    if progress.clock != was_clock:
+        items[CLOCK] = (
+            was_clock.row() if was_clock is not None else None,
+            progress.clock.row() if progress.clock is not None else None,
+        )
     states_changed = False
     for item_id, entry in entries.items():
         old = was.get(item_id)
@@ -1063,10 +1214,11 @@ class ProgressStore:
             old = self._read()
             progress = self._parse(old)
             was = {k: (e.state, e.changed, e.logged_hours) for k, e in progress.entries.items()}
+            was_clock = progress.clock
             asked = change(progress)
             if isinstance(asked, Intent):
                 intent = asked
-            record = _record(progress, was, source, now, intent)
+            record = _record(progress, was, source, now, intent, was_clock)
             if record is not None:
                 progress.history.append(record)
             new = dump_progress(progress, self.roadmap)

@@ -113,6 +113,12 @@ class Plan:
     topic_spans: Mapping[str, tuple[date, date]] = field(default_factory=dict)
     """Each topic's first and last study day (``Spans``, worked out when first used)."""
     module_spans: Mapping[str, tuple[date, date]] = field(default_factory=dict)
+    busy_lost: Mapping[date, float] = field(default_factory=dict)
+    """Hours lost to busy times, by week (its Monday), in date order; only weeks with some
+    (empty when the plan was made without busy times)."""
+    busy: Sequence[tuple[int, int]] = ()
+    """The busy times the plan was made around (``planner.busy.BusyTimes``: merged, sorted
+    minutes since the Unix epoch), for the views to show."""
 
     def made(self) -> Plan:
         """This plan, with its sessions and spans made now (if they were to be made when
@@ -337,10 +343,12 @@ def lay_out(
     tz: tzinfo,
     *,
     basis: str | None = None,
+    busy: Sequence[tuple[int, int]] = (),
 ) -> Plan:
     """The plan for ``remaining`` (topic id -> hours, in the order to study them).
 
-    Its sessions are ``Sessions``: made into Session objects when first used.
+    Its sessions are ``Sessions``: made into Session objects when first used (a plan
+    around ``busy`` times: a tuple).
     """
     check_settings(settings)
     topic_ids = list(remaining)
@@ -348,7 +356,7 @@ def lay_out(
     module_ids = [lookup(t) for t in topic_ids]
     basis = basis or settings.basis
     minutes = _plan_minutes(remaining.values(), basis)
-    return _plan(topic_ids, module_ids, minutes, settings, today, tz, basis)
+    return _plan(topic_ids, module_ids, minutes, settings, today, tz, basis, busy)
 
 
 def _minutes_of(hours: Iterable[float]) -> list[int]:
@@ -394,7 +402,13 @@ def _plan(
     today: date,
     tz: tzinfo,
     basis: str,
+    busy: Sequence[tuple[int, int]] = (),
 ) -> Plan:
+    if busy or settings.end_times:  # the busy-aware walk (planner.schedule_busy)
+        from planner.schedule_busy import plan_around
+
+        start = first_day(settings, today)
+        return plan_around(topic_ids, module_ids, minutes, settings, start, tz, basis, busy)
     layout = _walk(minutes, _Rules.of(settings, tz=tz), first_day(settings, today), collect=True)
     hours = sum(minutes) / 60
     if not layout.topic:
@@ -416,11 +430,13 @@ def schedule(
     settings: Settings,
     today: date,
     tz: tzinfo | None = None,
+    busy: Sequence[tuple[int, int]] = (),
 ) -> Plan:
     """The plan from ``today``; ``tz`` defaults to the settings' zone (or the system's).
 
     ``lay_out`` of ``remaining_hours``, each topic in its module; its sessions are made
-    when first used.
+    when first used. ``busy`` (``planner.busy.BusyTimes``) are kept clear of
+    (``planner.schedule_busy``).
     """
     check_settings(settings)
     zone = tz if tz is not None else resolve_zone(settings)
@@ -430,9 +446,9 @@ def schedule(
     if not roadmap.unique_ids and len(set(topic_ids)) < len(topic_ids):
         # a topic id twice (a roadmap made in code): as the mappings have it
         left = remaining_hours(roadmap, progress, settings)
-        return lay_out(left, _module_of(roadmap), settings, today, zone)
+        return lay_out(left, _module_of(roadmap), settings, today, zone, busy=busy)
     minutes = _plan_minutes(hours, settings.basis)
-    return _plan(topic_ids, module_ids, minutes, settings, today, zone, settings.basis)
+    return _plan(topic_ids, module_ids, minutes, settings, today, zone, settings.basis, busy)
 
 
 # -- pace -----------------------------------------------------------------------------------

@@ -24,6 +24,14 @@ Keys (all optional)::
     sync:         {service: caldav, url: ..., username: ..., password_command: ...,
                    calendar: Study plan, weeks: 4, reminder_minutes: 10}
                                             ``planner sync``; see ``SyncSettings``
+    busy:         [calendar.ics, https://…]  calendars to keep clear of (.ics paths relative
+                                            to this file, ~ allowed; http(s)/webcal URLs;
+                                            sync)
+    busy_all_day: true                      false: all-day events never block
+    end_times:    {mon: "22:00", ...}       latest end of each day's study (default midnight)
+    theme:        nord                      the app's theme (kept when chosen in the app)
+    roadmap:      ~/study/roadmap.yaml      the roadmap file the app switched to last: used
+                                            when no --roadmap or $PLANNER_ROADMAP is given
 """
 
 from __future__ import annotations
@@ -129,6 +137,16 @@ class Settings:
     """Binding id -> keys, for remapping the app's keys."""
     sync: SyncSettings | None = None
     """Where ``planner sync`` keeps the plan; None: sync is not set up."""
+    busy: tuple[str, ...] = ()
+    """Calendars to keep clear of, as written: .ics paths, URLs, or "sync"."""
+    busy_all_day: bool = True
+    """Whether an all-day event blocks its whole day."""
+    end_times: dict[int, time] = field(default_factory=dict)
+    """The latest end of each weekday's study (a weekday not in it: midnight)."""
+    theme: str | None = None
+    """The app's theme (a Textual theme name), as last chosen in the app; None: default."""
+    roadmap: str | None = None
+    """The roadmap file the app switched to last; None: the usual default."""
 
     def hours_on(self, weekday: int) -> float:
         return self.weekly_hours.get(weekday, 0.0)
@@ -136,6 +154,11 @@ class Settings:
     def start_on(self, weekday: int) -> time:
         clock = self.start_times.get(weekday)
         return clock if clock is not None else _default_times()[weekday]
+
+    def end_minute(self, weekday: int) -> int:
+        """Where the weekday's study window ends, in minutes from midnight (1440: midnight)."""
+        clock = self.end_times.get(weekday)
+        return 1440 if clock is None or clock == time(0, 0) else clock.hour * 60 + clock.minute
 
 
 # -- checks shared by the file, the command line and code that builds Settings ----------
@@ -196,9 +219,18 @@ def past_midnight(settings: Settings, day: int) -> str | None:
     """
     hours = settings.hours_on(day)
     start = settings.start_on(day)
+    end = settings.end_minute(day)
+    name = WEEKDAYS[day]
+    if end < 1440:
+        if round(hours * 60) <= end - (start.hour * 60 + start.minute):
+            return None
+        return (
+            f"{name}: {hours:g} h from {start:%H:%M} do not fit before its end time "
+            f"{end // 60:02d}:{end % 60:02d}; set a later end time, an earlier start time "
+            "or fewer hours"
+        )
     if round(hours * 60) <= 24 * 60 - (start.hour * 60 + start.minute):
         return None
-    name = WEEKDAYS[day]
     return (
         f"{name}: {hours:g} h from {start:%H:%M} runs past midnight; set an earlier start "
         f'time (start_times: {name}: "09:00") or fewer hours'
@@ -373,6 +405,11 @@ _KEYS = (
     "basis",
     "keys",
     "sync",
+    "busy",
+    "busy_all_day",
+    "end_times",
+    "theme",
+    "roadmap",
 )
 _ALIASES = {"keymap": "keys", "min_session_minutes": "min_session", "weekly_hours": "hours"}
 _CORE = "tag:yaml.org,2002:"
@@ -492,7 +529,7 @@ def _settings_from(root: yaml.Node | None) -> Settings:
     for day in range(7):
         problem = past_midnight(settings, day)
         if problem:
-            found = fields.get("hours", fields.get("start_times"))
+            found = fields.get("hours", fields.get("start_times", fields.get("end_times")))
             raise _Bad(found[1] if found else root, problem)
     # cross-field checks, reported at the later of the two settings
     cap = settings.max_topic_hours_per_day
@@ -685,6 +722,14 @@ _SYNC_KEYS = (
 )
 
 
+def _optional_text(node: yaml.Node, what: str) -> str | None:
+    """A plain text setting, or None (null)."""
+    if _is_null(node):
+        return None
+    text = _scalar(node, what).strip()
+    return text or None
+
+
 def _read_sync(node: yaml.Node) -> SyncSettings | None:
     if _is_null(node):
         return None
@@ -731,6 +776,54 @@ def _read_sync(node: yaml.Node) -> SyncSettings | None:
     return sync
 
 
+def _read_busy(node: yaml.Node) -> dict[str, Any]:
+    if _is_null(node):
+        return {"busy": ()}
+    if isinstance(node, yaml.ScalarNode):
+        items = [node]
+    elif isinstance(node, yaml.SequenceNode):
+        items = list(node.value)
+    else:
+        raise _Bad(node, "busy must be a list: one '- calendar.ics', URL or 'sync' per line")
+    out: list[str] = []
+    for item in items:
+        text = _scalar(item, "busy").strip()
+        if not text:
+            raise _Bad(item, "busy: an empty entry; give a .ics path, a URL or 'sync'")
+        out.append(text)
+    return {"busy": tuple(out)}
+
+
+def _read_busy_all_day(node: yaml.Node) -> dict[str, Any]:
+    if node.tag != _CORE + "bool":
+        raise _Bad(node, "busy_all_day must be true (all-day events block) or false")
+    return {"busy_all_day": _scalar(node, "busy_all_day").strip().lower() in ("true", "yes", "on")}
+
+
+def _read_end_times(node: yaml.Node) -> dict[str, Any]:
+    times: dict[int, time] = {}
+    for key_node, key, value_node in _entries(node, "end_times"):
+        try:
+            days = parse_weekdays(key)
+        except ValueError as exc:
+            raise _Bad(key_node, f"end_times: {exc}") from None
+        text = _scalar(value_node, f"end_times {key}")
+        if value_node.tag == _CORE + "int" and ":" not in text:
+            raise _Bad(value_node, f'end_times {key}: {text!r} is not a time; write "22:00"')
+        if text.strip() in ("24:00", "24"):
+            clock = time(0, 0)
+        else:
+            try:
+                clock = parse_clock(text)
+            except ValueError as exc:
+                raise _Bad(value_node, f"end_times {key}: {exc}") from None
+        for day in days:
+            if day in times:
+                raise _Bad(key_node, f"end_times: {WEEKDAYS[day]} is given twice; keep one")
+            times[day] = clock
+    return {"end_times": times}
+
+
 _READERS: dict[str, Callable[[yaml.Node], dict[str, Any]]] = {
     "hours": _read_hours,
     "start_times": _read_start_times,
@@ -745,6 +838,11 @@ _READERS: dict[str, Callable[[yaml.Node], dict[str, Any]]] = {
     "basis": _read_basis,
     "keys": _read_keys,
     "sync": lambda node: {"sync": _read_sync(node)},
+    "busy": _read_busy,
+    "busy_all_day": _read_busy_all_day,
+    "end_times": _read_end_times,
+    "theme": lambda node: {"theme": _optional_text(node, "theme")},
+    "roadmap": lambda node: {"roadmap": _optional_text(node, "roadmap")},
 }
 
 
@@ -845,7 +943,32 @@ def dump_settings(settings: Settings) -> str:
         lines += [f"  {_str(k)}: {_str(v)}" for k, v in s.keymap.items()]
     else:
         lines.append("keys: {}")
+    if s.theme is not None or s.roadmap is not None:
+        lines += ["", "# Remembered by the app: its theme, the roadmap file it switched to last."]
+        if s.theme is not None:
+            lines.append(f"theme: {_str(s.theme)}")
+        if s.roadmap is not None:
+            lines.append(f"roadmap: {_str(s.roadmap)}")
     lines += _dump_sync(s.sync)
+    lines += [
+        "",
+        "# Calendars to keep clear of: .ics paths (relative to this file), http(s) or",
+        "# webcal URLs, or sync.",
+    ]
+    if s.busy:
+        lines.append("busy:")
+        lines += [f"  - {_str(entry)}" for entry in s.busy]
+    else:
+        lines.append("busy: []")
+    lines.append("# false: all-day events never block study time.")
+    lines.append(f"busy_all_day: {'true' if s.busy_all_day else 'false'}")
+    if s.end_times:
+        lines.append("# The latest end of each day's study (others: midnight).")
+        lines.append("end_times:")
+        lines += [
+            f'  {WEEKDAYS[d]}: "{"24:00" if c == time(0, 0) else f"{c:%H:%M}"}"'
+            for d, c in sorted(s.end_times.items())
+        ]
     return "\n".join(lines) + "\n"
 
 

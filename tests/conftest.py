@@ -20,6 +20,7 @@ def _isolated_dirs(
     base = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("PLANNER_DATA_DIR", str(base / "data"))
     monkeypatch.setenv("PLANNER_CONFIG_DIR", str(base / "config"))
+    monkeypatch.setenv("PLANNER_CACHE_DIR", str(base / "cache"))
     for var in ("PLANNER_ROADMAP", "PLANNER_PROGRESS", "PLANNER_SETTINGS"):
         monkeypatch.delenv(var, raising=False)
 

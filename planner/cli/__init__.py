@@ -44,7 +44,33 @@ class Context:
 
     @cached_property
     def roadmap_path(self) -> Path:
-        return locations.roadmap_path(getattr(self.args, "roadmap", None))
+        option = getattr(self.args, "roadmap", None)
+        if not option and locations.locate_roadmap().source == "default":
+            remembered = self.remembered_roadmap()
+            if remembered is not None:
+                return remembered
+        return locations.roadmap_path(option)
+
+    def remembered_roadmap(self) -> Path | None:
+        """The roadmap file the app switched to last (``roadmap:`` in the settings), used
+        when neither --roadmap nor the environment names one. ``CliError`` when it is
+        gone; None when none is remembered (or the settings cannot be read: the command
+        that needs them says so)."""
+        from planner.settings import SettingsError, load_settings
+
+        try:
+            remembered = load_settings(self.settings_path).roadmap
+        except SettingsError:
+            return None
+        if remembered is None:
+            return None
+        path = Path(remembered).expanduser()
+        if not path.is_file():
+            raise CliError(
+                f"the roadmap file remembered in {self.settings_path} ({path}) is not there; "
+                "pass --roadmap FILE, or delete the 'roadmap:' line there"
+            )
+        return path
 
     @cached_property
     def roadmap(self) -> Roadmap:

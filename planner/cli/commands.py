@@ -6,7 +6,18 @@ import argparse
 from collections.abc import Callable
 from typing import TypeAlias
 
-from planner.cli import export, history_cmds, import_md, info, plan, progress_cmds, sync, validate
+from planner.cli import (
+    busy_cmd,
+    clock_cmds,
+    export,
+    history_cmds,
+    import_md,
+    info,
+    plan,
+    progress_cmds,
+    sync,
+    validate,
+)
 
 SubParsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 Register: TypeAlias = Callable[[SubParsers, argparse.ArgumentParser], None]
@@ -20,4 +31,6 @@ REGISTRY: list[Register] = [
     info.register,
     sync.register,
     history_cmds.register,
+    busy_cmd.register,
+    clock_cmds.register,
 ]

@@ -99,7 +99,7 @@ def _touches(ctx: Context, change: Change, item_id: str) -> bool:
     topics = {t.id for t in getattr(item, "topics", ())}
     return any(
         i == item_id or i.startswith(prefix) or i in topics or i.split("/", 1)[0] in topics
-        for i in change.items
+        for i in (*change.items, *change.target)  # the target: a timer started on it
     )
 
 

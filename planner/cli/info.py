@@ -63,6 +63,14 @@ def where(ctx: Context) -> tuple[list[tuple[str, locations.Located]], str | None
     progress_option = getattr(args, "progress", None)
     progress = locations.locate_progress("", progress_option)
     problem = None
+    if roadmap.source == "default":  # the app may have remembered another one
+        try:
+            remembered = ctx.remembered_roadmap()
+        except CliError as exc:
+            remembered, problem = None, f"planner: {exc}"
+        if remembered is not None:
+            where_from = f"remembered in {ctx.settings_path}"
+            roadmap = locations.Located(remembered, "default", where_from)
     if progress.name not in ("--progress", locations.ENV_PROGRESS):
         # inside the data folder, named after the roadmap's id: read the roadmap
         try:

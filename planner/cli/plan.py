@@ -140,6 +140,9 @@ def week_lines(pc: PlanContext) -> Iterator[str]:
         rows.sort(key=lambda row: row[0])  # stable: sessions keep their order within a day
         yield from (text for _, text in rows)
         yield f"  week total: {hours_text(sum(s.hours for s in sessions))}"
+        lost = plan.busy_lost.get(monday)
+        if lost:
+            yield f"  {hours_text(lost)} lost to busy times"
         yield ""
 
 
@@ -169,6 +172,15 @@ def summary_lines(pc: PlanContext, pace: str | None) -> list[str]:
         first, *more = pace.split("\n")
         lines.append(f"Pace:             {first}")
         lines += [f"{'':18}{line}" for line in more]
+    if plan.busy_lost:
+        from planner.schedule_busy import lost_lines
+
+        lost = sum(plan.busy_lost.values())
+        lines.append(
+            f"Lost to busy:     {hours_text(lost)} in {len(plan.busy_lost)} "
+            f"week{'s' if len(plan.busy_lost) != 1 else ''}"
+        )
+        lines += [f"  {line}" for line in lost_lines(plan)]
     return lines
 
 
@@ -212,8 +224,10 @@ def _pace(pc: PlanContext) -> str | None:
     return "\n".join(where.lines())
 
 
-def plan_json(plan: Plan) -> dict[str, Any]:
-    return {
+def plan_json(plan: Plan, busy: bool = False) -> dict[str, Any]:
+    """The plan as JSON data; with ``busy`` (busy calendars were read) also the hours lost
+    to them by week."""
+    out: dict[str, Any] = {
         "finish": plan.finish.isoformat() if plan.finish else None,
         "hours_remaining": plan.hours_remaining,
         "sessions": [
@@ -229,6 +243,11 @@ def plan_json(plan: Plan) -> dict[str, Any]:
             for s in plan.sessions
         ],
     }
+    if busy:
+        out["busy_lost"] = [
+            {"week": monday.isoformat(), "hours": hours} for monday, hours in plan.busy_lost.items()
+        ]
+    return out
 
 
 def _until(i: PlanInputs, target: date, as_json: bool) -> int:
@@ -287,7 +306,7 @@ def run(ctx: Context) -> int:
     pc = plan_context(ctx)
     pace = _pace(pc)
     if args.json:
-        print(json.dumps(plan_json(pc.plan), indent=1))
+        print(json.dumps(plan_json(pc.plan, pc.busy), indent=1))
         return 0
     total = sum(pc.settings.hours_on(d) for d in range(7))
     start = first_day(pc.settings, pc.today)

@@ -1,6 +1,6 @@
 """What `plan` and `export` share: the what-if options and the plan they lead to.
 
-``add_plan_options(parser)`` adds --today, --start, --hours, --tz and --off; they override
+``add_plan_options(parser)`` adds --today, --start, --hours, --tz, --off and --busy; they override
 the settings for one run and are never saved. ``plan_inputs(ctx)`` loads the roadmap,
 progress and settings, applies the overrides and resolves the zone and today;
 ``plan_context(ctx)`` also makes the plan. Every mistake is a ``CliError`` (one line,
@@ -10,8 +10,11 @@ exit 2) or a domain error with a message.
 from __future__ import annotations
 
 import argparse
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timezone
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from planner.cli import CliError, Context
@@ -19,6 +22,7 @@ from planner.cli import CliError, Context
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
 
+    from planner.busy import BusyTimes, Source
     from planner.progress import Progress
     from planner.roadmap import Roadmap
     from planner.schedule import Plan
@@ -36,6 +40,8 @@ class PlanContext:
     plan: Plan
     what_if: bool = False
     """True when any what-if option changed the settings or today."""
+    busy: bool = False
+    """True when the plan was made around busy calendars."""
 
 
 def add_plan_options(parser: argparse.ArgumentParser) -> None:
@@ -59,6 +65,13 @@ def add_plan_options(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         help="a day off, or an inclusive range of days off (repeatable)",
+    )
+    group.add_argument(
+        "--busy",
+        metavar="FILE|URL",
+        action="append",
+        default=[],
+        help="also keep clear of this calendar (.ics file or http(s)/webcal URL; repeatable)",
     )
 
 
@@ -168,9 +181,53 @@ def plan_inputs(ctx: Context) -> PlanInputs:
     return PlanInputs(roadmap, progress, settings, today, tz, what_if)
 
 
+def busy_sources(ctx: Context, settings: Settings) -> list[Source]:
+    """The settings' busy calendars (paths relative to the settings file) and --busy's."""
+    from planner.busy import source_of
+
+    base = ctx.settings_path.expanduser().absolute().parent
+    sources = [source_of(entry, base) for entry in settings.busy]
+    sources += [source_of(entry, Path.cwd()) for entry in getattr(ctx.args, "busy", None) or []]
+    return sources
+
+
+def busy_reader(
+    sources: list[Source], settings: Settings, tz: ZoneInfo
+) -> Callable[[date, date], BusyTimes]:
+    """Reads the sources' busy times over a window; warnings go to stderr, one line each."""
+    from planner import locations
+    from planner.busy import read_sources
+
+    def read(start: date, end: date) -> BusyTimes:
+        got = read_sources(
+            sources,
+            start,
+            end,
+            tz,
+            datetime.now(timezone.utc),
+            all_day_blocks=settings.busy_all_day,
+            cache=locations.cache_dir(),
+        )
+        for warning in got.warnings:
+            print(f"planner: warning: {warning}", file=sys.stderr)
+        return got.times
+
+    return read
+
+
 def plan_context(ctx: Context) -> PlanContext:
     from planner.schedule import schedule
 
     i = plan_inputs(ctx)
-    plan = schedule(i.roadmap, i.progress, i.settings, i.today, i.tz)
-    return PlanContext(i.roadmap, i.progress, i.settings, i.today, i.tz, plan, i.what_if)
+    sources = busy_sources(ctx, i.settings)
+    if sources:
+        from planner.schedule_busy import schedule_around
+
+        read = busy_reader(sources, i.settings, i.tz)
+        plan = schedule_around(i.roadmap, i.progress, i.settings, i.today, i.tz, read)
+    else:
+        plan = schedule(i.roadmap, i.progress, i.settings, i.today, i.tz)
+    what_if = i.what_if or bool(getattr(ctx.args, "busy", None))
+    return PlanContext(
+        i.roadmap, i.progress, i.settings, i.today, i.tz, plan, what_if, bool(sources)
+    )

@@ -31,9 +31,10 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, tzinfo
+from dataclasses import replace as dataclass_replace
+from datetime import date, datetime, timedelta, timezone, tzinfo
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, cast
@@ -53,6 +54,7 @@ from planner import locations
 from planner.errors import PlannerError, user_message
 from planner.history import Intent, UndoError
 from planner.progress import (
+    ClockOut,
     Entry,
     Figures,
     Progress,
@@ -65,6 +67,7 @@ from planner.roadmap import Item, Module, Roadmap, Subtopic, Topic
 from planner.schedule import Plan, schedule
 from planner.settings import Settings
 from planner.textutil import visible
+from planner.tui.commands import PlannerProvider
 from planner.tui.widgets.details import DetailsPane
 from planner.tui.widgets.header import HeaderFacts, ProgressHeader
 from planner.tui.widgets.key_bar import KeyBar
@@ -84,6 +87,12 @@ FILTER_ID = "filter"
 MIN_WIDTH = 80
 MIN_HEIGHT = 24
 POLL_SECONDS = 1.0
+BUSY_POLL_SECONDS = 300.0
+"""How often the busy calendars are read again (in a worker) for changes."""
+CLOCK_SECONDS = 1.0
+"""How often the header's timer is looked at (it repaints when its minute changes)."""
+INFO_TIMEOUT = 5.0
+"""The longest an information toast stays (warnings and errors stay longer)."""
 EXPORT_NAME = "study-plan.ics"
 GOOGLE_REMINDER = (
     "To add it to Google Calendar: Settings > Import & export > Import, choose the file "
@@ -134,6 +143,7 @@ def compute_plan(
     tz: tzinfo,
     *,
     baseline_path: Path | None = None,
+    busy: Sequence[tuple[int, int]] = (),
 ) -> Planned:
     """Figures and plan from scratch; with ``baseline_path`` also the kept baseline (made
     from this plan when there is none). Problems become messages, never exceptions."""
@@ -143,7 +153,7 @@ def compute_plan(
     s = settings
     figs = figures(roadmap, progress, s.hours_per_day, s.unestimated_hours)
     try:
-        plan = schedule(roadmap, progress, s, today, tz)
+        plan = schedule(roadmap, progress, s, today, tz, busy=busy)
     except PlannerError as exc:
         total = figs.get(roadmap.id)
         plan = Plan((), None, total.remaining if total is not None else 0.0)
@@ -186,6 +196,7 @@ class PlannerApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "planner"
     ENABLE_COMMAND_PALETTE = True
+    COMMANDS = App.COMMANDS | {PlannerProvider}
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -251,6 +262,14 @@ class PlannerApp(App[None]):
             show=False,
             tooltip="Make again what undo took back",
         ),
+        Binding(
+            "t",
+            "clock",
+            "Timer",
+            id="clock",
+            show=False,
+            tooltip="Start the study timer on the highlighted topic; again to stop it",
+        ),
     ]
 
     def __init__(
@@ -289,7 +308,6 @@ class PlannerApp(App[None]):
         self._signature: object = None
         self._reload_problem: object = None
         self._startup_problems: list[str] = []
-        self._filter_origin: str | None = None
         self._tab = "roadmap"
         self._views: dict[str, Widget] = {}
         self.planning = False
@@ -302,8 +320,9 @@ class PlannerApp(App[None]):
         if self._plan_in_background():
             self.planning = True  # started in on_mount
         else:
-            # on the first start the baseline is kept once the learner's week is set
-            keep = not first_start
+            # with busy calendars the baseline is kept once they are read (_busy_read); on
+            # the first start, once the learner's week is set (action_setup_week)
+            keep = not (settings.busy or first_start)
             self._apply_plan(self._generation, self._compute(keep_baseline=keep), None)
 
     # -- time ------------------------------------------------------------------
@@ -319,7 +338,10 @@ class PlannerApp(App[None]):
     ) -> None:
         """Textual's notify, but literal by default: messages quote titles and paths
         from the user's files, which must never be read as markup, nor hold a control
-        character (shown harmlessly)."""
+        character (shown harmlessly). Information is short-lived: at most
+        ``INFO_TIMEOUT`` seconds, whatever was asked; warnings and errors stay as asked."""
+        if severity == "information":
+            timeout = min(INFO_TIMEOUT, timeout if timeout is not None else INFO_TIMEOUT)
         super().notify(
             visible(message, multiline=True),
             title=visible(title),
@@ -352,6 +374,7 @@ class PlannerApp(App[None]):
             self.today,
             self.tz,
             baseline_path=locations.baseline_path(self.roadmap.id) if keep_baseline else None,
+            busy=self.busy,
         )
 
     def _replan(self, ids: Iterable[str] | None, *, keep_baseline: bool = False) -> None:
@@ -453,6 +476,7 @@ class PlannerApp(App[None]):
             pace,
             style,
             planning=self.planning,
+            clock=self.clock_text(),
         )
 
     # -- layout ------------------------------------------------------------------
@@ -474,7 +498,10 @@ class PlannerApp(App[None]):
 
     def on_mount(self) -> None:
         if self.settings.keymap:
-            self.set_keymap(self.settings.keymap)
+            self.apply_keymap(self.settings.keymap)
+        else:
+            self._show_tab_keys()
+        self._restore_theme()
         self._check_size()
         tree = self.roadmap_tree
         if tree.root.children:
@@ -483,14 +510,73 @@ class PlannerApp(App[None]):
         if self.planning:
             # after the first frame: the planning thread would hold the GIL for much
             # of it, and the tree is what the user wants to see first
-            keep = not self.first_start
+            # else kept once they are read (_busy_read), or the learner's week is set
+            keep = not (self.settings.busy or self.first_start)
             self.call_after_refresh(partial(self._replan, None, keep_baseline=keep))
         for problem in self._startup_problems:
             self.notify(problem, severity="warning", timeout=10)
         if self.watch_files:
             self.set_interval(POLL_SECONDS, self._poll, name="progress-poll")
+        self.set_interval(CLOCK_SECONDS, self._tick_clock, name="clock-tick")
         if self.first_start:
             self.call_after_refresh(self.action_setup_week)
+        if self.settings.busy:
+            self._read_busy()
+            self.set_interval(BUSY_POLL_SECONDS, self._read_busy, name="busy-poll")
+
+    # -- busy calendars (issue 13) ----------------------------------------------------
+
+    busy: Sequence[tuple[int, int]] = ()
+    """The busy times read from the settings' busy calendars (``planner.busy.BusyTimes``)."""
+
+    def _read_busy(self) -> None:
+        """Read the busy calendars in a worker (URLs fetched there, never blocking the UI);
+        when what they hold has changed, re-plan around it."""
+        sources_text = self.settings.busy
+        if not sources_text:
+            return
+        base = (self.settings_path or Path.cwd() / "settings.yaml").expanduser().absolute().parent
+        tz, today, plan = self.tz, self.today, self.plan
+        finish = plan.finish or today + timedelta(days=365)
+        end = today + timedelta(days=2 * ((finish - today).days + 1) + 28)
+        all_day = self.settings.busy_all_day
+        now = datetime.now(timezone.utc)
+
+        def work() -> None:
+            from planner.busy import read_sources, source_of
+
+            try:
+                sources = [source_of(text, base) for text in sources_text]
+                got = read_sources(
+                    sources,
+                    today,
+                    end,
+                    tz,
+                    now,
+                    all_day_blocks=all_day,
+                    cache=locations.cache_dir(),
+                )
+                result: tuple[tuple[tuple[int, int], ...], tuple[str, ...]] = (
+                    got.times,
+                    got.warnings,
+                )
+            except Exception as exc:  # reported on the app's thread; the plan stays
+                result = (tuple(self.busy), (_message(exc),))
+            with contextlib.suppress(RuntimeError):  # the app has gone
+                self.call_from_thread(self._busy_read, *result)
+
+        self.run_worker(work, thread=True, group="busy", exclusive=True, exit_on_error=False)
+
+    _busy_first_read = True
+
+    def _busy_read(self, times: Sequence[tuple[int, int]], warnings: Sequence[str]) -> None:
+        for warning in warnings:
+            self.notify(warning, title="Busy calendars", severity="warning", timeout=10)
+        first, self._busy_first_read = self._busy_first_read, False
+        if first or tuple(times) != tuple(self.busy):
+            self.busy = tuple(times)
+            # the first plan around them is the one kept as the baseline (if none is)
+            self._replan(None, keep_baseline=first)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # "/" filters the tree: offered on the roadmap tab only (keeps the footer short)
@@ -681,6 +767,7 @@ class PlannerApp(App[None]):
             {k: Entry(e.state, e.changed, e.logged_hours) for k, e in before.entries.items()},
             before.roadmap_id,
             before.history,
+            before.clock,
         )
         try:
             changed = change(preview)
@@ -743,6 +830,27 @@ class PlannerApp(App[None]):
     def action_set_todo(self) -> None:
         self._check(State.TODO)
 
+    @on(RoadmapTree.StateRequested)
+    def _state_requested(self, event: RoadmapTree.StateRequested) -> None:
+        # through the actions (the palette's and the benchmark's way in too): they act
+        # on the highlighted item, the one the request names
+        actions: dict[State | None, Callable[[], None]] = {
+            None: self.action_toggle_done,
+            State.IN_PROGRESS: self.action_set_in_progress,
+            State.SKIPPED: self.action_set_skipped,
+            State.TODO: self.action_set_todo,
+            State.DONE: partial(self._check, State.DONE),
+        }
+        actions[event.state]()
+
+    @on(RoadmapTree.LogHoursRequested)
+    def _log_hours_requested(self, event: RoadmapTree.LogHoursRequested) -> None:
+        self.action_log_hours()
+
+    @on(RoadmapTree.OpenLinkRequested)
+    def _open_link_requested(self, event: RoadmapTree.OpenLinkRequested) -> None:
+        self.action_open_link()
+
     # -- log hours -----------------------------------------------------------------
 
     def action_log_hours(self) -> None:
@@ -793,6 +901,234 @@ class PlannerApp(App[None]):
             f"({hours_text(total)} in all).{now_started}"
         )
         return True
+
+    # -- study timer -------------------------------------------------------------------
+
+    def clock_text(self) -> str:
+        """The running timer as the header shows it (``0:25 Topic title``), or ''."""
+        clock = self.progress.clock
+        if clock is None:
+            return ""
+        topic = self.roadmap.get(clock.topic)
+        title = topic.title if topic is not None else clock.topic
+        return f"{clock.elapsed_text(self.now())} {title}"
+
+    def _tick_clock(self) -> None:
+        """Once a second: the header's timer, repainted only when its text changes."""
+        header = self.query_one(ProgressHeader)
+        facts = header.facts
+        if facts is not None and (self.progress.clock is not None or facts.clock):
+            header.show(dataclass_replace(facts, clock=self.clock_text()))
+
+    def _clock_target(self) -> str | None:
+        """The item the timer would start on: the roadmap's highlighted item, or the
+        highlighted session's topic in a view that has one (``cursor_session``)."""
+        if self.active_tab == "roadmap":
+            item = self.current_item()
+            return item.id if item is not None else None
+        session = getattr(self._views.get(self.active_tab), "cursor_session", None)
+        return getattr(session, "topic_id", None)
+
+    def action_clock(self) -> None:
+        """``t``: start the timer on the highlighted topic or session; on the one it runs
+        on (or with nothing highlighted), stop it. One timer at a time: starting it on
+        another topic stops the running one first, its time logged, and says so."""
+        running = self.progress.clock
+        target = self._clock_target()
+        if running is not None:
+            try:
+                topic = self.progress.clock_topic(self.roadmap, target) if target else None
+            except ProgressError:
+                topic = None
+            if topic is None or topic == running.topic:
+                self.clock_out()
+                return
+        if target is None:
+            self.notify(
+                "Highlight a topic in the Roadmap tab, or a session, to start the timer on it."
+            )
+            return
+        self.clock_in(target)
+
+    def clock_in(self, item_id: str) -> bool:
+        """Start the timer on a topic (a subtopic's: its topic), stopping a running one
+        first; saved with the progress (in its history). False (notified) when not."""
+        try:
+            topic = self.progress.clock_topic(self.roadmap, item_id)
+        except ProgressError as exc:
+            self.notify(_message(exc), timeout=5)
+            return False
+        said = ""
+        running = self.progress.clock
+        if running is not None:
+            if running.topic == topic:
+                self.notify(f"The timer already runs on {self._topic_title(topic)}.", timeout=4)
+                return False
+            stopped = self.clock_out(quiet=True)
+            if stopped is None:
+                return False
+            said = f"{stopped} "
+        moment = self.now()
+        try:
+            progress = self.store.update(
+                lambda p: p.clock_in(self.roadmap, topic, moment),
+                "app",
+                moment,
+                Intent("clock", (topic,), "in"),
+            )
+        except Exception as exc:
+            self._user_error(exc, "Timer not started")
+            return False
+        self._signature = self.store.signature()
+        self._after_progress(progress, [])
+        self._tick_clock()
+        self.notify(f"{said}Timer started on {self._topic_title(topic)}; t stops it.", timeout=4)
+        return True
+
+    def clock_out(self, *, quiet: bool = False) -> str | None:
+        """Stop the timer and log its time on its topic (a topic still to do starts).
+        Returns what was done, in words (notified unless ``quiet``); None (notified) when
+        no timer runs or the change was not saved."""
+        moment = self.now()
+        done: list[ClockOut] = []
+
+        def stop(progress: Progress) -> Intent:
+            done.append(progress.clock_out(self.roadmap, moment))
+            out = done[0]
+            if out.hours > 0:
+                return Intent("log", (out.clock.topic,), hours=out.hours)
+            return Intent("clock", (out.clock.topic,), "out")
+
+        try:
+            progress = self.store.update(stop, "app", moment)
+        except ProgressError as exc:
+            self.notify(_message(exc), timeout=5)
+            return None
+        except Exception as exc:
+            self._user_error(exc, "Timer not stopped")
+            return None
+        self._signature = self.store.signature()
+        out = done[0]
+        topic = out.clock.topic
+        self._after_progress(progress, [topic, *out.started])
+        self._tick_clock()
+        ran = out.clock.elapsed_text(moment)
+        title = self._topic_title(topic)
+        if out.hours > 0:
+            started = " It is now in progress." if topic in out.started else ""
+            text = (
+                f"Timer stopped on {title} after {ran}: logged {hours_text(out.hours)} "
+                f"({hours_text(progress.logged(topic))} in all).{started}"
+            )
+        else:
+            text = f"Timer stopped on {title} after under a minute: nothing logged."
+        if not quiet:
+            self.notify(text, timeout=5)
+        return text
+
+    def _topic_title(self, topic_id: str) -> str:
+        topic = self.roadmap.get(topic_id)
+        return topic.title if topic is not None else topic_id
+
+    # -- keys ------------------------------------------------------------------------
+
+    def binding_groups(self) -> list[tuple[str, Iterable[BindingType]]]:
+        """Every group of bindings a remap may name: (scope, bindings)."""
+        from planner.tui.keys import ANYWHERE
+
+        groups: list[tuple[str, Iterable[BindingType]]] = [("roadmap", RoadmapTree.BINDINGS)]
+        groups += [(tab, _view_class(tab).BINDINGS) for tab in VIEW_IDS]
+        groups.append((ANYWHERE, self.BINDINGS))
+        return groups
+
+    def apply_keymap(self, keymap: dict[str, str]) -> list[str]:
+        """Apply the settings' remaps, refusing (with one message each, notified) an
+        unknown binding id and a key another binding has. Returns the messages."""
+        from planner.tui.keys import check_keymap
+
+        accepted, problems = check_keymap(keymap, self.binding_groups()) if keymap else ({}, [])
+        self.set_keymap(accepted)
+        self._show_tab_keys()
+        for problem in problems:
+            self.notify(problem, title="Settings: keys", severity="error", timeout=15)
+        return problems
+
+    def _show_tab_keys(self) -> None:
+        """Each tab's key after its title, as bound now (``show_tab`` bindings)."""
+        keymap = dict(self._keymap)
+        keys: dict[str, str] = {}
+        for binding in self.BINDINGS:
+            if isinstance(binding, Binding) and binding.action.startswith("show_tab("):
+                tab = binding.action[len("show_tab(") : -1].strip("'\"")
+                first = keymap.get(binding.id or "", binding.key).split(",")[0].strip()
+                keys[tab] = self.get_key_display(Binding(first, ""))
+        self.query_one("#tab-bar", TabBar).keys = keys
+
+    # -- remembered in the settings ----------------------------------------------------
+
+    def remember(self, **changes: Any) -> bool:
+        """Keep a choice made in the app (``theme``, ``roadmap``) in the settings file,
+        written atomically; nothing is written when nothing changes. False (notified)
+        when the file could not be written; the choice holds for this run all the same."""
+        from planner.settings import save_settings
+
+        new = dataclass_replace(self.settings, **changes)
+        if new == self.settings:
+            return True
+        if self.settings_path is not None:
+            try:
+                save_settings(self.settings_path, new)
+            except Exception as exc:
+                self._user_error(exc, "Not remembered in the settings")
+                return False
+        self.settings = new
+        return True
+
+    def _restore_theme(self) -> None:
+        theme = self.settings.theme
+        if not theme:
+            return
+        if theme in self.available_themes:
+            self.theme = theme
+            return
+        self.notify(
+            f"Settings: theme '{theme}' is not one of the app's themes; the default is used "
+            "(the palette's Theme command lists them).",
+            severity="warning",
+            timeout=8,
+        )
+
+    def watch_theme(self, theme: str) -> None:
+        """A theme chosen in the app (the palette's "Theme") is kept in the settings."""
+        if self.is_running and theme != self.settings.theme:
+            self.remember(theme=theme)
+
+    # -- Textual's own commands ------------------------------------------------------
+
+    def screenshot_folder(self) -> Path:
+        """Where "Screenshot" saves: the export folder (the current folder by default)."""
+        return self.export_path().parent
+
+    def action_save_screenshot(self) -> Path | None:
+        """Save an SVG picture of the screen in ``screenshot_folder`` and say where
+        (Textual's own saves to a Downloads folder that may not exist, and its message
+        shows raw markup here). None (notified) when it could not be written."""
+        from textual._files import generate_datetime_filename
+
+        folder = self.screenshot_folder()
+        path = folder / generate_datetime_filename(self.title, ".svg")
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path.write_text(self.export_screenshot(), encoding="utf-8")
+        except OSError as exc:
+            self.notify(
+                f"Cannot save the screenshot in {folder} ({exc.strerror or exc}).",
+                title="Screenshot",
+                severity="error",
+            )
+            return None
+        self.notify(f"Saved the screenshot to {path}", title="Screenshot")
+        return path
 
     # -- undo ----------------------------------------------------------------------
 
@@ -925,7 +1261,8 @@ class PlannerApp(App[None]):
 
     # -- filter ----------------------------------------------------------------------
 
-    async def _filter_anywhere(self) -> None:
+    async def action_filter_anywhere(self) -> None:
+        """The roadmap tab with the filter's input focused (from any tab)."""
         await self.action_show_tab("roadmap")
         await self.action_filter()
 
@@ -941,9 +1278,7 @@ class PlannerApp(App[None]):
 
             field = FilterInput(id=FILTER_ID)
             await self.query_one("#roadmap", Horizontal).mount(field, before=0)
-        node = self.roadmap_tree.cursor_node
-        if node is not None and node.data is not None:
-            self._filter_origin = node.data.id
+        self.roadmap_tree.mark_filter_origin()
         field.add_class("-shown")
         field.focus()
 
@@ -957,17 +1292,10 @@ class PlannerApp(App[None]):
 
     def apply_filter(self, text: str) -> None:
         """Show only items whose title contains ``text`` (and their parents)."""
-        tree = self.roadmap_tree
-        if text == tree.filter_text:
-            return
-        node = tree.cursor_node
-        keep = node.data.id if node is not None and node.data is not None else self._filter_origin
-        tree.filter_text = text
-        first = tree.populate()
-        if not text.strip() and keep is not None:
-            tree.select_id(keep)  # back to where the user was
-        elif first is None and keep is not None and keep in tree.nodes_by_id:
-            tree.select_id(keep)
+        self.roadmap_tree.set_filter(text)
+
+    @on(RoadmapTree.FilterChanged)
+    def _filter_changed(self, event: RoadmapTree.FilterChanged) -> None:
         self.call_after_refresh(self._show_details)
 
     def _empty_filter_field(self) -> None:
@@ -981,6 +1309,13 @@ class PlannerApp(App[None]):
         self._empty_filter_field()
         self.apply_filter("")
         self.roadmap_tree.focus()
+
+    def action_clear_tree_filter(self) -> None:
+        """Esc in the tree: clear the filter, or say there is none."""
+        if not self.roadmap_tree.filter_text:
+            self.notify("The tree is not filtered (/ filters it).", timeout=3)
+            return
+        self.action_clear_filter()
 
     def action_focus_tree(self) -> None:
         field = self._filter_field()
@@ -1072,10 +1407,13 @@ class PlannerApp(App[None]):
             except Exception as exc:
                 self._user_error(exc, "Settings not saved")
                 return False
-        self.settings = new
+        old, self.settings = self.settings, new
+        if (new.busy, new.busy_all_day) != (old.busy, old.busy_all_day):
+            self.busy = ()  # read again (in a worker) for the new list
+            self._read_busy()
         if new.timezone or not self._tz_injected:
             self.tz = _zone_of(new, self.tz)
-        self.set_keymap(new.keymap)
+        self.apply_keymap(new.keymap)
         tree = self.roadmap_tree
         tree.set_facts(
             TreeFacts(
@@ -1218,6 +1556,7 @@ class PlannerApp(App[None]):
         tree.populate()
         tree.focus()
         self._replan(None, keep_baseline=True)
+        self.remember(roadmap=str(path.expanduser().resolve()))
         self.notify(f"Opened {roadmap.title} ({path}); progress in {store.path}.", timeout=6)
         return True
 
@@ -1253,88 +1592,32 @@ class PlannerApp(App[None]):
     # -- tree shortcuts ----------------------------------------------------------------
 
     def action_expand_all(self) -> None:
-        tree = self.roadmap_tree
-        with tree.prevent(Tree.NodeExpanded):
-            for module_node in tree.root.children:
-                module_node.expand()
-                for topic_node in module_node.children:
-                    if isinstance(topic_node.data, Topic):
-                        tree._fill_topic(topic_node, topic_node.data)
-                    if topic_node.allow_expand:
-                        topic_node.expand()
+        self.roadmap_tree.expand_all()
 
     def action_collapse_all(self) -> None:
-        for module_node in self.roadmap_tree.root.children:
-            module_node.collapse()
+        self.roadmap_tree.collapse_all()
 
     # -- command palette ----------------------------------------------------------------
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
-        if screen is not self.screen_stack[0]:
-            return
-        commands: list[tuple[str, str, Callable[[], object | Awaitable[None]]]] = [
-            (
-                "Mark done / undone",
-                "Toggle the highlighted item done (space)",
-                self.action_toggle_done,
-            ),
-            (
-                "Mark in progress",
-                "The highlighted item is being studied (i)",
-                self.action_set_in_progress,
-            ),
-            (
-                "Mark skipped",
-                "Leave the highlighted item out of the plan (s)",
-                self.action_set_skipped,
-            ),
-            ("Mark to do", "Back to to do, with everything under it (u)", self.action_set_todo),
-            ("Log hours...", "Hours spent on the highlighted topic (l)", self.action_log_hours),
-            ("Open link", "Open the highlighted item's linked note (o)", self.action_open_link),
-            (
-                "Export calendar (.ics)",
-                f"Write {EXPORT_NAME} for Google Calendar (x)",
-                self.action_export,
-            ),
-            ("Filter the tree", "Show only items whose title matches (/)", self._filter_anywhere),
-            ("Clear the filter", "Show the whole roadmap again", self.action_clear_filter),
-            ("Expand all", "Show every subtopic", self.action_expand_all),
-            ("Collapse all", "Show modules only", self.action_collapse_all),
-            ("Show roadmap", "The tree and details (r)", partial(self.action_show_tab, "roadmap")),
-            (
-                "Show agenda",
-                "The coming sessions, week by week (a)",
-                partial(self.action_show_tab, "agenda"),
-            ),
-            (
-                "Show calendar",
-                "Study hours per day, month by month (c)",
-                partial(self.action_show_tab, "calendar"),
-            ),
-            ("Settings...", "Weekly hours, start times, days off (,)", self.action_settings),
-            (
-                "Switch roadmap file...",
-                "Open another roadmap with its own progress",
-                self.action_switch_roadmap,
-            ),
-            ("Reload progress", "Read the progress file again now", self.action_reload),
-            ("Undo", "Take back the last change (ctrl+z)", self.action_undo),
-            ("Redo", "Make again what undo took back (ctrl+y)", self.action_redo),
-            ("Help: keys", "Every key (?)", self.action_help),
-            (
-                "Set up your week",
-                "Hours per weekday, start times, zone, and the finish they give",
-                self.action_setup_week,
-            ),
-            (
-                "Where do I stand",
-                "The finish against the kept plan, and what would get you back on it",
-                self.action_standing,
-            ),
-        ]
-        for title, help_text, callback in commands:
-            yield SystemCommand(title, help_text, callback)
+        """Textual's own palette commands, with "Keys" and "Screenshot" replaced where
+        Textual's misbehave here (the planner's own commands: ``commands.PlannerProvider``)."""
+        for command in super().get_system_commands(screen):
+            yield _own_system_command(self, command)
+
+
+def _own_system_command(app: PlannerApp, command: SystemCommand) -> SystemCommand:
+    """Textual's palette command, or ours in its place where Textual's misbehaves here:
+    "Keys" opens our help (closed with Esc), "Screenshot" saves where it says it does."""
+    if command.title == "Keys":
+        return SystemCommand("Keys", "Every key, as bound now (?); Esc closes", app.action_help)
+    if command.title == "Screenshot":
+        return SystemCommand(
+            "Screenshot",
+            f"Save an SVG picture of the screen in {app.screenshot_folder()}",
+            lambda: app.set_timer(0.1, app.action_save_screenshot),
+        )
+    return command
 
 
 def _zone_of(settings: Settings, fallback: tzinfo | None = None) -> tzinfo:

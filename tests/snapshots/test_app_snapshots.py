@@ -91,3 +91,19 @@ def test_help(snap_compare, app: PlannerApp, size: tuple[int, int]) -> None:  # 
 
 def test_too_small(snap_compare, app: PlannerApp) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(app, terminal_size=(70, 20))
+
+
+@SIZES
+def test_timer_running(snap_compare, app: PlannerApp, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    # the study timer started 25 minutes ago on the topic in progress: shown in the header
+    from datetime import timedelta
+
+    topic = "git-mastery-collaboration-flow"
+    since = NOW - timedelta(minutes=25)
+    app.store.update(lambda p: p.clock_in(app.roadmap, topic, since), "test", since)
+
+    async def reload(pilot) -> None:  # type: ignore[no-untyped-def]
+        assert app.reload_if_changed()
+        await pilot.pause()
+
+    assert snap_compare(app, run_before=reload, terminal_size=size)

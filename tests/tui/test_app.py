@@ -16,6 +16,7 @@ from planner.schedule import Plan
 from planner.settings import Settings
 from planner.tui import app as app_module
 from planner.tui.app import PlannerApp
+from planner.tui.commands import PlannerProvider
 from planner.tui.screens.help import HelpScreen
 from planner.tui.screens.log_hours import LogHoursScreen, PromptScreen
 from planner.tui.widgets.details import DetailsPane, plain_text
@@ -414,7 +415,10 @@ async def test_every_action_is_in_the_command_palette(make_app: AppFactory) -> N
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
+        planner_hits = [hit async for hit in PlannerProvider(app.screen).discover()]
+        assert PlannerProvider in app.COMMANDS
         titles = {c.title for c in app.get_system_commands(app.screen)}
+        titles |= {str(hit.display) for hit in planner_hits}
         for title in [
             "Mark done / undone",
             "Mark in progress",

@@ -99,7 +99,7 @@ async def test_second_space_gives_back_what_the_first_changed(
     """The issue's steps: done two topics, start one, log hours, then Home, space, space."""
     assert cli(progress_path, "done", "advanced-python-features", "linux-command")[0] == 0
     assert cli(progress_path, "start", "git-mastery")[0] == 0
-    assert cli(progress_path, "log", "git", "1.5")[0] == 0
+    assert cli(progress_path, "log", "git-mastery", "1.5")[0] == 0
     app = make_app()
     before = saved(progress_path, app.roadmap)
     async with app.run_test(size=(120, 40)) as pilot:

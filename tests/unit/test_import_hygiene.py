@@ -13,6 +13,7 @@ import pytest
 PKG = Path(__file__).resolve().parents[2] / "planner"
 DOMAIN = [
     "atomic",
+    "busy",
     "errors",
     "calendar_out",
     "export_flow",
@@ -24,6 +25,7 @@ DOMAIN = [
     "roadmap",
     "roadmap_file",
     "schedule",
+    "schedule_busy",
     "settings",
     "textutil",
     "sync/engine",
@@ -132,3 +134,17 @@ def test_markdown_it_loads_only_for_planner_import() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     mods = [line.strip() for line in out.stdout.splitlines() if line.startswith("MODS")]
     assert mods == ["MODS", "MODS markdown_it"]
+
+
+def test_busy_calendar_libraries_stay_off_the_start_up_path() -> None:
+    """icalendar, recurring-ical-events, x-wr-timezone and urllib.request are imported
+    only when busy calendars are read (in the app: in a worker), never at start-up."""
+    code = (
+        "import sys\n"
+        "import planner.tui.app, planner.tui.widgets.agenda, planner.tui.widgets.month_calendar\n"
+        "import planner.schedule, planner.schedule_busy, planner.busy, planner.cli.planning\n"
+        "heavy = ('icalendar', 'recurring_ical_events', 'x_wr_timezone', 'urllib.request')\n"
+        "print(','.join(m for m in heavy if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""

@@ -796,12 +796,17 @@ class SettingsScreen(ModalScreen[Settings | None]):
 
 
 FILE_ONLY = (
+    "end_times",
     "unestimated_hours",
     "max_topic_hours_per_day",
     "break_minutes",
     "basis",
     "keys",
     "sync",
+    "busy",
+    "busy_all_day",
+    "theme",
+    "roadmap",
 )
 """The settings the form does not show: kept as they are when it saves."""
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import ClassVar, NamedTuple
 
 from rich.cells import cell_len
@@ -48,6 +48,8 @@ class _Week(NamedTuple):
     start: date
     hours: float
     sessions: int
+    lost: float = 0.0
+    """Hours lost to busy times that week."""
 
 
 class _Session(NamedTuple):
@@ -65,16 +67,66 @@ class _Blank(NamedTuple):
     pass
 
 
+class _Busy(NamedTuple):
+    """A busy time from the learner's calendars (dimmed), on its local day."""
+
+    start: datetime
+    end: datetime
+    first_of_day: bool = False
+
+
 class _Message(NamedTuple):
     text: str
 
 
-Row = _Week | _Session | _Off | _Blank | _Message
+Row = _Week | _Session | _Off | _Blank | _Message | _Busy
 _BLANK = _Blank()
 
 _DATE_W = 10  # "Wed 30 Dec"
 _TIME_W = 11  # "19:00–20:30"
 _HOURS_W = 6  # "0.75 h"
+
+
+def _busy_by_week(
+    plan: Plan, first: date, last: date, tz: tzinfo | None
+) -> dict[date, list[_Busy]]:
+    """The plan's busy times from ``first`` to ``last`` (inclusive) by week (its Monday),
+    each cut at its local midnights, so a block sits on the day it covers."""
+    out: dict[date, list[_Busy]] = defaultdict(list)
+    if not plan.busy or tz is None:
+        return out
+    from planner.busy import on_day
+
+    busy = plan.busy
+    epoch = datetime(1970, 1, 1, tzinfo=timezone.utc)
+    lo = int(
+        (datetime(first.year, first.month, first.day, tzinfo=tz) - epoch).total_seconds() // 60
+    )
+    hi = lo + ((last - first).days + 2) * 1440
+    i = bisect_left(busy, (lo - 7 * 1440, 0))
+    days: set[date] = set()
+    while i < len(busy) and busy[i][0] < hi:
+        a, b = busy[i]
+        day = (epoch + timedelta(minutes=a)).astimezone(tz).date()
+        end = (epoch + timedelta(minutes=b)).astimezone(tz).date()
+        while day <= end and day <= last:
+            if day >= first:
+                days.add(day)
+            day += timedelta(days=1)
+        i += 1
+    kept = tuple(busy)
+    for day in sorted(days):
+        week = day - timedelta(days=day.weekday())
+        for start, stop in on_day(kept, day, tz):
+            begin = datetime.combine(day, start, tz)
+            finish = (
+                datetime.combine(day + timedelta(days=1), time(0, 0), tz)
+                if stop == time.max
+                else datetime.combine(day, stop, tz)
+            )
+            if finish > begin:
+                out[week].append(_Busy(begin, finish))
+    return out
 
 
 def _week_range(start: date) -> str:
@@ -130,6 +182,10 @@ class Agenda(ScrollView, can_focus=True):
     Agenda > .agenda--part {
         color: $text-muted;
     }
+    Agenda > .agenda--busy {
+        color: $text-disabled;
+        text-style: italic;
+    }
     Agenda > .agenda--off {
         color: $text-warning;
         text-style: italic;
@@ -157,6 +213,7 @@ class Agenda(ScrollView, can_focus=True):
         "agenda--hours",
         "agenda--part",
         "agenda--off",
+        "agenda--busy",
         "agenda--message",
         "agenda--cursor",
     }
@@ -262,6 +319,8 @@ class Agenda(ScrollView, can_focus=True):
                 offs[week].append((start, week_end, off.label))
                 start = week_end + timedelta(days=1)
 
+        busy = _busy_by_week(plan, first_week, span_end, sessions[0].start.tzinfo)
+
         # Group sessions by week with each week's hours.
         weeks: dict[date, list[Session]] = {}
         for session in sessions:
@@ -281,17 +340,26 @@ class Agenda(ScrollView, can_focus=True):
             week_offs = offs.get(week, [])
             if rows:
                 rows.append(_BLANK)
-            rows.append(_Week(week, sum(s.hours for s in in_week), len(in_week)))
+            lost = plan.busy_lost.get(week, 0.0)
+            rows.append(_Week(week, sum(s.hours for s in in_week), len(in_week), lost))
             k = 0
             last_date: date | None = None
-            for session in in_week:
-                day = session.start.date()
+            week_busy = busy.get(week)
+            items: Sequence[Session | _Busy] = in_week
+            if week_busy:  # busy times among the sessions, by start
+                items = sorted([*in_week, *week_busy], key=lambda item: item.start)
+            for item in items:
+                day = item.start.date()
                 while k < len(week_offs) and week_offs[k][0] <= day:
                     rows.append(_Off(*week_offs[k]))
                     k += 1
                     last_date = None
+                if isinstance(item, _Busy):
+                    rows.append(item._replace(first_of_day=day != last_date))
+                    last_date = day
+                    continue
                 session_rows.append(len(rows))
-                rows.append(_Session(session, day != last_date))
+                rows.append(_Session(item, day != last_date))
                 last_date = day
             for off_row in week_offs[k:]:
                 rows.append(_Off(*off_row))
@@ -435,7 +503,7 @@ class Agenda(ScrollView, can_focus=True):
         row = self._rows[index]
         null = Style()
         if isinstance(row, _Week):
-            week, hours, count = row
+            week, hours, count, lost = row
             this_week = self._today - timedelta(days=self._today.weekday())
             relative = ""
             if week == this_week:
@@ -448,6 +516,8 @@ class Agenda(ScrollView, can_focus=True):
                 right = f"{relative}{count} session{plural} · {format_hours(hours)} "
             else:
                 right = f"{relative}no study "
+            if lost:
+                right = f"{format_hours(lost)} lost to busy · {right}"
             heading = self._style("agenda--week-current" if week == this_week else "agenda--week")
             figures = self._style("agenda--week-figures")
             room = width - cell_len(right)
@@ -501,6 +571,21 @@ class Agenda(ScrollView, can_focus=True):
                 (fit(short_date(first), _DATE_W), self._style("agenda--date")),
                 (" " * (indent - 1 - _DATE_W), null),
                 (fit(text, max(1, width - indent)), self._style("agenda--off")),
+            ]
+        if isinstance(row, _Busy):
+            start, end, first_of_day = row
+            until = "24:00" if end.date() > start.date() else f"{end:%H:%M}"
+            text = f"{start:%H:%M}–{until}"
+            indent = 1 + _DATE_W + 2
+            day = start.date()
+            date_style = self._style("agenda--today" if day == self._today else "agenda--date")
+            return [
+                (" ", null),
+                (fit(short_date(day) if first_of_day else "", _DATE_W), date_style),
+                ("  ", null),
+                (text.ljust(_TIME_W), self._style("agenda--busy")),
+                ("  ", null),
+                (fit("busy", max(1, width - indent - _TIME_W - 2)), self._style("agenda--busy")),
             ]
         if isinstance(row, _Message):
             return [(fit("  " + row.text, width), self._style("agenda--message"))]

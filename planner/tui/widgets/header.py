@@ -24,11 +24,14 @@ class HeaderFacts:
     pace_style: str = ""
     planning: bool = False
     """A plan is being made (large roadmaps): the figures that depend on it are pending."""
+    clock: str = ""
+    """The running study timer, ``0:25 Topic title`` (or '' when none runs)."""
 
 
 def render_header(facts: HeaderFacts, width: int) -> Text:
     """Two lines: the roadmap's title with the pace on the right; the bar and figures."""
     pace = Text(facts.pace, style=facts.pace_style) if facts.pace else Text("")
+    pace = Text.assemble(clock_segment(facts.clock, width // 2), pace)
     title = Text(visible(facts.title), style="bold")
     room = max(10, width - pace.cell_len - 2)
     if title.cell_len > room:
@@ -53,6 +56,15 @@ def render_header(facts: HeaderFacts, width: int) -> Text:
     second = Text.assemble(effort_bar(facts.percent, bar_width), figures)
     second.truncate(width)
     return Text("\n").join([first, second])
+
+
+def clock_segment(clock: str, room: int) -> Text:
+    """The running timer, at most ``room`` cells, before the pace: ``timer 0:25 Topic``."""
+    if not clock:
+        return Text("")
+    segment = Text.assemble(("timer ", "yellow"), (visible(clock), "bold yellow"))
+    segment.truncate(max(8, room - 2), overflow="ellipsis")
+    return Text.assemble(segment, "  ")
 
 
 class ProgressHeader(Widget):

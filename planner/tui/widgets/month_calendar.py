@@ -14,7 +14,7 @@ from __future__ import annotations
 import calendar
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import date, timedelta
+from datetime import date, time, timedelta, tzinfo
 from typing import ClassVar
 
 from dateutil.relativedelta import relativedelta
@@ -318,6 +318,9 @@ class MonthCalendar(VerticalScroll, can_focus=True):
         for session in plan.sessions:
             by_day[session.start.date()].append(session)
         self._by_day = dict(by_day)
+        self._busy = tuple(plan.busy)
+        self._busy_lost = dict(plan.busy_lost)
+        self._tz = plan.sessions[0].start.tzinfo if plan.sessions else None
         if first:
             self._today = today
             self.set_reactive(MonthCalendar.month, today.replace(day=1))
@@ -625,7 +628,29 @@ class MonthCalendar(VerticalScroll, can_focus=True):
                     text.append(f" ({session.part}/{session.parts})")
         elif off is None:
             text.append(" · nothing planned")
+        busy = self._busy_on(day)
+        if busy:  # the learner's own busy times, dimmed
+            dim = Style(dim=True, italic=True)
+            text.append(" · busy", dim)
+            for start, end in busy:
+                until = "24:00" if end == time.max else f"{end:%H:%M}"
+                text.append(f" {start:%H:%M}–{until}", dim)
+        monday = day - timedelta(days=day.weekday())
+        lost = self._busy_lost.get(monday)
+        if lost:
+            text.append(f" · week: {format_hours(lost)} lost to busy", Style(dim=True))
         self._details.update(text)
+
+    _busy: tuple[tuple[int, int], ...] = ()
+    _busy_lost: dict[date, float] = {}  # noqa: RUF012 - replaced, never changed in place
+    _tz: tzinfo | None = None
+
+    def _busy_on(self, day: date) -> list[tuple[time, time]]:
+        if not self._busy or self._tz is None:
+            return []
+        from planner.busy import on_day
+
+        return on_day(self._busy, day, self._tz)
 
 
 def start_hours(items: list[tuple[str, float]], upto: int) -> float:

@@ -20,6 +20,7 @@ from typing import ClassVar
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
+from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
@@ -163,22 +164,65 @@ def _depth(item: Item | None) -> int:
 
 
 class RoadmapTree(Tree[Item]):
-    """Modules, topics and subtopics, with state marks and figures."""
+    """Modules, topics and subtopics, with state marks and figures.
+
+    The tree owns its filter (``set_filter``; ``FilterChanged`` tells the change) and
+    changes nothing itself: its keys post requests (``StateRequested``,
+    ``LogHoursRequested``, ``OpenLinkRequested``) for the highlighted item, which the
+    app carries out.
+    """
+
+    class FilterChanged(Message):
+        """The filter changed: the tree was rebuilt with ``text`` as its filter."""
+
+        def __init__(self, tree: RoadmapTree, text: str) -> None:
+            super().__init__()
+            self.tree = tree
+            self.text = text
+
+        @property
+        def control(self) -> RoadmapTree:
+            return self.tree
+
+    class ItemRequest(Message):
+        """A key asked for something to be done to the highlighted item (None: none)."""
+
+        def __init__(self, tree: RoadmapTree, item: Item | None) -> None:
+            super().__init__()
+            self.tree = tree
+            self.item = item
+
+        @property
+        def control(self) -> RoadmapTree:
+            return self.tree
+
+    class StateRequested(ItemRequest):
+        """Set the highlighted item's state; ``state`` None toggles it done / not done."""
+
+        def __init__(self, tree: RoadmapTree, item: Item | None, state: State | None) -> None:
+            super().__init__(tree, item)
+            self.state = state
+
+    class LogHoursRequested(ItemRequest):
+        """Log hours on the highlighted item's topic."""
+
+    class OpenLinkRequested(ItemRequest):
+        """Open the highlighted item's linked note."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "space",
-            "app.toggle_done",
+            "toggle_done",
             "Done",
             id="toggle_done",
             tooltip="Done / not done (a parent: everything under it)",
         ),
         Binding(
-            "i", "app.set_in_progress", "Doing", id="in_progress", show=False, tooltip="In progress"
+            "i", "set_in_progress", "Doing", id="in_progress", show=False, tooltip="In progress"
         ),
         Binding(
             "s",
-            "app.set_skipped",
+            "set_skipped",
             "Skip",
             id="skip",
             show=False,
@@ -186,16 +230,16 @@ class RoadmapTree(Tree[Item]):
         ),
         Binding(
             "u",
-            "app.set_todo",
+            "set_todo",
             "To do",
             id="todo",
             show=False,
             tooltip="Back to to do (with everything under it)",
         ),
-        Binding("l", "app.log_hours", "Log", id="log_hours", tooltip="Log hours spent on a topic"),
+        Binding("l", "log_hours", "Log", id="log_hours", tooltip="Log hours spent on a topic"),
         Binding(
             "o",
-            "app.open_link",
+            "open_link",
             "Open",
             id="open_link",
             show=False,
@@ -214,6 +258,32 @@ class RoadmapTree(Tree[Item]):
             "Collapse",
             show=False,
             tooltip="Collapse, or go to the parent",
+        ),
+        Binding("j", "cursor_down", "Down", id="tree.down", show=False, tooltip="Move down"),
+        Binding("k", "cursor_up", "Up", id="tree.up", show=False, tooltip="Move up"),
+        Binding(
+            "escape",
+            "app.clear_tree_filter",
+            "Clear filter",
+            id="tree.clear_filter",
+            show=False,
+            tooltip="Clear the filter (show the whole roadmap)",
+        ),
+        Binding(
+            "plus",
+            "app.expand_all",
+            "Expand all",
+            id="expand_all",
+            show=False,
+            tooltip="Expand everything (every subtopic shown)",
+        ),
+        Binding(
+            "minus",
+            "app.collapse_all",
+            "Collapse all",
+            id="collapse_all",
+            show=False,
+            tooltip="Collapse everything (modules only)",
         ),
     ]
 
@@ -240,6 +310,8 @@ class RoadmapTree(Tree[Item]):
         self._right: dict[str, Text] = {}
         self._line_width = 0
         self.filter_text = ""
+        """Shown: only items whose title contains it (and their parents); see ``set_filter``."""
+        self._filter_origin: str | None = None
         self.populate()
 
     # -- building ----------------------------------------------------------------
@@ -451,7 +523,73 @@ class RoadmapTree(Tree[Item]):
         label.stylize(style)
         return Text.assemble(prefix, label)
 
+    # -- filter ------------------------------------------------------------------
+
+    def mark_filter_origin(self) -> None:
+        """Remember the highlighted item as where a filter started: when the filter
+        hides every item and is then emptied, the cursor goes back there."""
+        node = self.cursor_node
+        if node is not None and node.data is not None:
+            self._filter_origin = node.data.id
+
+    def set_filter(self, text: str) -> None:
+        """Show only items whose title contains ``text`` (and their parents); posts
+        ``FilterChanged``. The cursor stays on its item when it is still shown, and goes
+        back to it (or to the filter's origin) when the filter is emptied."""
+        if text == self.filter_text:
+            return
+        node = self.cursor_node
+        keep = node.data.id if node is not None and node.data is not None else self._filter_origin
+        self.filter_text = text
+        first = self.populate()
+        if not text.strip() and keep is not None:
+            self.select_id(keep)  # back to where the user was
+        elif first is None and keep is not None and keep in self.nodes_by_id:
+            self.select_id(keep)
+        self.post_message(self.FilterChanged(self, text))
+
+    # -- expanding -----------------------------------------------------------------
+
+    def expand_all(self) -> None:
+        """Every module and topic expanded (subtopic nodes created as needed)."""
+        with self.prevent(Tree.NodeExpanded):
+            for module_node in self.root.children:
+                module_node.expand()
+                for topic_node in module_node.children:
+                    if isinstance(topic_node.data, Topic):
+                        self._fill_topic(topic_node, topic_node.data)
+                    if topic_node.allow_expand:
+                        topic_node.expand()
+
+    def collapse_all(self) -> None:
+        """Modules only."""
+        for module_node in self.root.children:
+            module_node.collapse()
+
     # -- actions -----------------------------------------------------------------
+
+    @property
+    def _cursor_item(self) -> Item | None:
+        node = self.cursor_node
+        return node.data if node is not None else None
+
+    def action_toggle_done(self) -> None:
+        self.post_message(self.StateRequested(self, self._cursor_item, None))
+
+    def action_set_in_progress(self) -> None:
+        self.post_message(self.StateRequested(self, self._cursor_item, State.IN_PROGRESS))
+
+    def action_set_skipped(self) -> None:
+        self.post_message(self.StateRequested(self, self._cursor_item, State.SKIPPED))
+
+    def action_set_todo(self) -> None:
+        self.post_message(self.StateRequested(self, self._cursor_item, State.TODO))
+
+    def action_log_hours(self) -> None:
+        self.post_message(self.LogHoursRequested(self, self._cursor_item))
+
+    def action_open_link(self) -> None:
+        self.post_message(self.OpenLinkRequested(self, self._cursor_item))
 
     def action_expand_cursor(self) -> None:
         node = self.cursor_node

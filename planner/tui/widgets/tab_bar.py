@@ -43,6 +43,9 @@ class TabBar(Widget):
             color: $block-cursor-background;
             background: $foreground 10%;
         }
+        & > .tab-bar--key {
+            color: $footer-key-foreground;
+        }
         &:ansi {
             & > .tab-bar--title { text-style: dim; }
             & > .tab-bar--active { text-style: not dim bold; }
@@ -56,6 +59,7 @@ class TabBar(Widget):
         "tab-bar--hover",
         "tab-bar--active",
         "tab-bar--bar",
+        "tab-bar--key",
     }
 
     PADDING = 1
@@ -80,6 +84,23 @@ class TabBar(Widget):
         """(tab id, title) in order."""
         self._active = active
         self._hover: str | None = None
+        self._keys: dict[str, str] = {}
+
+    @property
+    def keys(self) -> dict[str, str]:
+        """Tab id -> the key that shows it, drawn after its title (the app keeps it
+        as bound, the user's keymap applied)."""
+        return dict(self._keys)
+
+    @keys.setter
+    def keys(self, keys: dict[str, str]) -> None:
+        if keys != self._keys:
+            self._keys = dict(keys)
+            self.refresh()
+
+    def _label(self, tab: str, title: str) -> str:
+        key = self._keys.get(tab)
+        return f"{title} {key}" if key else title
 
     @property
     def active(self) -> str:
@@ -99,7 +120,7 @@ class TabBar(Widget):
         out: list[tuple[str, int, int]] = []
         x = 0
         for tab, title in self.tabs:
-            width = Text(title).cell_len + 2 * self.PADDING
+            width = Text(self._label(tab, title)).cell_len + 2 * self.PADDING
             out.append((tab, x, x + width))
             x += width
         return out
@@ -120,7 +141,14 @@ class TabBar(Widget):
                 cls = "tab-bar--hover"
             else:
                 cls = "tab-bar--title"
-            titles.append(f"{pad}{title}{pad}", style=self.get_component_rich_style(cls))
+            style = self.get_component_rich_style(cls)
+            titles.append(f"{pad}{title}", style=style)
+            key = self._keys.get(tab)
+            if key:
+                key_style = self.get_component_rich_style("tab-bar--key")
+                titles.append(" ", style=style)
+                titles.append(key, style=style + key_style)
+            titles.append(pad, style=style)
         bar_style = self.get_component_rich_style("tab-bar--bar")
         # under the active title, not its padding (as Textual's Tabs)
         highlight = next(
