@@ -18,8 +18,9 @@ else as before), and a record of a state alone is written as the bare state.
 ``kind`` is ``state`` (done/start/skip/todo), ``log`` (hours logged or taken back),
 ``reopen`` (a second ``space`` on a parent, giving back what the first one changed),
 ``undo`` and ``redo`` (``of`` names the change taken back or made again), ``clock`` (the
-study timer started: ``to`` is ``in``; stopping it logs the time, a ``log`` change); later
-kinds may be added, and a reader keeps kinds it does not know.
+study timer started: ``to`` is ``in``; stopping it logs the time, a ``log`` change); a
+``log`` that marks a planned session done names it (``session``, see ``planner.today``);
+later kinds may be added, and a reader keeps kinds it does not know.
 
 The study timer (``Progress.clock``) is recorded as an item of its own, ``@clock`` (no
 roadmap id starts with ``@``), whose records are ``{"topic": ID, "since": ISO}`` or
@@ -113,6 +114,9 @@ class Change:
     """The hours asked to log (``log`` changes; negative to take back)."""
     of: str | None = None
     """``undo``/``redo``: the id of the change taken back or made again."""
+    session: str | None = None
+    """``log``: the planned session marked done with these hours (``planner.today``'s
+    key, ``TOPIC@START``); None for hours logged otherwise."""
     id: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
@@ -139,6 +143,8 @@ class Change:
             data["hours"] = self.hours
         if self.of is not None:
             data["of"] = self.of
+        if self.session is not None:
+            data["session"] = self.session
         if compact:
             at = data["at"]
             data["items"] = {
@@ -173,6 +179,8 @@ class Change:
             timer = "timer stopped: " if CLOCK in self.items else ""
             if hours < 0:
                 return f"took back {_hours(-hours)} on {title(topic)}"
+            if self.session is not None:
+                return f"session done: {_hours(hours)} on {title(topic)}"
             return f"{timer}logged {_hours(hours)} on {title(topic)}"
         if self.kind == "clock":
             topic = self.target[0] if self.target else "?"
@@ -375,6 +383,7 @@ def change_from_data(data: object) -> Change:
         to=None if data.get("to") is None else str(data["to"]),
         hours=None if hours is None else float(hours),
         of=None if data.get("of") is None else str(data["of"]),
+        session=None if data.get("session") is None else str(data["session"]),
         id=str(data.get("id") or ""),
     )
 
@@ -609,3 +618,4 @@ class Intent:
     to: str | None = None
     hours: float | None = None
     of: str | None = None
+    session: str | None = None

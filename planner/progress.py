@@ -1118,7 +1118,19 @@ def _record(
     kind = intent.kind
     if kind is None:
         kind = "log" if intent.hours is not None or not states_changed else "state"
-    return Change(now, source, kind, items, intent.target, intent.to, intent.hours, intent.of)
+    hours = intent.hours
+    if kind == "log" and hours is not None:  # what was logged or taken back, not what was
+        hours = round(  # asked: the total never goes below zero
+            sum(
+                float((after or {}).get("logged_hours", 0.0))
+                - float((before or {}).get("logged_hours", 0.0))
+                for before, after in items.values()
+            ),
+            6,
+        )
+    return Change(
+        now, source, kind, items, intent.target, intent.to, hours, intent.of, intent.session
+    )
 
 
 class ProgressStore:

@@ -647,14 +647,18 @@ def _round_hours(hours: float) -> str:
     return f"{round(hours, 1):g}" if hours < 10 else f"{round(hours):d}"
 
 
+class _Unusable(ValueError):
+    """A baseline that is valid JSON but not a baseline; its message says why."""
+
+
 def _check_baseline(data: object) -> dict[str, Any]:
     if not isinstance(data, dict) or data.get("version") != BASELINE_VERSION:
-        raise ValueError("not a baseline of this version")
+        raise _Unusable("not a baseline of this version")
     date.fromisoformat(str(data["made"]))
     float(data["hours_remaining"])
     days = data["days"]
     if not isinstance(days, dict):
-        raise ValueError("days is not a mapping")
+        raise _Unusable("days is not a mapping")
     for key, value in days.items():
         date.fromisoformat(key)
         float(value)
@@ -689,10 +693,12 @@ def read_baseline(path: Path) -> dict[str, Any] | None:
     except (ValueError, KeyError, TypeError) as exc:
         if isinstance(exc, KeyError):
             why = f"no {exc.args[0]!r} entry"
-        elif isinstance(exc, TypeError):  # float(None) and the like
-            why = "an entry is not a number or a date"
-        else:
+        elif isinstance(exc, json.JSONDecodeError):
+            why = f"not valid JSON at line {exc.lineno}, column {exc.colno}"
+        elif isinstance(exc, _Unusable):
             why = str(exc)
+        else:  # float("x"), float(None), date.fromisoformat("x") and the like
+            why = "an entry is not a number or a date"
         raise BaselineError(
             f"the plan baseline {path} cannot be used ({why}); delete it to start a new one"
         ) from None

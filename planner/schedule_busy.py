@@ -21,11 +21,21 @@ The pace answers (``finish_for``, ``hours_needed_by``) do not see them (nor end 
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING
 
-from planner.schedule import STALL_DAYS, Plan, ScheduleError, Session, first_day, schedule
+from planner.schedule import (
+    STALL_DAYS,
+    Plan,
+    ScheduleError,
+    Session,
+    _offset_changes,
+    first_day,
+    schedule,
+)
+from planner.schedule_fast import _day_deltas, _minute_deltas
 from planner.settings import Settings
 
 if TYPE_CHECKING:
@@ -50,10 +60,11 @@ def _epoch_minute(day: date, minute: int, tz: tzinfo) -> int:
 class _Clock:
     """Wall-clock minutes of a day -> real minutes since the epoch, for a run of days.
 
-    The zone's UTC offset is looked up at local midnights ``_RUN`` + 1 days apart; while
-    they agree (no change of offset in between: no zone changes its offset twice within
-    three weeks) a day's minutes are plain arithmetic, otherwise (a DST change in reach)
-    they are worked out exactly (``_epoch_minute``).
+    The zone's changes of UTC offset come from ``planner.schedule._offset_changes`` (the
+    days whose midnight and next midnight differ, kept per year); between two of them a
+    day's minutes are plain arithmetic from the offset of its midnight, one look-up for
+    the whole run. A day that is a change day or the eve of one (its window may end at a
+    midnight the clocks skip or repeat) is worked out exactly (``_epoch_minute``).
     """
 
     __slots__ = ("_first", "_last", "_offset", "_tz")
@@ -73,19 +84,27 @@ class _Clock:
         if not self._first <= day < self._last:
             tz = self._tz
             d = date.fromordinal(day)
-            far = date.fromordinal(day + _RUN + 1)
-            a = datetime(d.year, d.month, d.day, tzinfo=tz).utcoffset()
-            b = datetime(far.year, far.month, far.day, tzinfo=tz).utcoffset()
-            if a is None or a != b:
+            year = d.year
+            changes = _offset_changes(tz, year)
+            at = bisect_left(changes, day)
+            if at < len(changes):
+                change = changes[at]
+            elif year < date.max.year:  # none left this year: the next year's first
+                later = _offset_changes(tz, year + 1)
+                change = later[0] if later else date(year + 1, 12, 31).toordinal()
+            else:
+                change = _MAX_ORDINAL + 2
+            if change <= day + 1:
                 return None
-            self._first, self._last = day, day + _RUN
+            a = datetime(d.year, d.month, d.day, tzinfo=tz).utcoffset()
+            if a is None:
+                return None
+            self._first, self._last = day, change - 1
             self._offset = int(a.total_seconds() // 60)
         return self._offset
 
 
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
-_RUN = 21
-"""Days one look-up of the UTC offset serves (see ``_Clock``)."""
 _NO_WALL = -(1 << 62)
 """A piece's day midnight where there is none to time it from (a change of offset)."""
 
@@ -178,11 +197,74 @@ def plan_around(
                 we = wall + ends[weekday]
             while b < nb and busy[b][1] <= ws:
                 b += 1
-            if b == nb or busy[b][0] >= we:  # nothing busy in the window
-                free = None
-                room = we - ws
-            else:  # the free parts of the window
-                free = []
+            if cap is None:  # the free parts found and filled in one pass
+                j = first
+                p = ws
+                room = 0  # the free minutes of the window (exact unless all was laid)
+                at = ws  # where the next free part may start
+                x = b
+                filling = True
+                while True:
+                    if x < nb:
+                        busy_start, busy_end = busy[x]
+                        if busy_start >= we:
+                            x = nb  # no more busy times in the window
+                            continue
+                        x += 1
+                        if busy_start <= at:
+                            if busy_end > at:
+                                at = busy_end
+                            continue
+                        part_start, part_end, at = at, busy_start, busy_end
+                    elif at < we:
+                        part_start, part_end, at = at, we, we
+                    else:
+                        break
+                    room += part_end - part_start
+                    if not filling:
+                        continue
+                    if p < part_start:
+                        p = part_start
+                    while j < n:
+                        r = rem[j]
+                        if r <= 0:
+                            j += 1
+                            continue
+                        allow = part_end - p
+                        if allow <= 0:
+                            break  # the part is full: the next one
+                        if left <= allow:  # the day's hours are the limit
+                            if r <= left:
+                                take = r
+                            elif left >= min_minutes:
+                                take = left
+                            else:
+                                filling = False  # a sliver: the rest waits for the next day
+                                break
+                        elif r <= allow:
+                            take = r
+                        elif allow >= min_minutes:
+                            take = allow
+                        else:
+                            break  # too short a free part: the next one
+                        add((j, p, take, day, wall))
+                        rem[j] = r - take
+                        left -= take
+                        p += take + brk
+                        placed = True
+                        if take == r:
+                            j += 1
+                        if not left:
+                            break
+                    else:
+                        filling = False  # every topic laid
+                    if not left:
+                        break  # all the day's hours laid: none lost, room is not needed
+                if left and room < day_minutes[weekday]:
+                    monday = day - weekday  # its ordinal
+                    lost[monday] = lost.get(monday, 0) + day_minutes[weekday] - room
+            else:  # a daily cap per topic: the free parts, then the pieces
+                free: list[tuple[int, int]] = []
                 room = 0
                 at = ws
                 x = b
@@ -199,36 +281,9 @@ def plan_around(
                 if at < we:
                     free.append((at, we))
                     room += we - at
-            if room < left:
-                monday = day - weekday  # its ordinal
-                lost[monday] = lost.get(monday, 0) + left - room
-            if cap is None and (free is None or len(free) == 1):  # one free part, in short
-                p, e = (ws, we) if free is None else free[0]
-                j = first
-                while left > 0 and j < n:
-                    r = rem[j]
-                    if r <= 0:
-                        j += 1
-                        continue
-                    allow = e - p
-                    if left < allow:
-                        allow = left
-                    if r <= allow:
-                        take = r
-                    elif allow >= min_minutes and allow > 0:
-                        take = allow
-                    else:
-                        break  # a sliver: the rest waits for the next study day
-                    add((j, p, take, day, wall))
-                    rem[j] = r - take
-                    left -= take
-                    p += take + brk
-                    placed = True
-                    if take == r:
-                        j += 1
-            else:
-                if free is None:
-                    free = [(ws, we)]
+                if room < left:
+                    monday = day - weekday  # its ordinal
+                    lost[monday] = lost.get(monday, 0) + left - room
                 placed = _place_parts(free, first, rem, left, cap, min_minutes, brk, day, wall, add)
             while first < n and rem[first] <= 0:
                 first += 1
@@ -316,9 +371,6 @@ def _place_parts(
     return placed
 
 
-_DELTAS: list[timedelta] = []
-"""timedelta(minutes=i) for i up to two days, made on first use."""
-
 _SETTERS = tuple(getattr(Session, name).__set__ for name in Session.__slots__)
 """Session's slot setters in field order: a Session made with them skips the frozen
 __setattr__ and __init__ (as planner.schedule makes its sessions)."""
@@ -346,9 +398,9 @@ def _plan_of(
     set_topic, set_module, set_start, set_end, set_hours, set_part, set_parts = _SETTERS
     new = object.__new__
     stamp = datetime.fromtimestamp
-    if not _DELTAS:
-        _DELTAS.extend(timedelta(0, 60 * i) for i in range(2 * 1440 + 1))
-    deltas = _DELTAS
+    deltas = _minute_deltas()  # a window's minutes stay within its day
+    day_deltas = _day_deltas()
+    far = len(day_deltas)
     midnight_day = 0
     midnight_wall = _NO_WALL
     midnight = _EPOCH
@@ -362,8 +414,9 @@ def _plan_of(
             end = stamp((start_minute + length) * 60, tz)
         else:  # one offset all day: wall-clock arithmetic from the local midnight
             if day != midnight_day:
-                if wall - midnight_wall == (day - midnight_day) * 1440:  # the same offset
-                    midnight += timedelta(day - midnight_day)
+                gap = day - midnight_day
+                if wall - midnight_wall == gap * 1440:  # the same offset
+                    midnight += day_deltas[gap] if gap < far else timedelta(gap)
                 else:
                     d = date.fromordinal(day)
                     midnight = datetime(d.year, d.month, d.day, tzinfo=tz)

@@ -16,6 +16,7 @@ from planner.cli import (
     plan,
     progress_cmds,
     sync,
+    today,
     validate,
 )
 
@@ -33,4 +34,5 @@ REGISTRY: list[Register] = [
     history_cmds.register,
     busy_cmd.register,
     clock_cmds.register,
+    today.register,
 ]

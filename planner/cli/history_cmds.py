@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from datetime import date, datetime, time, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from planner.cli import CliError, Context
-from planner.cli.progress_cmds import _now, _summary, resolve_id, settings_zone
+from planner.cli.progress_cmds import _JSON_C1, _now, _summary, resolve_id, settings_zone
 from planner.history import Change, in_zone, since
 from planner.progress import Progress, ProgressStore
+from planner.textutil import visible
 
 if TYPE_CHECKING:
     from planner.cli.commands import SubParsers
@@ -70,11 +70,12 @@ def _when(change: Change, tz: tzinfo) -> str:
 
 def _line(ctx: Context, change: Change, tz: tzinfo, original: Change | None = None) -> str:
     """One change: time, source, what it did (an undo or redo: what it took back or
-    made again, when ``original`` is given), id."""
+    made again, when ``original`` is given), id; shown harmlessly (what the progress
+    file and the roadmap say may hold control characters)."""
     what = change.summary(ctx.roadmap)
     if original is not None:
         what = f"{change.kind}: {original.summary(ctx.roadmap)}"
-    return f"{_when(change, tz)}  {change.source:<12} {what}  [{change.id}]"
+    return visible(f"{_when(change, tz)}  {change.source:<12} {what}  [{change.id}]")
 
 
 def _since_moment(text: str, tz: tzinfo) -> datetime:
@@ -113,8 +114,8 @@ def run_history(ctx: Context) -> int:
         item_id = resolve_id(ctx.roadmap, ctx.args.id)
         changes = [c for c in changes if _touches(ctx, c, item_id)]
     if ctx.args.json:
-        json.dump([_json(ctx, c, tz) for c in changes], sys.stdout, indent=2, ensure_ascii=False)
-        print()
+        text = json.dumps([_json(ctx, c, tz) for c in changes], indent=2, ensure_ascii=False)
+        print(text.translate(_JSON_C1))  # json escapes C0 only; an 8-bit CSI acts too
         return 0
     if not changes:
         print("no changes recorded" + (" that match" if ctx.args.id or ctx.args.since else ""))
@@ -175,7 +176,7 @@ def _take(ctx: Context, store: ProgressStore, verb: str) -> int:
     record = progress.history.appended[-1]
     original = store_original(progress, record)
     what = original.summary(ctx.roadmap) if original is not None else record.summary(ctx.roadmap)
-    print(f"{'undid' if verb == 'undo' else 'redid'}: {what}")
+    print(visible(f"{'undid' if verb == 'undo' else 'redid'}: {what}"))
     print(_summary(ctx.roadmap, progress, ctx))
     return 0
 

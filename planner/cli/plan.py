@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from planner.cli import Context
+from planner.cli.width import fit, terminal_width, wrap_lines
 from planner.textutil import visible
 
 if TYPE_CHECKING:
@@ -44,6 +45,12 @@ def register(sub: SubParsers, common: argparse.ArgumentParser) -> None:
         "--json",
         action="store_true",
         help='print {"finish", "hours_remaining", "sessions": [...]} as JSON',
+    )
+    p.add_argument(
+        "--weeks",
+        metavar="N",
+        type=_weeks_option,
+        help="print only the next N weeks of the plan (the finish and pace as ever)",
     )
     add_plan_options(p)
     p.set_defaults(func=run)
@@ -99,8 +106,20 @@ def _empty_weeks(first: date, last: date, offs: list[DayOff]) -> Iterator[str]:
     yield ""
 
 
-def week_lines(pc: PlanContext) -> Iterator[str]:
-    """The plan week by week: each day's sessions and days off, the week's total.
+def _weeks_option(text: str) -> int:
+    try:
+        weeks = int(text)
+    except ValueError:
+        weeks = 0
+    if weeks < 1:
+        raise argparse.ArgumentTypeError(f"give a whole number of weeks, 1 or more, not {text!r}")
+    return weeks
+
+
+def week_lines(pc: PlanContext, width: int = 80, weeks_shown: int | None = None) -> Iterator[str]:
+    """The plan week by week: each day's sessions and days off, the week's total; the
+    session lines fit ``width`` (long titles cut). With ``weeks_shown``, only the weeks
+    that start before that many weeks from today's week, then a line saying what is left.
 
     Weeks with nothing planned between the first and the last (a long holiday) are shown
     as one block with their days off, so the plan never jumps over time unannounced.
@@ -112,11 +131,22 @@ def week_lines(pc: PlanContext) -> Iterator[str]:
         day = s.start.date()
         weeks.setdefault(day - timedelta(days=day.weekday()), []).append(s)
     labels = [f"{titles.get(s.topic_id, s.topic_id)} ({s.part}/{s.parts})" for s in plan.sessions]
-    width = min(60, max((len(label) for label in labels), default=0))
+    label_width = min(60, max((len(label) for label in labels), default=0), max(10, width - 36))
+    labels = [fit(label, label_width) for label in labels]
     offs = sorted(pc.settings.days_off, key=lambda o: o.start)
+    this_week = pc.today - timedelta(days=pc.today.weekday())
+    stop = this_week + timedelta(weeks=weeks_shown) if weeks_shown is not None else None
     index = 0
     after_last: date | None = None  # the Monday after the last week shown
     for monday, sessions in weeks.items():
+        if stop is not None and monday >= stop:
+            left = sum(s.hours for s in plan.sessions if s.start.date() >= stop)
+            yield (
+                f"... {hours_text(left)} more from {_day(stop)} "
+                f"(shown: the next {weeks_shown} week{'s' if weeks_shown != 1 else ''})"
+            )
+            yield ""
+            return
         if after_last is not None and monday > after_last:
             yield from _empty_weeks(after_last, monday - timedelta(days=1), offs)
         after_last = monday + timedelta(days=7)
@@ -133,7 +163,8 @@ def week_lines(pc: PlanContext) -> Iterator[str]:
             rows.append(
                 (
                     day,
-                    f"  {when:<9}  {_time_range(s):<13} {label:<{width}}  {hours_text(s.hours):>7}",
+                    f"  {when:<9}  {_time_range(s):<13} {label:<{label_width}}  "
+                    f"{hours_text(s.hours):>7}",
                 )
             )
         rows += _off_rows(offs, monday, sunday)
@@ -310,18 +341,16 @@ def run(ctx: Context) -> int:
         return 0
     total = sum(pc.settings.hours_on(d) for d in range(7))
     start = first_day(pc.settings, pc.today)
-    print(
-        visible(
-            f"{pc.roadmap.title}: plan from {_day(start)}, {pc.tz.key}, "
-            f"{round(total, 2):g} h a week ({week_hours_text(pc.settings.weekly_hours)})"
-        )
+    width = terminal_width()
+    head = (
+        f"{pc.roadmap.title}: plan from {_day(start)}, {pc.tz.key}, "
+        f"{round(total, 2):g} h a week ({week_hours_text(pc.settings.weekly_hours)})"
     )
-    print()
+    lines = [*wrap_lines([head], width), ""]  # the rest keeps paths whole, on one line
     if not pc.plan.sessions:
-        print("Nothing left to plan: every topic is done or skipped.")
-        print()
-    for line in week_lines(pc):
+        lines += ["Nothing left to plan: every topic is done or skipped.", ""]
+    lines += week_lines(pc, width, args.weeks)
+    lines += summary_lines(pc, pace)
+    for line in lines:
         print(visible(line))  # titles and day-off labels are the files': never control codes
-    for line in summary_lines(pc, pace):
-        print(visible(line))
     return 0

@@ -374,12 +374,21 @@ def _status_json(ctx: Context, progress: Progress, exists: bool) -> dict[str, An
     }
 
 
-def status_lines(ctx: Context, progress: Progress) -> list[str]:
+def status_lines(ctx: Context, progress: Progress, width: int = 80) -> list[str]:
+    """The status table; module titles are cut so that its lines fit ``width``."""
+    lines = _status_lines(ctx, progress, TITLE_WIDTH)
+    over = max(len(line) for line in lines[1:]) - width
+    if over > 0:
+        lines = _status_lines(ctx, progress, max(10, TITLE_WIDTH - over))
+    return lines
+
+
+def _status_lines(ctx: Context, progress: Progress, title_width: int) -> list[str]:
     roadmap = ctx.roadmap
     per_day, unestimated = hours_settings(ctx)
     figs = figures(roadmap, progress, per_day, unestimated)
     rows: list[tuple[str, Figures]] = [
-        (f"{m.number:>2} {_fit(m.title, TITLE_WIDTH)}", figs[m.id]) for m in roadmap.modules
+        (f"{m.number:>2} {_fit(m.title, title_width)}", figs[m.id]) for m in roadmap.modules
     ]
     rows.append(("   Total", figs[roadmap.id]))
     width = max(len(label) for label, _ in rows)
@@ -407,7 +416,10 @@ def run_status(ctx: Context) -> int:
         text = json.dumps(_status_json(ctx, progress, exists), indent=2, ensure_ascii=False)
         print(text.translate(_JSON_C1))  # json escapes C0 only; an 8-bit CSI acts too
         return 0
-    lines = status_lines(ctx, progress)
+    from planner.cli.width import terminal_width
+
+    width = terminal_width()
+    lines = status_lines(ctx, progress, width)
     if not exists:
         lines.insert(1, f"no progress yet (it will be kept in {ctx.progress_path})")
     elif ctx.args.verbose:

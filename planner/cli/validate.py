@@ -49,8 +49,10 @@ def report(
     roadmap: Roadmap,
     hours_per_day: float = DEFAULT_HOURS_PER_DAY,
     unestimated_hours: float = DEFAULT_UNESTIMATED_HOURS,
+    width: int = 80,
 ) -> list[str]:
-    """The lines ``validate`` prints for a loaded roadmap, at the settings' figures."""
+    """The lines ``validate`` prints for a loaded roadmap, at the settings' figures, its table
+    fitted to ``width`` (long module titles cut)."""
     modules, topics, subtopics = roadmap.counts()
     total = roadmap.hours(hours_per_day, unestimated_hours)
     lines = [
@@ -73,7 +75,8 @@ def report(
         for m in roadmap.modules
     ]
     rows.append(("whole roadmap", total, roadmap.stated))
-    width = min(48, max(len(label) for label, _, _ in rows))
+    page_width = width
+    width = min(48, max(len(label) for label, _, _ in rows), max(12, page_width - 49))
     lines += ["", f"  {'':<{width}}  {'topics sum':>14}  {'stated':>17}  difference"]
     warnings: list[str] = []
     for label, hours, stated in rows:
@@ -114,7 +117,10 @@ def run(ctx: Context) -> int:
 
     settings = load_settings(ctx.settings_path)  # what "1 day" means is the user's to set
     print(visible(f"{name}: ok"))
-    for line in report(roadmap, settings.hours_per_day, settings.unestimated_hours):
+    from planner.cli.width import terminal_width
+
+    width = terminal_width()
+    for line in report(roadmap, settings.hours_per_day, settings.unestimated_hours, width):
         print(visible(line))  # titles and notes are the file's: never control codes
     return _report_orphans(ctx, roadmap)
 

@@ -477,10 +477,13 @@ def sync(
     *,
     now: datetime,
     dry_run: bool = False,
+    scope: str = "",
 ) -> Report:
     """Make the adapter's calendar hold ``desired``; update ``state`` (the caller saves it,
     also when this raises: it then holds everything done before the error).
 
+    Only the planner's events whose key starts with ``scope`` (``ROADMAP.``: one roadmap's)
+    are compared, so another roadmap's events in the same calendar are never touched.
     A dry run lists and compares but sends nothing and leaves ``state`` as it was.
     """
     report = Report(adapter.calendar_name, dry_run=dry_run)
@@ -495,7 +498,7 @@ def sync(
     if not dry_run:
         state.calendar = calendar
     try:
-        remote = adapter.list_events(calendar)
+        remote = [r for r in adapter.list_events(calendar) if r.key.startswith(scope)]
     except CalendarGone:
         if not dry_run:
             state.calendar = None
@@ -549,7 +552,7 @@ def sync_plan(
     )
     state = load_state(state_path, state_target(sync_settings))
     try:
-        report = sync(adapter, desired, state, now=now, dry_run=dry_run)
+        report = sync(adapter, desired, state, now=now, dry_run=dry_run, scope=f"{roadmap.id}.")
     finally:
         if not dry_run:
             save_state(state_path, state)

@@ -64,9 +64,10 @@ from planner.progress import (
     figures,
 )
 from planner.roadmap import Item, Module, Roadmap, Subtopic, Topic
-from planner.schedule import Plan, schedule
+from planner.schedule import Plan, Session, schedule
 from planner.settings import Settings
 from planner.textutil import visible
+from planner.tui.autosync import NOT_SET_UP, AutoSync
 from planner.tui.commands import PlannerProvider
 from planner.tui.widgets.details import DetailsPane
 from planner.tui.widgets.header import HeaderFacts, ProgressHeader
@@ -78,9 +79,11 @@ from planner.units import hours_text, log_sentence
 if TYPE_CHECKING:
     from textual.widgets import Input
 
+    from planner.today import TodayFacts
     from planner.tui.screens.help import KeyRow
     from planner.tui.widgets.agenda import Agenda
     from planner.tui.widgets.filter_input import FilterInput
+    from planner.tui.widgets.today_view import TodayView
 
 FILTER_ID = "filter"
 """The tree's filter input (mounted on the first "/", not at start)."""
@@ -166,7 +169,7 @@ def compute_plan(
     return Planned(figs, plan, baseline, problems)
 
 
-TABS = (("roadmap", "Roadmap"), ("agenda", "Agenda"), ("calendar", "Calendar"))
+TABS = (("today", "Today"), ("roadmap", "Roadmap"), ("agenda", "Agenda"), ("calendar", "Calendar"))
 """The main screen's views: (id, title) in the tab bar's order."""
 
 VIEW_IDS = {"agenda": "agenda-view", "calendar": "calendar-view"}
@@ -188,6 +191,12 @@ class MainScreen(Screen[None]):
     """The default screen: the tree has the focus from the start (modals keep Textual's rule)."""
 
     AUTO_FOCUS = "#tree"
+
+
+class TodayFirstScreen(MainScreen):
+    """The main screen when the app opens on Today: Today has the focus."""
+
+    AUTO_FOCUS = "#today"
 
 
 class PlannerApp(App[None]):
@@ -245,6 +254,14 @@ class PlannerApp(App[None]):
             show=False,
             tooltip="Show the month calendar",
         ),
+        Binding(
+            "d",
+            "show_tab('today')",
+            "Today",
+            id="tab_today",
+            show=False,
+            tooltip="Show today: today's sessions, what comes next, the week so far",
+        ),
         Binding("q", "quit", "Quit", id="quit", tooltip="Quit (everything is already saved)"),
         Binding(
             "ctrl+z",
@@ -270,6 +287,14 @@ class PlannerApp(App[None]):
             show=False,
             tooltip="Start the study timer on the highlighted topic; again to stop it",
         ),
+        Binding(
+            "S",
+            "sync",
+            "Sync",
+            id="sync",
+            show=False,
+            tooltip="Sync the calendar now (the settings' sync section says which)",
+        ),
     ]
 
     def __init__(
@@ -285,6 +310,7 @@ class PlannerApp(App[None]):
         tz: tzinfo | None = None,
         watch: bool = True,
         export_dir: Path | None = None,
+        first_tab: str = "today",
         first_start: bool = False,
     ) -> None:
         super().__init__()
@@ -308,12 +334,14 @@ class PlannerApp(App[None]):
         self._signature: object = None
         self._reload_problem: object = None
         self._startup_problems: list[str] = []
-        self._tab = "roadmap"
+        self._tab = first_tab
         self._views: dict[str, Widget] = {}
         self.planning = False
         """True while a plan is being made in the background (large roadmaps)."""
         self._generation = 0
         self._plan_due: Callable[[], None] | None = None
+        self.autosync = AutoSync(self)
+        """Syncs the calendar by itself when the settings have a sync section."""
         self._load_progress_or_empty()
         s = settings
         self.facts = TreeFacts(roadmap, self.progress, {}, s.hours_per_day, s.unestimated_hours)
@@ -385,6 +413,8 @@ class PlannerApp(App[None]):
         """
         self._generation += 1
         generation = self._generation
+        if self.is_running:
+            self.autosync.changed()  # the calendar follows, a few seconds after the last
         if not self._plan_in_background():
             wanted_ids = list(ids) if ids is not None else None
 
@@ -477,20 +507,24 @@ class PlannerApp(App[None]):
             style,
             planning=self.planning,
             clock=self.clock_text(),
+            sync=self.autosync.text(),
         )
 
     # -- layout ------------------------------------------------------------------
 
     def get_default_screen(self) -> Screen[Any]:
-        return MainScreen(id="main")
+        return (TodayFirstScreen if self._tab == "today" else MainScreen)(id="main")
 
     def compose(self) -> ComposeResult:
         yield ProgressHeader(id="header")
-        yield TabBar(TABS, active="roadmap", id="tab-bar")
+        yield TabBar(TABS, active=self._tab, id="tab-bar")
         # the views: one shown at a time (class -shown); the filter is docked on top of
         # the roadmap view by the first "/", the plan views come after it when their tab
         # is first shown (see ensure_view)
-        with Horizontal(id="roadmap", classes="view -shown"):
+        from planner.tui.widgets.today_view import TodayView
+
+        yield TodayView(id="today", classes="view -shown" if self._tab == "today" else "view")
+        with Horizontal(id="roadmap", classes="view -shown" if self._tab == "roadmap" else "view"):
             yield RoadmapTree(self.facts, id="tree")
             yield DetailsPane(id="details")
         yield KeyBar(id="footer")
@@ -518,6 +552,7 @@ class PlannerApp(App[None]):
         if self.watch_files:
             self.set_interval(POLL_SECONDS, self._poll, name="progress-poll")
         self.set_interval(CLOCK_SECONDS, self._tick_clock, name="clock-tick")
+        self.autosync.start()
         if self.first_start:
             self.call_after_refresh(self.action_setup_week)
         if self.settings.busy:
@@ -584,7 +619,7 @@ class PlannerApp(App[None]):
 
     @property
     def active_tab(self) -> str:
-        """The id of the view shown: "roadmap", "agenda" or "calendar"."""
+        """The id of the view shown: "today", "roadmap", "agenda" or "calendar"."""
         return self._tab
 
     def _switch_tab(self, tab: str) -> None:
@@ -632,12 +667,17 @@ class PlannerApp(App[None]):
         self.query_one(ProgressHeader).show(self.header_facts())
         if details:
             self._show_details()
+        self._show_today()
         for view in self._views.values():
             self._show_view(view)
 
     def _show_view(self, view: Any) -> None:
         try:
             view.show(self.roadmap, self.plan, self.settings, self.today)
+            if hasattr(view, "show_logged"):  # the calendar: hours logged on past days
+                from planner.today import logged_by_day
+
+                view.show_logged(logged_by_day(self.progress.history.newest_first(), self.tz))
         except Exception as exc:  # a view's bug must not cost the user the app
             self.log.error(f"{view!r}.show failed: {exc!r}")
             self.notify(f"This view could not be drawn: {exc!r}", severity="error")
@@ -1130,6 +1170,114 @@ class PlannerApp(App[None]):
         self.notify(f"Saved the screenshot to {path}", title="Screenshot")
         return path
 
+    # -- today: act on a session --------------------------------------------------
+
+    def today_facts(self) -> TodayFacts | None:
+        """The learner's day now (None while the plan is being made)."""
+        from planner.today import today_facts
+
+        if self.planning:
+            return None
+        return today_facts(
+            self.roadmap, self.progress, self.plan, self.today, self.now(), self.tz, self.baseline
+        )
+
+    def _show_today(self) -> None:
+        from planner.tui.widgets.today_view import TodayView
+
+        view = self.query_one("#today", TodayView)
+        try:
+            view.show_facts(self.today_facts(), self.roadmap)
+        except Exception as exc:  # a view's bug must not cost the user the app
+            self.log.error(f"Today failed: {exc!r}")
+            self.notify(f"Today could not be drawn: {exc!r}", severity="error")
+
+    def on_today_view_act(self, event: TodayView.Act) -> None:
+        day = event.session
+        if event.what == "show":
+            self.show_item(day.topic_id)
+        elif event.what == "log":
+            self.log_hours_on(day.topic_id)
+        elif day.done:
+            self.notify(
+                f"This session of '{self.roadmap.topic(day.topic_id).title}' is already "
+                "done (ctrl+z takes it back).",
+                timeout=4,
+            )
+        elif day.session is not None:
+            self.mark_session_done(day.session, last=day.last)
+
+    def on_agenda_session_action(self, event: Agenda.SessionAction) -> None:
+        session = event.session
+        if event.what == "log":
+            self.log_hours_on(session.topic_id)
+        else:
+            self.mark_session_done(session, last=session.part == session.parts)
+
+    def log_hours_on(self, topic_id: str) -> None:
+        """Ask for hours spent on a topic and log them."""
+        from planner.tui.screens.log_hours import LogHoursScreen
+
+        def done(hours: float | None) -> None:
+            if hours is not None:
+                self.log_hours(topic_id, hours)
+
+        topic = self.roadmap.topic(topic_id)
+        self.push_screen(LogHoursScreen(topic.title, self.progress.logged(topic_id)), done)
+
+    def mark_session_done(self, session: Session, *, last: bool = False) -> None:
+        """Mark a planned session done: shown at once, its hours logged on the topic
+        (recorded in the history, so undo takes it back) right after that frame; on the
+        topic's last session, ask whether the topic is done."""
+        from planner.tui.widgets.today_view import TodayView
+
+        self.query_one("#today", TodayView).show_done(session)
+        self.call_after_refresh(self._save_session_done, session, last)
+
+    def _save_session_done(self, session: Session, last: bool) -> bool:
+        from planner.today import mark_session_done
+
+        moment = self.now()
+        outside = self.store.signature() != self._signature
+        topic = self.roadmap.topic(session.topic_id)
+        started: list[str] = []
+
+        def change(progress: Progress) -> Intent:
+            was = progress.state(self.roadmap, topic.id)
+            intent = mark_session_done(progress, self.roadmap, session, moment)
+            if progress.state(self.roadmap, topic.id) is not was:
+                started.append(topic.id)
+            return intent
+
+        try:
+            progress = self.store.update(change, "app", moment)
+        except Exception as exc:
+            self._user_error(exc, "Not saved")
+            self._show_today()
+            return False
+        self._signature = self.store.signature()
+        self._after_progress(progress, None if outside or started else [topic.id])
+        self.notify(
+            f"Session done: {hours_text(session.hours)} logged on {topic.title} "
+            f"({hours_text(progress.logged(topic.id))} in all).",
+            timeout=4,
+        )
+        if last and self.facts.state(topic.id) is not State.DONE:
+            from planner.tui.screens.confirm import ConfirmScreen
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self.set_state(topic.id, State.DONE)
+
+            self.push_screen(
+                ConfirmScreen(
+                    "Topic done?",
+                    f"That was the last planned session of '{topic.title}'. Is the topic done?",
+                ),
+                answered,
+            )
+        return True
+
     # -- undo ----------------------------------------------------------------------
 
     def action_undo(self) -> None:
@@ -1329,6 +1477,8 @@ class PlannerApp(App[None]):
         self._switch_tab(tab)
         if tab == "roadmap":
             self.roadmap_tree.focus()
+        elif tab == "today":
+            self.query_one("#today").focus()
         else:
             view = await self.ensure_view(tab)
             if view is not None and view.can_focus:
@@ -1364,6 +1514,9 @@ class PlannerApp(App[None]):
             ("Roadmap tree", f"{key(Binding('up', ''))} {key(Binding('down', ''))}", "Move"),
             ("Roadmap tree", key(Binding("enter", "")), "Expand or collapse"),
         ]
+        from planner.tui.widgets.today_view import TodayView
+
+        add("Today", TodayView.BINDINGS)
         for tab, section in (("agenda", "Agenda"), ("calendar", "Calendar")):
             add(section, _view_class(tab).BINDINGS)
         add("Anywhere", self.BINDINGS)
@@ -1559,6 +1712,15 @@ class PlannerApp(App[None]):
         self.remember(roadmap=str(path.expanduser().resolve()))
         self.notify(f"Opened {roadmap.title} ({path}); progress in {store.path}.", timeout=6)
         return True
+
+    # -- calendar sync -----------------------------------------------------------------
+
+    def action_sync(self) -> None:
+        """Sync the calendar now; where sync is not set up, say how to set it up."""
+        if not self.autosync.configured:
+            self.notify(NOT_SET_UP, timeout=8)
+            return
+        self.autosync.sync_now()
 
     # -- live reload ------------------------------------------------------------------
 

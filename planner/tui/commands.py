@@ -66,6 +66,12 @@ PALETTE: tuple[PaletteCommand, ...] = (
     PaletteCommand("Clear the filter", "Show the whole roadmap again", "clear_filter"),
     PaletteCommand("Expand all", "Show every subtopic", "expand_all"),
     PaletteCommand("Collapse all", "Show modules only", "collapse_all"),
+    PaletteCommand(
+        "Show today",
+        "Today's sessions, what comes next, the week so far",
+        "show_tab('today')",
+        "tab_today",
+    ),
     PaletteCommand("Show roadmap", "The tree and details", "show_tab('roadmap')", "tab_roadmap"),
     PaletteCommand(
         "Show agenda",
@@ -90,6 +96,7 @@ PALETTE: tuple[PaletteCommand, ...] = (
     PaletteCommand(
         "Start / stop timer", "Time study on the highlighted topic; stop logs it", "clock", "clock"
     ),
+    PaletteCommand("Sync now", "Make the calendar equal to the plan now", "sync", "sync"),
     PaletteCommand(
         "Set up your week",
         "Hours per weekday, start times, zone, and the finish they give",

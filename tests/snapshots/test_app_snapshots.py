@@ -1,4 +1,5 @@
-"""Snapshots of the main screen, the detail pane, the filter and the help screen.
+"""Snapshots of the main screen (Today), the roadmap tab, a session marked done, the
+detail pane, the filter and the help screen.
 
 Today, the clock, the zone, the settings and a progress file in tmp_path are injected,
 so the images are stable. Approve changes with ``--snapshot-update`` only after looking
@@ -63,25 +64,37 @@ def app(tmp_path: Path) -> PlannerApp:
 
 @SIZES
 def test_main_screen(snap_compare, app: PlannerApp, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    # the app opens on Today
     assert snap_compare(app, terminal_size=size)
+
+
+@SIZES
+def test_roadmap_tab(snap_compare, app: PlannerApp, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(app, press=["r"], terminal_size=size)
+
+
+@SIZES
+def test_today_session_done(snap_compare, app: PlannerApp, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    # space: today's first session marked done (its hours logged), the next one highlighted
+    assert snap_compare(app, press=["space"], terminal_size=size)
 
 
 @SIZES
 def test_details_of_a_topic(snap_compare, app: PlannerApp, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
     # the topic in progress, expanded: subtopics with their marks, logged hours, sessions
-    assert snap_compare(app, press=["down", "down", "right"], terminal_size=size)
+    assert snap_compare(app, press=["r", "down", "down", "right"], terminal_size=size)
 
 
 @SIZES
 def test_details_of_a_module(snap_compare, app: PlannerApp, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
     # module 2: its stated estimate (200 h) disagrees with its topics (280 h)
-    press = ["down"] * 4
+    press = ["r", *["down"] * 4]
     assert snap_compare(app, press=press, terminal_size=size)
 
 
 @SIZES
 def test_filter(snap_compare, app: PlannerApp, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(app, press=["slash", *"docker"], terminal_size=size)
+    assert snap_compare(app, press=["r", "slash", *"docker"], terminal_size=size)
 
 
 @SIZES

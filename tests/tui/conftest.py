@@ -52,6 +52,8 @@ def make_app(tmp_path: Path, progress_path: Path, settings_path: Path) -> AppFac
         kw.setdefault("tz", timezone.utc)
         kw.setdefault("watch", False)
         kw.setdefault("export_dir", tmp_path)
+        # the app opens on Today (test_today_app.py); the roadmap's tests start there
+        kw.setdefault("first_tab", "roadmap")
         return PlannerApp(
             rm,
             roadmap_path=roadmap_path,

@@ -393,22 +393,23 @@ async def test_help_lists_every_key(make_app: AppFactory) -> None:
 
 
 async def test_keymap_from_settings_remaps_keys(make_app: AppFactory, progress_path: Path) -> None:
-    settings = Settings(timezone="UTC", start_date=SETTINGS.start_date, keymap={"toggle_done": "d"})
+    settings = Settings(timezone="UTC", start_date=SETTINGS.start_date, keymap={"toggle_done": "g"})
     app = make_app(settings=settings)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("down", "space")
         await pilot.pause()
         assert not progress_path.exists()
         bar = app.screen.query_one("#footer", KeyBar).render().plain
-        assert "d Done" in bar and "space" not in bar
-        await pilot.press("d")
+        assert "g Done" in bar and "space" not in bar
+        await pilot.press("g")
         await pilot.pause()
         assert saved(progress_path, app.roadmap).state(app.roadmap, TOPIC) is State.DONE
         await pilot.press("question_mark")
         await pilot.pause()
         text = str(app.screen.query_one("#help-body").content)
-        assert any(line.split()[:2] == ["d", "Done"] for line in text.splitlines())
-        assert not any(line.split()[:1] == ["space"] for line in text.splitlines())
+        assert any(line.split()[:2] == ["g", "Done"] for line in text.splitlines())
+        # space is still "Session done" in Today and the agenda, no longer the tree's Done
+        assert not any(line.split()[:2] == ["space", "Done"] for line in text.splitlines())
 
 
 async def test_every_action_is_in_the_command_palette(make_app: AppFactory) -> None:
@@ -578,7 +579,7 @@ async def test_clicking_a_title_in_the_tab_bar_shows_its_view(make_app: AppFacto
     async with app.run_test(size=(120, 40)) as pilot:
         bar = app.screen.query_one("#tab-bar", TabBar)
         spans = {tab: (start, end) for tab, start, end in bar.spans()}
-        assert list(spans) == ["roadmap", "agenda", "calendar"]
+        assert list(spans) == ["today", "roadmap", "agenda", "calendar"]
         await pilot.click("#tab-bar", offset=(spans["calendar"][0] + 1, 0))
         await pilot.pause()
         assert shown_tab(app) == "calendar"
@@ -608,7 +609,8 @@ async def test_the_key_bar_shows_the_keys_that_work_here_and_clicks_press_them(
         await pilot.press("a")
         await pilot.pause()
         line = bar.render().plain
-        assert "t Today" in line and "Filter" not in line and "Done" not in line
+        assert "t Today" in line and "Filter" not in line and "space Done" not in line
+        assert "space Session done" in line and "l Log hours" in line
         await pilot.press("r")
         await pilot.pause()
         line = bar.render().plain

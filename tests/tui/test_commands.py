@@ -37,12 +37,12 @@ async def test_every_row_is_offered_with_its_live_key(make_app: AppFactory) -> N
 
 
 async def test_a_remapped_key_shows_in_the_palette(make_app: AppFactory) -> None:
-    keymap = {"toggle_done": "d", "tab_agenda": "g"}
+    keymap = {"toggle_done": "v", "tab_agenda": "g"}  # v is free; d is the Today tab
     app = make_app(settings=Settings(timezone="UTC", start_date=SETTINGS.start_date, keymap=keymap))
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         hits = await hits_of(app)
-        assert hits["Mark done / undone"] == "Toggle the highlighted item done (d)"
+        assert hits["Mark done / undone"] == "Toggle the highlighted item done (v)"
         assert hits["Show agenda"] == "The coming sessions, week by week (g)"
         # and the palette itself shows it
         await pilot.press("ctrl+p")
@@ -52,7 +52,7 @@ async def test_a_remapped_key_shows_in_the_palette(make_app: AppFactory) -> None
         palette = app.screen
         assert isinstance(palette, CommandPalette)
         shown = " ".join(str(option.prompt) for option in palette.query_one("CommandList").options)  # type: ignore[attr-defined]
-        assert "Toggle the highlighted item done (d)" in shown
+        assert "Toggle the highlighted item done (v)" in shown
 
 
 async def test_a_modal_palette_has_no_planner_commands(make_app: AppFactory) -> None:

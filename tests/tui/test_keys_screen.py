@@ -62,15 +62,15 @@ async def test_an_unknown_binding_id_is_reported_with_the_closest(make_app: AppF
 
 
 async def test_a_valid_remap_applies_and_a_swap_is_fine(make_app: AppFactory) -> None:
-    keymap = {"toggle_done": "d", "log_hours": "space"}  # space freed by the first
+    keymap = {"toggle_done": "v", "log_hours": "space"}  # space freed by the first
     settings = Settings(timezone="UTC", start_date=SETTINGS.start_date, keymap=keymap)
     app = make_app(settings=settings)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         assert messages(app) == []
-        await pilot.press("d")
+        await pilot.press("v")
         await pilot.pause()
-        assert app.progress.entries  # d marks done now
+        assert app.progress.entries  # v marks done now
 
 
 def test_check_keymap_scopes() -> None:
@@ -275,10 +275,10 @@ async def test_tabs_show_their_keys_as_bound(make_app: AppFactory) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         bar = app.screen.query_one("#tab-bar", TabBar)
-        assert bar.keys == {"roadmap": "r", "agenda": "g", "calendar": "c"}
+        assert bar.keys == {"today": "d", "roadmap": "r", "agenda": "g", "calendar": "c"}
         titles = bar.render().renderables[0].plain  # type: ignore[attr-defined]
         assert "Roadmap r" in titles and "Agenda g" in titles and "Calendar c" in titles
-        await pilot.click("#tab-bar", offset=(bar.spans()[1][1] + 2, 0))  # spans fit the keys
+        await pilot.click("#tab-bar", offset=(bar.spans()[2][1] + 2, 0))  # spans fit the keys
         await pilot.pause()
         assert app.active_tab == "agenda"
 

@@ -583,6 +583,16 @@ def test_an_unreadable_baseline_is_one_plain_line(
         f"the plan baseline {path} cannot be used (an entry is not a number or a date); "
         "delete it to start a new one"
     )
+    path.write_text("{not json")
+    assert _baseline_warning(capsys) == (
+        f"the plan baseline {path} cannot be used (not valid JSON at line 1, column 2); "
+        "delete it to start a new one"
+    )
+    path.write_text(json.dumps({"version": 1, "made": "x", "hours_remaining": 1, "days": {}}))
+    assert _baseline_warning(capsys) == (
+        f"the plan baseline {path} cannot be used (an entry is not a number or a date); "
+        "delete it to start a new one"
+    )
     path.unlink()
     path.mkdir()
     assert _baseline_warning(capsys) == (

@@ -30,6 +30,7 @@ DOMAIN = [
     "textutil",
     "sync/engine",
     "schedule_fast",
+    "sync/status",
 ]
 
 

@@ -342,3 +342,17 @@ def test_log_refuses_an_ambiguous_name(capsys: pytest.CaptureFixture[str], seed:
     assert "fastapi-introduction/testing (FastAPI Introduction > Testing)" in err
     assert "advanced-testing (Advanced Testing)" in err
     assert not progress_file(seed).exists()
+
+
+def test_the_history_records_what_was_actually_taken_back(
+    capsys: pytest.CaptureFixture[str], seed: Roadmap
+) -> None:
+    run(capsys, "log", "django-deep-dive", "30m")
+    run(capsys, "log", "django-deep-dive", "-1h")  # only 0.5 h was there to take back
+    _, out, _ = run(capsys, "history")
+    assert " took back 0.5 h on Django Deep Dive  [" in out.splitlines()[-1]
+    _, out, _ = run(capsys, "history", "--json")
+    assert json.loads(out)[-1]["hours"] == -0.5
+    _, out, _ = run(capsys, "undo")
+    assert out.startswith("undid: took back 0.5 h on Django Deep Dive")
+    assert ProgressStore(progress_file(seed), seed).load().logged("django-deep-dive") == 0.5

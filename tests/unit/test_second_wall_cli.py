@@ -96,3 +96,58 @@ def test_status_json_escapes_control_characters_and_keeps_the_text(
     data = json.loads(output)
     assert data["roadmap"]["title"] == leaky.title  # the same text, only escaped
     assert data["modules"][0]["title"] == leaky.modules[0].title
+
+
+@pytest.mark.parametrize(
+    "argv", [["history"], ["history", "django-deep-dive"], ["undo", "--list"], ["undo"]]
+)
+def test_the_history_shows_titles_harmlessly(
+    capsys: pytest.CaptureFixture[str], leaky: Roadmap, argv: list[str]
+) -> None:
+    assert main(["done", "django-deep-dive"]) == 0
+    capsys.readouterr()
+    code, output = run(capsys, *argv)
+    assert code == 0 and leaks(output) == [], output
+    assert "␛]52;c;aGVsbG8=␇" in output
+
+
+def test_the_history_shows_what_the_progress_file_says_harmlessly(
+    capsys: pytest.CaptureFixture[str], seed: Roadmap
+) -> None:
+    from planner import locations
+
+    path = locations.progress_path(seed.id)
+    path.parent.mkdir(parents=True)
+    path.write_text(
+        "version: 1\nitems:\n  django-deep-dive: {state: done}\nhistory:\n"
+        '- {"id": "1a\\u001b[2J", "at": "2026-12-03T16:59:39+00:00", "source": '
+        '"cli:\\u001b]0;pwned\\u0007", "kind": "state", "to": "done", '
+        '"target": ["django-deep-dive", "gone\\u001b]52;c;aGVsbG8=\\u0007"], '
+        '"items": {"django-deep-dive": [null, "done"]}}\n',
+        encoding="utf-8",
+    )
+    for argv in (["history"], ["undo", "--list"]):
+        code, output = run(capsys, *argv)
+        assert code == 0 and leaks(output) == [], output
+        assert "cli:␛]0;pwned␇" in output and "gone␛]52;c;aGVsbG8=␇" in output
+
+
+def test_history_json_escapes_8_bit_control_characters(
+    capsys: pytest.CaptureFixture[str], seed: Roadmap
+) -> None:
+    import json
+
+    from planner import locations
+
+    path = locations.progress_path(seed.id)
+    path.parent.mkdir(parents=True)
+    path.write_text(
+        "version: 1\nitems:\n  django-deep-dive: {state: done}\nhistory:\n"
+        '- {"id": "1a", "at": "2026-12-03T16:59:39+00:00", "source": "cli:\\u009b2J", '
+        '"kind": "state", "to": "done", "target": ["django-deep-dive"], '
+        '"items": {"django-deep-dive": [null, "done"]}}\n',
+        encoding="utf-8",
+    )
+    code, output = run(capsys, "history", "--json")
+    assert code == 0 and leaks(output) == [], output
+    assert json.loads(output)[0]["source"] == "cli:\x9b2J"  # the same text, only escaped

@@ -225,6 +225,38 @@ def test_a_foreign_event_in_the_calendar_is_untouched(
     assert "dentist@example.org" in server_events(radicale, setup.calendar)
 
 
+OTHER_ROADMAP = """\
+id: other-roadmap
+title: Another roadmap
+modules:
+  - id: m
+    title: M
+    topics:
+      - id: t
+        title: T
+        estimate: 2 days
+"""
+
+
+def test_another_roadmaps_events_in_the_same_calendar_are_untouched(
+    capsys: pytest.CaptureFixture[str], setup: Setup, radicale: Radicale, tmp_path: Path
+) -> None:
+    """Two roadmaps synced into one calendar: each sync keeps to its own roadmap's events."""
+    other = tmp_path / "other.yaml"
+    other.write_text(OTHER_ROADMAP, encoding="utf-8")
+    mine = sync_json(capsys, setup, "--weeks", "1")
+    assert mine["created"] > 0
+    seed_uids = set(server_events(radicale, setup.calendar))
+    theirs = sync_json(capsys, setup, "--weeks", "1", "--roadmap", str(other))
+    assert theirs["created"] > 0 and theirs["deleted"] == 0
+    held = set(server_events(radicale, setup.calendar))
+    assert seed_uids < held
+    assert all(uid.startswith("other-roadmap.") for uid in held - seed_uids)
+    again = sync_json(capsys, setup, "--weeks", "1")  # the seed again: nothing to do
+    assert again["created"] == again["updated"] == again["deleted"] == 0
+    assert set(server_events(radicale, setup.calendar)) == held
+
+
 def test_dry_run_changes_nothing(
     capsys: pytest.CaptureFixture[str], setup: Setup, radicale: Radicale, proxy: CountingProxy
 ) -> None:

@@ -377,3 +377,16 @@ def test_the_token_is_saved_private(tmp_path: Path) -> None:
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     assert json.loads(path.read_text()) == {"token": "u"}
     assert path.parent == tmp_path / "data" and locations.data_dir() != path.parent
+
+
+def test_no_network_is_one_line(
+    capsys: pytest.CaptureFixture[str], setup: Setup, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from davserver import free_port
+
+    monkeypatch.setenv(google.ENV_API, f"http://127.0.0.1:{free_port()}/calendar/v3")
+    code, out, err = sync(capsys, setup)
+    assert code == 2 and out == ""
+    assert err.startswith("planner: cannot reach Google Calendar (")
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert "nothing was lost" in err

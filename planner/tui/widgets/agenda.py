@@ -5,7 +5,8 @@ list of small row tuples, and only the rows on screen are ever drawn, so showing
 of 10,000 sessions costs milliseconds and scrolling stays instant.
 
 A cursor walks the sessions (up/down, page keys, home/end, ``t`` for today); ``enter``
-posts :class:`Agenda.SessionSelected` so the app can jump to the topic.
+posts :class:`Agenda.SessionSelected` so the app can jump to the topic; ``space`` and
+``l`` post :class:`Agenda.SessionAction` (mark the session done, log other hours).
 
 Titles come from the roadmap and labels from the settings file: they are drawn as plain
 segments, never read as markup.
@@ -227,6 +228,8 @@ class Agenda(ScrollView, can_focus=True):
         Binding("end", "last", "Last session", show=False, id="agenda.last"),
         Binding("t", "today", "Today", id="agenda.today"),
         Binding("enter", "select", "Show topic", id="agenda.select"),
+        Binding("space", "act('done')", "Session done", id="agenda.done"),
+        Binding("l", "act('log')", "Log hours", id="agenda.log"),
     ]
 
     cursor_row: reactive[int] = reactive(-1, init=False)
@@ -239,6 +242,20 @@ class Agenda(ScrollView, can_focus=True):
             super().__init__()
             self.agenda = agenda
             self.session = session
+
+        @property
+        def control(self) -> Agenda:
+            return self.agenda
+
+    class SessionAction(Message):
+        """``space`` (``what`` "done": mark the session done) or ``l`` ("log": log other
+        hours on its topic) on a session; the app does it."""
+
+        def __init__(self, agenda: Agenda, session: Session, what: str) -> None:
+            super().__init__()
+            self.agenda = agenda
+            self.session = session
+            self.what = what
 
         @property
         def control(self) -> Agenda:
@@ -467,8 +484,17 @@ class Agenda(ScrollView, can_focus=True):
 
     def action_select(self) -> None:
         session = self.cursor_session
-        if session is not None:
-            self.post_message(self.SessionSelected(self, session))
+        if session is None:
+            self.notify("No session here: nothing is planned.", timeout=3)
+            return
+        self.post_message(self.SessionSelected(self, session))
+
+    def action_act(self, what: str) -> None:
+        session = self.cursor_session
+        if session is None:
+            self.notify("No session here: nothing is planned.", timeout=3)
+            return
+        self.post_message(self.SessionAction(self, session, what))
 
     def watch_cursor_row(self) -> None:
         self.refresh()

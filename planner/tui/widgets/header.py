@@ -1,4 +1,5 @@
-"""The progress header: overall bar and percent, hours remaining, finish date, pace."""
+"""The progress header: overall bar and percent, hours remaining, finish date, pace, and
+where the calendar sync stands ("synced 14:02") when sync is set up."""
 
 from __future__ import annotations
 
@@ -26,17 +27,29 @@ class HeaderFacts:
     """A plan is being made (large roadmaps): the figures that depend on it are pending."""
     clock: str = ""
     """The running study timer, ``0:25 Topic title`` (or '' when none runs)."""
+    sync: str = ""
+    """Where the calendar sync stands ("synced 14:02", "syncing…", "sync failed: offline,
+    will retry"); "" when sync is not set up."""
+
+
+SYNC_FAILED_STYLE = "bold red"
 
 
 def render_header(facts: HeaderFacts, width: int) -> Text:
-    """Two lines: the roadmap's title with the pace on the right; the bar and figures."""
+    """Two lines: the roadmap's title with the sync state and the pace on the right; the
+    bar and figures."""
     pace = Text(facts.pace, style=facts.pace_style) if facts.pace else Text("")
     pace = Text.assemble(clock_segment(facts.clock, width // 2), pace)
+    if facts.sync:
+        failed = facts.sync.startswith("sync failed")
+        sync = Text(facts.sync, style=SYNC_FAILED_STYLE if failed else "dim")
+        pace = Text.assemble(sync, "  ·  " if pace.plain else "", pace)
     title = Text(visible(facts.title), style="bold")
     room = max(10, width - pace.cell_len - 2)
     if title.cell_len > room:
         title.truncate(room, overflow="ellipsis")
     first = Text.assemble(title, " " * max(1, width - title.cell_len - pace.cell_len), pace)
+    first.truncate(width)
 
     left = f"{facts.hours_remaining:.0f} h left"
     if facts.planning:

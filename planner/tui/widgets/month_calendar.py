@@ -3,7 +3,9 @@
 One month at a time, Monday first. A day cursor moves with the arrow keys (the month
 follows it); ``[`` / ``]`` step a month, ``t`` comes back to today. Below the grid: the
 month's total hours, the modules it covers (with their colors), its days off and what
-the selected day holds.
+the selected day holds. The plan's finish day is marked; past days show the hours
+actually logged on them (``show_logged``, from the history); ``enter`` lists a day's
+sessions.
 
 Everything is drawn as Rich ``Text`` built piece by piece, so titles and labels from
 the roadmap or the settings file are shown literally, never read as markup.
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 import calendar
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, time, timedelta, tzinfo
 from typing import ClassVar
 
@@ -243,6 +245,10 @@ class MonthCalendar(VerticalScroll, can_focus=True):
     MonthCalendar .month-calendar--hatch {
         color: $foreground 25%;
     }
+    MonthCalendar .month-calendar--done {
+        color: $text-success;
+        text-style: bold;
+    }
     """
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -254,6 +260,7 @@ class MonthCalendar(VerticalScroll, can_focus=True):
         "month-calendar--cursor",
         "month-calendar--off",
         "month-calendar--hatch",
+        "month-calendar--done",
     }
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -267,6 +274,7 @@ class MonthCalendar(VerticalScroll, can_focus=True):
         Binding("pageup", "move_months(-1)", show=False, id="calendar.prev_month_page"),
         Binding("pagedown", "move_months(1)", show=False, id="calendar.next_month_page"),
         Binding("home", "go_today", show=False, id="calendar.today_home"),
+        Binding("enter", "open_day", "Day's sessions", id="calendar.day"),
     ]
 
     month: reactive[date] = reactive(date(2000, 1, 1), init=False)
@@ -289,6 +297,9 @@ class MonthCalendar(VerticalScroll, can_focus=True):
         self.set_reactive(MonthCalendar.selected, self._today)
         self._shown = False
         self._by_day: dict[date, list[Session]] = {}
+        self._finish: date | None = None
+        self.logged: Mapping[date, float] = {}
+        """Hours logged per past day (from the history; ``show_logged``)."""
         self._module_index: dict[str, int] = {}
         self._module_titles: dict[str, str] = {}
         self._topic_titles: dict[str, str] = {}
@@ -321,10 +332,16 @@ class MonthCalendar(VerticalScroll, can_focus=True):
         self._busy = tuple(plan.busy)
         self._busy_lost = dict(plan.busy_lost)
         self._tz = plan.sessions[0].start.tzinfo if plan.sessions else None
+        self._finish = plan.finish
         if first:
             self._today = today
             self.set_reactive(MonthCalendar.month, today.replace(day=1))
             self.set_reactive(MonthCalendar.selected, today)
+        self._refresh_all()
+
+    def show_logged(self, logged: Mapping[date, float]) -> None:
+        """Hours actually logged per day (from the history): shown on past days."""
+        self.logged = logged
         self._refresh_all()
 
     # -- facts -------------------------------------------------------------------------
@@ -467,6 +484,7 @@ class MonthCalendar(VerticalScroll, can_focus=True):
         other_style = self._style("month-calendar--other-month")
         today_style = self._style("month-calendar--today")
         cursor_style = self._style("month-calendar--cursor")
+        done_style = self._style("month-calendar--done")
         colors = {
             module_id: module_color(self.app, index)
             for module_id, index in self._module_index.items()
@@ -483,6 +501,8 @@ class MonthCalendar(VerticalScroll, can_focus=True):
                 number = f" {day.day:>2}"
                 if day == self._today and inner >= len(number) + 6:
                     number += " today"
+                elif day == self._finish:
+                    number += " finish" if inner >= len(number) + 7 else " ⚑"
                 style = day_style if in_month else other_style
                 if day == self._today:
                     style = style + today_style
@@ -529,6 +549,11 @@ class MonthCalendar(VerticalScroll, can_focus=True):
                         row.append(
                             fit(topic, inner), Style(bgcolor=bg.rich_color, color=fg.rich_color)
                         )
+                elif day < self._today and self.logged.get(day, 0.0) > 0:
+                    label = fit(f"✓ {format_hours(self.logged[day])}".center(inner), inner)
+                    rows[1].append(label, done_style)
+                    for row in rows[2:]:
+                        row.append(" " * inner)
                 elif off is not None:
                     word = " off " if inner >= 7 else "off"
                     left = (inner - len(word)) // 2
@@ -639,7 +664,42 @@ class MonthCalendar(VerticalScroll, can_focus=True):
         lost = self._busy_lost.get(monday)
         if lost:
             text.append(f" · week: {format_hours(lost)} lost to busy", Style(dim=True))
+        logged = self.logged.get(day, 0.0)
+        if day <= self._today and logged > 0:
+            text.append(f" · {format_hours(logged)} logged")
+        if day == self._finish:
+            text.append(" · the plan finishes")
         self._details.update(text)
+
+    def day_text(self, day: date) -> Text:
+        """The day's sessions, one a line, and the hours logged on it (enter shows it)."""
+        text = Text()
+        sessions = self._by_day.get(day, [])
+        for session in sessions:
+            text.append(f"{session.start:%H:%M}–{session.end:%H:%M}  ", "bold")
+            text.append(self._topic_title(session.topic_id))
+            if session.parts > 1:
+                text.append(f" ({session.part}/{session.parts})")
+            text.append(f"  {format_hours(session.hours)}\n")
+        if not sessions:
+            off = self.day_off(day)
+            text.append("Day off.\n" if off is not None else "No session planned.\n")
+        for start, end in self._busy_on(day):  # the learner's own busy times, dimmed
+            until = "24:00" if end == time.max else f"{end:%H:%M}"
+            text.append(f"{start:%H:%M}–{until}  busy\n", Style(dim=True, italic=True))
+        if day <= self._today:
+            text.append(f"\n{format_hours(self.logged.get(day, 0.0))} logged this day.")
+        if day == self._finish:
+            text.append("\nThe plan finishes this day.", "bold")
+        text.rstrip()
+        return text
+
+    def action_open_day(self) -> None:
+        from planner.tui.screens.day import DayScreen
+
+        day = self.selected
+        title = short_date(day) + (" (today)" if day == self._today else "")
+        self.app.push_screen(DayScreen(title, self.day_text(day)))
 
     _busy: tuple[tuple[int, int], ...] = ()
     _busy_lost: dict[date, float] = {}  # noqa: RUF012 - replaced, never changed in place
