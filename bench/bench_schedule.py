@@ -141,6 +141,40 @@ def bench(name: str, roadmap: Roadmap, repeat: int) -> None:
         print(f"  {label:<10} {best * 1e3:9.2f} ms  {best / n * 1e6:6.2f} us/topic{ratio}")
 
 
+def bench_shape(seed: Roadmap, repeat: int) -> None:
+    """The seed with two tracks and five pins (issue 15) beside the seed without them."""
+    from dataclasses import replace
+    from datetime import datetime
+
+    from planner.settings import Track
+    from planner.shape import add_pin
+
+    tracks = (
+        Track("Portfolio project", 3, from_id="web-frameworks-apis"),
+        Track("DSA practice", 1, from_id="data-structures-algorithms", days=(5, 6)),
+    )
+    shaped = replace(SETTINGS, tracks=tracks)
+    pinned = Progress()
+    now = datetime(2026, 5, 11, 8, 0)
+    for k, topic in enumerate(list(seed.topics())[3:8]):
+        add_pin(seed, pinned, topic.id, datetime(2026, 5, 12 + 3 * k, 10, 0), 90, now)
+    plain = Progress()
+    runs: dict[str, list[float]] = {"plain": [], "shaped": [], "plain+s": [], "shaped+s": []}
+    for _ in range(repeat):
+        timed(lambda: schedule(seed, plain, SETTINGS, TODAY, TZ), runs["plain"])
+        timed(lambda: schedule(seed, pinned, shaped, TODAY, TZ), runs["shaped"])
+        timed(lambda: list(schedule(seed, plain, SETTINGS, TODAY, TZ).sessions), runs["plain+s"])
+        timed(lambda: list(schedule(seed, pinned, shaped, TODAY, TZ).sessions), runs["shaped+s"])
+    with_them = schedule(seed, pinned, shaped, TODAY, TZ)
+    print(
+        f"seed with 2 tracks and 5 pins: {len(with_them.sessions):,} sessions, "
+        f"finish {with_them.finish}"
+    )
+    for label, base in (("shaped", "plain"), ("shaped+s", "plain+s")):
+        a, b = min(runs[base]), min(runs[label])
+        print(f"  {base:<9} {a * 1e3:7.3f} ms   {label:<9} {b * 1e3:7.3f} ms   {b / a:4.1f}x")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="1000,10000,100000")
@@ -149,6 +183,7 @@ def main() -> None:
     args = parser.parse_args()
     seed = load_roadmap(Path(__file__).resolve().parents[1] / "roadmap.yaml")
     bench("seed", seed, args.repeat * 5)
+    bench_shape(seed, args.repeat * 5)
     for size in (int(s) for s in args.sizes.split(",") if s):
         bench(f"synthetic {size:,}", synthetic(size), args.repeat)
     for size in (int(s) for s in args.day_sizes.split(",") if s):

@@ -330,13 +330,38 @@ class _Describer:
         return clean_text(topic.title), clean_text("\n".join(lines)), clean_text(category)
 
 
+def track_uid(title: str, day: date, k: int) -> str:
+    """The stable middle of a track session's UID: the track's title made safe (letters,
+    digits and dashes), its day, and which of the day's pieces (a track's session stays the
+    same event while it stays on its day)."""
+    slug = "-".join("".join(c if c.isalnum() else " " for c in title.lower()).split())
+    return f"track-{slug or 'track'}.{day:%Y%m%d}" + (f"-{k}" if k > 1 else "")
+
+
 def _timed_items(
     roadmap: Roadmap, sessions: Sequence[Session], describe: _Describer
 ) -> list[SessionEvent]:
     items: list[SessionEvent] = []
+    on_day: dict[tuple[str, date], int] = {}
     for s in sessions:
-        title, description, category = describe.topic(s.topic_id)
         start, end = s.start, s.end
+        if s.track is not None:  # a track's session (settings.tracks): its own UIDs
+            day = start.date()
+            k = on_day[s.track, day] = on_day.get((s.track, day), 0) + 1
+            items.append(
+                SessionEvent(
+                    uid=f"{roadmap.id}.{track_uid(s.track, day, k)}@{UID_DOMAIN}",
+                    summary=f"{clean_text(s.track)} ({s.part}/{s.parts})",
+                    description="A track: ongoing work with its weekly share of the hours",
+                    category="Track",
+                    start=start,
+                    end=end,
+                    all_day=False,
+                    key=(_utc_stamp(start), _utc_stamp(end)),
+                )
+            )
+            continue
+        title, description, category = describe.topic(s.topic_id)
         items.append(
             SessionEvent(
                 uid=f"{roadmap.id}.{s.topic_id}.{s.part}@{UID_DOMAIN}",
@@ -362,15 +387,22 @@ def _all_day_items(
         day = s.start.date()
         per_topic[day] = per_topic.get(day, 0.0) + s.hours
     items: list[SessionEvent] = []
+    tracks = {s.topic_id for s in sessions if s.track is not None}
     for topic_id, per_day in days.items():
-        title, description, category = describe.topic(topic_id)
+        if topic_id in tracks:  # a track's (settings.tracks): its title, its own UIDs
+            title, description, category = clean_text(topic_id), "A track", "Track"
+        else:
+            title, description, category = describe.topic(topic_id)
         ordered = sorted(per_day)
         for k, day in enumerate(ordered, 1):
             start = datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
             end = start + timedelta(days=1)
+            middle = (
+                track_uid(topic_id, day, 1) if topic_id in tracks else f"{topic_id}.{day:%Y%m%d}"
+            )
             items.append(
                 SessionEvent(
-                    uid=f"{roadmap.id}.{topic_id}.{day:%Y%m%d}@{UID_DOMAIN}",
+                    uid=f"{roadmap.id}.{middle}@{UID_DOMAIN}",
                     summary=f"{title} ({k}/{len(ordered)}) · {_hours_text(per_day[day])}",
                     description=description,
                     category=category,

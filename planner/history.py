@@ -20,12 +20,15 @@ else as before), and a record of a state alone is written as the bare state.
 ``undo`` and ``redo`` (``of`` names the change taken back or made again), ``clock`` (the
 study timer started: ``to`` is ``in``; stopping it logs the time, a ``log`` change); a
 ``log`` that marks a planned session done names it (``session``, see ``planner.today``);
-later kinds may be added, and a reader keeps kinds it does not know.
+``order`` (the queue, ``planner next``) and ``pin`` (pins set or removed, see
+``planner.shape``); later kinds may be added, and a reader keeps kinds it does not know.
 
 The study timer (``Progress.clock``) is recorded as an item of its own, ``@clock`` (no
 roadmap id starts with ``@``), whose records are ``{"topic": ID, "since": ISO}`` or
-``null``, written whole: starting and stopping it are taken back like any change. A line edited by hand in YAML's
-own flow style is read too.
+``null``, written whole: starting and stopping it are taken back like any change. The
+queue and the pins are items ``@order`` and ``@pins`` likewise, recorded whole as the
+file writes them (``{"order": [ID, ...]}``, ``{"pins": [LINE, ...]}``). A line edited by
+hand in YAML's own flow style is read too.
 
 Order is file order: append-only, so two machines' files merge in git by keeping both
 sides' new lines (``merge=union`` in ``.gitattributes``, see the README). ``id`` is a
@@ -74,7 +77,7 @@ Row = dict[str, Any]
 """An item's record as the progress file's ``items`` section writes it:
 ``{state: done, changed: '2026-...', logged_hours: 1.5}`` (the last two when set)."""
 
-KINDS = ("state", "log", "reopen", "undo", "redo", "clock")
+KINDS = ("state", "log", "reopen", "undo", "redo", "clock", "order", "pin")
 """The kinds this planner writes; others (from a newer planner) are read and kept."""
 
 
@@ -148,8 +151,9 @@ class Change:
         if compact:
             at = data["at"]
             data["items"] = {
+                # the timer, the queue and the pins (planner.shape): written whole
                 k: [before, after]
-                if k == CLOCK
+                if k.startswith("@")
                 else [_written_before(before), _written_after(before, after, at)]
                 for k, (before, after) in self.items.items()
             }
@@ -193,7 +197,11 @@ class Change:
             "undo": "undo of",
             "redo": "redo of",
         }.get(self.kind, self.kind)
+        if self.kind in ("order", "pin"):  # the queue, the pins (planner.shape)
+            verb = self.to or self.kind
         named = list(self.target)
+        if not named and self.kind in ("order", "pin"):
+            return verb
         if not named:
             return f"{verb} {_count_items(len(self.items))}"
         names = ", ".join(title(t) for t in named[:3])
@@ -335,6 +343,15 @@ def _clean(row: Row) -> Row:
     return out
 
 
+def _whole(value: object) -> Row | None:
+    """A record of the queue or the pins (``{"order": [...]}``), as written."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise ValueError(f"a record of the order or the pins must be a mapping, got {value!r}")
+    return {str(k): [str(x) for x in v] if isinstance(v, list) else v for k, v in value.items()}
+
+
 def _clock_row(value: object) -> Row | None:
     """A record of the timer from a history line: ``{topic, since}`` or None."""
     if value is None:
@@ -365,6 +382,9 @@ def change_from_data(data: object) -> Change:
             raise ValueError(f"item {key!r}: expected [before, after]")
         if key == CLOCK:
             items[CLOCK] = (_clock_row(pair[0]), _clock_row(pair[1]))
+            continue
+        if str(key).startswith("@"):  # the queue and the pins: written whole
+            items[str(key)] = (_whole(pair[0]), _whole(pair[1]))
             continue
         before = _read_before(pair[0])
         items[str(key)] = (before, _read_after(pair[1], before, at_text))

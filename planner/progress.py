@@ -95,6 +95,12 @@ class _ProgressLoader(_Loader):  # type: ignore[misc]
 
 
 FILE_VERSION = 1
+
+ORDER_KEY = "@order"
+PINS_KEY = "@pins"
+SHAPE_KEYS = (ORDER_KEY, PINS_KEY)
+"""The history's names for the file's ``order`` and ``pins`` lists: a change to either is
+recorded (whole, before and after) as the change of an item of that name."""
 """The progress file format written and read by this version of the planner."""
 
 OPEN_FLOOR = 0.1
@@ -178,6 +184,12 @@ class Progress:
     """Every change recorded in the file, read when first needed (see ``planner.history``)."""
     clock: Clock | None = None
     """The study timer when it runs (``clock_in``/``clock_out``), kept in the file."""
+    order: list[str] = field(default_factory=list)
+    """The ids the learner put first (``planner next``), in that order (see
+    ``planner.shape``); written as the file's ``order`` list, one id a line."""
+    pins: list[str] = field(default_factory=list)
+    """Pinned sessions, one ``TOPIC DATE HH:MM MINUTES`` line each (``planner.shape.Pin``),
+    in time order; written as the file's ``pins`` list."""
 
     # -- reading ---------------------------------------------------------------
 
@@ -216,7 +228,11 @@ class Progress:
 
     def orphans(self, roadmap: Roadmap) -> list[str]:
         """Recorded ids the roadmap no longer has, in file order."""
-        return [item_id for item_id in self.entries if item_id not in roadmap]
+        return [
+            item_id
+            for item_id in self.entries
+            if item_id not in roadmap and not item_id.startswith("track:")  # planner.shape
+        ]
 
     def logged(self, topic_id: str) -> float:
         entry = self.entries.get(topic_id)
@@ -354,6 +370,9 @@ class Progress:
         """The item's record as the file writes it (None when there is none)."""
         if item_id == CLOCK:
             return self.clock.row() if self.clock is not None else None
+        if item_id in SHAPE_KEYS:
+            listed = self.order if item_id == ORDER_KEY else self.pins
+            return {item_id[1:]: list(listed)} if listed else None
         entry = self.entries.get(item_id)
         return entry_row(entry) if entry is not None else None
 
@@ -414,6 +433,13 @@ class Progress:
             )
 
     def _set_row(self, item_id: str, row: Row | None) -> None:
+        if item_id in SHAPE_KEYS:
+            listed = [str(x) for x in (row or {}).get(item_id[1:], [])]
+            if item_id == ORDER_KEY:
+                self.order = listed
+            else:
+                self.pins = listed
+            return
         if item_id == CLOCK:
             try:
                 self.clock = _parse_clock(row)
@@ -865,8 +891,8 @@ def parse_progress(
         return Progress(roadmap_id=roadmap_id)  # an empty file holds nothing to lose
     if not isinstance(data, dict):
         raise bad("expected a mapping with 'version', 'roadmap' and 'items'")
-    keys = ("version", "roadmap", "items", "clock", "history")
-    unknown = sorted(str(k) for k in data if k not in keys)
+    known = ("version", "roadmap", "items", "clock", "order", "pins", "history")
+    unknown = sorted(str(k) for k in data if k not in known)
     if unknown:
         raise bad(f"unexpected key(s) {', '.join(unknown)}; is this a progress file?")
     version = data.get("version")
@@ -901,6 +927,14 @@ def parse_progress(
         clock = _parse_clock(data.get("clock"))
     except ValueError as exc:
         raise bad(str(exc)) from None
+    shape: dict[str, list[str]] = {}
+    for key in ("order", "pins"):
+        listed = data.get(key) or []
+        if not isinstance(listed, list) or not all(isinstance(x, str) for x in listed):
+            raise bad(
+                f"'{key}' must be a list of lines, one {key[:-1] if key == 'pins' else 'id'} each"
+            )
+        shape[key] = [x.strip() for x in listed]
     if "history" in data:  # not where it is written (last): read with the rest
         history = History(_history_lines(data["history"], bad), 1, path)
     elif match is not None:
@@ -911,8 +945,14 @@ def parse_progress(
         history = History(text, first_line, path, start=match.end())
     else:
         history = History()
-    roadmap_id = file_roadmap if file_roadmap is not None else roadmap_id
-    return Progress(entries, roadmap_id, history, clock)
+    return Progress(
+        entries,
+        file_roadmap if file_roadmap is not None else roadmap_id,
+        history,
+        clock,
+        order=shape["order"],
+        pins=shape["pins"],
+    )
 
 
 _HISTORY_RE = re.compile(r"^history:\n", re.MULTILINE)
@@ -1071,6 +1111,9 @@ def dump_progress(progress: Progress, roadmap: Roadmap | None = None) -> str:
             default_flow_style=None,
             width=10_000,
         )
+    for key, listed in (("order", progress.order), ("pins", progress.pins)):
+        if listed:  # one line each: two machines' additions merge line by line
+            body += yaml.dump({key: list(listed)}, Dumper=_Dumper, allow_unicode=True, width=10_000)
     header = (
         "# Study progress kept by `planner`. Plain YAML: fine to keep in git and to edit\n"
         "# by hand. Ids the roadmap no longer has are kept, so editing the roadmap loses nothing.\n"
@@ -1088,9 +1131,11 @@ def _record(
     now: datetime | None,
     intent: Intent | None,
     was_clock: Clock | None = None,
+    was_shape: dict[str, Row | None] | None = None,
 ) -> Change | None:
-    """The change from ``was`` (and ``was_clock``) to ``progress``'s entries (and timer),
-    or None when nothing changed."""
+    """The change from ``was`` (and ``was_clock``, and ``was_shape``: the order and pins
+    rows before) to ``progress``'s entries (and timer, queue and pins), or None when
+    nothing changed."""
     entries = progress.entries
     items: dict[str, tuple[Row | None, Row | None]] = {}
     if progress.clock != was_clock:
@@ -1099,6 +1144,10 @@ def _record(
             progress.clock.row() if progress.clock is not None else None,
         )
     states_changed = False
+    for key, before_row in (was_shape or {}).items():
+        after_row = progress.row(key)
+        if before_row != after_row:
+            items[key] = (before_row, after_row)
     for item_id, entry in entries.items():
         old = was.get(item_id)
         if old is not None and old == (entry.state, entry.changed, entry.logged_hours):
@@ -1227,10 +1276,11 @@ class ProgressStore:
             progress = self._parse(old)
             was = {k: (e.state, e.changed, e.logged_hours) for k, e in progress.entries.items()}
             was_clock = progress.clock
+            was_shape = {key: progress.row(key) for key in SHAPE_KEYS}
             asked = change(progress)
             if isinstance(asked, Intent):
                 intent = asked
-            record = _record(progress, was, source, now, intent, was_clock)
+            record = _record(progress, was, source, now, intent, was_clock, was_shape)
             if record is not None:
                 progress.history.append(record)
             new = dump_progress(progress, self.roadmap)

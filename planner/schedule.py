@@ -9,6 +9,10 @@ sessions and spans made when first used, the baseline's JSON) is in
 ``planner.schedule_fast``, which gives the same results as the rules below.
 
 Rules
+    - The learner's shape comes first: with an order in the progress file topics are laid
+      out in its queue (``planner.shape``); pins and tracks (``settings.tracks``) are laid
+      by ``planner.schedule_shape``, which keeps the rules below around them. Without an
+      order, pins or tracks:
     - Topics are laid out in roadmap order, each from its remaining hours (done and
       skipped work removed, a started topic only what remains). Work is counted in
       whole minutes (each topic's remainder rounded to the minute, at least 1), so
@@ -100,6 +104,8 @@ class Session:
     hours: float
     part: int  # 1-based
     parts: int
+    track: str | None = None
+    """The title of the track (``settings.tracks``) this is a session of; None: a topic's."""
 
 
 @dataclass(frozen=True)
@@ -448,7 +454,60 @@ def schedule(
         left = remaining_hours(roadmap, progress, settings)
         return lay_out(left, _module_of(roadmap), settings, today, zone, busy=busy)
     minutes = _plan_minutes(hours, settings.basis)
+    if progress.order or progress.pins or settings.tracks:  # the learner's shape
+        return _shaped(
+            roadmap, progress, settings, today, zone, topic_ids, module_ids, minutes, busy
+        )
     return _plan(topic_ids, module_ids, minutes, settings, today, zone, settings.basis, busy)
+
+
+def _shaped(
+    roadmap: Roadmap,
+    progress: Progress,
+    settings: Settings,
+    today: date,
+    zone: tzinfo,
+    topic_ids: list[str],
+    module_ids: list[str],
+    minutes: list[int],
+    busy: Sequence[tuple[int, int]] = (),
+) -> Plan:
+    """The plan in the learner's queue, around their pins, beside their tracks
+    (``planner.shape``, ``planner.schedule_shape``)."""
+    from planner.shape import pins_of, queue
+
+    for track in settings.tracks:
+        for key, item_id in (("from", track.from_id), ("until", track.until_id)):
+            if item_id is not None and roadmap.get(item_id) is None:
+                raise ScheduleError(
+                    f"tracks: '{track.title}' {key}: {item_id!r} is no module or topic id, "
+                    "nor a date (YYYY-MM-DD); fix it in the settings"
+                )
+    if progress.order:
+        rank = {t: i for i, t in enumerate(queue(roadmap, progress))}
+        at = sorted(range(len(topic_ids)), key=lambda i: rank.get(topic_ids[i], len(rank)))
+        topic_ids = [topic_ids[i] for i in at]
+        module_ids = [module_ids[i] for i in at]
+        minutes = [minutes[i] for i in at]
+    if not progress.pins and not settings.tracks:
+        return _plan(topic_ids, module_ids, minutes, settings, today, zone, settings.basis, busy)
+    from planner.schedule_shape import Blocked, plan_shaped
+
+    start = first_day(settings, today)
+    pins = pins_of(progress)
+    blocked = Blocked(busy, settings.end_times, zone) if busy or settings.end_times else None
+    return plan_shaped(
+        topic_ids,
+        module_ids,
+        minutes,
+        settings,
+        start,
+        zone,
+        settings.basis,
+        pins,
+        settings.tracks,
+        blocked,
+    )
 
 
 # -- pace -----------------------------------------------------------------------------------

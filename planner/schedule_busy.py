@@ -395,7 +395,7 @@ def _plan_of(
     add = sessions.append
     first_seen = [0] * len(topic_ids)  # each topic's first and last day (0: none)
     last_seen = [0] * len(topic_ids)
-    set_topic, set_module, set_start, set_end, set_hours, set_part, set_parts = _SETTERS
+    set_topic, set_module, set_start, set_end, set_hours, set_part, set_parts, set_track = _SETTERS
     new = object.__new__
     stamp = datetime.fromtimestamp
     deltas = _minute_deltas()  # a window's minutes stay within its day
@@ -428,6 +428,7 @@ def _plan_of(
         set_hours(session, length / 60)
         set_part(session, k)
         set_parts(session, parts[j])
+        set_track(session, None)  # a topic's (tracks: planner.schedule_shape)
         add(session)
         if k == 1:
             first_seen[j] = day

@@ -439,8 +439,10 @@ def _sessions_of(
     module_ids: Sequence[str],
     tz: tzinfo,
     exact: bool = False,
+    tracks: Sequence[str | None] | None = None,
 ) -> tuple[Session, ...]:
-    """The sessions of the placed pieces, timed as ``_windows`` says."""
+    """The sessions of the placed pieces, timed as ``_windows`` says (``tracks``: each
+    index's track title, None for a topic; see ``planner.schedule_shape``)."""
     from planner.schedule import Session
 
     n = len(topic_ids)
@@ -452,7 +454,9 @@ def _sessions_of(
     sessions: list[Session] = []
     add = sessions.append
     new = _new
-    set_topic, set_module, set_start, set_end, set_hours, set_part, set_parts = _setters()
+    set_topic, set_module, set_start, set_end, set_hours, set_part, set_parts, set_track = (
+        _setters()
+    )
     seen = [0] * n
     mins = _minute_deltas()  # a study day's clock and lengths stay below 1440 minutes
     day_deltas = _day_deltas()
@@ -464,7 +468,12 @@ def _sessions_of(
                 topics[a:b], lengths[a:b], starts, finishes, strict=True
             ):
                 k = seen[j] = seen[j] + 1
-                add(Session(topic_ids[j], module_ids[j], start, end, minutes / 60, k, parts[j]))
+                track = tracks[j] if tracks is not None else None
+                add(
+                    Session(
+                        topic_ids[j], module_ids[j], start, end, minutes / 60, k, parts[j], track
+                    )
+                )
             continue
         for x in range(first, past):
             midnight = anchor + day_deltas[days[x] - anchor_day]
@@ -481,6 +490,7 @@ def _sessions_of(
                 set_hours(session, minutes / 60)
                 set_part(session, k)
                 set_parts(session, parts[j])
+                set_track(session, tracks[j] if tracks is not None else None)
                 add(session)
     return tuple(sessions)
 
@@ -635,11 +645,28 @@ class _Placement:
     keeps a plan made in one thread and used in another from making them twice).
     """
 
-    __slots__ = ("_lock", "_sessions", "_spans", "layout", "module_ids", "topic_ids", "tz")
+    __slots__ = (
+        "_lock",
+        "_sessions",
+        "_spans",
+        "layout",
+        "module_ids",
+        "topic_ids",
+        "tracks",
+        "tz",
+    )
 
     def __init__(
-        self, layout: _Layout, topic_ids: Sequence[str], module_ids: Sequence[str], tz: tzinfo
+        self,
+        layout: _Layout,
+        topic_ids: Sequence[str],
+        module_ids: Sequence[str],
+        tz: tzinfo,
+        tracks: Sequence[str | None] | None = None,
     ) -> None:
+        self.tracks = tracks
+        """Each index's track title (None: a topic's); None: no tracks. Track pieces are
+        sessions of their track, and in neither kind of span."""
         self.layout = layout
         self.topic_ids = topic_ids
         self.module_ids = module_ids
@@ -659,7 +686,11 @@ class _Placement:
 
     def _make_sessions(self) -> tuple[Session, ...]:
         with _gc_paused(len(self.layout.topic) > _MANY):
-            return _sessions_of(self.layout, self.topic_ids, self.module_ids, self.tz)
+            if self.tracks is None:
+                return _sessions_of(self.layout, self.topic_ids, self.module_ids, self.tz)
+            return _sessions_of(
+                self.layout, self.topic_ids, self.module_ids, self.tz, tracks=self.tracks
+            )
 
     def spans(self) -> tuple[SpanDict, SpanDict]:
         made = self._spans
@@ -669,11 +700,44 @@ class _Placement:
                 if made is None:
                     with _gc_paused(len(self.topic_ids) > _MANY):
                         made = _spans(self.layout, self.topic_ids, self.module_ids)
+                    if self.tracks is not None:  # the topics' spans only
+                        titles = {t for t in self.tracks if t is not None}
+                        modules = {
+                            m
+                            for m, t in zip(self.module_ids, self.tracks, strict=True)
+                            if t is None
+                        }
+                        made = (
+                            {k: v for k, v in made[0].items() if k not in titles},
+                            {k: v for k, v in made[1].items() if k in modules},
+                        )
                     self._spans = made
         return made
 
     def hours_by_day(self) -> dict[date, float]:
-        return _hours_by_day(self.layout, self.tz)
+        """The topics' planned hours per day (a track's are not work on the roadmap: the
+        baseline and slippage count the topics' only)."""
+        if self.tracks is None:
+            return _hours_by_day(self.layout, self.tz)
+        return _hours_by_day(_topics_only(self.layout, self.tracks), self.tz)
+
+
+def _topics_only(layout: _Layout, tracks: Sequence[str | None]) -> _Layout:
+    """``layout`` without the pieces of tracks (their indexes' ``tracks`` entry set)."""
+    out = _Layout()
+    for day, a, b, end in zip(layout.day, layout.first, layout.bounds(), layout.end, strict=True):
+        at = len(out.topic)
+        for i in range(a, b):
+            if tracks[layout.topic[i]] is None:
+                out.topic.append(layout.topic[i])
+                out.clock.append(layout.clock[i])
+                out.length.append(layout.length[i])
+        if len(out.topic) > at:
+            out.day.append(day)
+            out.first.append(at)
+            out.end.append(end)
+    out.last_day = layout.last_day
+    return out
 
 
 class Sessions(Sequence["Session"]):

@@ -32,6 +32,10 @@ Keys (all optional)::
     theme:        nord                      the app's theme (kept when chosen in the app)
     roadmap:      ~/study/roadmap.yaml      the roadmap file the app switched to last: used
                                             when no --roadmap or $PLANNER_ROADMAP is given
+    tracks:       [{title: Portfolio project, hours: 3, from: web-frameworks-apis,
+                    until: ..., days: [sat, sun]}]
+                                            parallel tracks: weekly hours carved out first
+                                            (see ``Track`` and ``planner.schedule_shape``)
 """
 
 from __future__ import annotations
@@ -118,6 +122,22 @@ class SyncSettings:
 
 
 @dataclass(frozen=True)
+class Track:
+    """One ``tracks:`` entry: ongoing work with a weekly share of the hours (the rules are
+    in ``planner.schedule_shape``)."""
+
+    title: str
+    hours: float
+    """Per week."""
+    from_id: str | None = None
+    from_date: date | None = None
+    until_id: str | None = None
+    until_date: date | None = None
+    days: tuple[int, ...] = ()
+    """Weekdays (Monday = 0); empty: every weekday with hours."""
+
+
+@dataclass(frozen=True)
 class Settings:
     weekly_hours: dict[int, float] = field(default_factory=_default_hours)
     """Study hours per weekday, Monday = 0."""
@@ -147,6 +167,8 @@ class Settings:
     """The app's theme (a Textual theme name), as last chosen in the app; None: default."""
     roadmap: str | None = None
     """The roadmap file the app switched to last; None: the usual default."""
+    tracks: tuple[Track, ...] = ()
+    """Parallel tracks, carved out of each week's hours first."""
 
     def hours_on(self, weekday: int) -> float:
         return self.weekly_hours.get(weekday, 0.0)
@@ -410,6 +432,7 @@ _KEYS = (
     "end_times",
     "theme",
     "roadmap",
+    "tracks",
 )
 _ALIASES = {"keymap": "keys", "min_session_minutes": "min_session", "weekly_hours": "hours"}
 _CORE = "tag:yaml.org,2002:"
@@ -824,6 +847,58 @@ def _read_end_times(node: yaml.Node) -> dict[str, Any]:
     return {"end_times": times}
 
 
+_TRACK_KEYS = ("title", "hours", "from", "until", "days")
+
+
+def _read_tracks(node: yaml.Node) -> tuple[Track, ...]:
+    if _is_null(node):
+        return ()
+    if not isinstance(node, yaml.SequenceNode):
+        raise _Bad(node, "tracks must be a list: '- {title: Portfolio project, hours: 3}' per line")
+    out: list[Track] = []
+    for item in node.value:
+        fields = {key: (k, v) for k, key, v in _entries(item, "a track")}
+        for key, (key_node, _) in fields.items():
+            if key not in _TRACK_KEYS:
+                near = closest(key, _TRACK_KEYS)
+                hint = f"did you mean '{near}'?" if near else f"use {', '.join(_TRACK_KEYS)}"
+                raise _Bad(key_node, f"tracks: unknown key '{key}'; {hint}")
+        if "title" not in fields or _is_null(fields["title"][1]):
+            raise _Bad(item, "tracks: a track needs a title")
+        title = _scalar(fields["title"][1], "tracks title").strip()
+        if any(t.title == title for t in out):
+            raise _Bad(fields["title"][1], f"tracks: '{title}' is given twice; keep one")
+        if "hours" not in fields:
+            raise _Bad(item, f"tracks {title}: give its hours per week (hours: 3)")
+        hours = _number(fields["hours"][1], f"tracks {title} hours", "hours")
+        if not (math.isfinite(hours) and 0 < hours <= 7 * MAX_DAY_HOURS):
+            raise _Bad(fields["hours"][1], f"tracks {title}: hours must be more than 0 a week")
+        bounds: dict[str, Any] = {}
+        for key in ("from", "until"):
+            if key in fields and not _is_null(fields[key][1]):
+                value_node = fields[key][1]
+                text = _scalar(value_node, f"tracks {title} {key}").strip()
+                try:
+                    bounds[f"{key}_date"] = parse_date(text)
+                except ValueError:
+                    bounds[f"{key}_id"] = text
+        days: list[int] = []
+        if "days" in fields and not _is_null(fields["days"][1]):
+            days_node = fields["days"][1]
+            words = (
+                [str(v.value) for v in days_node.value]
+                if isinstance(days_node, yaml.SequenceNode)
+                else [_scalar(days_node, f"tracks {title} days")]
+            )
+            for word in words:
+                try:
+                    days.extend(parse_weekdays(word))
+                except ValueError as exc:
+                    raise _Bad(days_node, f"tracks {title} days: {exc}") from None
+        out.append(Track(title, hours, days=tuple(sorted(set(days))), **bounds))
+    return tuple(out)
+
+
 _READERS: dict[str, Callable[[yaml.Node], dict[str, Any]]] = {
     "hours": _read_hours,
     "start_times": _read_start_times,
@@ -843,6 +918,7 @@ _READERS: dict[str, Callable[[yaml.Node], dict[str, Any]]] = {
     "end_times": _read_end_times,
     "theme": lambda node: {"theme": _optional_text(node, "theme")},
     "roadmap": lambda node: {"roadmap": _optional_text(node, "roadmap")},
+    "tracks": lambda node: {"tracks": _read_tracks(node)},
 }
 
 
@@ -969,7 +1045,33 @@ def dump_settings(settings: Settings) -> str:
             f'  {WEEKDAYS[d]}: "{"24:00" if c == time(0, 0) else f"{c:%H:%M}"}"'
             for d, c in sorted(s.end_times.items())
         ]
+    lines += _dump_tracks(s.tracks)
     return "\n".join(lines) + "\n"
+
+
+def _dump_tracks(tracks: tuple[Track, ...]) -> list[str]:
+    """The tracks section, a track a line (nothing when there are none)."""
+    if not tracks:
+        return []
+    lines = [
+        "",
+        "# Parallel tracks: weekly hours carved out of each week first (README).",
+        "tracks:",
+    ]
+    for t in tracks:
+        parts = [f"title: {_str(t.title)}", f"hours: {_num(t.hours)}"]
+        for key, item_id, day in (
+            ("from", t.from_id, t.from_date),
+            ("until", t.until_id, t.until_date),
+        ):
+            if day is not None:
+                parts.append(f"{key}: {day.isoformat()}")
+            elif item_id is not None:
+                parts.append(f"{key}: {_str(item_id)}")
+        if t.days:
+            parts.append(f"days: [{', '.join(WEEKDAYS[d] for d in t.days)}]")
+        lines.append(f"  - {{{', '.join(parts)}}}")
+    return lines
 
 
 def _dump_sync(sync: SyncSettings | None) -> list[str]:

@@ -15,6 +15,7 @@ from planner.cli import (
     info,
     plan,
     progress_cmds,
+    shape_cmds,
     sync,
     today,
     validate,
@@ -35,4 +36,5 @@ REGISTRY: list[Register] = [
     busy_cmd.register,
     clock_cmds.register,
     today.register,
+    shape_cmds.register,
 ]

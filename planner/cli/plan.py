@@ -261,24 +261,28 @@ def plan_json(plan: Plan, busy: bool = False) -> dict[str, Any]:
     out: dict[str, Any] = {
         "finish": plan.finish.isoformat() if plan.finish else None,
         "hours_remaining": plan.hours_remaining,
-        "sessions": [
-            {
-                "topic": s.topic_id,
-                "module": s.module_id,
-                "start": s.start.isoformat(),
-                "end": s.end.isoformat(),
-                "hours": s.hours,
-                "part": s.part,
-                "parts": s.parts,
-            }
-            for s in plan.sessions
-        ],
+        "sessions": [_session_json(s) for s in plan.sessions],
     }
     if busy:
         out["busy_lost"] = [
             {"week": monday.isoformat(), "hours": hours} for monday, hours in plan.busy_lost.items()
         ]
     return out
+
+
+def _session_json(s: Session) -> dict[str, Any]:
+    """A topic's session: its topic and module; a track's (``settings.tracks``): its title."""
+    head: dict[str, Any] = (
+        {"track": s.track} if s.track is not None else {"topic": s.topic_id, "module": s.module_id}
+    )
+    return {
+        **head,
+        "start": s.start.isoformat(),
+        "end": s.end.isoformat(),
+        "hours": s.hours,
+        "part": s.part,
+        "parts": s.parts,
+    }
 
 
 def _until(i: PlanInputs, target: date, as_json: bool) -> int:

@@ -279,6 +279,8 @@ def parse_hours(text: str) -> float:
 def run_log(ctx: Context) -> int:
     roadmap = ctx.roadmap
     hours = parse_hours(ctx.args.hours)
+    if _log_track(ctx, hours):
+        return 0
     item_id = resolve_id(roadmap, ctx.args.id)
     item = roadmap.get(item_id)
     if isinstance(item, Module):
@@ -311,6 +313,39 @@ def run_log(ctx: Context) -> int:
     if started:
         print(f"{item_id} is now in progress")
     return 0
+
+
+def _log_track(ctx: Context, hours: float) -> bool:
+    """``planner log TRACK HOURS``: hours on a track of the settings (``planner.shape``)
+    when ID is a track's title; False when it is not one."""
+    from planner.errors import PlannerError
+    from planner.settings import load_settings
+    from planner.shape import TRACK_PREFIX, log_track, track_named
+
+    try:
+        tracks = load_settings(ctx.settings_path).tracks
+    except PlannerError:
+        return False  # the id is then read as a topic's, and a bad file said where needed
+    title = track_named([t.title for t in tracks], ctx.args.id)
+    if title is None:
+        return False
+    now = _now(ctx)
+    key = TRACK_PREFIX + title
+    before: list[float] = []
+
+    def change(progress: Progress) -> None:
+        before.append(progress.logged(key))
+        log_track(progress, title, hours, now)
+
+    progress = _store(ctx).update(change, "cli:log", now, Intent("log", (key,), hours=hours))
+    applied = progress.logged(key) - before[0]
+    print(
+        visible(
+            f"{log_sentence(hours, applied)} on the track {title}: "
+            f"{_hours(progress.logged(key))} in all"
+        )
+    )
+    return True
 
 
 # -- status --------------------------------------------------------------------

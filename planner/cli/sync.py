@@ -70,6 +70,39 @@ def _print_report(report: Report, tz: Any) -> None:
         print("Dry run: nothing was changed.")
 
 
+def _pin_moves(
+    ctx: Context, roadmap: Any, sessions: Any, report: Report, now: datetime, tz: Any
+) -> int:
+    """Sessions the learner moved in their calendar become pins (``planner.shape``): the
+    plan then keeps them where they were moved to. A move into the past is left as it is.
+    Returns how many became pins."""
+    from planner.history import Intent
+    from planner.progress import Progress, ProgressStore
+    from planner.shape import ShapeError, add_pin, moved_pins
+
+    moves = [
+        (k.key, k.start) for k in report.kept if not k.deleted and isinstance(k.start, datetime)
+    ]
+    pins = moved_pins(roadmap, sessions, moves)
+    if not pins:
+        return 0
+    made: list[str] = []
+
+    def change(progress: Progress) -> None:
+        for topic_id, start, minutes in pins:
+            try:
+                add_pin(roadmap, progress, topic_id, start, minutes, now.astimezone(tz))
+            except ShapeError:
+                continue  # in the past, or on another pin: left as the calendar has it
+            made.append(topic_id)
+
+    topics = tuple(dict.fromkeys(t for t, _, _ in pins))
+    ProgressStore(ctx.progress_path, roadmap).update(
+        change, "cli:sync", now, Intent("pin", topics, "pinned as moved in the calendar")
+    )
+    return len(made)
+
+
 def run(ctx: Context) -> int:
     from planner.cli.export import parse_weeks
     from planner.cli.planning import parse_date_option
@@ -116,6 +149,7 @@ def run(ctx: Context) -> int:
         raise CliError(str(exc)) from None
     for warning in report.warnings:
         print(f"planner: warning: {warning}", file=sys.stderr)
+    pinned = 0 if report.dry_run else _pin_moves(ctx, roadmap, plan.sessions, report, now, tz)
     if args.json:
         data = {
             "created": len(report.created),
@@ -125,8 +159,11 @@ def run(ctx: Context) -> int:
             "kept": len(report.kept),
             "calendar": report.calendar,
             "dry_run": report.dry_run,
+            "pinned": pinned,
         }
         print(json.dumps(data))
         return 0
     _print_report(report, tz)
+    if pinned:
+        print(f"  pinned {pinned} moved session{'s' if pinned != 1 else ''} where you moved them")
     return 0

@@ -41,13 +41,19 @@ def _when(s: DaySession) -> str:
     return f"{s.start:%H:%M}-{s.end:%H:%M}"
 
 
+def _title(roadmap: Roadmap, topic_id: str) -> str:
+    """A session's topic title; a track's session (``settings.tracks``) is its title."""
+    item = roadmap.get(topic_id)
+    return item.title if item is not None else topic_id
+
+
 def session_line(s: DaySession, roadmap: Roadmap, width: int) -> str:
     """``  [x] 19:00-20:30  Topic title ....  1.5 h`` fitted to ``width``."""
     mark = "[x]" if s.done else "[ ]"
     hours = _hours(s.hours)
     head = f"  {mark} {_when(s)}  "
     room = max(8, width - len(head) - len(hours) - 2)
-    title = fit(visible(roadmap.topic(s.topic_id).title), room)
+    title = fit(visible(_title(roadmap, s.topic_id)), room)
     return f"{head}{title:<{room}}  {hours}"
 
 
@@ -67,7 +73,7 @@ def today_lines(facts: TodayFacts, roadmap: Roadmap, width: int) -> list[str]:
         when = (
             "today" if nxt.start.date() == day else f"{nxt.start:%a} {nxt.start.day} {nxt.start:%b}"
         )
-        title = visible(roadmap.topic(nxt.topic_id).title)
+        title = visible(_title(roadmap, nxt.topic_id))
         lines.append(f"Next: {when} {_when(nxt)}, {title} ({_hours(nxt.hours)})")
     if facts.missed:
         lines += ["", "Planned on past days but not done:"]

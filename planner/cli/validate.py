@@ -93,6 +93,7 @@ def report(
                 f" ({hours:g} h)"
             )
         lines.append(f"  {shown:<{width}}  {topics_col:>14}  {stated_col:>17}  {diff}".rstrip())
+    lines += _track_note(roadmap)
     if warnings:
         lines.append("")
         lines.extend(warnings)
@@ -101,6 +102,29 @@ def report(
             "(set 'basis: stated' in the settings to scale them to the stated figures)."
         )
     return lines
+
+
+def _track_note(roadmap: Roadmap) -> list[str]:
+    """A note naming the roadmap's ongoing items (a topic whose estimate says "plus ongoing"
+    or "plus integration", practical applications across modules): natural tracks."""
+    ongoing = [
+        t.id
+        for t in roadmap.topics()
+        if t.qualifier and any(w in t.qualifier.lower() for w in ("ongoing", "plus "))
+    ]
+    projects = [m for m in roadmap.modules if m.practical_application]
+    if not ongoing and len(projects) < 2:
+        return []
+    parts = []
+    if ongoing:
+        parts.append(f"the ongoing part of {', '.join(ongoing)}")
+    if len(projects) > 1:
+        parts.append(f"the project the practical applications of {len(projects)} modules build")
+    return [
+        "",
+        f"note: {' and '.join(parts)} go on beside the topics: natural tracks "
+        "('tracks:' in the settings gives each its weekly hours)",
+    ]
 
 
 def run(ctx: Context) -> int:

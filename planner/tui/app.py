@@ -711,7 +711,8 @@ class PlannerApp(App[None]):
 
     def on_agenda_session_selected(self, event: Agenda.SessionSelected) -> None:
         """Enter on a session in the agenda: show its topic on the roadmap tab."""
-        self.show_item(event.session.topic_id)
+        if not self._track_session(event.session):
+            self.show_item(event.session.topic_id)
 
     def show_item(self, item_id: str) -> bool:
         """Switch to the roadmap tab with the cursor on an item (filter cleared if
@@ -808,6 +809,8 @@ class PlannerApp(App[None]):
             before.roadmap_id,
             before.history,
             before.clock,
+            order=list(before.order),
+            pins=list(before.pins),
         )
         try:
             changed = change(preview)
@@ -1192,8 +1195,22 @@ class PlannerApp(App[None]):
             self.log.error(f"Today failed: {exc!r}")
             self.notify(f"Today could not be drawn: {exc!r}", severity="error")
 
+    def _track_session(self, session: Session | None) -> bool:
+        """Whether ``session`` is a track's (then say what to do instead: its hours are
+        logged with ``planner log TRACK HOURS``, it has no topic to show)."""
+        if session is None or session.track is None:
+            return False
+        self.notify(
+            f"'{visible(session.track)}' is a track, not a topic: log its hours with "
+            f"planner log '{visible(session.track)}' HOURS.",
+            timeout=5,
+        )
+        return True
+
     def on_today_view_act(self, event: TodayView.Act) -> None:
         day = event.session
+        if self._track_session(day.session):
+            return
         if event.what == "show":
             self.show_item(day.topic_id)
         elif event.what == "log":
@@ -1209,6 +1226,8 @@ class PlannerApp(App[None]):
 
     def on_agenda_session_action(self, event: Agenda.SessionAction) -> None:
         session = event.session
+        if self._track_session(session):
+            return
         if event.what == "log":
             self.log_hours_on(session.topic_id)
         else:
@@ -1310,6 +1329,120 @@ class PlannerApp(App[None]):
         what = (original or record).summary(self.roadmap)
         self.notify(f"{'undid' if verb == 'undo' else 'redid'}: {what}", timeout=5)
         return True
+
+    # -- the queue and pins (planner.shape) -----------------------------------------
+
+    def _shape_change(self, change: Callable[[Progress], object], intent: Intent) -> bool:
+        """Save a change of the queue or the pins; re-plan; False (notified) if refused."""
+        try:
+            progress = self.store.update(change, "app", self.now(), intent)
+        except Exception as exc:
+            self._user_error(exc, "Not saved")
+            return False
+        self._signature = self.store.signature()
+        self._after_progress(progress, None)
+        return True
+
+    def _queue_topic(self) -> Topic | None:
+        item = self._need_item()
+        if item is None:
+            return None
+        if isinstance(item, Subtopic):
+            item = self.roadmap.parent_topic(item.id)
+        if not isinstance(item, Topic):
+            self.notify("The queue holds topics: highlight a topic (or one of its subtopics).")
+            return None
+        if self.facts.state(item.id).closed:
+            self.notify(f"'{item.title}' is closed: it is not in the queue.", timeout=4)
+            return None
+        return item
+
+    def action_queue_front(self) -> None:
+        from planner.shape import put_next
+
+        topic = self._queue_topic()
+        if topic is None:
+            return
+        intent = Intent("order", (topic.id,), "next")
+        if self._shape_change(lambda p: put_next(p, [topic.id]), intent):
+            self.notify(f"'{topic.title}' comes next.", timeout=3)
+
+    def action_queue_move(self, step: int) -> None:
+        from planner.shape import move
+
+        topic = self._queue_topic()
+        if topic is None:
+            return
+        moved: list[bool] = []
+        verb = "earlier" if step < 0 else "later"
+
+        def change(progress: Progress) -> None:
+            moved.append(move(self.roadmap, progress, topic.id, step))
+
+        if not self._shape_change(change, Intent("order", (topic.id,), verb)):
+            return
+        if not moved or not moved[0]:
+            end = "first" if step < 0 else "last"
+            self.notify(f"'{topic.title}' is already {end} in the queue.", timeout=3)
+
+    def action_pin_session(self) -> None:
+        from planner.shape import add_pin
+        from planner.tui.widgets.agenda import Agenda
+
+        session = self.query_one(Agenda).cursor_session
+        if session is None or session.track is not None:
+            what = "a track's sessions follow its weekly hours" if session else "no session"
+            self.notify(f"Nothing to pin: {what}. Highlight a topic's session.", timeout=4)
+            return
+        from planner.shape import parse_when
+        from planner.tui.screens.log_hours import PromptScreen
+
+        title = self.roadmap.topic(session.topic_id).title
+        here = f"{session.start:%Y-%m-%d %H:%M} {session.hours:g}"
+
+        def done(answer: tuple[datetime, int] | None) -> None:
+            if answer is None:
+                return
+            start, minutes = answer
+            now = self.now()
+
+            from planner.busy import local_spans
+
+            busy = local_spans(tuple(self.busy), self.tz) if self.busy else []
+
+            def change(progress: Progress) -> None:
+                add_pin(self.roadmap, progress, session.topic_id, start, minutes, now, busy)
+
+            if self._shape_change(change, Intent("pin", (session.topic_id,), "pinned")):
+                self.notify(f"Pinned at {start:%a %d %b %H:%M}.", timeout=3)
+
+        self.push_screen(
+            PromptScreen(
+                "Pin session",
+                f"Pin {visible(title)} at (date, time, hours; Enter keeps it where it is):",
+                parse_when,
+                value=here,
+                placeholder="2026-12-05 19:00 1.5",
+            ),
+            done,
+        )
+
+    def action_unpin_session(self) -> None:
+        from planner.shape import remove_pins
+        from planner.tui.widgets.agenda import Agenda
+
+        session = self.query_one(Agenda).cursor_session
+        if session is None or session.track is not None:
+            self.notify("Nothing to unpin: highlight a topic's session.", timeout=4)
+            return
+        gone: list[object] = []
+
+        def change(progress: Progress) -> None:
+            gone.extend(remove_pins(progress, session.topic_id))
+
+        intent = Intent("pin", (session.topic_id,), "unpinned")
+        if self._shape_change(change, intent) and not gone:
+            self.notify("This session's topic has no pins.", timeout=3)
 
     # -- links ---------------------------------------------------------------------
 

@@ -98,6 +98,27 @@ PALETTE: tuple[PaletteCommand, ...] = (
     ),
     PaletteCommand("Sync now", "Make the calendar equal to the plan now", "sync", "sync"),
     PaletteCommand(
+        "Study next", "Put the highlighted topic first in the queue", "queue_front", "queue_front"
+    ),
+    PaletteCommand(
+        "Study earlier", "Move the highlighted topic up the queue", "queue_move(-1)", "queue_up"
+    ),
+    PaletteCommand(
+        "Study later", "Move the highlighted topic down the queue", "queue_move(1)", "queue_down"
+    ),
+    PaletteCommand(
+        "Pin session",
+        "Pin the agenda's highlighted session where it is",
+        "pin_session",
+        "agenda.pin",
+    ),
+    PaletteCommand(
+        "Unpin sessions",
+        "Remove the pins of the agenda's highlighted topic",
+        "unpin_session",
+        "agenda.unpin",
+    ),
+    PaletteCommand(
         "Set up your week",
         "Hours per weekday, start times, zone, and the finish they give",
         "setup_week",
@@ -142,10 +163,13 @@ class PlannerProvider(Provider):
     """The rows of ``PALETTE`` as palette commands, on the app's main screen."""
 
     def _binding_nodes(self) -> list[DOMNode]:
-        """Where the commands' bindings live: the roadmap tree (if any), screen, app."""
+        """Where the commands' bindings live: the roadmap tree and the agenda (if any),
+        screen, app."""
+        from planner.tui.widgets.agenda import Agenda
         from planner.tui.widgets.roadmap_tree import RoadmapTree
 
         nodes: list[DOMNode] = list(self.screen.query(RoadmapTree).results())
+        nodes += list(self.screen.query(Agenda).results())
         return [*nodes, self.screen, self.app]
 
     def _commands(self) -> list[tuple[str, str, PaletteCommand]]:

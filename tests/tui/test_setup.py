@@ -192,7 +192,7 @@ async def test_the_form_names_the_settings_it_does_not_show(
         assert text == (
             "In the settings file only (edit it by hand): end_times, unestimated_hours, "
             "max_topic_hours_per_day, break_minutes, basis, keys, sync, busy, busy_all_day, "
-            "theme, roadmap."
+            "theme, roadmap, tracks."
         )
 
 

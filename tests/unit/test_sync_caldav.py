@@ -151,6 +151,7 @@ def test_first_sync_creates_the_horizon_and_a_second_changes_nothing(
         "kept": 0,
         "calendar": setup.calendar,
         "dry_run": False,
+        "pinned": 0,
     }
     events = server_events(radicale, setup.calendar)
     assert times(events) == want
@@ -412,3 +413,38 @@ def test_sync_not_set_up(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> 
     out, err = capsys.readouterr()
     err = one_line_error(code, out, err)
     assert "sync is not set up: add a 'sync:' section" in err
+
+
+def test_a_session_moved_in_the_calendar_becomes_a_pin(
+    capsys: pytest.CaptureFixture[str], setup: Setup, radicale: Radicale
+) -> None:
+    from zoneinfo import ZoneInfo
+
+    from planner import locations
+    from planner.progress import ProgressStore
+    from planner.shape import pins_of
+
+    sync_json(capsys, setup)
+    cal = server_calendar(radicale, setup.calendar)
+    uid = "backend-roadmap.advanced-python-features.3@planner"
+    obj = cal.event_by_uid(uid)
+    event = obj.icalendar_component
+    start = event.decoded("DTSTART") + timedelta(days=1, minutes=30)
+    event["DTSTART"] = icalendar.vDDDTypes(start)
+    event["DTEND"] = icalendar.vDDDTypes(start + timedelta(hours=1.5))
+    obj.save()
+
+    code, out, err = sync(capsys, setup)
+    assert code == 0, err
+    assert "  pinned 1 moved session where you moved them" in out
+    progress = ProgressStore(locations.progress_path("backend-roadmap")).load()
+    (pin,) = pins_of(progress)
+    assert pin.topic_id == "advanced-python-features"
+    local = start.astimezone(ZoneInfo(TZ))
+    assert pin.start == local.replace(tzinfo=None)  # the wall-clock time it was moved to
+    assert progress.history.changes()[-1].source == "cli:sync"
+    sessions = planned(capsys, setup, weeks=None)
+    assert any(
+        uid.startswith("backend-roadmap.advanced-python-features.") and begin == local
+        for uid, (begin, _) in sessions.items()
+    )

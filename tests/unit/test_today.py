@@ -278,3 +278,18 @@ def test_plan_weeks_shows_the_next_n_weeks(
     err = capsys.readouterr().err
     assert exited.value.code == 2
     assert "argument --weeks: give a whole number of weeks, 1 or more, not '0'" in err
+
+
+def test_planner_today_names_a_tracks_session(
+    capsys: pytest.CaptureFixture[str], files: Path, tmp_path: Path
+) -> None:
+    settings = tmp_path / "settings.yaml"
+    settings.write_text(
+        settings.read_text(encoding="utf-8") + "tracks:\n  - {title: Portfolio, hours: 7}\n",
+        encoding="utf-8",
+    )
+    code, out, err = run(capsys, "today", "--today", "2026-05-04")
+    assert code == 0 and err == ""
+    lines = out.splitlines()
+    assert lines[1].startswith("  [ ] 19:00-20:00  Portfolio ") and lines[1].endswith("1 h")
+    assert lines[2].startswith("  [ ] 20:00-22:30  Alpha ")

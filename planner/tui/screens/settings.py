@@ -807,6 +807,7 @@ FILE_ONLY = (
     "busy_all_day",
     "theme",
     "roadmap",
+    "tracks",
 )
 """The settings the form does not show: kept as they are when it saves."""
 

@@ -37,8 +37,8 @@ from planner.settings import DayOff, Settings
 from planner.tui.widgets.month_calendar import (
     fit,
     format_hours,
-    module_color,
     plain,
+    session_color,
     short_date,
 )
 
@@ -230,6 +230,22 @@ class Agenda(ScrollView, can_focus=True):
         Binding("enter", "select", "Show topic", id="agenda.select"),
         Binding("space", "act('done')", "Session done", id="agenda.done"),
         Binding("l", "act('log')", "Log hours", id="agenda.log"),
+        Binding(
+            "p",
+            "app.pin_session",
+            "Pin",
+            id="agenda.pin",
+            show=False,
+            tooltip="Pin this session where it is (planner pin)",
+        ),
+        Binding(
+            "P",
+            "app.unpin_session",
+            "Unpin",
+            id="agenda.unpin",
+            show=False,
+            tooltip="Remove the pins of this session's topic (planner unpin)",
+        ),
     ]
 
     cursor_row: reactive[int] = reactive(-1, init=False)
@@ -570,7 +586,9 @@ class Agenda(ScrollView, can_focus=True):
             if cell_len(title) + len(part) > title_w:
                 title = fit(title, max(1, title_w - len(part)))
                 title = title.rstrip() if title.endswith("…") else title
-            color = module_color(self.app, self._module_index.get(session.module_id, 0))
+            color = session_color(
+                self.app, session.module_id, self._module_index.get(session.module_id, 0)
+            )
             return [
                 (" ", null),
                 (fit(date_text, _DATE_W), date_style),

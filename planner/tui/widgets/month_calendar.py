@@ -116,6 +116,16 @@ def module_color(app: App[object], index: int) -> Color:
     return palette[index % len(palette)]
 
 
+TRACK_COLOR = Color.parse("#c0a0ff")
+"""The colour of every track's sessions (``settings.tracks``): none of a module's."""
+
+
+def session_color(app: App[object], module_id: str, index: int) -> Color:
+    """A session's colour: its module's (``index``), or the tracks' own (their module id
+    is ``planner.schedule_shape.TRACK_MODULE``)."""
+    return TRACK_COLOR if module_id == "track" else module_color(app, index)
+
+
 def format_hours(hours: float) -> str:
     """``1.5 h``, ``2 h``, ``0.75 h``: no trailing zeros, at most two decimals."""
     return f"{round(hours, 2):g} h"
@@ -489,6 +499,7 @@ class MonthCalendar(VerticalScroll, can_focus=True):
             module_id: module_color(self.app, index)
             for module_id, index in self._module_index.items()
         }
+        colors["track"] = TRACK_COLOR  # the tracks' sessions (planner.schedule_shape)
         muted = Color.parse("#808080")
 
         for week in self._weeks():
@@ -608,7 +619,7 @@ class MonthCalendar(VerticalScroll, can_focus=True):
         width = self._summary.size.width or max(20, self.size.width - 2)
         used = width
         for module_id, hours in totals.items():
-            color = module_color(self.app, self._module_index.get(module_id, 0))
+            color = session_color(self.app, module_id, self._module_index.get(module_id, 0))
             figure = f" {format_hours(hours)}"
             title = self._module_titles.get(module_id, module_id)
             room = width - 3 - len(figure)

@@ -285,6 +285,30 @@ class RoadmapTree(Tree[Item]):
             show=False,
             tooltip="Collapse everything (modules only)",
         ),
+        Binding(
+            "n",
+            "app.queue_front",
+            "Next",
+            id="queue_front",
+            show=False,
+            tooltip="Study this topic next: first in the queue",
+        ),
+        Binding(
+            "left_square_bracket",
+            "app.queue_move(-1)",
+            "Earlier",
+            id="queue_up",
+            show=False,
+            tooltip="Move this topic up the queue: studied earlier",
+        ),
+        Binding(
+            "right_square_bracket",
+            "app.queue_move(1)",
+            "Later",
+            id="queue_down",
+            show=False,
+            tooltip="Move this topic down the queue: studied later",
+        ),
     ]
 
     DEFAULT_CSS = """

@@ -1,0 +1,280 @@
+"""The plan's shape that is the learner's: the queue of topics and pinned sessions.
+
+Order
+    The queue is: the topics the learner put first (``planner next``), in the order
+    given; then, once the learner has put something first, the topics in progress (in
+    roadmap order); then the rest in roadmap order. A module put first stands for its
+    open topics, in roadmap order. Without an order the roadmap's order is kept as it is
+    (plans made before this existed do not change). Ids the roadmap no longer has, and
+    closed topics, are passed over (and kept in the file: nothing is lost).
+
+Pins
+    A pin fixes a session of a topic at a local date and wall-clock time, for some
+    minutes. The plan lays everything else around its pins: the pinned minutes come out
+    of the topic's remaining hours (a pin longer than what is left is cut to it) and out
+    of the day's hours; no other session overlaps a pin. A pin before the plan's first
+    day is passed over (the plan is made from today). Pins are kept in the progress file
+    as ``TOPIC YYYY-MM-DD HH:MM MINUTES`` lines, in time order.
+
+Both live in the progress file (``Progress.order``, ``Progress.pins``): plain text, one
+line each, recorded in its history like any change (so ``planner undo`` takes them back).
+The domain reads no clock: ``now`` is a parameter.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
+
+from planner.errors import PlannerError
+from planner.progress import Progress, State
+from planner.roadmap import Module, Roadmap, Topic
+
+if TYPE_CHECKING:
+    from planner.schedule import Session
+
+
+class ShapeError(PlannerError):
+    """An order or a pin that cannot be used; the message names the command or setting."""
+
+
+# -- the queue ---------------------------------------------------------------------------
+
+
+def _topics_of(roadmap: Roadmap, item_id: str) -> list[str]:
+    item = roadmap.get(item_id)
+    if isinstance(item, Module):
+        return [t.id for t in item.topics]
+    if isinstance(item, Topic):
+        return [item.id]
+    if item is not None and "/" in item_id:  # a subtopic stands for its topic
+        return [roadmap.parent_topic(item_id).id]
+    return []
+
+
+def queue(roadmap: Roadmap, progress: Progress) -> list[str]:
+    """Every topic id of the roadmap, in the order the plan takes them (see the module's
+    docstring); closed topics stay in it (the plan passes over what has nothing left)."""
+    roadmap_order = [t.id for t in roadmap.topics()]
+    if not progress.order:
+        return roadmap_order
+    first: list[str] = []
+    seen: set[str] = set()
+    for item_id in progress.order:
+        for topic_id in _topics_of(roadmap, item_id):
+            if topic_id not in seen:
+                seen.add(topic_id)
+                first.append(topic_id)
+    states = progress.states(roadmap)
+    started = [t for t in roadmap_order if t not in seen and states[t] is State.IN_PROGRESS]
+    seen.update(started)
+    return first + started + [t for t in roadmap_order if t not in seen]
+
+
+def open_queue(roadmap: Roadmap, progress: Progress) -> list[str]:
+    """``queue`` without the closed (done or skipped) topics: what ``planner order`` shows."""
+    states = progress.states(roadmap)
+    return [t for t in queue(roadmap, progress) if not states[t].closed]
+
+
+def put_next(progress: Progress, ids: Sequence[str]) -> None:
+    """Put ``ids`` first, in that order, before what was put first already."""
+    ids = list(dict.fromkeys(ids))
+    progress.order = ids + [i for i in progress.order if i not in ids]
+
+
+def move(roadmap: Roadmap, progress: Progress, topic_id: str, step: int) -> bool:
+    """Move a topic ``step`` places (-1 up, +1 down) in the open queue; the whole queue
+    becomes the learner's order. False when it is already at that end."""
+    shown = open_queue(roadmap, progress)
+    if topic_id not in shown:
+        raise ShapeError(f"{topic_id} is not in the queue (it is done or skipped)")
+    at = shown.index(topic_id)
+    to = at + step
+    if not 0 <= to < len(shown):
+        return False
+    shown[at], shown[to] = shown[to], shown[at]
+    progress.order = shown[: max(at, to) + 1]
+    return True
+
+
+def reset_order(progress: Progress) -> None:
+    progress.order = []
+
+
+# -- pins --------------------------------------------------------------------------------
+
+_PIN_RE = re.compile(r"^(\S+)\s+(\d{4}-\d{2}-\d{2})\s+(\d{1,2}):(\d{2})\s+(\d+)$")
+
+
+@dataclass(frozen=True, order=True)
+class Pin:
+    """A session fixed by the learner: a topic, a local wall-clock start, its minutes."""
+
+    day: date
+    clock: int
+    """Minutes after the day's midnight (wall clock)."""
+    topic_id: str
+    minutes: int
+
+    @property
+    def start(self) -> datetime:
+        return datetime.combine(self.day, time(self.clock // 60, self.clock % 60))
+
+    def line(self) -> str:
+        return f"{self.topic_id} {self.day.isoformat()} {self.clock // 60:02d}:{self.clock % 60:02d} {self.minutes}"
+
+    @classmethod
+    def parse(cls, text: str) -> Pin:
+        match = _PIN_RE.match(text.strip())
+        if match is None:
+            raise ShapeError(
+                f"pin {text!r} in the progress file: expected TOPIC YYYY-MM-DD HH:MM MINUTES; "
+                "fix or delete the line"
+            )
+        topic, day, hour, minute, minutes = match.groups()
+        try:
+            when = date.fromisoformat(day)
+            clock = int(hour) * 60 + int(minute)
+            if not (int(hour) < 24 and int(minute) < 60 and 0 < int(minutes) <= 24 * 60):
+                raise ValueError
+        except ValueError:
+            raise ShapeError(
+                f"pin {text!r} in the progress file: no such date, time or length; "
+                "fix or delete the line"
+            ) from None
+        return cls(when, clock, topic, int(minutes))
+
+    def overlaps(self, other: Pin) -> bool:
+        a = self.day.toordinal() * 1440 + self.clock
+        b = other.day.toordinal() * 1440 + other.clock
+        return a < b + other.minutes and b < a + self.minutes
+
+
+def parse_when(text: str) -> tuple[datetime, int]:
+    """``YYYY-MM-DD HH:MM [HOURS]`` (hours in the grammar of ``planner.units``, default 1):
+    the start, as a local wall-clock time, and the minutes; ValueError saying what to write."""
+    from planner.settings import parse_clock
+    from planner.units import parse_duration
+
+    words = text.split()
+    if len(words) not in (2, 3):
+        raise ValueError("Write the date, the time and the hours: 2026-12-05 19:00 1.5")
+    try:
+        day = date.fromisoformat(words[0])
+    except ValueError:
+        raise ValueError(f"Cannot read {words[0]!r} as a date; write YYYY-MM-DD.") from None
+    try:
+        clock = parse_clock(words[1])
+    except ValueError:
+        raise ValueError(f"Cannot read {words[1]!r} as a time; write HH:MM.") from None
+    hours = parse_duration(words[2]) if len(words) == 3 else 1.0
+    minutes = round(hours * 60)
+    if minutes <= 0:
+        raise ValueError("A pinned session needs some time: 1.5, 90m or 1:30.")
+    return datetime.combine(day, clock), minutes
+
+
+def pins_of(progress: Progress) -> list[Pin]:
+    """The progress file's pins, in time order; ``ShapeError`` for a line that is not one."""
+    return sorted(Pin.parse(line) for line in progress.pins)
+
+
+def add_pin(
+    roadmap: Roadmap,
+    progress: Progress,
+    topic_id: str,
+    start: datetime,
+    minutes: int,
+    now: datetime,
+    busy: Sequence[tuple[datetime, datetime]] = (),
+) -> Pin:
+    """Pin ``topic_id`` at ``start`` (a local wall-clock time) for ``minutes``.
+
+    A pin replaces the topic's pins on the same day. ``ShapeError`` (naming
+    ``planner pin``) for a topic that is not open, a time in the past (before ``now``), a
+    length of nothing or past midnight, or one that overlaps another pin or a ``busy``
+    time (local wall-clock intervals)."""
+    item = roadmap.get(topic_id)
+    if not isinstance(item, Topic):
+        raise ShapeError(f"pin: {topic_id} is not a topic; pin a topic")
+    if progress.state(roadmap, topic_id).closed:
+        raise ShapeError(f"pin: {topic_id} is closed (done or skipped); nothing to pin")
+    wall = start.replace(tzinfo=None, second=0, microsecond=0)
+    if wall < now.replace(tzinfo=None):
+        raise ShapeError(
+            f"pin: {wall:%Y-%m-%d %H:%M} is in the past (now {now:%Y-%m-%d %H:%M}); "
+            "pick a later time"
+        )
+    clock = wall.hour * 60 + wall.minute
+    if not 0 < minutes <= 1440 - clock:
+        raise ShapeError(
+            f"pin: {minutes / 60:g} h from {wall:%H:%M} does not fit before midnight; "
+            "give fewer hours or an earlier time"
+        )
+    pin = Pin(wall.date(), clock, topic_id, minutes)
+    for a, b in busy:
+        if a.replace(tzinfo=None) < wall + timedelta(minutes=minutes) and wall < b.replace(
+            tzinfo=None
+        ):
+            raise ShapeError(
+                f"pin: {wall:%Y-%m-%d %H:%M} is on a busy time "
+                f"({a:%H:%M}-{b:%H:%M}); pick a free time"
+            )
+    kept = [p for p in pins_of(progress) if not (p.topic_id == topic_id and p.day == pin.day)]
+    for other in kept:
+        if other.overlaps(pin):
+            raise ShapeError(
+                f"pin: {wall:%Y-%m-%d %H:%M} overlaps the pin of {other.topic_id} "
+                f"at {other.start:%H:%M}; unpin it first (planner unpin {other.topic_id})"
+            )
+    progress.pins = [p.line() for p in sorted([*kept, pin])]
+    return pin
+
+
+def remove_pins(progress: Progress, topic_id: str, day: date | None = None) -> list[Pin]:
+    """Take away ``topic_id``'s pins (on ``day`` only, if given); returns those taken."""
+    pins = pins_of(progress)
+    gone = [p for p in pins if p.topic_id == topic_id and (day is None or p.day == day)]
+    progress.pins = [p.line() for p in pins if p not in gone]
+    return gone
+
+
+def moved_pins(
+    roadmap: Roadmap,
+    sessions: Sequence[Session],
+    moves: Sequence[tuple[str, datetime]],
+) -> list[tuple[str, datetime, int]]:
+    """The pins that sessions the learner moved in their calendar become: (topic id, the
+    new start as a local wall-clock time, the session's minutes) for each ``moves`` entry
+    (an event's UID as ``planner.calendar_out`` makes it, its new start), when the UID is a
+    topic's timed session of ``sessions``; a track's, an all-day one's, are passed over."""
+    by_uid: dict[str, Session] = {}
+    for s in sessions:
+        if s.track is None:
+            by_uid[f"{roadmap.id}.{s.topic_id}.{s.part}"] = s
+    out = []
+    for uid, start in moves:
+        session = by_uid.get(uid.partition("@")[0])
+        if session is not None:
+            wall = start.astimezone(session.start.tzinfo) if start.tzinfo else start
+            out.append((session.topic_id, wall.replace(tzinfo=None), round(session.hours * 60)))
+    return out
+
+
+TRACK_PREFIX = "track:"
+"""The progress file keeps a track's logged hours under ``track:TITLE``."""
+
+
+def track_named(titles: Sequence[str], text: str) -> str | None:
+    """The track title ``text`` names (its title, in any case), or None."""
+    low = text.strip().casefold()
+    return next((t for t in titles if t.casefold() == low), None)
+
+
+def log_track(progress: Progress, title: str, hours: float, now: datetime) -> None:
+    """Hours spent on a track, kept as a topic's are (``track:TITLE`` in the file)."""
+    progress.log_hours(TRACK_PREFIX + title, hours, now)
