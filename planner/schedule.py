@@ -52,7 +52,9 @@ Slippage
     before today, *done* = the baseline's hours remaining minus the hours remaining now
     (work finished, logged, skipped or removed since). Behind by expected - done when
     that is positive, ahead by done - expected when negative, "on track" within half an
-    hour. The plan itself is always re-made from today.
+    hour. The plan itself is always re-made from today. The baseline also keeps each
+    topic's minutes, in the order laid out, so that ``planner.pace.scope_slippage`` can
+    leave work skipped since out of both sides (what both faces show).
 """
 
 from __future__ import annotations
@@ -642,8 +644,31 @@ def make_baseline(plan: Plan, today: date) -> dict[str, Any]:
         "basis": plan.basis,
         "hours_remaining": plan.hours_remaining,
         "finish": plan.finish.isoformat() if plan.finish else None,
+        "topics": topic_minutes(plan),
         "days": days,
     }
+
+
+def topic_minutes(plan: Plan) -> dict[str, int]:
+    """The minutes the plan gives each topic, in the order it lays them out: kept with the
+    baseline so that work skipped later can be left out of both sides of the comparison
+    (``planner.pace``)."""
+    sessions = plan.sessions
+    out: dict[str, int] = {}
+    if isinstance(sessions, Sessions):  # from the placements, no sessions made
+        placed = sessions._placement
+        ids = placed.topic_ids
+        totals = [0] * len(ids)
+        for index, minutes in zip(placed.layout.topic, placed.layout.length, strict=True):
+            totals[index] += minutes
+        for topic_id, minutes in zip(ids, totals, strict=True):
+            if minutes:
+                out[topic_id] = out.get(topic_id, 0) + minutes
+        return out
+    for session in sessions:  # a plan made in code: its figures as they are
+        if math.isfinite(session.hours) and session.hours > 0:
+            out[session.topic_id] = out.get(session.topic_id, 0) + round(session.hours * 60)
+    return out
 
 
 @dataclass(frozen=True)
@@ -653,7 +678,10 @@ class Slippage:
     expected: float
     """Hours the baseline planned on days before today."""
     done: float
-    """Hours of work finished, logged, skipped or removed since the baseline."""
+    """Hours of work finished, logged, skipped or removed since the baseline (skipped
+    work left out when ``planner.pace.scope_slippage`` measured it)."""
+    dropped: float = 0.0
+    """Hours of work skipped since, left out of both sides (``planner.pace``)."""
 
     @property
     def hours(self) -> float:

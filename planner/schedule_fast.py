@@ -861,8 +861,17 @@ def _baseline_text(data: Mapping[str, Any]) -> str:
     keys = list(data)
     if not isinstance(days, dict) or not days or len(keys) < 2 or keys[-1] != "days":
         return json.dumps(data, indent=1) + "\n"
-    head = json.dumps({k: data[k] for k in keys[:-1]}, indent=1)
     quote, to_text, finite = json.encoder.encode_basestring_ascii, float.__repr__, math.isfinite
+    topics = data.get("topics")
+    if len(keys) > 2 and keys[-2:] == ["topics", "days"] and isinstance(topics, dict) and topics:
+        if not all(type(m) is int for m in topics.values()):
+            return json.dumps(data, indent=1) + "\n"
+        # each topic's whole minutes, one line each, as the standard encoder writes them
+        head = json.dumps({k: data[k] for k in keys[:-2]}, indent=1)
+        lines = ",\n".join(f"  {quote(t)}: {m}" for t, m in topics.items())
+        head = head[:-2] + ',\n "topics": {\n' + lines + "\n }\n}"
+    else:
+        head = json.dumps({k: data[k] for k in keys[:-1]}, indent=1)
     rows = []
     for day, hours in days.items():
         value = to_text(hours) if type(hours) is float and finite(hours) else json.dumps(hours)

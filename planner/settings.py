@@ -43,7 +43,6 @@ from __future__ import annotations
 import contextlib
 import math
 import os
-import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -389,20 +388,15 @@ def _weekday(word: str) -> int:
 
 
 def parse_clock(text: str) -> time:
-    """A 24-hour clock time: "19:00", "7:30", "0930"."""
-    match = re.fullmatch(r"\s*(\d{1,2})(?::|\.|h)?(\d{2})?\s*", text)
-    if match:
-        hour, minute = int(match[1]), int(match[2] or 0)
-        if hour < 24 and minute < 60:
-            return time(hour, minute)
-    raise ValueError(f'cannot read {text!r} as a time of day; write it as "19:00"')
+    """A clock time in the one grammar of ``planner.units`` ("19:00", "7pm", "1930");
+    ValueError (``units.ClockError``) if not."""
+    return units.parse_clock(text)
 
 
 def parse_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise ValueError(f"cannot read {text!r} as a date; write it as YYYY-MM-DD") from None
+    """A date in the one grammar of ``planner.units`` ("2026-12-01", "1 Dec 2026"), the
+    year written out; ValueError (``units.DateError``) if not."""
+    return units.parse_date(text)
 
 
 def parse_day_off(text: str, label: str | None = None) -> DayOff:

@@ -1,4 +1,5 @@
-"""One grammar for durations, used by every face: the command line, the app and the settings file.
+"""One grammar each for durations, dates and clock times, used by every face: the command
+line, the app and the settings file.
 
 A duration is hours, written any of these ways, each with an optional minus sign
 for taking hours back::
@@ -9,13 +10,24 @@ A bare number is hours unless the caller says minutes (``min_session: 30`` in th
 settings file). The result is a float of hours; what range is sensible (a day's
 study hours are 0 to 24, a log entry is not zero) is the caller's rule.
 
+A date is ``2026-12-01`` (also ``2026/12/01``), ``1.12.2026`` (day first, with dots),
+``1 Dec 2026``, ``Dec 1 2026`` or ``Tue 1 Dec 2026`` (a weekday given must be the date's);
+where the caller knows today (the app's forms) the year may be left out: ``1 Dec``. Slashed
+day-and-month forms such as ``04/05/2026`` are refused: they read differently in different
+countries.
+
+A clock time is a 24-hour ``19:00``, ``7:30``, ``19.30``, ``19h30``, ``1930``, ``19``, or a
+12-hour ``7pm``, ``7:30 pm``, ``12am`` (midnight).
+
 Also here: what taking back hours actually took back, as one sentence both faces show.
 """
 
 from __future__ import annotations
 
+import calendar
 import math
 import re
+from datetime import date, time
 from typing import Literal
 
 Unit = Literal["hours", "minutes"]
@@ -94,3 +106,124 @@ def log_sentence(asked: float, applied: float) -> str:
     if math.isclose(applied, asked, abs_tol=1e-9):
         return f"took back {taken}"
     return f"took back {taken} (all that was logged)"
+
+
+# -- dates --------------------------------------------------------------------------------
+
+DATE_SPELLINGS = "2026-12-01 or 1 Dec 2026"
+"""The spellings a date message suggests."""
+
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_ISO_RE = re.compile(r"^(\d{4})([-/])(\d{1,2})\2(\d{1,2})$")
+_DOTTED_RE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+_WORDS_RE = re.compile(
+    r"^(?:(?P<wd>[a-z]{3,9})\.?,?\s+)?"
+    r"(?:(?P<d1>\d{1,2})(?:st|nd|rd|th)?\.?\s+(?P<m1>[a-z]{3,9})\.?"
+    r"|(?P<m2>[a-z]{3,9})\.?\s+(?P<d2>\d{1,2})(?:st|nd|rd|th)?)"
+    r"(?:,?\s+(?P<y>\d{4}))?$",
+    re.IGNORECASE,
+)
+
+
+class DateError(ValueError):
+    """A date could not be read; the message says what to write instead."""
+
+
+def _word_index(word: str, names: tuple[str, ...]) -> int | None:
+    word = word.lower()
+    if len(word) < 3:
+        return None
+    for i, name in enumerate(names):
+        if word.startswith(name):
+            return i
+    return None
+
+
+def parse_date(text: str, today: date | None = None) -> date:
+    """The date in ``text`` (see the module's grammar). With ``today`` the year may be
+    left out (it is today's). Raises DateError with a one-line message."""
+    value = " ".join(text.split())
+    if not value:
+        raise DateError(f"no date given; write {DATE_SPELLINGS}")
+    wrong = f"cannot read {value!r} as a date; write {DATE_SPELLINGS}"
+    weekday: int | None = None
+    if match := _ISO_RE.match(value):
+        year, month, day = int(match[1]), int(match[3]), int(match[4])
+    elif match := _DOTTED_RE.match(value):
+        day, month, year = int(match[1]), int(match[2]), int(match[3])
+    elif match := _WORDS_RE.match(value):
+        month_word = match["m1"] or match["m2"]
+        found = _word_index(month_word, _MONTHS)
+        if found is None:
+            raise DateError(wrong)
+        month, day = found + 1, int(match["d1"] or match["d2"])
+        if match["wd"] is not None:
+            weekday = _word_index(match["wd"], _DAYS)
+            if weekday is None:
+                raise DateError(wrong)
+        if match["y"] is not None:
+            year = int(match["y"])
+        elif today is not None:
+            year = today.year
+        else:
+            raise DateError(f"{value!r} has no year; write {DATE_SPELLINGS}")
+    else:
+        raise DateError(wrong)
+    try:
+        result = date(year, month, day)
+    except ValueError:
+        if not 1 <= month <= 12:
+            why = f"there is no month {month}"
+        elif not 1 <= year <= 9999:
+            why = f"there is no year {year}"
+        else:
+            days = calendar.monthrange(year, month)[1]
+            why = f"{date(year, month, 1):%B %Y} has {days} days"
+        raise DateError(f"cannot read {value!r} as a date: {why}") from None
+    if weekday is not None and result.weekday() != weekday:
+        raise DateError(
+            f"{value!r}: {result.day} {result:%b %Y} is a {result:%A}; check the day or the date"
+        )
+    return result
+
+
+def date_text(day: date) -> str:
+    """``Thu 29 Jun 2028``: how every face writes a date in a sentence (and reads it back)."""
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+# -- clock times ----------------------------------------------------------------------------
+
+CLOCK_SPELLINGS = "19:00 or 7pm"
+"""The spellings a clock-time message suggests."""
+
+_CLOCK_RE = re.compile(r"^(\d{1,2})(?:\s*[:.h]\s*(\d{2}))?\s*(?:([ap])\.?\s*m\.?)?$", re.I)
+_CLOCK_4_RE = re.compile(r"^(\d{2})(\d{2})$")
+
+
+class ClockError(ValueError):
+    """A clock time could not be read; the message says what to write instead."""
+
+
+def parse_clock(text: str) -> time:
+    """The time of day in ``text`` (see the module's grammar). Raises ClockError."""
+    value = text.strip()
+    if not value:
+        raise ClockError(f"no time given; write {CLOCK_SPELLINGS}")
+    match = _CLOCK_RE.match(value)
+    meridiem = None
+    if match is not None:
+        meridiem = match[3]
+    else:
+        match = _CLOCK_4_RE.match(value)
+    if match is None:
+        raise ClockError(f"cannot read {value!r} as a time of day; write {CLOCK_SPELLINGS}")
+    hour, minute = int(match[1]), int(match[2] or 0)
+    if meridiem:
+        if not 1 <= hour <= 12:
+            raise ClockError(f"{value} is not a time; use 1 to 12 with am or pm")
+        hour = hour % 12 + (12 if meridiem.lower() == "p" else 0)
+    if hour > 23 or minute > 59:
+        raise ClockError(f"{value} is not a time of day (00:00 to 23:59); write {CLOCK_SPELLINGS}")
+    return time(hour, minute)

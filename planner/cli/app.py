@@ -20,7 +20,9 @@ def run_app(ctx: Context) -> int:
             "(see 'planner --help')"
         )
     roadmap = ctx.roadmap
-    settings = load_settings(ctx.settings_path)
+    path = ctx.settings_path
+    first_start = not (path.exists() or path.is_symlink())  # asks for the learner's week
+    settings = load_settings(path)
     store = ProgressStore(ctx.progress_path, roadmap)
     store.load()  # an unreadable progress file stops here, before the app opens
     tz = resolve_zone(settings)  # a system zone without a name, too: one line, not UTC
@@ -35,6 +37,7 @@ def run_app(ctx: Context) -> int:
         settings_path=ctx.settings_path,
         today=datetime.now(tz).date(),
         tz=tz,
+        first_start=first_start,
     )
     # what start-up made lives as long as the app: keep the collector off it
     gc.freeze()

@@ -16,7 +16,7 @@ from planner.textutil import visible
 if TYPE_CHECKING:
     from planner.cli.commands import SubParsers
     from planner.cli.planning import PlanContext, PlanInputs
-    from planner.schedule import Pace, Plan, Session
+    from planner.schedule import Plan, Session
     from planner.settings import DayOff
 
 
@@ -37,8 +37,9 @@ def register(sub: SubParsers, common: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--until",
         metavar="DATE",
-        help="print the weekly hours needed to finish by DATE (in 0.5 h steps, spread over "
-        "the week like your current hours) instead of the plan",
+        help="print the hours per weekday needed to finish by DATE (in 15-minute steps, "
+        "spread over the week like your current hours; a day that cannot hold its share "
+        "before midnight names the start time to move to) instead of the plan",
     )
     p.add_argument(
         "--json",
@@ -189,13 +190,19 @@ def summary_lines(pc: PlanContext, pace: str | None) -> list[str]:
         finish = f"{_day(plan.finish)} (in {weeks} week{'s' if weeks != 1 else ''})"
     else:
         finish = "nothing left to plan"
+    from planner.pace import week_effect
+
+    effect = week_effect(pc.roadmap, pc.progress, pc.settings, pc.today, pc.tz)
     lines = [
         f"Finish:           {finish}",
         f"Hours remaining:  {hours_text(plan.hours_remaining)}",
         f"Basis:            {basis_text(plan.basis)}",
+        f"Your week:        {effect.sentence()}",
     ]
-    if pace is not None:
-        lines.append(f"Pace:             {pace}")
+    if pace is not None:  # one line, or more (a finish, a way back, what is compared)
+        first, *more = pace.split("\n")
+        lines.append(f"Pace:             {first}")
+        lines += [f"{'':18}{line}" for line in more]
     if plan.busy_lost:
         from planner.schedule_busy import lost_lines
 
@@ -222,11 +229,13 @@ def _warn(message: str) -> None:
 
 
 def _pace(pc: PlanContext) -> str | None:
-    """Slippage against the kept baseline, in words; a real (not what-if) plan becomes the
-    baseline when there is none."""
+    """Where the learner stands against the kept baseline, in dates and with a way back
+    (``planner.pace.standing``); a real (not what-if) plan becomes the baseline when there
+    is none."""
     from planner import locations
+    from planner.pace import skipped_topics, standing
     from planner.plan_flow import kept_baseline
-    from planner.schedule import slippage
+    from planner.schedule import remaining_hours
 
     path = locations.baseline_path(pc.roadmap.id)
     baseline, problem = kept_baseline(path, pc.plan, pc.today, keep=not pc.what_if)
@@ -234,14 +243,16 @@ def _pace(pc: PlanContext) -> str | None:
         _warn(problem)
     if baseline is None:
         return None
-    slip = slippage(baseline, pc.plan, pc.today)
-    if slip is None:  # made on the other basis: hours that cannot be compared
+    left = remaining_hours(pc.roadmap, pc.progress, pc.settings)
+    skipped = skipped_topics(pc.roadmap, pc.progress)
+    where = standing(baseline, pc.plan, left, pc.settings, pc.today, pc.tz, skipped)
+    if where is None:  # made on the other basis: hours that cannot be compared
         return (
             f"not measured: the plan kept on {baseline['made']} used the "
             f"{basis_text(str(baseline.get('basis', 'topics')))}; delete {path} to keep "
             "the next plan instead"
         )
-    return f"{slip.words()} (against the plan kept on {slip.since})"
+    return "\n".join(where.lines())
 
 
 def plan_json(plan: Plan, busy: bool = False) -> dict[str, Any]:
@@ -275,18 +286,13 @@ def _session_json(s: Session) -> dict[str, Any]:
 
 
 def _until(i: PlanInputs, target: date, as_json: bool) -> int:
-    from planner.schedule import (
-        ScheduleError,
-        finish_for,
-        hours_needed_by,
-        planned_hours,
-        remaining_hours,
-    )
+    from planner.pace import hours_until
+    from planner.schedule import ScheduleError, finish_for, planned_hours, remaining_hours
 
     remaining = remaining_hours(i.roadmap, i.progress, i.settings)
-    pace: Pace = hours_needed_by(target, remaining, i.settings, i.today)
+    pace = hours_until(target, remaining, i.settings, i.today, i.tz)
     try:
-        current = finish_for(remaining, i.settings, i.today)
+        current = finish_for(remaining, i.settings, i.today, tz=i.tz)
         plannable = True
     except ScheduleError:  # e.g. no study hours at all: the pace is still the answer
         current, plannable = None, False
@@ -298,6 +304,7 @@ def _until(i: PlanInputs, target: date, as_json: bool) -> int:
             "target": target.isoformat(),
             "weekly_hours": pace.weekly_hours,
             "hours": {WEEKDAYS[d]: h for d, h in pace.hours.items()},
+            "start_times": {WEEKDAYS[d]: f"{t:%H:%M}" for d, t in pace.moves.items()},
             "finish": pace.finish.isoformat() if pace.finish else None,
             "current_finish": current.isoformat() if current else None,
             "hours_remaining": left,
@@ -310,7 +317,9 @@ def _until(i: PlanInputs, target: date, as_json: bool) -> int:
         return 0
     now = sum(i.settings.hours_on(d) for d in range(7))
     print(f"To finish by {_day(target)}: {pace.weekly_hours:g} h a week")
-    print(f"  {week_hours_text(pace.hours)}")
+    print(f"  {week_hours_text(pace.hours)}  (in 15-minute steps)")
+    for line in pace.move_lines(i.settings):
+        print(f"  {line}")
     print(f"  at that pace the plan ends on {_day(pace.finish)}")
     with_now = f"with your current {round(now, 2):g} h a week"
     if plannable and current is not None:

@@ -3,9 +3,11 @@
 THE APP CONTRACT (views engineer, tests and the CLI rely on it)::
 
     PlannerApp(roadmap, *, roadmap_path, store, settings, settings_path, today,
-               now=None, tz=None, watch=True, export_dir=None)
+               now=None, tz=None, watch=True, export_dir=None, first_start=False)
 
-Everything is injected so tests and snapshots are stable. The main screen holds the
+Everything is injected so tests and snapshots are stable. ``first_start`` (the command
+line passes it when there is no settings file) opens the setup of the learner's week
+(``screens/setup.py``) over the main screen. The main screen holds the
 header, a ``TabBar`` (id ``tab-bar``) over three views, one shown at a time (class
 ``view``, the shown one ``-shown``): ``#roadmap`` (the tree and the detail pane),
 ``#agenda-view`` (an ``Agenda`` widget) and ``#calendar-view`` (a ``MonthCalendar``
@@ -309,8 +311,11 @@ class PlannerApp(App[None]):
         watch: bool = True,
         export_dir: Path | None = None,
         first_tab: str = "today",
+        first_start: bool = False,
     ) -> None:
         super().__init__()
+        self.first_start = first_start
+        """No settings file was found at start: the setup opens first (``action_setup_week``)."""
         self.roadmap = roadmap
         self.roadmap_path = roadmap_path
         self.store = store
@@ -343,8 +348,9 @@ class PlannerApp(App[None]):
         if self._plan_in_background():
             self.planning = True  # started in on_mount
         else:
-            # with busy calendars the baseline is kept once they are read (_busy_read)
-            keep = not settings.busy
+            # with busy calendars the baseline is kept once they are read (_busy_read); on
+            # the first start, once the learner's week is set (action_setup_week)
+            keep = not (settings.busy or first_start)
             self._apply_plan(self._generation, self._compute(keep_baseline=keep), None)
 
     # -- time ------------------------------------------------------------------
@@ -475,12 +481,14 @@ class PlannerApp(App[None]):
         self._refresh_views()
 
     def pace(self) -> tuple[str, str]:
-        """'on track' / 'behind by N h' / 'ahead by N h' against the baseline, and a style."""
-        from planner.schedule import slippage
+        """'on track' / 'behind by N h' / 'ahead by N h' against the baseline, and a style
+        (skipped work left out of both sides: ``planner.pace.scope_slippage``)."""
+        from planner.pace import scope_slippage, skipped_topics
 
         if self.baseline is None:
             return "", ""
-        slip = slippage(self.baseline, self.plan, self.today)
+        skipped = skipped_topics(self.roadmap, self.progress)
+        slip = scope_slippage(self.baseline, self.plan, self.today, skipped)
         if slip is None:
             return "", ""
         style = {"on track": "bold green", "behind": "bold red", "ahead": "bold cyan"}
@@ -536,7 +544,8 @@ class PlannerApp(App[None]):
         if self.planning:
             # after the first frame: the planning thread would hold the GIL for much
             # of it, and the tree is what the user wants to see first
-            keep = not self.settings.busy  # else kept once they are read (_busy_read)
+            # else kept once they are read (_busy_read), or the learner's week is set
+            keep = not (self.settings.busy or self.first_start)
             self.call_after_refresh(partial(self._replan, None, keep_baseline=keep))
         for problem in self._startup_problems:
             self.notify(problem, severity="warning", timeout=10)
@@ -544,6 +553,8 @@ class PlannerApp(App[None]):
             self.set_interval(POLL_SECONDS, self._poll, name="progress-poll")
         self.set_interval(CLOCK_SECONDS, self._tick_clock, name="clock-tick")
         self.autosync.start()
+        if self.first_start:
+            self.call_after_refresh(self.action_setup_week)
         if self.settings.busy:
             self._read_busy()
             self.set_interval(BUSY_POLL_SECONDS, self._read_busy, name="busy-poll")
@@ -1664,7 +1675,8 @@ class PlannerApp(App[None]):
             if new is not None:
                 self.apply_settings(new)
 
-        self.push_screen(SettingsScreen(self.settings, today=self.today), done)
+        screen = SettingsScreen(self.settings, today=self.today, preview=self.week_effect_text)
+        self.push_screen(screen, done)
 
     def apply_settings(self, new: Settings) -> bool:
         """Save new settings (atomically) and re-plan. False (notified) when not saved."""
@@ -1699,6 +1711,81 @@ class PlannerApp(App[None]):
         where = f" to {self.settings_path}" if self.settings_path is not None else ""
         self.notify(f"Settings saved{where}; the plan follows them.", timeout=4)
         return True
+
+    # -- where the learner stands --------------------------------------------------------
+
+    def standing_lines(self) -> list[str]:
+        """Where the learner stands against the kept plan, in the words of ``planner plan``
+        (``planner.pace.standing``)."""
+        from planner.pace import skipped_topics, standing
+        from planner.schedule import remaining_hours
+
+        if self.baseline is None:
+            return ["no plan kept yet to compare with"]
+        left = remaining_hours(self.roadmap, self.progress, self.settings)
+        skipped = skipped_topics(self.roadmap, self.progress)
+        where = standing(
+            self.baseline, self.plan, left, self.settings, self.today, self.tz, skipped
+        )
+        if where is None:
+            made = self.baseline.get("made")
+            return [f"not measured: the plan kept on {made} used the other estimate basis"]
+        return where.lines()
+
+    def action_standing(self) -> None:
+        """Say where the learner stands: the finish against the kept plan, a way back."""
+        self.notify("\n".join(self.standing_lines()), title="Pace", timeout=10)
+
+    # -- the setup of the learner's week ----------------------------------------------
+
+    def week_effect_text(self, settings: Settings) -> str:
+        """What ``settings``' week gives for the work left (``planner.pace.week_effect``)."""
+        from planner.pace import week_effect
+
+        tz = self.tz if self._tz_injected else _zone_of(settings, self.tz)
+        return week_effect(self.roadmap, self.progress, settings, self.today, tz).sentence()
+
+    def action_setup_week(self) -> None:
+        """The setup: hours, start times, zone and start date, with what they give."""
+        from planner.settings import SettingsError, system_timezone
+        from planner.tui.screens.setup import SetupScreen
+
+        try:
+            zone: str | None = system_timezone()
+        except SettingsError:
+            zone = None
+        first = self.first_start
+        self.first_start = False
+
+        def done(new: Settings | None) -> None:
+            if first:  # the first plan kept as the baseline is the one of the learner's week
+                self.call_after_refresh(partial(self._replan, None, keep_baseline=True))
+            if new is not None:
+                self.apply_settings(new)
+                return
+            if not first:
+                self.notify("Setup closed; the settings are as they were.", timeout=4)
+                return
+            week = sum(self.settings.hours_on(d) for d in range(7))
+            where = ""
+            if self.settings_path is not None and not (
+                self.settings_path.exists() or self.settings_path.is_symlink()
+            ):
+                from planner.settings import save_settings
+
+                try:
+                    save_settings(self.settings_path, self.settings)
+                    where = f", saved to {self.settings_path}"
+                except SettingsError as exc:
+                    self._user_error(exc, "Settings not saved")
+            self.notify(
+                f"Skipped: the defaults ({week:g} h a week){where}. "
+                'Palette (ctrl+p): "Set up your week".',
+                timeout=5,
+            )
+
+        screen = SetupScreen(self.settings, self.week_effect_text, zone=zone, today=self.today)
+        self.push_screen(screen, done)
 
     # -- switch roadmap --------------------------------------------------------------
 

@@ -118,6 +118,16 @@ PALETTE: tuple[PaletteCommand, ...] = (
         "unpin_session",
         "agenda.unpin",
     ),
+    PaletteCommand(
+        "Set up your week",
+        "Hours per weekday, start times, zone, and the finish they give",
+        "setup_week",
+    ),
+    PaletteCommand(
+        "Where do I stand",
+        "The finish against the kept plan, and what would get you back on it",
+        "standing",
+    ),
 )
 """The planner's palette commands, in the order a newcomer meets them."""
 

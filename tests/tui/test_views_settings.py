@@ -11,6 +11,7 @@ from textual.app import App
 from textual.widgets import Button, Input, Static, TextArea
 
 from planner.settings import DayOff, Settings
+from planner.tui.screens.confirm import ConfirmScreen
 from planner.tui.screens.settings import (
     SettingsScreen,
     check_zone,
@@ -120,7 +121,7 @@ def test_parse_days_off() -> None:
     ("text", "message"),
     [
         ("2026-12-24\n24 Dec", "line 2: cannot read '24' as a date; write one per line"),
-        ("2026-13-01", "line 1: '2026-13-01' is not a real date"),
+        ("2026-13-01", "line 1: cannot read '2026-13-01' as a date: there is no month 13"),
         ("2026-12-24..2026-12-01", r"line 1: the range ends \(2026-12-01\) before it starts"),
         ("12/11/2026", "line 1: cannot read '12/11/2026'"),
     ],
@@ -210,7 +211,10 @@ async def test_cancel_with_escape_gives_none() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await type_into(pilot, "hours-0", "3")
-        await pilot.press("escape")
+        await pilot.press("escape")  # unsaved edits: asks first
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
         await pilot.pause()
         assert app.result is None
         assert not isinstance(app.screen, SettingsScreen)
@@ -292,7 +296,7 @@ async def test_invalid_hours_refused_in_the_form_then_fixed() -> None:
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert app.result is _NOTHING  # not dismissed
-        assert str(app.screen.query_one("#form-status", Static).render()) == "1 field to fix"
+        assert str(app.screen.query_one("#form-status", Static).render()) == "to fix: Tue"
         assert app.focused is hours  # the first field to fix has the focus
         await pilot.press("2")
         await pilot.pause()

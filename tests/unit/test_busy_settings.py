@@ -53,7 +53,10 @@ def test_the_new_settings_round_trip() -> None:
         ("busy: {a: 1}\n", "settings.yaml:1: busy must be a list"),
         ("busy:\n  - ''\n", "settings.yaml:2: busy: an empty entry"),
         ("busy_all_day: maybe\n", "settings.yaml:1: busy_all_day must be true"),
-        ('end_times: {mon: "25:00"}\n', "settings.yaml:1: end_times mon: cannot read"),
+        (
+            'end_times: {mon: "25:00"}\n',
+            "settings.yaml:1: end_times mon: 25:00 is not a time of day",
+        ),
         ('end_times: {mon: "19:30"}\n', "settings.yaml:1: mon: 1.5 h from 19:00 do not fit"),
     ],
 )

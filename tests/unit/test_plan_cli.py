@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -12,6 +13,7 @@ import pytest
 from planner import locations
 from planner.cli import main
 from planner.roadmap_file import load_roadmap
+from planner.units import date_text
 
 ROADMAP = """\
 id: tiny
@@ -76,6 +78,7 @@ def test_plan_week_by_week(capsys: pytest.CaptureFixture[str], files: tuple[Path
         "Finish:           Sat 2026-05-09 (in 1 week)",
         "Hours remaining:  9 h",
         "Basis:            topic estimates (basis: topics)",
+        "Your week:        at 11.5 h a week you finish on Sat 9 May 2026",
     ]
 
 
@@ -141,14 +144,16 @@ def test_until_prints_the_weekly_hours_needed(
     code, out, _ = run(capsys, "plan", "--today", "2026-05-04", "--until", "2026-05-07")
     assert code == 0
     lines = out.splitlines()
-    assert lines[0] == "To finish by Thu 2026-05-07: 23 h a week"
-    assert lines[1] == "  mon 3:00, tue 3:00, wed 3:00, thu 3:00, fri 3:00, sat 8:00"
+    assert lines[0] == "To finish by Thu 2026-05-07: 22.75 h a week"
+    assert lines[1] == (
+        "  mon 3:00, tue 3:00, wed 3:00, thu 3:00, fri 3:00, sat 7:45  (in 15-minute steps)"
+    )
     assert lines[2] == "  at that pace the plan ends on Thu 2026-05-07"
     assert lines[3] == "  with your current 11.5 h a week it ends on Sat 2026-05-09"
     code, out, _ = run(capsys, "plan", "--json", "--today", "2026-05-04", "--until", "2026-05-07")
     data = json.loads(out)
-    assert data["weekly_hours"] == 23 and data["finish"] == "2026-05-07"
-    assert data["hours"]["sat"] == 8
+    assert data["weekly_hours"] == 22.75 and data["finish"] == "2026-05-07"
+    assert data["hours"]["sat"] == 7.75 and data["start_times"] == {}
 
 
 def test_first_real_plan_becomes_the_baseline_then_slippage_shows(
@@ -157,7 +162,7 @@ def test_first_real_plan_becomes_the_baseline_then_slippage_shows(
     path = locations.baseline_path("tiny")
     code, out, _ = run(capsys, "plan")
     assert code == 0 and path.exists()
-    assert "Pace:             on track" in out
+    assert "Pace:             finish " in out and "(on track)" in out
     # pretend the baseline was made two weeks ago and planned 6 h since
     baseline = json.loads(path.read_text())
     past = datetime.now(ZoneInfo("Europe/Berlin")).date() - timedelta(days=14)
@@ -165,7 +170,9 @@ def test_first_real_plan_becomes_the_baseline_then_slippage_shows(
     baseline["days"] = {(past + timedelta(days=i)).isoformat(): 1.5 for i in range(4)}
     path.write_text(json.dumps(baseline))
     _, out, _ = run(capsys, "plan")
-    assert f"Pace:             behind by 6 h (against the plan kept on {past})" in out
+    assert "(behind by 6 h)" in out
+    assert "h a week for the next 4 weeks gets you back on the plan" in out
+    assert f"against the plan kept on {date_text(past)}; skipped work is left out" in out
     _, out, _ = run(capsys, "done", "alpha")
     _, out, _ = run(capsys, "plan")
     assert "behind by 3 h" in out
@@ -276,8 +283,8 @@ def test_until_answers_with_no_study_hours_and_names_the_basis(
     )
     assert code == 0 and err == ""
     assert out.splitlines() == [
-        "To finish by Fri 2026-05-08: 11.5 h a week",  # Wednesday is a day off
-        "  mon 2:18, tue 2:18, wed 2:18, thu 2:18, fri 2:18",
+        "To finish by Fri 2026-05-08: 11.25 h a week",  # Wednesday is a day off
+        "  mon 2:15, tue 2:15, wed 2:15, thu 2:15, fri 2:15  (in 15-minute steps)",
         "  at that pace the plan ends on Fri 2026-05-08",
         "  with your current 0 h a week no plan can be made",
         "  9 h remaining, on the topic estimates (basis: topics)",
@@ -302,3 +309,111 @@ def test_a_baseline_on_the_other_basis_is_named_not_compared(
         f"{json.loads(path.read_text())['made']} used the topic estimates (basis: topics); "
         f"delete {path} to keep the next plan instead"
     )
+
+
+DATE_SPELLINGS = [
+    "2026-05-04",
+    "2026/05/04",
+    "4.5.2026",
+    "4 May 2026",
+    "May 4 2026",
+    "Mon 4 May 2026",
+]
+
+
+@pytest.mark.parametrize("spelling", DATE_SPELLINGS)
+def test_every_date_spelling_reads_alike_in_the_options(
+    capsys: pytest.CaptureFixture[str], files: tuple[Path, Path], spelling: str
+) -> None:
+    """--today, --start and --until read the one date grammar of planner.units."""
+    iso = ["--today", "2026-05-04", "--start", "2026-05-04"]
+    _, expected, _ = run(capsys, "plan", *iso)
+    code, out, err = run(capsys, "plan", "--today", spelling, "--start", spelling)
+    assert (code, err, out) == (0, "", expected)
+    _, expected, _ = run(capsys, "plan", "--today", "2026-05-01", "--until", "2026-05-04")
+    code, out, err = run(capsys, "plan", "--today", "2026-05-01", "--until", spelling)
+    assert (code, err, out) == (0, "", expected)
+    assert "To finish by Mon 2026-05-04" in out
+
+
+def test_a_date_with_the_wrong_weekday_is_refused(
+    capsys: pytest.CaptureFixture[str], files: tuple[Path, Path]
+) -> None:
+    code, out, err = run(capsys, "plan", "--today", "Tue 4 May 2026")
+    assert (code, out) == (2, "")
+    assert err == (
+        "planner: --today: 'Tue 4 May 2026': 4 May 2026 is a Monday; check the day or the date\n"
+    )
+
+
+def _keep_baseline(made: str) -> Path:
+    """The tiny roadmap's plan made on ``made``, kept as its baseline (as `plan` keeps it)."""
+    from planner.progress import Progress
+    from planner.schedule import ensure_baseline, schedule
+    from planner.settings import load_settings
+
+    roadmap = load_roadmap(Path(os.environ["PLANNER_ROADMAP"]))
+    settings = load_settings(Path(os.environ["PLANNER_SETTINGS"]))
+    day = datetime.strptime(made, "%Y-%m-%d").date()
+    plan = schedule(roadmap, Progress(), settings, day, ZoneInfo("Europe/Berlin"))
+    path = locations.baseline_path("tiny")
+    ensure_baseline(path, plan, day)
+    return path
+
+
+def test_pace_in_dates_with_a_way_back(
+    capsys: pytest.CaptureFixture[str], files: tuple[Path, Path]
+) -> None:
+    _keep_baseline("2026-05-04")  # 9 h: Mon to Sat of that week
+    code, out, _ = run(capsys, "plan", "--today", "2026-05-09")  # nothing done by Saturday
+    assert code == 0
+    pace = out[out.index("Pace:") :].splitlines()
+    assert pace == [
+        "Pace:             finish Thu 14 May 2026, 5 days later than planned on 4 May "
+        "(behind by 6 h)",
+        "                  +1.5 h a week for the next 4 weeks gets you back on the plan",
+        "                  against the plan kept on Mon 4 May 2026; skipped work is left out "
+        "of both sides",
+    ]
+
+
+def test_skipping_is_a_change_of_scope_never_ahead(
+    capsys: pytest.CaptureFixture[str], files: tuple[Path, Path]
+) -> None:
+    _keep_baseline("2026-05-04")
+    run(capsys, "skip", "beta")  # 2 h the kept plan had on Thu and Fri
+    code, out, _ = run(capsys, "plan", "--today", "2026-05-09")
+    assert code == 0
+    pace = out[out.index("Pace:") :].splitlines()
+    # 6 h expected by Saturday, 2 of them beta's: behind by 4 h, not by 2 h
+    assert pace[0].endswith("(behind by 4 h)")
+    assert pace[-1] == (
+        "                  against the plan kept on Mon 4 May 2026; work skipped since "
+        "(2 h) is left out of both sides"
+    )
+    run(capsys, "done", "alpha")
+    run(capsys, "log", "gamma", "1h")
+    _, out, _ = run(capsys, "plan", "--today", "2026-05-09")
+    assert "as planned on 4 May (on track)" in out
+
+
+def test_until_names_the_start_time_to_move_when_a_day_cannot_hold_its_share(
+    capsys: pytest.CaptureFixture[str], files: tuple[Path, Path]
+) -> None:
+    code, out, err = run(capsys, "plan", "--today", "2026-05-04", "--until", "2026-05-05")
+    assert (code, err) == (0, "")
+    assert out.splitlines()[:3] == [  # every day holds its share: nothing to move
+        "To finish by Tue 2026-05-05: 34.25 h a week",
+        "  mon 4:30, tue 4:30, wed 4:30, thu 4:30, fri 4:30, sat 11:45  (in 15-minute steps)",
+        "  at that pace the plan ends on Tue 2026-05-05",
+    ]
+    code, out, _ = run(capsys, "plan", "--today", "2026-05-04", "--until", "2026-05-04")
+    lines = out.splitlines()
+    assert lines[0] == "To finish by Mon 2026-05-04: 68.75 h a week"
+    assert "  mon: 9:00 h from 19:00 runs past midnight; start at 15:00 or earlier" in lines
+    assert "  sat: 23:45 h from 09:00 runs past midnight; start at 00:15 or earlier" in lines
+    assert "  at that pace the plan ends on Mon 2026-05-04" in lines
+    code, out, _ = run(capsys, "plan", "--json", "--today", "2026-05-04", "--until", "2026-05-04")
+    data = json.loads(out)
+    assert data["start_times"]["mon"] == "15:00" and data["hours"]["mon"] == 9
+    assert all(round(h * 4) == h * 4 for h in data["hours"].values())  # 15-minute steps

@@ -544,3 +544,13 @@ def test_the_baseline_is_written_as_json_dumps_writes_it(tmp_path: Path, days: d
     first = plan_of({"a": 10.0, "b": 0.3}, replace(WEEK, timezone="Europe/Berlin"))
     made = ensure_baseline(path, first, MON)
     assert path.read_text(encoding="utf-8") == json.dumps(made, indent=1) + "\n"
+
+
+@pytest.mark.parametrize(
+    "topics",
+    [{}, {"a": 120}, {"a": 120, 'b "quoted" é\n': 5}, {"a": 1.5}, {"a": True}],
+)
+def test_the_baseline_topics_are_written_as_json_dumps_writes_them(topics: dict) -> None:
+    data = {**make_baseline(plan_of({"a": 10.0}, WEEK), MON), "topics": topics}
+    data["days"] = data.pop("days")  # the days stay last
+    assert _baseline_text(data) == json.dumps(data, indent=1) + "\n"

@@ -122,7 +122,7 @@ BAD = [
     ("hours:\n  mon: lots\n", "s.yaml:2: hours mon: cannot read 'lots' as a duration"),
     ("hours:\n  mon-wed: 1\n  tue: 2\n", "s.yaml:3: hours: tue is given twice; keep one"),
     ("hours:\n  mon: yes\n", "s.yaml:2: hours mon: 'yes' is not a number"),
-    ("start_times:\n  mon: 25:00\n", "s.yaml:2: start_times mon: cannot read '25:00'"),
+    ("start_times:\n  mon: 25:00\n", "s.yaml:2: start_times mon: 25:00 is not a time of day"),
     ("start_times:\n  mon: 7\n", "s.yaml:2: start_times mon: '7' is not a time"),
     (
         "timezone: Europe/Berln\n",
@@ -145,7 +145,7 @@ BAD = [
     ("days_off:\n  - {label: x}\n", "s.yaml:2: days_off: a range needs 'from'"),
     (
         "start_date: tomorrow\n",
-        "s.yaml:1: start_date: cannot read 'tomorrow' as a date; write it as YYYY-MM-DD",
+        "s.yaml:1: start_date: cannot read 'tomorrow' as a date; write 2026-12-01 or 1 Dec 2026",
     ),
     ("hours_per_day: 0\n", "s.yaml:1: hours_per_day must be more than 0 hours, not 0"),
     ("unestimated_hours: -1\n", "s.yaml:1: unestimated_hours must be 0 or more hours, not -1"),

@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import date as _date
+from datetime import time as _time
+
 import pytest
 
-from planner.units import DurationError, log_sentence, looks_like_duration, parse_duration
+from planner.units import (
+    ClockError,
+    DateError,
+    DurationError,
+    date_text,
+    log_sentence,
+    looks_like_duration,
+    parse_clock,
+    parse_date,
+    parse_duration,
+)
 
 SPELLINGS = [
     ("1.5", 1.5),
@@ -78,3 +91,96 @@ def test_log_sentence_says_what_was_actually_taken_back(
     asked: float, applied: float, sentence: str
 ) -> None:
     assert log_sentence(asked, applied) == sentence
+
+
+# -- dates and clock times: one grammar each -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-12-01",
+        "2026/12/01",
+        "2026-12-1",
+        "1.12.2026",
+        "01.12.2026",
+        "1 Dec 2026",
+        "1 December 2026",
+        "Dec 1 2026",
+        "December 1, 2026",
+        "Tue 1 Dec 2026",
+        "Tuesday, 1st Dec 2026",
+        "  1  dec  2026 ",
+    ],
+)
+def test_every_date_spelling_reads_the_same_day(text: str) -> None:
+    assert parse_date(text) == _date(2026, 12, 1)
+
+
+def test_a_year_left_out_is_todays_only_where_today_is_known() -> None:
+    assert parse_date("Dec 3", _date(2026, 3, 2)) == _date(2026, 12, 3)
+    with pytest.raises(DateError, match="'Dec 3' has no year; write 2026-12-01 or 1 Dec 2026"):
+        parse_date("Dec 3")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("04/05/2026", "cannot read '04/05/2026' as a date; write 2026-12-01 or 1 Dec 2026"),
+        ("someday", "cannot read 'someday' as a date; write 2026-12-01 or 1 Dec 2026"),
+        ("", "no date given; write 2026-12-01 or 1 Dec 2026"),
+        ("2027-02-29", "cannot read '2027-02-29' as a date: February 2027 has 28 days"),
+        ("2026-13-01", "cannot read '2026-13-01' as a date: there is no month 13"),
+        ("9999-12-32", "cannot read '9999-12-32' as a date: December 9999 has 31 days"),
+        ("Mon 1 Dec 2026", "'Mon 1 Dec 2026': 1 Dec 2026 is a Tuesday; check the day or the date"),
+        ("1 Foo 2026", "cannot read '1 Foo 2026' as a date"),
+    ],
+)
+def test_dates_refused_in_one_line(text: str, message: str) -> None:
+    with pytest.raises(DateError) as info:
+        parse_date(text)
+    assert str(info.value) == message or str(info.value).startswith(message)
+    assert "\n" not in str(info.value)
+
+
+def test_date_text_reads_back() -> None:
+    day = _date(2028, 6, 29)
+    assert date_text(day) == "Thu 29 Jun 2028"
+    assert parse_date(date_text(day)) == day
+
+
+@pytest.mark.parametrize(
+    ("text", "clock"),
+    [
+        ("19:00", _time(19)),
+        ("7:05", _time(7, 5)),
+        ("19.30", _time(19, 30)),
+        ("19h30", _time(19, 30)),
+        ("1930", _time(19, 30)),
+        ("9", _time(9)),
+        ("7pm", _time(19)),
+        ("7:30 PM", _time(19, 30)),
+        ("7 p.m.", _time(19)),
+        ("12am", _time(0)),
+        ("12pm", _time(12)),
+    ],
+)
+def test_every_clock_spelling(text: str, clock: _time) -> None:
+    assert parse_clock(text) == clock
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("24:00", "24:00 is not a time of day (00:00 to 23:59); write 19:00 or 7pm"),
+        ("19:60", "19:60 is not a time of day (00:00 to 23:59); write 19:00 or 7pm"),
+        ("13pm", "13pm is not a time; use 1 to 12 with am or pm"),
+        ("noon", "cannot read 'noon' as a time of day; write 19:00 or 7pm"),
+        ("7:5", "cannot read '7:5' as a time of day; write 19:00 or 7pm"),
+        ("", "no time given; write 19:00 or 7pm"),
+    ],
+)
+def test_clock_times_refused_in_one_line(text: str, message: str) -> None:
+    with pytest.raises(ClockError) as info:
+        parse_clock(text)
+    assert str(info.value) == message

@@ -4,23 +4,26 @@
 (built with ``dataclasses.replace``, so fields the form does not show are kept) when
 the user saves, or with ``None`` when they cancel. The app saves the file and re-plans.
 
-Input is read forgivingly (``1.5``, ``90m``, ``1h30`` for hours; ``19:00``, ``7pm`` for
-times; ISO dates or anything ``dateutil`` reads for the start date) and refused in the
+Input is read in the one grammar of ``planner.units`` (``1.5``, ``90m``, ``1h30`` for hours;
+``19:00``, ``7pm`` for times; ``2026-12-01``, ``1 Dec 2026`` for dates) and refused in the
 form, with a message next to the field, when it cannot be used. A field's message shows
-once the user has left it (or tried to save), and clears as soon as the value is fixed.
+once the user has left it (or tried to save), and clears as soon as the value is fixed;
+saving refused names the fields to fix. With ``preview`` (the app's call of
+``planner.pace.week_effect``) a line under the form says what the settings give before
+they are saved. Esc with unsaved edits asks before discarding them. The settings the
+form does not show (``FILE_ONLY``) are listed at its end as the file's alone.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 from functools import lru_cache
 from typing import ClassVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from dateutil import parser as date_parser
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
@@ -32,6 +35,7 @@ from textual.validation import ValidationResult, Validator
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Static, TextArea
 
+from planner import units
 from planner.settings import DayOff, Settings
 from planner.textutil import closest
 from planner.units import looks_like_duration, parse_duration
@@ -50,9 +54,6 @@ WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 DAYS_OFF_HELP = "one per line: 2026-12-24  or  2026-12-24..2027-01-01 Holidays"
 
 # -- reading values (plain functions, tested on their own) ------------------------------
-
-_CLOCK_RE = re.compile(r"^(\d{1,2})(?:\s*[:.h]\s*(\d{2}))?\s*([ap]\.?m\.?)?$", re.I)
-_CLOCK_4_RE = re.compile(r"^(\d{2})(\d{2})$")
 
 
 def _format_number(value: float) -> str:
@@ -73,59 +74,30 @@ def parse_hours(text: str, *, maximum: float = 24.0) -> float:
 
 
 def parse_clock(text: str) -> time:
-    """``19:00``, ``19.30``, ``7pm``, ``7:30 pm``, ``1930`` -> a time. ValueError if not."""
-    value = text.strip()
-    match = _CLOCK_RE.match(value) or _CLOCK_4_RE.match(value)
-    if not match:
-        raise ValueError("not a time; write 19:00 or 7pm")
-    hour = int(match.group(1))
-    minute = int(match.group(2) or 0)
-    meridiem = match.group(3) if match.re is _CLOCK_RE else None
-    if meridiem:
-        if not 1 <= hour <= 12:
-            raise ValueError(f"{hour}{meridiem} is not a time; use 1-12 with am/pm")
-        hour = hour % 12 + (12 if meridiem.lower().startswith("p") else 0)
-    if hour > 23 or minute > 59:
-        raise ValueError(f"{value} is not a time of day (00:00 to 23:59)")
-    return time(hour, minute)
+    """``19:00``, ``19.30``, ``7pm``, ``7:30 pm``, ``1930`` -> a time, in the one grammar of
+    ``planner.units``. ValueError if not."""
+    return units.parse_clock(text)
 
 
 def parse_day(text: str, today: date) -> date:
-    """An ISO date, or anything ``dateutil`` reads ("1 Dec 2026", "Dec 1"; the year
-    defaults to this year). ValueError with a message if not."""
-    value = text.strip()
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        pass
-    try:
-        default = datetime(today.year, today.month, today.day)
-        return date_parser.parse(value, default=default).date()
-    except (ValueError, OverflowError):
-        raise ValueError(f"cannot read {value!r} as a date; write 2026-12-01") from None
+    """A date in the one grammar of ``planner.units`` ("2026-12-01", "1 Dec 2026", "Dec 1";
+    a year left out is today's). ValueError with a message if not."""
+    return units.parse_date(text, today)
 
 
 _RANGE_RE = re.compile(r"^(\S+?)\s*(?:\.\.|–|—)\s*(\S+)(?:\s+(.*))?$")
 _SINGLE_RE = re.compile(r"^(\S+)(?:\s+(.*))?$")
-_NUMERIC_DATE_RE = re.compile(
-    r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$|^(\d{1,2})\.(\d{1,2})\.(\d{4})$"
-)
 
 
 def _numeric_date(token: str) -> date:
-    """A day off's date: 2026-12-24, 2026/12/24 or 24.12.2026 (no guessing of
-    ambiguous forms like 12/11)."""
-    match = _NUMERIC_DATE_RE.match(token)
-    if match is None:
-        raise ValueError(f"cannot read {token!r} as a date")
-    if match.group(1):
-        year, month, day = int(match.group(1)), int(match.group(2)), int(match.group(3))
-    else:
-        day, month, year = int(match.group(4)), int(match.group(5)), int(match.group(6))
+    """A day off's date: 2026-12-24, 2026/12/24 or 24.12.2026 (one word: the grammar of
+    ``planner.units``, whose word forms have spaces)."""
     try:
-        return date(year, month, day)
+        return units.parse_date(token)
     except ValueError as exc:
-        raise ValueError(f"{token!r} is not a real date ({exc})") from None
+        if str(exc).startswith("cannot read") and ":" in str(exc):
+            raise  # a date that does not exist says why
+        raise ValueError(f"cannot read {token!r} as a date") from None
 
 
 def parse_days_off(text: str) -> tuple[DayOff, ...]:
@@ -327,6 +299,20 @@ class SettingsScreen(ModalScreen[Settings | None]):
         height: auto;
         padding-left: 0;
     }
+    SettingsScreen #file-only {
+        color: $text-muted;
+        margin-top: 1;
+        height: auto;
+    }
+    SettingsScreen #preview {
+        height: 2;
+        color: $text-success;
+        text-style: bold;
+    }
+    SettingsScreen #preview.-error {
+        color: $text-muted;
+        text-style: none;
+    }
     SettingsScreen #buttons {
         height: 1;
         margin-top: 1;
@@ -355,11 +341,21 @@ class SettingsScreen(ModalScreen[Settings | None]):
 
     AUTO_FOCUS = "#hours-0"
 
-    def __init__(self, settings: Settings, *, today: date | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        today: date | None = None,
+        preview: Callable[[Settings], str] | None = None,
+    ) -> None:
         super().__init__()
         self.settings = settings
         self.today = today if today is not None else date.today()
+        self.preview = preview
+        """What the settings in the form give (``planner.pace.week_effect``), shown live;
+        None: no preview line."""
         self._touched: set[str] = set()
+        self._initial: dict[str, str] = {}
 
     # -- layout ------------------------------------------------------------------------
 
@@ -444,6 +440,9 @@ class SettingsScreen(ModalScreen[Settings | None]):
                     compact=True,
                 )
                 yield Static(id="note-days-off", classes="note", markup=False)
+                yield Static(self._file_only_text(), id="file-only", markup=False)
+            if self.preview is not None:
+                yield Static(id="preview", markup=False)
             with Horizontal(id="buttons"):
                 yield Button("Save", id="save", variant="primary", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
@@ -466,7 +465,38 @@ class SettingsScreen(ModalScreen[Settings | None]):
     def on_mount(self) -> None:
         for key in self._keys():
             self._show(key)
+        self._initial = self._values()
+        self._show_preview()
         self._fit_form(self.size.height)
+
+    @staticmethod
+    def _file_only_text() -> str:
+        return f"In the settings file only (edit it by hand): {', '.join(FILE_ONLY)}."
+
+    def _values(self) -> dict[str, str]:
+        """What every field holds now, to tell whether anything was edited."""
+        values = {widget.id or "": widget.value for widget in self.query(Input)}
+        values["days-off"] = self.query_one("#days-off", TextArea).text
+        return values
+
+    @property
+    def edited(self) -> bool:
+        """Whether any field differs from what the form opened with."""
+        return bool(self._initial) and self._values() != self._initial
+
+    def _show_preview(self) -> None:
+        """The finish the form's settings give, before saving (when every field is valid)."""
+        if self.preview is None:
+            return
+        line = self.query_one("#preview", Static)
+        bad = [key for key in self._keys() if self._problem(key) is not None]
+        if bad:
+            line.update(Text(f"fix {_field_names(bad)} to see the finish these settings give"))
+            line.set_class(True, "-error")
+            return
+        new = self.build_settings()
+        line.update(Text(("if saved: " if self.edited else "now: ") + self.preview(new)))
+        line.set_class(False, "-error")
 
     def on_resize(self, event: events.Resize) -> None:
         self._fit_form(event.size.height)
@@ -474,8 +504,10 @@ class SettingsScreen(ModalScreen[Settings | None]):
     def _fit_form(self, height: int) -> None:
         """The form scrolls inside the dialog so Save / Cancel always stay on screen."""
         if height > 0:
-            # The dialog's border (2 lines) and the buttons' row with its margin (2).
-            self.query_one("#form").styles.max_height = max(3, height - 4)
+            # The dialog's border (2 lines), the buttons' row with its margin (2) and the
+            # preview (2 lines when shown).
+            extra = 2 if self.preview is not None else 0
+            self.query_one("#form").styles.max_height = max(3, height - 4 - extra)
 
     # -- reading the form --------------------------------------------------------------
 
@@ -656,10 +688,12 @@ class SettingsScreen(ModalScreen[Settings | None]):
         if key.startswith("day-"):
             self._show("min-session")
         self._status(None)
+        self._show_preview()
 
     @on(TextArea.Changed)
     def _text_changed(self, event: TextArea.Changed) -> None:
         self._show("days-off")
+        self._show_preview()
 
     def on_descendant_blur(self, event: events.DescendantBlur) -> None:
         key = self._key_of(event.widget.id or "")
@@ -683,7 +717,24 @@ class SettingsScreen(ModalScreen[Settings | None]):
     # -- actions -----------------------------------------------------------------------
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        """Close without saving; with unsaved edits, ask first."""
+        if not self.edited:
+            self.dismiss(None)
+            return
+        from planner.tui.screens.confirm import ConfirmScreen
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "Unsaved changes",
+                "Discard the changes to the settings?",
+                "y discard them · n or Esc keep editing",
+            ),
+            answered,
+        )
 
     def action_save(self) -> None:
         keys = self._keys()
@@ -692,8 +743,8 @@ class SettingsScreen(ModalScreen[Settings | None]):
         hours = [self._day_hours(d) for d in range(7)]
         no_hours = all(h is not None for h in hours) and sum(h or 0.0 for h in hours) <= 0
         if problems or no_hours:
-            count = len(problems) + (1 if no_hours and not problems else 0)
-            self._status(f"{count} field{'s' if count != 1 else ''} to fix")
+            names = _field_names(problems) if problems else "the weekly hours"
+            self._status(f"to fix: {names}")
             first = problems[0] if problems else "day-0"
             self._focus_field(first)
             return
@@ -742,6 +793,40 @@ class SettingsScreen(ModalScreen[Settings | None]):
             hours_per_day=parse_hours(self._value("hours-per-day")),
             min_session_hours=parse_hours(self._value("min-session")),
         )
+
+
+FILE_ONLY = (
+    "end_times",
+    "unestimated_hours",
+    "max_topic_hours_per_day",
+    "break_minutes",
+    "basis",
+    "keys",
+    "sync",
+    "busy",
+    "busy_all_day",
+    "theme",
+    "roadmap",
+    "tracks",
+)
+"""The settings the form does not show: kept as they are when it saves."""
+
+_FIELD_NAMES = {
+    "timezone": "Time zone",
+    "start-date": "Start date",
+    "hours-per-day": "Hours per study day",
+    "min-session": "Shortest session",
+    "days-off": "Days off",
+}
+
+
+def _field_names(keys: Iterable[str]) -> str:
+    """The fields' labels as the form shows them: "Tue, Time zone"."""
+    names = [
+        WEEKDAYS[int(key[-1])] if key.startswith("day-") else _FIELD_NAMES.get(key, key)
+        for key in keys
+    ]
+    return ", ".join(names)
 
 
 class _ZoneSuggester(Suggester):
