@@ -163,7 +163,11 @@ def history_figures(roadmap: Roadmap, folder: Path, count: int, runs: int) -> No
     env["PLANNER_CONFIG_DIR"] = str(folder / "config")
     for var in ("TEXTUAL", "PLANNER_SETTINGS", "PYTHONDONTWRITEBYTECODE"):
         env.pop(var, None)
-    stages = ([b"Foundations", b"Roadmap"], [b"Done", b"Quit"])
+    # a returning learner: a settings file, so the first-start setup does not open
+    (folder / "config").mkdir(parents=True, exist_ok=True)
+    (folder / "config" / "settings.yaml").write_text("timezone: UTC\n", encoding="utf-8")
+    # the app opens on Today: the tab bar, then the footer with Today's keys and the app's
+    stages = ([b"Today", b"Roadmap"], [b"Session done", b"Quit"])
     starts: dict[str, list[float]] = {"plain": [], "full": []}
     for path in (plain, full):  # warm-up
         bench_tui.time_to_frame(argv, dict(env, PLANNER_PROGRESS=str(path)), *stages)

@@ -183,6 +183,9 @@ def cold_starts(roadmap: Path, runs: int, work: Path, first_title: str) -> ColdS
         "PYTHONPYCACHEPREFIX",
     ):
         env.pop(var, None)
+    # a returning learner: a settings file, so the first-start setup does not open
+    (work / "config").mkdir(parents=True, exist_ok=True)
+    (work / "config" / "settings.yaml").write_text("timezone: UTC\n", encoding="utf-8")
     word = first_title.split()[0].encode()
     # planner opens on Today: the tab bar; then the footer with the keys of the focused
     # Today view ("space Session done") and the app's ("q Quit"); then the plan in the
