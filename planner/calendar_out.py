@@ -26,6 +26,7 @@ icalendar costs about 40 ms to import, so it is imported only when an event is m
 from __future__ import annotations
 
 import dataclasses
+import errno
 import json
 import os
 import re
@@ -667,6 +668,33 @@ def _is_special(path: Path) -> bool:
     return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
+def _write_into(path: Path, data: bytes) -> None:
+    """Write into a device or pipe (``/dev/stdout``, ``>(cat)``), never replacing it.
+
+    It is opened without waiting, so a named pipe nobody reads is one clear error instead
+    of a hang; once open, writing waits for a slow reader as a shell redirect does.
+    """
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    except OSError as exc:
+        if exc.errno == errno.ENXIO:  # a FIFO with no reader
+            raise ExportError(
+                f"nobody is reading the pipe {path}; start its reader first, or write to a "
+                "file with -o"
+            ) from None
+        raise ExportError(
+            f"cannot write {path}: {exc.strerror or exc}; choose another file with -o"
+        ) from exc
+    try:
+        os.set_blocking(fd, True)
+        with os.fdopen(fd, "wb", closefd=True) as handle:
+            handle.write(data)
+    except OSError as exc:
+        raise ExportError(
+            f"cannot write {path}: {exc.strerror or exc}; choose another file with -o"
+        ) from exc
+
+
 def write_export(
     path: Path | None,
     export: Export,
@@ -700,13 +728,7 @@ def write_export(
             ) from exc
         return []
     if _is_special(path):
-        try:
-            with open(path, "wb") as handle:
-                handle.write(data)
-        except OSError as exc:
-            raise ExportError(
-                f"cannot write {path}: {exc.strerror or exc}; choose another file with -o"
-            ) from exc
+        _write_into(path, data)
         return [path]
     if path.is_dir():
         raise ExportError(f"{path} is a folder; give a file name such as {path / 'study-plan.ics'}")

@@ -308,3 +308,51 @@ def test_bad_weeks_is_one_line_exit_2(
 ) -> None:
     code, out, err = run(capsys, "export", "--weeks", weeks, "-o", "-")
     assert code == 2 and err.count("\n") == 1 and message in err and out == ""
+
+
+def test_a_pipe_nobody_reads_is_one_line_not_a_hang(tmp_path: Path) -> None:
+    """A named pipe as the target is written into (process substitution works), but one
+    that nobody reads is refused at once instead of blocking forever."""
+    import os
+    import subprocess
+    import sys
+    import threading
+
+    fifo = tmp_path / "pipe.ics"
+    os.mkfifo(fifo)
+    env = dict(os.environ, PLANNER_SETTINGS=str(tmp_path / "none.yaml"))
+    done = subprocess.run(
+        [sys.executable, "-m", "planner", "export", "-o", str(fifo)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith(f"planner: nobody is reading the pipe {fifo};")
+    assert done.stderr.count("\n") == 1
+    assert fifo.exists() and not fifo.is_file()  # still the pipe
+
+    got: list[bytes] = []
+
+    def read() -> None:
+        with open(fifo, "rb") as handle:
+            got.append(handle.read())
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    for _ in range(200):  # wait until the reader has the pipe open
+        done = subprocess.run(
+            [sys.executable, "-m", "planner", "export", "-o", str(fifo)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env=env,
+            check=False,
+        )
+        if done.returncode == 0:
+            break
+    reader.join(timeout=30)
+    assert done.returncode == 0, done.stderr
+    assert got and got[0].startswith(b"BEGIN:VCALENDAR")
