@@ -33,16 +33,14 @@ def render_rows(rows: list[KeyRow]) -> Text:
     return out
 
 
-class HelpScreen(ModalScreen[None]):
-    """Lists every key; any of escape, q, ? or enter closes it."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,question_mark,enter", "dismiss_help", "Close", show=True),
-    ]
+class TextBoxScreen(ModalScreen[None]):
+    """A box of text over the screen, with a footer line, closed by its ``close`` binding:
+    the help (every key) and a calendar day's sessions. ``name`` makes the ids
+    (``NAME-body``, ``NAME-footer``)."""
 
     DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
-    HelpScreen > Vertical {
+    TextBoxScreen { align: center middle; }
+    TextBoxScreen > Vertical {
         width: 76;
         max-width: 100%;
         height: auto;
@@ -51,23 +49,40 @@ class HelpScreen(ModalScreen[None]):
         background: $surface;
         padding: 0 1;
     }
-    HelpScreen VerticalScroll { height: auto; max-height: 100%; }
-    HelpScreen #help-footer { color: $text-muted; }
+    TextBoxScreen VerticalScroll { height: auto; max-height: 100%; }
+    TextBoxScreen .text-box-footer { color: $text-muted; }
     """
 
-    def __init__(self, rows: list[KeyRow]) -> None:
+    def __init__(self, name: str, title: str, body: Text, footer: str) -> None:
         super().__init__()
-        self.rows = rows
+        self.box_name = name
+        self.title_text = title
+        self.body = body
+        self.footer = footer
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
-            box.border_title = "Keys"
+            box.border_title = self.title_text
             with VerticalScroll():
-                yield Static(render_rows(self.rows), id="help-body")
-            yield Static(
-                Text("Remap a key in the settings file: keymap: {toggle_done: d}. Esc closes."),
-                id="help-footer",
-            )
+                yield Static(self.body, id=f"{self.box_name}-body")
+            yield Static(Text(self.footer), id=f"{self.box_name}-footer", classes="text-box-footer")
 
-    def action_dismiss_help(self) -> None:
+    def action_close(self) -> None:
         self.dismiss(None)
+
+
+class HelpScreen(TextBoxScreen):
+    """Lists every key; any of escape, q, ? or enter closes it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark,enter", "close", "Close", show=True),
+    ]
+
+    def __init__(self, rows: list[KeyRow]) -> None:
+        super().__init__(
+            "help",
+            "Keys",
+            render_rows(rows),
+            "Remap a key in the settings file: keymap: {toggle_done: d}. Esc closes.",
+        )
+        self.rows = rows
