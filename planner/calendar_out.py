@@ -111,12 +111,7 @@ class ExportRecord:
     @classmethod
     def from_json(cls, text: str) -> ExportRecord:
         """Read a record; ValueError (with a short reason) when it is not one."""
-        data = json.loads(text)
-        if not isinstance(data, dict) or data.get("format") != RECORD_FORMAT:
-            raise ValueError(f"not an export record of format {RECORD_FORMAT}")
-        events = data.get("events")
-        if not isinstance(events, dict):
-            raise ValueError("no 'events' table")
+        data, events = json_events_table(text, RECORD_FORMAT, "an export record")
         entries: dict[str, RecordEntry] = {}
         for uid, raw in events.items():
             if not (
@@ -135,6 +130,19 @@ class ExportRecord:
             roadmap_id if isinstance(roadmap_id, str) else None,
             exported if isinstance(exported, str) else None,
         )
+
+
+def json_events_table(text: str, format_: int, what: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The data of one of the planner's small JSON files (the export record, the sync state)
+    and its ``events`` table; ValueError (a short reason) when it is not ``what`` of
+    ``format_`` (json.JSONDecodeError is a ValueError too)."""
+    data = json.loads(text)
+    if not isinstance(data, dict) or data.get("format") != format_:
+        raise ValueError(f"not {what} of format {format_}")
+    events = data.get("events")
+    if not isinstance(events, dict):
+        raise ValueError("no 'events' table")
+    return data, events
 
 
 def load_record(path: Path) -> ExportRecord:

@@ -40,8 +40,15 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from planner.atomic import write_atomic
-from planner.calendar_out import SessionEvent, StateSource, session_events, vevent, within_weeks
+from planner.atomic import SYNC_STATE, FileError, read_text, write_atomic
+from planner.calendar_out import (
+    SessionEvent,
+    StateSource,
+    json_events_table,
+    session_events,
+    vevent,
+    within_weeks,
+)
 from planner.errors import PlannerError
 
 if TYPE_CHECKING:
@@ -243,12 +250,7 @@ class SyncState:
     @classmethod
     def from_json(cls, text: str) -> SyncState:
         """Read a state; ValueError (with a short reason) when it is not one."""
-        data = json.loads(text)
-        if not isinstance(data, dict) or data.get("format") != STATE_FORMAT:
-            raise ValueError(f"not a sync state of format {STATE_FORMAT}")
-        events = data.get("events")
-        if not isinstance(events, dict):
-            raise ValueError("no 'events' table")
+        data, events = json_events_table(text, STATE_FORMAT, "a sync state")
         entries: dict[str, StateEntry] = {}
         for key, raw in events.items():
             if not isinstance(raw, dict):
@@ -274,10 +276,12 @@ def load_state(path: Path, target: str) -> SyncState:
     """The stored state for ``target``; an empty one when there is none, it is about another
     calendar, or it cannot be read (``problem`` then says why). Never raises."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path, SYNC_STATE)
     except (FileNotFoundError, NotADirectoryError):
         return SyncState(target)
-    except (OSError, UnicodeDecodeError) as exc:
+    except FileError as exc:  # a folder, a device or pipe; too large; not UTF-8
+        return SyncState(target, problem=str(exc))
+    except OSError as exc:
         reason = getattr(exc, "strerror", None) or str(exc)
         return SyncState(target, problem=f"cannot read the sync state {path} ({reason})")
     try:
@@ -292,7 +296,9 @@ def load_state(path: Path, target: str) -> SyncState:
 def save_state(path: Path, state: SyncState) -> None:
     """Write the state atomically; SyncError (one line) when it cannot be written."""
     try:
-        write_atomic(path, state.to_json())
+        write_atomic(path, state.to_json(), SYNC_STATE)
+    except FileError as exc:  # a device or folder there, read-only, hard-linked
+        raise SyncError(str(exc)) from None
     except OSError as exc:
         raise SyncError(
             f"cannot save the sync state {path}: {exc.strerror or exc}; the calendar is "

@@ -136,3 +136,20 @@ def test_state_round_trip_and_damage(tmp_path: Path) -> None:
     damaged = load_state(path, state.target)
     assert damaged.events == {} and damaged.problem and "damaged" in damaged.problem
     assert load_state(tmp_path / "none.json", "t") == SyncState("t")
+
+
+def test_a_sync_state_that_is_a_pipe_is_refused_not_waited_on(tmp_path: Path) -> None:
+    """The sync state goes through the same regular-file rule as every file of the user's:
+    a named pipe there is a problem said in words, never a read that waits forever."""
+    import os
+
+    from planner.sync.engine import SyncError, load_state, save_state
+
+    fifo = tmp_path / "state.json"
+    os.mkfifo(fifo)
+    state = load_state(fifo, "caldav me@x Study plan")
+    assert state.events == {} and state.problem is not None
+    assert "named pipe" in state.problem and str(fifo) in state.problem
+    with pytest.raises(SyncError, match="named pipe"):
+        save_state(fifo, state)
+    assert fifo.exists() and not fifo.is_file()
