@@ -59,6 +59,7 @@ IMPORT_OUTPUT = FileKind("output file", "choose another file with -o FILE", 32 *
 CALENDAR = FileKind("calendar file", "choose another file with -o", 64 * MB)
 EXPORT_RECORD = FileKind("export record", "move it aside to start a new one", 64 * MB)
 BASELINE = FileKind("plan baseline", "delete it to start a new one", 32 * MB)
+BUSY_CALENDAR = FileKind("busy calendar", "check the path in busy: (an .ics file)", 64 * MB)
 SYNC_STATE = FileKind("sync state", "delete it; the next sync finds its events again", 64 * MB)
 FILE = FileKind("file", "choose another file", 64 * MB)
 """For a caller that names no kind."""

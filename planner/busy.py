@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from planner.atomic import write_atomic
+from planner.atomic import BUSY_CALENDAR, FileError, read_bytes, write_atomic
 from planner.errors import PlannerError
 
 BusyTimes = tuple[tuple[int, int], ...]
@@ -433,14 +433,14 @@ def read_sources(
         else:
             path = Path(source.where)
             try:
-                data = path.read_bytes()
+                data = read_bytes(path, BUSY_CALENDAR)  # a regular file only, size-limited
             except FileNotFoundError:
                 raise BusyError(
                     f"busy calendar {path} does not exist; check the path in busy: "
                     "(relative paths start at the settings file's folder)"
                 ) from None
-            except IsADirectoryError:
-                raise BusyError(f"busy calendar {path} is a folder; give an .ics file") from None
+            except FileError as exc:  # a folder, a device or pipe; too large
+                raise BusyError(str(exc)) from None
             except OSError as exc:
                 raise BusyError(
                     f"cannot read busy calendar {path} ({exc.strerror or exc}); check its "

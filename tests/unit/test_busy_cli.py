@@ -111,6 +111,30 @@ def test_a_missing_calendar_is_one_line_and_exit_2(
     assert code == 2 and "does not exist" in err and err.count("\n") == 1
 
 
+@pytest.mark.parametrize("kind", ["folder", "pipe", "device"])
+def test_a_calendar_that_is_not_a_regular_file_is_one_line_not_a_hang(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, kind: str
+) -> None:
+    """A busy calendar goes through the same regular-file rule as the learner's other
+    files: a folder, a named pipe nobody writes or /dev/zero is refused, never read."""
+    import os
+
+    if kind == "folder":
+        where = tmp_path / "cal.ics"
+        where.mkdir()
+        said = "is a folder"
+    elif kind == "pipe":
+        where = tmp_path / "cal.ics"
+        os.mkfifo(where)
+        said = "is a named pipe"
+    else:
+        where = Path("/dev/zero")
+        said = "is a character device"
+    code, out, err = run(capsys, "plan", "--busy", str(where))
+    assert code == 2 and out == ""
+    assert err.startswith(f"planner: busy calendar {where} {said}") and err.count("\n") == 1
+
+
 def test_busy_without_calendars_says_what_to_do(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
