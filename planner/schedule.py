@@ -507,6 +507,7 @@ def _shaped(
         pins,
         settings.tracks,
         blocked,
+        busy,
     )
 
 

@@ -646,10 +646,11 @@ class _Placement:
     """
 
     __slots__ = (
+        "_layout",
         "_lock",
+        "_make_layout",
         "_sessions",
         "_spans",
-        "layout",
         "module_ids",
         "topic_ids",
         "tracks",
@@ -658,22 +659,40 @@ class _Placement:
 
     def __init__(
         self,
-        layout: _Layout,
+        layout: _Layout | Callable[[], _Layout],
         topic_ids: Sequence[str],
         module_ids: Sequence[str],
         tz: tzinfo,
         tracks: Sequence[str | None] | None = None,
     ) -> None:
+        """``layout``: the placed pieces, or what makes them when first needed (a shaped
+        plan's tracks, ``planner.schedule_shape``)."""
         self.tracks = tracks
         """Each index's track title (None: a topic's); None: no tracks. Track pieces are
         sessions of their track, and in neither kind of span."""
-        self.layout = layout
+        if isinstance(layout, _Layout):
+            self._layout: _Layout | None = layout
+            self._make_layout: Callable[[], _Layout] | None = None
+        else:
+            self._layout, self._make_layout = None, layout
         self.topic_ids = topic_ids
         self.module_ids = module_ids
         self.tz = tz
         self._sessions: tuple[Session, ...] | None = None
         self._spans: tuple[SpanDict, SpanDict] | None = None
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # (the layout is made under it too)
+
+    @property
+    def layout(self) -> _Layout:
+        made = self._layout
+        if made is None:
+            with self._lock:
+                made = self._layout
+                if made is None:
+                    assert self._make_layout is not None
+                    made = self._layout = self._make_layout()
+                    self._make_layout = None
+        return made
 
     def sessions(self) -> tuple[Session, ...]:
         made = self._sessions

@@ -22,28 +22,49 @@ before, as fast. The rules are ``planner.schedule``'s, with these:
       remaining, finish and spans are the topics'.
     - Busy times and end times (``planner.schedule_busy``'s rules), handed in as
       ``Blocked``: no session, of a topic or a track, takes them; what does not fit a
-      day's free parts moves on. The hours lost to them are not reported for such a
-      plan (``Plan.busy_lost`` stays empty).
+      day's free parts moves on. The hours they take are the plan's ``busy_lost``, as
+      ``planner.schedule_busy`` counts them (the day's hours, less its pins', less the
+      free minutes of its study).
 
 Times are wall-clock minutes from midnight as in ``planner.schedule``; a study day ends
 at its real midnight (on a day the clocks change, ``lengths.room``), and the pieces of a
-day are timed in real time from its first, so no two sessions overlap.
+day are timed in real time from its first, so no two sessions overlap. On a day the
+clocks change, pins and busy times are placed by their real time (``Blocked.real``,
+``_realigned``).
+
+Speed: a day with no pin, no blocked time and no change of clocks, under rules without
+a daily cap or breaks, needs no free parts worked out. Such days are laid in runs in
+which the same tracks are active; a run's days hold only the topics' pieces (the
+tracks' are the same on each of its weekdays), and whole weeks of one topic are laid at
+once. Both are kept compact (``_Runs``) and made into pieces when the sessions are first
+used, so planning the seed with two tracks costs about what planning it without does
+(``bench/bench_schedule.py``). ``_FAST = False`` lays every day one by one (the tests
+compare the two).
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 
 from planner.schedule import STALL_DAYS, Plan, ScheduleError, _Rules
-from planner.schedule_fast import Sessions, Spans, _Layout, _Placement, _stall_message
+from planner.schedule_busy import _epoch_minute
+from planner.schedule_fast import (
+    Sessions,
+    Spans,
+    _Layout,
+    _past_the_calendar,
+    _Placement,
+    _stall_message,
+)
 from planner.settings import Settings, Track
 from planner.shape import Pin
 
 _FAST = True
-"""Whether days without pins, cap or breaks are laid by the short path (the tests compare
-the plans made with and without it)."""
+"""Whether plain days are laid in runs and weeks (see the module's docstring); the tests
+compare the plans made with and without."""
 
 TRACK_MODULE = "track"
 """The ``module_id`` of a track's sessions."""
@@ -133,13 +154,21 @@ def plan_shaped(
     pins: Sequence[Pin],
     tracks: Sequence[Track],
     blocked: Mapping[int, Sequence[tuple[int, int]]] | None = None,
+    busy_times: Sequence[tuple[int, int]] = (),
 ) -> Plan:
     """The plan of ``minutes`` (per topic, in queue order) from ``start``, around ``pins``
     and beside ``tracks`` (see the module's docstring).
 
-    ``blocked``: times no session may take (busy times, ``planner.schedule_busy``), by day
-    ordinal, as (start, end) wall-clock minutes of that day; unlike pins they take nothing
-    from the day's hours (what does not fit moves on, as hours that do not fit do)."""
+    ``blocked``: times no session may take (busy times and end times, ``Blocked``); unlike
+    pins they take nothing from the day's hours (what does not fit moves on, as hours that
+    do not fit do), and the hours they cost are the plan's ``busy_lost``. ``busy_times``:
+    the busy times themselves (``planner.busy.BusyTimes``), kept as the plan's ``busy``.
+
+    Days that need no free parts worked out (no pin, no blocked time, no change of clocks;
+    no daily cap and no breaks) are laid in runs, ``_plain_run``: each run keeps the same
+    tracks active, and its days hold only the topics' pieces, the tracks' being the same
+    on every such weekday (``_Runs``, made into pieces when the sessions are first used).
+    """
     rules = _Rules.of(settings, tz=tz)
     n = len(topic_ids)
     rem = list(minutes)
@@ -155,7 +184,10 @@ def plan_shaped(
         rem[j] -= take
         pinned.setdefault(day, []).append((pin.clock, take, j))
     runs = _runs(tracks, rules, topic_ids, module_ids)
-    last_pin = max(pinned, default=0)
+    pin_days = sorted(pinned)
+    last_pin = pin_days[-1] if pin_days else 0
+    n_pin_days = len(pin_days)
+    pk = 0  # the next pinned day that may come
 
     day_minutes, start_minutes = rules.day_minutes, rules.start_minutes
     min_minutes, cap, brk, off = (
@@ -167,15 +199,18 @@ def plan_shaped(
     first = 0
     while first < n and rem[first] <= 0:
         first += 1
-    # (day, clock, length, row or -1 - track)
     pieces: list[tuple[int, int, int]] = []  # a general day's (clock, length, row or -1 - track)
     layout = _Layout()
     topics, days, firsts, ends = layout.topic, layout.day, layout.first, layout.end
     put_topic, put_clock, put_length = topics.append, layout.clock.append, layout.length.append
+    add_day, add_first, add_end = days.append, firsts.append, ends.append
+    in_runs: list[tuple[int, int, tuple[tuple[tuple[int, int, int], ...], ...]]] = []
+    spans: list[tuple[int, int, int, Sequence[int], Sequence[int], int]] = []
     last_day = 0
     day = first_ordinal
     k = 0
     idle = idle_from = 0
+    lost: dict[int, int] = {}  # minutes lost to busy times, by week (its Monday's ordinal)
     if first < n and not any(day_minutes):
         raise ScheduleError(
             "no study time: every weekday has 0 study hours while work remains; "
@@ -186,16 +221,145 @@ def plan_shaped(
     look = 0  # the next day to ask ``lengths`` about
     add = pieces.append
     n_off = len(off)
+    by_active: dict[tuple[int, ...], _Shares] = {}
     while first < n or day <= last_pin:
+        change = False
+        if day >= look:
+            change, look = lengths.at(day)
+        while pk < n_pin_days and pin_days[pk] < day:
+            pk += 1
+        here = pinned.get(day) if pk < n_pin_days and pin_days[pk] == day else None
+        busy = blocked.get(day) if blocked else None
+        if plain and not change and not here and not busy:
+            # a run of plain days: the same tracks active all through it
+            active = tuple(r for r, run in enumerate(runs) if _active(run, day, first, rem))
+            stop = _MAX_ORDINAL + 1
+            if pk < n_pin_days:
+                stop = pin_days[pk]
+            watch = n  # the queue index whose reaching may change the active tracks
+            for r, run in enumerate(runs):
+                if day < run.from_day < stop:
+                    stop = run.from_day
+                if day <= run.until_day < stop - 1:
+                    stop = run.until_day + 1
+                if first < run.from_index < watch:
+                    watch = run.from_index
+                if r in active and run.until_rows:
+                    last_open = max(i for i in run.until_rows if i >= 0 and rem[i] > 0)
+                    if last_open + 1 < watch:
+                        watch = last_open + 1
+            while look < stop and look - day < 800:  # a new year is no change of clocks
+                change_then, after = lengths.at(look)
+                if change_then:
+                    break
+                look = after
+            if look < stop:
+                stop = look
+            shares = by_active.get(active)
+            if shares is None:
+                shares = by_active[active] = _shares(active, runs, rules, n)
+            free, begins, track_pieces, week, short = shares
+            if first == n:
+                watch = n + 1  # (only tracks until the next pin: the run ends there)
+            began = day
+            at = len(topics)
+            r_j = rem[first] if first < n else 0  # what is left of the first open topic
+            # the walk of ``_walk_plain``, each day's topics after its tracks
+            while day < stop:
+                while k < n_off and off[k][1] < day:
+                    k += 1
+                if blocked and blocked.get(day):
+                    break
+                if r_j > week and not blocked:  # weeks of the same topic: laid at once
+                    calm = off[k][0] if k < n_off and off[k][0] < stop else stop
+                    m = (calm - day) // 7  # whole weeks before a day off or the run's end
+                    # whole weeks the topic fills with more left than a short day holds
+                    # (a day too short for a minimum session still takes a topic's rest)
+                    whole = (r_j - 1 - short) // week
+                    if whole < m:
+                        m = whole
+                    if m > 0:
+                        past = day + 7 * m
+                        spans.append((day, past, first, free, begins, min_minutes))
+                        r_j -= m * week
+                        last = past - 1
+                        while not (free[(last - 1) % 7] >= min_minutes and free[(last - 1) % 7]):
+                            last -= 1
+                        last_day = last
+                        idle, idle_from = past - 1 - last, last + 1
+                        day = past
+                        continue
+                weekday = (day - 1) % 7
+                left = free[weekday]
+                if (
+                    left > 0
+                    and first < n
+                    and (r_j <= left or left >= min_minutes)
+                    and not (k < n_off and off[k][0] <= day)
+                ):
+                    clock = begins[weekday]
+                    add_day(day)
+                    add_first(at)
+                    while True:
+                        if r_j <= left:  # the whole topic
+                            put_topic(first)
+                            put_clock(clock)
+                            put_length(r_j)
+                            at += 1
+                            clock += r_j
+                            left -= r_j
+                            rem[first] = 0
+                            first += 1
+                            while first < n and rem[first] <= 0:
+                                first += 1
+                            if first == n:
+                                break
+                            r_j = rem[first]
+                            if left:
+                                continue
+                        elif left >= min_minutes:  # a piece; the rest on the next day
+                            put_topic(first)
+                            put_clock(clock)
+                            put_length(left)
+                            at += 1
+                            clock += left
+                            r_j -= left
+                        break
+                    add_end(clock)
+                    idle = 0
+                    last_day = day
+                elif first < n:
+                    if not idle:
+                        idle_from = day
+                    idle += 1
+                    if idle > STALL_DAYS:
+                        raise ScheduleError(_stall_message(rules, idle_from, day))
+                day += 1
+                if first >= watch:
+                    break  # a track may start or end: a new run
+            if first < n:
+                rem[first] = r_j
+            if day > began and any(track_pieces):
+                in_runs.append((began, day, track_pieces))
+            if day > _MAX_ORDINAL and first < n:
+                raise _past_the_calendar(start)
+            continue
+        # a general day: its free parts worked out
         while k < n_off and off[k][1] < day:
             k += 1
         day_off = k < n_off and off[k][0] <= day
         weekday = (day - 1) % 7
-        here = pinned.get(day)
-        busy = blocked.get(day) if blocked else None
         at = len(topics)
-        fast_end = -1
         pieces.clear()
+        base = 0
+        if change:  # the day's times in real minutes from its start time (``_realigned``)
+            begin = start_minutes[weekday]
+            d = date.fromordinal(day)
+            base = _epoch_minute(d, begin, tz)
+            if here:
+                here = [(begin + _epoch_minute(d, c, tz) - base, m, j) for c, m, j in here]
+            if isinstance(blocked, Blocked):
+                busy = blocked.real(day, begin, base)
         if here:
             for clock, length, j in here:
                 add((clock, length, j))
@@ -203,61 +367,12 @@ def plan_shaped(
         else:
             left = 0 if day_off else day_minutes[weekday]
         placed = bool(here)  # a topic's piece (tracks alone do not keep the walk going)
+        working = first < n
         if left > 0:
             begin = start_minutes[weekday]
-            limit = 1440
-            if day >= look:
-                change, look = lengths.at(day)
-                if change:  # a day of 23 or 25 hours: it ends at its real midnight
-                    limit = begin + lengths.room(day, begin)
-            if plain and not here and not busy and limit == 1440:
-                # the common day: one free part that holds the day's hours (the settings
-                # see to that), no cap, no breaks: the tracks' shares, then whole topics
-                # while they fit and a piece of the next (as ``_walk_plain`` does)
-                clock = begin
-                for r, run in enumerate(runs):
-                    want = run.day_minutes[weekday]
-                    if want <= 0 or not _active(run, day, first, rem):
-                        continue
-                    if want > left:
-                        want = left
-                    put_topic(n - 1 - (-1 - r))
-                    put_clock(clock)
-                    put_length(want)
-                    clock += want
-                    left -= want
-                while left > 0 and first < n:
-                    r_j = rem[first]
-                    if r_j <= left:
-                        put_topic(first)
-                        put_clock(clock)
-                        put_length(r_j)
-                        clock += r_j
-                        left -= r_j
-                        rem[first] = 0
-                        placed = True
-                        first += 1
-                        while first < n and rem[first] <= 0:
-                            first += 1
-                    else:
-                        if left >= min_minutes:
-                            put_topic(first)
-                            put_clock(clock)
-                            put_length(left)
-                            clock += left
-                            rem[first] = r_j - left
-                            placed = True
-                        break
-                left = 0
-                fast_end = clock
-            if left <= 0:
-                pass
-            elif here or busy:
-                taken = [(c, c + length) for c, length, _ in here or ()]
-                gaps = _gaps(begin, limit, [*taken, *(busy or ())])
-            else:
-                gaps = [(begin, limit)] if limit > begin else []
-        if left > 0:
+            limit = begin + lengths.room(day, begin) if change else 1440
+            wanted = left
+            gaps = _gaps(begin, limit, [*((c, c + m) for c, m, _ in here or ()), *(busy or ())])
             g = 0
             n_gaps = len(gaps)
             clock = gaps[0][0] if gaps else limit
@@ -320,8 +435,15 @@ def plan_shaped(
                 j += 1
             while first < n and rem[first] <= 0:
                 first += 1
-        if pieces:  # a day laid by the general path (pins on it): in clock order
+            if busy and working and left > 0:  # hours busy times took from the day
+                room = sum(b - a for a, b in gaps)
+                if room < wanted:
+                    monday = day - weekday
+                    lost[monday] = lost.get(monday, 0) + wanted - room
+        if pieces:  # in clock order
             pieces.sort()
+            if change:
+                _realigned(pieces, day, start_minutes[weekday], base, tz)
             end = 0
             for clock, length, j in pieces:
                 put_topic(j if j >= 0 else n - 1 - j)
@@ -334,12 +456,6 @@ def plan_shaped(
             days.append(day)
             firsts.append(at)
             ends.append(end)
-        elif len(topics) > at:
-            days.append(day)
-            firsts.append(at)
-            ends.append(fast_end)
-            if placed:
-                last_day = day
         if placed:
             idle = 0
         elif first < n:
@@ -350,12 +466,52 @@ def plan_shaped(
                 raise ScheduleError(_stall_message(rules, idle_from, day))
         day += 1
         if day > _MAX_ORDINAL and first < n:
-            raise ScheduleError(
-                f"the plan starting {start} runs past the calendar's last day (9999-12-31); "
-                "set an earlier start date, or add study hours"
-            )
+            raise _past_the_calendar(start)
     layout.last_day = last_day
-    return _made(layout, topic_ids, module_ids, runs, tz, sum(minutes) / 60, basis)
+    lost_hours = {
+        date.fromordinal(monday): m / 60 for monday, m in sorted(lost.items()) if monday <= last_day
+    }
+    return _made(
+        layout,
+        _Runs(in_runs, spans, off),
+        topic_ids,
+        module_ids,
+        runs,
+        tz,
+        sum(minutes) / 60,
+        basis,
+        lost_hours,
+        busy_times,
+    )
+
+
+_Shares = tuple[
+    Sequence[int], Sequence[int], tuple[tuple[tuple[int, int, int], ...], ...], int, int
+]
+
+
+def _shares(active: Sequence[int], runs: Sequence[_TrackRun], rules: _Rules, n: int) -> _Shares:
+    """With the tracks ``active`` (indexes in ``runs``), per weekday: the topics' minutes,
+    where they begin, and the tracks' pieces (track ``r`` as index ``n + r``, clock,
+    minutes), laid from the day's start time in the tracks' order; the minutes a topic
+    gets in a week of days of a piece each (its days of a minimum session or more); and
+    the most minutes of a day shorter than a minimum session."""
+    free = list(rules.day_minutes)
+    begins = list(rules.start_minutes)
+    pieces: list[tuple[tuple[int, int, int], ...]] = []
+    for weekday in range(7):
+        made = []
+        if free[weekday] > 0:
+            for r in active:
+                want = runs[r].day_minutes[weekday]
+                if want > 0:
+                    made.append((n + r, begins[weekday], want))
+                    begins[weekday] += want
+                    free[weekday] -= want
+        pieces.append(tuple(made))
+    week = sum(f for f in free if f > 0 and f >= rules.min_minutes)
+    short = max((f for f in free if 0 < f < rules.min_minutes), default=0)
+    return free, begins, tuple(pieces), week, short
 
 
 def _active(run: _TrackRun, day: int, first: int, rem: Sequence[int]) -> bool:
@@ -397,6 +553,30 @@ class Blocked(Mapping[int, Sequence[tuple[int, int]]]):
                 day += 1
         self._by_day = by_day
         self._ends = {w: c.hour * 60 + c.minute for w, c in end_times.items() if c != time(0, 0)}
+        self._busy = busy
+        self._tz = tz
+
+    def real(self, day: int, begin: int, base: int) -> list[tuple[int, int]]:
+        """The blocked times of ``day`` (one the clocks change) as real minutes from its
+        wall-clock minute ``begin`` (``base``: its real minute since the epoch): the busy
+        times from where they really are, the end time's block from its real time."""
+        d = date.fromordinal(day)
+        lo = _epoch_minute(d, 0, self._tz)
+        hi = _epoch_minute(d + timedelta(days=1), 0, self._tz)
+        busy = self._busy
+        out = []
+        at = bisect_right(busy, (lo, lo))
+        if at:
+            at -= 1
+        while at < len(busy) and busy[at][0] < hi:
+            a, b = busy[at]
+            if b > lo:
+                out.append((begin + max(a, lo) - base, begin + min(b, hi) - base))
+            at += 1
+        end = self._ends.get((day - 1) % 7)
+        if end is not None:
+            out.append((begin + _epoch_minute(d, end, self._tz) - base, begin + hi - base))
+        return out
 
     def get(  # type: ignore[override]
         self, day: int, default: Sequence[tuple[int, int]] | None = None
@@ -423,6 +603,20 @@ class Blocked(Mapping[int, Sequence[tuple[int, int]]]):
         return bool(self._by_day or self._ends)
 
 
+def _realigned(
+    pieces: list[tuple[int, int, int]], day: int, begin: int, base: int, tz: tzinfo
+) -> None:
+    """A day the clocks change, laid in real minutes from its start time ``begin`` (whose
+    real minute since the epoch is ``base``), made as the sessions are timed on such a day
+    (``schedule_fast._exact_times``: the first piece at its wall-clock time, the rest in
+    real time from it): every piece moved by the first's wall clock less its real one."""
+    first = pieces[0][0]
+    wall = (_EPOCH + timedelta(minutes=base + first - begin)).astimezone(tz)
+    shift = (wall.toordinal() - day) * 1440 + wall.hour * 60 + wall.minute - first
+    if shift:
+        pieces[:] = [(c + shift, m, j) for c, m, j in pieces]
+
+
 def _gaps(begin: int, limit: int, taken: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
     """The free parts of ``begin`` to ``limit`` outside ``taken`` (minutes of a day)."""
     out = []
@@ -436,27 +630,146 @@ def _gaps(begin: int, limit: int, taken: Sequence[tuple[int, int]]) -> list[tupl
     return [(a, b) for a, b in out if b > a]
 
 
+_Span = tuple[int, int, int, Sequence[int], Sequence[int], int]
+"""Days ``plan_shaped`` laid a week at a time: the first, the day past the last, the
+topic's index, per weekday its minutes and where they begin, the minimum session."""
+_TrackPieces = tuple[tuple[tuple[int, int, int], ...], ...]
+"""Per weekday, the tracks' pieces (index, clock, minutes) of a run of days."""
+
+
+class _Runs:
+    """What ``plan_shaped`` laid without a piece of its own in the layout: the tracks'
+    pieces of the days it laid in runs (for each run, its first day, the day past its
+    last, and per weekday the tracks' pieces, the same on every day of the run that is
+    not a day off), and the days it laid a week at a time (``_Span``)."""
+
+    __slots__ = ("off", "runs", "spans")
+
+    def __init__(
+        self,
+        runs: Sequence[tuple[int, int, _TrackPieces]],
+        spans: Sequence[_Span],
+        off: Sequence[tuple[int, int]],
+    ) -> None:
+        self.runs = runs
+        self.spans = spans
+        self.off = off
+
+    def __bool__(self) -> bool:
+        return bool(self.runs or self.spans)
+
+    def merged(self, layout: _Layout) -> _Layout:
+        """``layout`` with the runs' track pieces and the spans' pieces put in: the
+        plan's whole layout, day by day in order."""
+        if not self:
+            return layout
+        out = _Layout()
+        topic, clock, length = out.topic, out.clock, out.length
+        l_topic, l_clock, l_length = layout.topic, layout.clock, layout.length
+        l_day, l_first, l_end = layout.day, layout.first, layout.end
+        l_bounds = layout.bounds()
+        n_days = len(l_day)
+        off, n_off = self.off, len(self.off)
+        runs, spans = self.runs, self.spans
+        n_runs, n_spans = len(runs), len(spans)
+        never = _MAX_ORDINAL + 2
+        x = k = ti = si = 0
+
+        def copy(x: int) -> None:
+            a, b = l_first[x], l_bounds[x]
+            topic.extend(l_topic[a:b])
+            clock.extend(l_clock[a:b])
+            length.extend(l_length[a:b])
+
+        day = min(runs[0][0] if runs else never, spans[0][0] if spans else never)
+        while True:
+            while ti < n_runs and runs[ti][1] <= day:
+                ti += 1
+            while si < n_spans and spans[si][1] <= day:
+                si += 1
+            in_run = ti < n_runs and runs[ti][0] <= day
+            in_span = si < n_spans and spans[si][0] <= day
+            if not in_run and not in_span:
+                if ti == n_runs and si == n_spans:
+                    break
+                day = min(
+                    runs[ti][0] if ti < n_runs else never, spans[si][0] if si < n_spans else never
+                )
+                continue
+            while x < n_days and l_day[x] < day:  # the days laid on their own before it
+                out.day.append(l_day[x])
+                out.first.append(len(topic))
+                copy(x)
+                out.end.append(l_end[x])
+                x += 1
+            while k < n_off and off[k][1] < day:
+                k += 1
+            if k < n_off and off[k][0] <= day:  # a day off places nothing
+                day += 1
+                continue
+            weekday = (day - 1) % 7
+            track = runs[ti][2][weekday] if in_run else ()
+            here = x < n_days and l_day[x] == day
+            piece = None
+            if in_span:
+                _, _, j, free, begins, min_minutes = spans[si]
+                if free[weekday] > 0 and free[weekday] >= min_minutes:
+                    piece = (j, begins[weekday], free[weekday])
+            if track or piece or here:
+                out.day.append(day)
+                out.first.append(len(topic))
+                end = 0
+                for j, c, m in track:
+                    topic.append(j)
+                    clock.append(c)
+                    length.append(m)
+                    end = c + m
+                if piece is not None:
+                    j, c, m = piece
+                    topic.append(j)
+                    clock.append(c)
+                    length.append(m)
+                    end = c + m
+                if here:
+                    copy(x)
+                    end = l_end[x]
+                    x += 1
+                out.end.append(end)
+            day += 1
+        while x < n_days:
+            out.day.append(l_day[x])
+            out.first.append(len(topic))
+            copy(x)
+            out.end.append(l_end[x])
+            x += 1
+        out.last_day = layout.last_day
+        return out
+
+
 def _made(
     layout: _Layout,
+    in_runs: _Runs,
     topic_ids: Sequence[str],
     module_ids: Sequence[str],
     runs: Sequence[_TrackRun],
     tz: tzinfo,
     hours: float,
     basis: str,
+    busy_lost: Mapping[date, float],
+    busy: Sequence[tuple[int, int]],
 ) -> Plan:
     """The plan of the placed pieces (track ``r`` as index ``len(topic_ids) + r``): its
     sessions made when first used (``Sessions``), track pieces as sessions of their
-    track."""
+    track (the runs' track pieces put in first, ``_Runs.merged``)."""
     n = len(topic_ids)
-    if not layout.topic:
-        return Plan((), None, hours, basis)
+    if not layout.topic and not in_runs:
+        return Plan((), None, hours, basis, busy_lost=busy_lost, busy=busy)
     titles = [run.title for run in runs]
     ids = [*topic_ids, *titles]
     modules = [*module_ids, *([TRACK_MODULE] * len(runs))]
     tracks: list[str | None] = [None] * n
     tracks += titles
-    placed = _Placement(layout, ids, modules, tz, tracks)
+    placed = _Placement(lambda: in_runs.merged(layout), ids, modules, tz, tracks)
     last_day = layout.last_day
     return Plan(
         Sessions(placed),
@@ -465,4 +778,6 @@ def _made(
         basis,
         Spans(placed, 0),
         Spans(placed, 1),
+        busy_lost=busy_lost,
+        busy=busy,
     )

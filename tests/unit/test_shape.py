@@ -229,9 +229,31 @@ def shaped(
     tracks = []
     week = sum(hours.values())
     if draw(st.booleans()):
-        tracks.append(Track("Portfolio", min(2.0, week / 3), from_id=draw(st.sampled_from(topics))))
+        until = draw(st.sampled_from(("", "", "topic", "date")))
+        tracks.append(
+            Track(
+                "Portfolio",
+                min(2.0, week / 3),
+                from_id=draw(st.sampled_from(topics)),
+                until_id=draw(st.sampled_from(topics)) if until == "topic" else None,
+                until_date=(
+                    draw(st.dates(date(2026, 5, 11), date(2027, 6, 30)))
+                    if until == "date"
+                    else None
+                ),
+            )
+        )
     if draw(st.booleans()):
-        tracks.append(Track("Practice", min(1.0, week / 4)))
+        days = tuple(sorted(draw(st.sets(st.integers(0, 6), max_size=3))))
+        if not days or any(hours[d] for d in days):
+            tracks.append(
+                Track(
+                    "Practice",
+                    min(1.0, week / 4),
+                    days=days,
+                    from_date=draw(st.sampled_from((None, date(2026, 7, 1)))),
+                )
+            )
     pins = []
     for _ in range(draw(st.integers(0, 4))):
         topic_id = draw(st.sampled_from(topics))
@@ -459,19 +481,52 @@ def test_tracks_survive_the_settings_being_written(tmp_path: Path) -> None:
     assert load_settings(path).tracks == tracks
 
 
-@hyp_settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def _busy(draw: st.DrawFn) -> tuple[tuple[int, int], ...]:
+    """A few busy times (minutes since the epoch, merged) over the plan's first months,
+    some across a midnight or a change of the clocks (25 Oct 2026, 28 Mar 2027)."""
+    epoch = datetime(1970, 1, 1, tzinfo=TZ)
+    out = []
+    for _ in range(draw(st.integers(0, 6))):
+        day = date(2026, 5, 11) + timedelta(days=draw(st.sampled_from((0, 1, 3, 40, 167, 321))))
+        day += timedelta(days=draw(st.integers(0, 6)))
+        start = datetime(day.year, day.month, day.day, tzinfo=TZ) + timedelta(
+            minutes=draw(st.integers(0, 47)) * 30
+        )
+        minutes = int((start - epoch).total_seconds() // 60)
+        out.append((minutes, minutes + draw(st.sampled_from((30, 60, 150, 600, 1500)))))
+    merged: list[tuple[int, int]] = []
+    for a, b in sorted(out):
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    return tuple(merged)
+
+
+@hyp_settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_the_short_path_makes_the_same_plans(seed: Roadmap, data: st.DataObject) -> None:
+    """The runs of plain days and the weeks laid at once (and the track pieces and weeks
+    put in when the sessions are first used) make the plan the day-by-day walk makes:
+    sessions, finish, spans, hours per day, hours lost to busy times."""
     from planner import schedule_shape
 
     progress, settings, _ = data.draw(shaped(seed))
+    busy = data.draw(st.one_of(st.just(()), st.composite(_busy)()))
 
     def made() -> object:
         try:
-            plan = schedule(seed, progress, settings, TODAY, TZ)
+            plan = schedule(seed, progress, settings, TODAY, TZ, busy=busy)
         except PlannerError as exc:
             return str(exc)
-        return (tuple(plan.sessions), plan.finish, dict(plan.topic_spans))
+        return (
+            tuple(plan.sessions),
+            plan.finish,
+            dict(plan.topic_spans),
+            dict(plan.module_spans),
+            plan.hours_by_day(),
+            dict(plan.busy_lost),
+        )
 
     fast = made()
     schedule_shape._FAST = False
@@ -479,6 +534,14 @@ def test_the_short_path_makes_the_same_plans(seed: Roadmap, data: st.DataObject)
         slow = made()
     finally:
         schedule_shape._FAST = True
+    if isinstance(fast, tuple) and isinstance(slow, tuple):
+        for what, a, b in zip(
+            ("sessions", "finish", "spans", "modules", "hours", "lost"), fast, slow, strict=True
+        ):
+            if what == "sessions":
+                for i, (x, y) in enumerate(zip(a, b, strict=False)):
+                    assert x == y, (i, x, y, progress.pins, settings, busy)
+            assert a == b, (what, progress.pins, settings, busy)
     assert fast == slow
 
 
@@ -607,3 +670,80 @@ def test_a_pin_on_a_busy_time_is_one_line(
     code, out, err = run(capsys, "--settings", str(path), *at, "12:00", "1")
     assert code == 0, err
     assert out == f"pinned Django Deep Dive at {day} 12:00 for 1 h\n"
+
+
+@hyp_settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_busy_times_on_a_day_the_clocks_change_are_kept_clear(
+    seed: Roadmap, data: st.DataObject
+) -> None:
+    """Sundays start at 01:00, so the study of 25 Oct 2026 and 28 Mar 2027 (the clocks
+    change at 02:00/03:00 in Berlin) runs across the change; busy times there, and
+    elsewhere, are kept clear of in real time by plans with tracks and pins."""
+    from datetime import time
+
+    progress, settings, _ = data.draw(shaped(seed))
+    hours = dict(settings.weekly_hours)
+    hours[6] = data.draw(st.sampled_from((3.0, 4.0)))
+    starts = {d: time(19, 0) for d in range(6)} | {6: time(1, 0)}
+    settings = Settings(
+        weekly_hours=hours,
+        start_times=starts,
+        timezone="Europe/Berlin",
+        tracks=settings.tracks or (Track("Practice", 1.0),),
+        min_session_hours=settings.min_session_hours,
+    )
+    epoch = datetime(1970, 1, 1, tzinfo=TZ)
+    busy = []
+    for day in (date(2026, 10, 25), date(2027, 3, 28)):
+        for _ in range(data.draw(st.integers(1, 2))):
+            at = datetime(day.year, day.month, day.day, tzinfo=TZ) + timedelta(
+                minutes=data.draw(st.sampled_from((60, 90, 120, 150, 180, 210, 240)))
+            )
+            a = int((at - epoch).total_seconds() // 60)
+            busy.append((a, a + data.draw(st.sampled_from((30, 60, 90)))))
+    merged: list[tuple[int, int]] = []
+    for a, b in sorted(busy):
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    try:
+        plan = schedule(seed, progress, settings, TODAY, TZ, busy=merged)
+    except PlannerError:
+        return
+    for s in plan.sessions:
+        a, b = _epoch_minutes(s.start), _epoch_minutes(s.end)
+        assert all(b <= x or a >= y for x, y in merged), (s, merged)
+    ordered = sorted(plan.sessions, key=lambda s: s.start)
+    for x, y in pairwise(ordered):
+        assert x.end <= y.start, (x, y)
+
+
+def test_a_shaped_plan_reports_the_hours_busy_times_took(seed: Roadmap) -> None:
+    """A plan with a track loses to a busy time what a plan without it loses (the day's
+    hours less its free minutes), and keeps the busy times for the views to show."""
+    whole = datetime(2026, 5, 19, tzinfo=TZ)  # a Tuesday: 1.5 h of study by default
+    busy = ((_epoch_minutes(whole), _epoch_minutes(whole + timedelta(days=1))),)
+    shaped = Settings(timezone="Europe/Berlin", tracks=(Track("Practice", 1.0),))
+    plan = schedule(seed, Progress(), shaped, TODAY, TZ, busy=busy)
+    plain = schedule(seed, Progress(), Settings(timezone="Europe/Berlin"), TODAY, TZ, busy=busy)
+    assert dict(plan.busy_lost) == dict(plain.busy_lost) == {date(2026, 5, 18): 1.5}
+    assert tuple(plan.busy) == busy
+    assert not any(s.start.date() == whole.date() for s in plan.sessions)
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_a_shaped_plan_past_the_calendars_last_day_is_one_line(
+    seed: Roadmap, fast: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from planner import schedule_shape
+
+    monkeypatch.setattr(schedule_shape, "_FAST", fast)
+    settings = Settings(
+        timezone="Europe/Berlin", start_date=date(9999, 12, 1), tracks=(Track("T", 1.0),)
+    )
+    with pytest.raises(
+        ScheduleError, match=r"^the plan starting 9999-12-01 runs past the calendar"
+    ):
+        schedule(seed, Progress(), settings, TODAY, TZ)
