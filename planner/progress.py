@@ -62,7 +62,7 @@ from planner.history import (
     read_moment,
 )
 from planner.roadmap import Module, Roadmap, Subtopic, Topic
-from planner.textutil import refused_yaml_char
+from planner.textutil import bidi_control, refused_yaml_char
 
 try:  # the C loader is several times faster; fall back to the pure one
     _Loader: Any = yaml.CSafeLoader
@@ -896,6 +896,13 @@ def parse_progress(
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None)
         raise bad(f"not valid YAML{where}" + (f" ({problem})" if problem else "")) from None
+    bidi = bidi_control(head)
+    if bidi is not None:
+        line, column, char = bidi
+        raise bad(
+            f"control character {char} at line {line}, column {column} is not allowed: it can "
+            "reorder the text shown after it; remove it"
+        )
     if data is None:
         return Progress(roadmap_id=roadmap_id)  # an empty file holds nothing to lose
     if not isinstance(data, dict):

@@ -32,7 +32,14 @@ from planner.roadmap import (
     Subtopic,
     Topic,
 )
-from planner.textutil import closest, control_character, control_name, slugify, visible
+from planner.textutil import (
+    BIDI_CONTROLS,
+    closest,
+    control_character,
+    control_name,
+    slugify,
+    visible,
+)
 
 _CORE = "tag:yaml.org,2002:"
 _PLAIN_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "map", "seq")}
@@ -652,7 +659,9 @@ _NOT_YAML_CHAR = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U0001
 
 
 _CONTROL_WRITTEN = re.compile(
-    r"\\(?:x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)|[\x00-\x1f\x7f-\x9f]", re.DOTALL
+    r"\\(?:x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)"
+    f"|[\x00-\x1f\x7f-\x9f{BIDI_CONTROLS}]",
+    re.DOTALL,
 )
 """A double-quoted escape, or a control character as itself."""
 _ESCAPES = {

@@ -43,6 +43,7 @@ from __future__ import annotations
 import contextlib
 import math
 import os
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -56,7 +57,7 @@ import yaml
 from planner import units
 from planner.atomic import SETTINGS, FileError, read_bytes, write_atomic
 from planner.errors import PlannerError
-from planner.textutil import closest, refused_yaml_char
+from planner.textutil import BIDI_CONTROLS, bidi_control, closest, refused_yaml_char
 
 try:  # the C composer is several times faster; fall back to the pure one
     _Loader: Any = yaml.CSafeLoader
@@ -489,6 +490,13 @@ def parse_settings(text: str, name: str = "settings.yaml") -> Settings:
                 "in a YAML file; remove it"
             ) from None
         raise SettingsError(f"{name}: not valid YAML ({' '.join(str(exc).split())})") from None
+    bidi = bidi_control(text)
+    if bidi is not None:
+        line, column, char = bidi
+        raise SettingsError(
+            f"{name}:{line}: control character {char} at column {column} is not allowed: "
+            "it can reorder the text shown after it; remove it"
+        )
     try:
         return _settings_from(root)
     except _Bad as bad:
@@ -947,12 +955,16 @@ def _duration_field(hours: float) -> str:
     return f"{_num(hours)} h"
 
 
+_BIDI_WRITTEN = re.compile(f"[{BIDI_CONTROLS}]")
+
+
 def _str(text: str) -> str:
-    """A double-quoted YAML scalar that reads back as ``text`` (control characters escaped)."""
+    """A double-quoted YAML scalar that reads back as ``text`` (control characters escaped,
+    the bidi controls too, which YAML would write as themselves and the loader refuses)."""
     dumped: str = yaml.dump(
         text, Dumper=yaml.SafeDumper, default_style='"', allow_unicode=True, width=math.inf
     )
-    return dumped.rstrip("\n")
+    return _BIDI_WRITTEN.sub(lambda m: f"\\u{ord(m.group()):04X}", dumped.rstrip("\n"))
 
 
 def dump_settings(settings: Settings) -> str:

@@ -543,6 +543,36 @@ def test_a_control_character_in_progress_is_one_line_with_its_place(
     assert "(not valid YAML)" not in err
 
 
+def test_a_bidi_override_in_settings_is_refused_like_a_control_character(
+    tmp_path: Path, tiny: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """YAML takes U+202E (RIGHT-TO-LEFT OVERRIDE) as any letter; it would reorder the
+    rest of a terminal line, so the settings refuse it where they meet it, as they do a
+    control character YAML refuses."""
+    path = tmp_path / "settings.yaml"
+    path.write_text('hours: {mon: 2}\ndays_off:\n  - {date: 2026-12-24, label: "a\u202eb"}\n')
+    code, _, err = run(capsys, "--settings", str(path), "plan")
+    assert code == 2
+    assert err == (
+        f"planner: {path}:3: control character U+202E (RLO) at column 33 is not allowed: it "
+        "can reorder the text shown after it; remove it\n"
+    )
+
+
+def test_a_bidi_isolate_in_progress_is_refused_like_a_control_character(
+    tmp_path: Path, tiny: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "progress.yaml"
+    path.write_text("version: 1\nitems: {alpha: done}\norder: [alpha\u2067]\n")
+    code, _, err = run(capsys, "--progress", str(path), "status")
+    assert code == 2
+    assert err == (
+        f"planner: progress file {path}: control character U+2067 (RLI) at line 3, column 14 "
+        "is not allowed: it can reorder the text shown after it; remove it; move it aside "
+        f"to start afresh: mv {path} {path}.bak\n"
+    )
+
+
 def test_a_start_date_past_the_calendar_is_named(
     tmp_path: Path, tiny: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
