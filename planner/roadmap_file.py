@@ -93,7 +93,10 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class Problem:
-    """One defect in a file, where it is, and what to do about it."""
+    """One defect in a file, where it is, and what to do about it.
+
+    ``line`` 0 is a defect of the file as a whole (a device, a file not there), where a
+    line and column would mean nothing: it reads ``FILE: message``."""
 
     file: str
     line: int
@@ -102,7 +105,8 @@ class Problem:
 
     def __str__(self) -> str:
         # messages quote the file's text: any control character in it is shown harmlessly
-        return visible(f"{self.file}:{self.line}:{self.column}: {self.message}")
+        where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
+        return visible(f"{where}: {self.message}")
 
 
 class RoadmapError(Exception):
@@ -751,22 +755,22 @@ def load_roadmap(path: Path) -> Roadmap:
     try:
         data = read_bytes(path, ROADMAP)
     except FileError as exc:  # a folder, a device, a pipe; too large
-        raise RoadmapError([Problem(name, 1, 1, exc.problem)]) from None
+        raise RoadmapError([Problem(name, 0, 0, exc.problem)]) from None
     except FileNotFoundError:
         raise RoadmapError(
-            [Problem(name, 1, 1, "no such file; check the path or pass --roadmap FILE")]
+            [Problem(name, 0, 0, "no such file; check the path or pass --roadmap FILE")]
         ) from None
     except OSError as exc:
         raise RoadmapError(
-            [Problem(name, 1, 1, f"cannot read the file: {exc.strerror}; check its permissions")]
+            [Problem(name, 0, 0, f"cannot read the file: {exc.strerror}; check its permissions")]
         ) from None
     if path.suffix.lower() in (".md", ".markdown"):
         raise RoadmapError(
             [
                 Problem(
                     name,
-                    1,
-                    1,
+                    0,
+                    0,
                     "this is Markdown, not a roadmap file; convert it with "
                     f"'planner import {name}' and open the .yaml file it writes",
                 )

@@ -348,6 +348,18 @@ def test_a_device_as_progress_file_stays_a_device(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["null", "tiny.yaml"]  # no lock file
 
 
+def test_the_roadmap_as_a_device_has_no_line_and_column(
+    tiny: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A line and column mean nothing in a device: the message names the path alone."""
+    code, out, err = run(capsys, "--roadmap", "/dev/zero", "status")
+    assert (code, out) == (2, "")
+    assert err == (
+        "/dev/zero: is a character device, not a regular file; "
+        "give the path of a roadmap .yaml file\n"
+    )
+
+
 @pytest.mark.parametrize("option", ["--progress", "--settings", "--roadmap"])
 def test_a_fifo_never_hangs_a_command(tmp_path: Path, tiny: Path, option: str) -> None:
     pipe = fifo(tmp_path / "pipe")

@@ -372,7 +372,7 @@ def test_a_markdown_roadmap_is_pointed_to_import(tmp_path: Path) -> None:
     with pytest.raises(RoadmapError) as info:
         load_roadmap(path)
     assert str(info.value) == (
-        f"{path}:1:1: this is Markdown, not a roadmap file; convert it with "
+        f"{path}: this is Markdown, not a roadmap file; convert it with "
         f"'planner import {path}' and open the .yaml file it writes"
     )
 
