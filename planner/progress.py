@@ -49,7 +49,7 @@ from typing import Any
 
 import yaml
 
-from planner.atomic import PROGRESS, FileError, read_bytes, write_atomic, write_target
+from planner.atomic import PROGRESS, FileError, FileKind, read_bytes, write_atomic, write_target
 from planner.errors import PlannerError
 from planner.history import (
     CLOCK,
@@ -865,12 +865,18 @@ def _move_aside(path: Path) -> str:
 
 
 def parse_progress(
-    text: str, path: Path, roadmap_id: str | None = None, *, split: bool = True
+    text: str,
+    path: Path,
+    roadmap_id: str | None = None,
+    *,
+    split: bool = True,
+    fix: str = PROGRESS.fix,
 ) -> Progress:
     """Read progress file text; ``ProgressError`` (naming ``path``) when it cannot be used.
 
     The closing ``history:`` section is kept as text, read when needed (``split=False``:
-    the whole text is read as YAML, as for a file whose keys were moved by hand)."""
+    the whole text is read as YAML, as for a file whose keys were moved by hand). ``fix``
+    says how to pick another file (``FileKind.fix``)."""
 
     def bad(problem: str) -> ProgressError:
         return ProgressError(f"progress file {path}: {problem}; {_move_aside(path)}")
@@ -925,7 +931,7 @@ def parse_progress(
     if roadmap_id is not None and file_roadmap is not None and file_roadmap != roadmap_id:
         raise ProgressError(
             f"progress file {path} belongs to roadmap {file_roadmap!r}, not {roadmap_id!r}; "
-            f"pass --progress to pick another file, or {_move_aside(path)}"
+            f"{fix}, or {_move_aside(path)}"
         )
     items = data.get("items")
     if items is None:
@@ -956,7 +962,7 @@ def parse_progress(
     elif match is not None:
         if not {"version", "items"} <= data.keys():
             # the closing section is not the last: a hand edit moved keys after it
-            return parse_progress(text, path, roadmap_id, split=False)
+            return parse_progress(text, path, roadmap_id, split=False, fix=fix)
         first_line = text.count("\n", 0, match.end()) + 1
         history = History(text, first_line, path, start=match.end())
     else:
@@ -1192,9 +1198,13 @@ class ProgressStore:
     regular file, one too large, read-only or hard-linked is refused (planner.atomic).
     """
 
-    def __init__(self, path: Path, roadmap: Roadmap | None = None) -> None:
+    def __init__(
+        self, path: Path, roadmap: Roadmap | None = None, kind: FileKind = PROGRESS
+    ) -> None:
         self.path = path
         self.roadmap = roadmap
+        self.kind = kind
+        """How messages name the file and say to pick another (``locations.file_kind``)."""
 
     @property
     def _target(self) -> Path:
@@ -1210,7 +1220,7 @@ class ProgressStore:
 
     def _read(self) -> str | None:
         try:
-            raw = read_bytes(self.path, PROGRESS)
+            raw = read_bytes(self.path, self.kind)
         except FileNotFoundError:
             return None
         except FileError as exc:  # a folder, a device, a pipe; too large
@@ -1234,7 +1244,7 @@ class ProgressStore:
         roadmap_id = self.roadmap.id if self.roadmap is not None else None
         if text is None:
             return Progress(roadmap_id=roadmap_id)
-        return parse_progress(text, self.path, roadmap_id)
+        return parse_progress(text, self.path, roadmap_id, fix=self.kind.fix)
 
     def load(self) -> Progress:
         """The saved progress; empty when there is no file yet. Creates nothing."""
@@ -1257,7 +1267,7 @@ class ProgressStore:
         text as it was.
         """
         try:  # before the lock: no lock file next to a device, nothing done for nothing
-            target, _ = write_target(self.path, PROGRESS)
+            target, _ = write_target(self.path, self.kind)
         except FileError as exc:
             raise ProgressError(str(exc)) from None
         try:
@@ -1267,7 +1277,7 @@ class ProgressStore:
         except OSError as exc:
             raise ProgressError(
                 f"cannot create the folder for progress file {self.path} "
-                f"({exc.strerror or exc}); pass --progress with another file"
+                f"({exc.strerror or exc}); {self.kind.fix}"
             ) from None
         with self._locked() as locked:
             if locked:  # no writer is mid-write: temp files left by a killed one can go
@@ -1288,7 +1298,7 @@ class ProgressStore:
             new = dump_progress(progress, self.roadmap)
             if new != old:
                 try:
-                    write_atomic(self.path, new, PROGRESS)
+                    write_atomic(self.path, new, self.kind)
                 except FileError as exc:
                     raise ProgressError(str(exc)) from None
                 except OSError as exc:

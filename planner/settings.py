@@ -55,7 +55,7 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from planner import units
-from planner.atomic import SETTINGS, FileError, read_bytes, write_atomic
+from planner.atomic import SETTINGS, FileError, FileKind, read_bytes, write_atomic
 from planner.errors import PlannerError
 from planner.textutil import BIDI_CONTROLS, bidi_control, closest, refused_yaml_char
 
@@ -449,10 +449,11 @@ def _move_aside(path: Path) -> str:
     return f"fix it, or move it aside to use the defaults (mv '{path}' '{path}.bak')"
 
 
-def load_settings(path: Path) -> Settings:
-    """Defaults when the file does not exist; SettingsError when it cannot be used."""
+def load_settings(path: Path, kind: FileKind = SETTINGS) -> Settings:
+    """Defaults when the file does not exist; SettingsError when it cannot be used.
+    ``kind``: how messages say to pick another file (``locations.file_kind``)."""
     try:
-        raw = read_bytes(path, SETTINGS)
+        raw = read_bytes(path, kind)
     except FileNotFoundError:
         return Settings()
     except FileError as exc:  # a folder, a device, a pipe; too large

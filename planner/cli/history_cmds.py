@@ -106,7 +106,7 @@ def _touches(ctx: Context, change: Change, item_id: str) -> bool:
 
 def run_history(ctx: Context) -> int:
     tz = settings_zone(ctx)
-    progress = ProgressStore(ctx.progress_path, ctx.roadmap).load()
+    progress = ctx.progress_store().load()
     changes = progress.history.changes()
     if ctx.args.since:
         changes = since(changes, _since_moment(ctx.args.since, tz))
@@ -146,7 +146,7 @@ def _json(ctx: Context, change: Change, tz: tzinfo) -> dict[str, Any]:
 
 
 def run_undo(ctx: Context) -> int:
-    store = ProgressStore(ctx.progress_path, ctx.roadmap)
+    store = ctx.progress_store()
     if ctx.args.list:
         tz = settings_zone(ctx)
         changes = store.load().history.undo_list(UNDO_LIST)
@@ -161,7 +161,7 @@ def run_undo(ctx: Context) -> int:
 
 
 def run_redo(ctx: Context) -> int:
-    return _take(ctx, ProgressStore(ctx.progress_path, ctx.roadmap), "redo")
+    return _take(ctx, ctx.progress_store(), "redo")
 
 
 def _take(ctx: Context, store: ProgressStore, verb: str) -> int:

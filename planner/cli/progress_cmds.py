@@ -110,7 +110,7 @@ def settings_zone(ctx: Context) -> tzinfo:
     from planner.settings import Settings, load_settings, resolve_zone
 
     try:
-        return resolve_zone(load_settings(ctx.settings_path))
+        return resolve_zone(load_settings(ctx.settings_path, ctx.settings_kind))
     except (PlannerError, NotImplementedError):
         try:
             return resolve_zone(Settings())
@@ -124,12 +124,12 @@ def hours_settings(ctx: Context) -> tuple[float, float]:
     """(hours per study day, hours for an unestimated topic) from the settings."""
     from planner.settings import load_settings
 
-    settings = load_settings(ctx.settings_path)
+    settings = load_settings(ctx.settings_path, ctx.settings_kind)
     return settings.hours_per_day, settings.unestimated_hours
 
 
 def _store(ctx: Context) -> ProgressStore:
-    return ProgressStore(ctx.progress_path, ctx.roadmap)
+    return ctx.progress_store()
 
 
 def _hours(h: float) -> str:
@@ -323,7 +323,7 @@ def _log_track(ctx: Context, hours: float) -> bool:
     from planner.shape import TRACK_PREFIX, log_track, track_named
 
     try:
-        tracks = load_settings(ctx.settings_path).tracks
+        tracks = load_settings(ctx.settings_path, ctx.settings_kind).tracks
     except PlannerError:
         return False  # the id is then read as a topic's, and a bad file said where needed
     title = track_named([t.title for t in tracks], ctx.args.id)

@@ -348,6 +348,41 @@ def test_a_device_as_progress_file_stays_a_device(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["null", "tiny.yaml"]  # no lock file
 
 
+@pytest.mark.parametrize(
+    ("variable", "noun", "command"),
+    [
+        ("PLANNER_PROGRESS", "progress file", ["done", "alpha"]),
+        ("PLANNER_SETTINGS", "settings file", ["plan"]),
+    ],
+)
+def test_a_device_named_by_the_environment_says_to_set_the_variable(
+    tmp_path: Path,
+    tiny: Path,
+    variable: str,
+    noun: str,
+    command: list[str],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No --progress (--settings) was given: the message names the variable the path
+    came from, as `planner where` does."""
+    dev = char_device(tmp_path / "null")
+    monkeypatch.setenv(variable, str(dev))
+    code, out, err = run(capsys, *command)
+    assert (code, out) == (2, "")
+    assert err == (
+        f"planner: {noun} {dev} is a character device, not a regular file; "
+        f"set {variable} to a file name\n"
+    )
+    monkeypatch.setenv(variable, str(tmp_path))  # a folder: the same fix
+    code, _, err = run(capsys, "status")
+    assert code == 2
+    assert err.endswith(f"is a folder, not a regular file; set {variable} to a file name\n")
+    option = "--progress" if variable == "PLANNER_PROGRESS" else "--settings"
+    code, _, err = run(capsys, option, str(dev), "status")  # the option wins, and is named
+    assert code == 2 and err.endswith(f"pass {option} with a file name\n")
+
+
 def test_the_roadmap_as_a_device_has_no_line_and_column(
     tiny: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
