@@ -533,9 +533,12 @@ class Progress:
         return entry.state if entry else State.TODO
 
     def _put(self, item_id: str, state: State) -> None:
+        """Give ``item_id`` its own ``state``. An item without a record is todo already:
+        making it todo writes none (a reset records only what it changed)."""
         entry = self.entries.get(item_id)
         if entry is None:
-            self.entries[item_id] = Entry(state)
+            if state is not State.TODO:
+                self.entries[item_id] = Entry(state)
         else:
             entry.state = state
 

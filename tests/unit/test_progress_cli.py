@@ -83,6 +83,30 @@ def test_todo_undoes(capsys: pytest.CaptureFixture[str], seed: Roadmap) -> None:
     assert all(s is State.TODO for s in progress.states(seed).values())
 
 
+def test_todo_records_only_what_it_reset_and_undo_brings_it_back(
+    capsys: pytest.CaptureFixture[str], seed: Roadmap
+) -> None:
+    """`planner todo TOPIC` with one subtopic done resets that one: the file gets no rows
+    for the subtopics it left alone, the history says what the command said, and undo
+    gives the subtopic back."""
+    topic = "advanced-python-features"
+    run(capsys, "done", f"{topic}/oop")
+    done_file = progress_file(seed).read_text(encoding="utf-8").split("history:")[0]
+    code, out, _ = run(capsys, "todo", topic)
+    assert code == 0
+    assert out.startswith(f"todo: {topic} (Advanced Python Features), and 1 subtopic\n")
+    progress = ProgressStore(progress_file(seed), seed).load()
+    assert sorted(progress.entries) == sorted(["foundations-revisited", topic, f"{topic}/oop"])
+    newest = next(progress.history.newest_first())
+    assert sorted(newest.items) == sorted(["foundations-revisited", topic, f"{topic}/oop"])
+    _, history, _ = run(capsys, "history")
+    assert "todo Advanced Python Features and 1 subtopic  [" in history.splitlines()[-1]
+    assert run(capsys, "undo")[0] == 0
+    back = ProgressStore(progress_file(seed), seed).load()
+    assert back.state(seed, f"{topic}/oop") is State.DONE
+    assert progress_file(seed).read_text(encoding="utf-8").split("history:")[0] == done_file
+
+
 def test_already_done_is_reported(capsys: pytest.CaptureFixture[str]) -> None:
     run(capsys, "done", "django-deep-dive")
     _, out, _ = run(capsys, "done", "django-deep-dive")
