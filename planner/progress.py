@@ -27,9 +27,9 @@ Store
     A YAML file, one line per item, in roadmap order then orphans. Loading a file
     that cannot be used raises ``ProgressError`` naming the file, the problem and how
     to move it aside; ``update`` never overwrites such a file. ``update`` takes a
-    lock (``fcntl.flock`` on ``FILE.lock`` where available), re-reads the file,
-    applies the change and writes atomically, so two processes never lose each
-    other's changes.
+    lock (``fcntl.flock`` on ``FILE.lock`` where available, owned as ``FILE`` is),
+    re-reads the file, applies the change and writes atomically, so two processes
+    never lose each other's changes.
 """
 
 from __future__ import annotations
@@ -49,7 +49,15 @@ from typing import Any
 
 import yaml
 
-from planner.atomic import PROGRESS, FileError, FileKind, read_bytes, write_atomic, write_target
+from planner.atomic import (
+    PROGRESS,
+    FileError,
+    FileKind,
+    owner_beside,
+    read_bytes,
+    write_atomic,
+    write_target,
+)
 from planner.errors import PlannerError
 from planner.history import (
     CLOCK,
@@ -1338,6 +1346,7 @@ class ProgressStore:
                 "check the folder's permissions"
             ) from None
         with handle:
+            owner_beside(handle.fileno(), self._target)  # someone else's file: their lock
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
             try:
                 yield True

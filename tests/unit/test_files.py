@@ -498,6 +498,27 @@ def test_root_keeps_the_owner_of_a_progress_file(
     assert "alpha: {state: done" in path.read_text()
 
 
+@root_only
+def test_the_lock_beside_another_users_progress_file_is_theirs(
+    tmp_path: Path, tiny: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Root changing someone's progress file leaves no root-owned lock beside it (which
+    its owner could then not open): the lock gets the file's owner and group, a new
+    one and one an earlier run left as root's alike."""
+    path = tmp_path / "progress.yaml"
+    lock = tmp_path / "progress.yaml.lock"
+    assert run(capsys, "--progress", str(path), "start", "alpha")[0] == 0
+    assert (lock.stat().st_uid, lock.stat().st_gid) == (0, 0)  # root's own file: root's lock
+    os.chown(path, 12345, 12346)
+    assert run(capsys, "--progress", str(path), "done", "alpha")[0] == 0
+    assert (lock.stat().st_uid, lock.stat().st_gid) == (12345, 12346)
+    lock.unlink()
+    assert run(capsys, "--progress", str(path), "todo", "alpha")[0] == 0
+    assert (lock.stat().st_uid, lock.stat().st_gid) == (12345, 12346)
+    st = path.stat()
+    assert (st.st_uid, st.st_gid) == (12345, 12346)
+
+
 def test_import_writes_through_a_link(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     src = tmp_path / "go.md"
     src.write_text(SMALL_MD)
