@@ -107,6 +107,32 @@ def test_todo_records_only_what_it_reset_and_undo_brings_it_back(
     assert progress_file(seed).read_text(encoding="utf-8").split("history:")[0] == done_file
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [["done", "django-deep-dive"], ["log", "django-deep-dive", "1"], ["undo"], ["redo"]],
+)
+def test_unreadable_settings_stop_a_change_before_it_is_made(
+    argv: list[str],
+    capsys: pytest.CaptureFixture[str],
+    seed: Roadmap,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The summary a change prints needs the settings: when they cannot be read, the
+    command says so and changes nothing, rather than saving the change and exiting 2."""
+    run(capsys, "start", "django-deep-dive")
+    run(capsys, "done", "django-deep-dive/forms")
+    run(capsys, "undo")  # something to redo
+    before = progress_file(seed).read_text(encoding="utf-8")
+    settings = tmp_path / "settings.yaml"
+    settings.write_text("hours: [\n", encoding="utf-8")
+    monkeypatch.setenv("PLANNER_SETTINGS", str(settings))
+    code, out, err = run(capsys, *argv)
+    assert (code, out) == (2, "")
+    assert err.startswith(f"planner: {settings}:") and err.count("\n") == 1
+    assert progress_file(seed).read_text(encoding="utf-8") == before
+
+
 def test_already_done_is_reported(capsys: pytest.CaptureFixture[str]) -> None:
     run(capsys, "done", "django-deep-dive")
     _, out, _ = run(capsys, "done", "django-deep-dive")
