@@ -212,6 +212,21 @@ def _keep_owner(fd: int, st: os.stat_result, path: Path, kind: FileKind) -> None
         ) from None
 
 
+def owner_beside(fd: int, path: Path) -> None:
+    """Give the file open as ``fd`` (a lock kept beside ``path``) the owner and group of
+    ``path`` where they differ, as a write keeps them (``_keep_owner``): root working on
+    someone's file leaves nothing of root's there. Best effort: without ``path``, or where
+    the system does not allow it (only root may give a file away), it stays as it is."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return
+    mine = os.fstat(fd)
+    if (mine.st_uid, mine.st_gid) != (st.st_uid, st.st_gid):
+        with contextlib.suppress(PermissionError):
+            os.fchown(fd, st.st_uid, st.st_gid)
+
+
 def default_mode() -> int:
     """What a plain ``open(path, "w")`` gives a new file: 0o666 less the umask."""
     mask = os.umask(0o022)

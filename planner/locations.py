@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import platformdirs
+
+if TYPE_CHECKING:
+    from planner.atomic import FileKind
 
 APP_NAME = "planner"
 
@@ -124,6 +127,15 @@ def locate_settings(option: str | Path | None = None) -> Located:
         ENV_SETTINGS,
         lambda: _inside(locate_config_dir(), "settings.yaml"),
     )
+
+
+def file_kind(located: Located, kind: FileKind) -> FileKind:
+    """``kind`` (``atomic.PROGRESS``, ``atomic.SETTINGS``) for the file at ``located``: when
+    ``PLANNER_PROGRESS`` or ``PLANNER_SETTINGS`` named it, its messages say to set that
+    variable (``set PLANNER_PROGRESS to a file name``), not to pass the option."""
+    if located.source == "environment" and located.name in (ENV_PROGRESS, ENV_SETTINGS):
+        return replace(kind, fix=f"set {located.name} to a file name")
+    return kind
 
 
 def data_dir() -> Path:

@@ -83,7 +83,7 @@ from planner.roadmap import (
     Unit,
 )
 from planner.roadmap_file import RoadmapError, _num, dump_roadmap, parse_roadmap
-from planner.textutil import control_name, slugify, unique_slug
+from planner.textutil import BIDI_CONTROLS, control_name, slugify, unique_slug
 
 __all__ = [
     "ImportNote",
@@ -1278,7 +1278,7 @@ def import_markdown(
 
 
 _LINES_WITH_BREAKS = re.compile(r"(\r\n|\r|\n)")
-_CONTROLS_NOT_TAB = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_CONTROLS_NOT_TAB = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{BIDI_CONTROLS}]")
 
 
 def _without_controls(text: str, name: str) -> tuple[str, list[ImportNote]]:

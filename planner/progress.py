@@ -27,9 +27,9 @@ Store
     A YAML file, one line per item, in roadmap order then orphans. Loading a file
     that cannot be used raises ``ProgressError`` naming the file, the problem and how
     to move it aside; ``update`` never overwrites such a file. ``update`` takes a
-    lock (``fcntl.flock`` on ``FILE.lock`` where available), re-reads the file,
-    applies the change and writes atomically, so two processes never lose each
-    other's changes.
+    lock (``fcntl.flock`` on ``FILE.lock`` where available, owned as ``FILE`` is),
+    re-reads the file, applies the change and writes atomically, so two processes
+    never lose each other's changes.
 """
 
 from __future__ import annotations
@@ -49,7 +49,15 @@ from typing import Any
 
 import yaml
 
-from planner.atomic import PROGRESS, FileError, read_bytes, write_atomic, write_target
+from planner.atomic import (
+    PROGRESS,
+    FileError,
+    FileKind,
+    owner_beside,
+    read_bytes,
+    write_atomic,
+    write_target,
+)
 from planner.errors import PlannerError
 from planner.history import (
     CLOCK,
@@ -62,7 +70,7 @@ from planner.history import (
     read_moment,
 )
 from planner.roadmap import Module, Roadmap, Subtopic, Topic
-from planner.textutil import refused_yaml_char
+from planner.textutil import bidi_control, refused_yaml_char
 
 try:  # the C loader is several times faster; fall back to the pure one
     _Loader: Any = yaml.CSafeLoader
@@ -533,9 +541,12 @@ class Progress:
         return entry.state if entry else State.TODO
 
     def _put(self, item_id: str, state: State) -> None:
+        """Give ``item_id`` its own ``state``. An item without a record is todo already:
+        making it todo writes none (a reset records only what it changed)."""
         entry = self.entries.get(item_id)
         if entry is None:
-            self.entries[item_id] = Entry(state)
+            if state is not State.TODO:
+                self.entries[item_id] = Entry(state)
         else:
             entry.state = state
 
@@ -865,12 +876,18 @@ def _move_aside(path: Path) -> str:
 
 
 def parse_progress(
-    text: str, path: Path, roadmap_id: str | None = None, *, split: bool = True
+    text: str,
+    path: Path,
+    roadmap_id: str | None = None,
+    *,
+    split: bool = True,
+    fix: str = PROGRESS.fix,
 ) -> Progress:
     """Read progress file text; ``ProgressError`` (naming ``path``) when it cannot be used.
 
     The closing ``history:`` section is kept as text, read when needed (``split=False``:
-    the whole text is read as YAML, as for a file whose keys were moved by hand)."""
+    the whole text is read as YAML, as for a file whose keys were moved by hand). ``fix``
+    says how to pick another file (``FileKind.fix``)."""
 
     def bad(problem: str) -> ProgressError:
         return ProgressError(f"progress file {path}: {problem}; {_move_aside(path)}")
@@ -896,6 +913,13 @@ def parse_progress(
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None)
         raise bad(f"not valid YAML{where}" + (f" ({problem})" if problem else "")) from None
+    bidi = bidi_control(head)
+    if bidi is not None:
+        line, column, char = bidi
+        raise bad(
+            f"control character {char} at line {line}, column {column} is not allowed: it can "
+            "reorder the text shown after it; remove it"
+        )
     if data is None:
         return Progress(roadmap_id=roadmap_id)  # an empty file holds nothing to lose
     if not isinstance(data, dict):
@@ -918,7 +942,7 @@ def parse_progress(
     if roadmap_id is not None and file_roadmap is not None and file_roadmap != roadmap_id:
         raise ProgressError(
             f"progress file {path} belongs to roadmap {file_roadmap!r}, not {roadmap_id!r}; "
-            f"pass --progress to pick another file, or {_move_aside(path)}"
+            f"{fix}, or {_move_aside(path)}"
         )
     items = data.get("items")
     if items is None:
@@ -949,7 +973,7 @@ def parse_progress(
     elif match is not None:
         if not {"version", "items"} <= data.keys():
             # the closing section is not the last: a hand edit moved keys after it
-            return parse_progress(text, path, roadmap_id, split=False)
+            return parse_progress(text, path, roadmap_id, split=False, fix=fix)
         first_line = text.count("\n", 0, match.end()) + 1
         history = History(text, first_line, path, start=match.end())
     else:
@@ -1185,9 +1209,13 @@ class ProgressStore:
     regular file, one too large, read-only or hard-linked is refused (planner.atomic).
     """
 
-    def __init__(self, path: Path, roadmap: Roadmap | None = None) -> None:
+    def __init__(
+        self, path: Path, roadmap: Roadmap | None = None, kind: FileKind = PROGRESS
+    ) -> None:
         self.path = path
         self.roadmap = roadmap
+        self.kind = kind
+        """How messages name the file and say to pick another (``locations.file_kind``)."""
 
     @property
     def _target(self) -> Path:
@@ -1203,7 +1231,7 @@ class ProgressStore:
 
     def _read(self) -> str | None:
         try:
-            raw = read_bytes(self.path, PROGRESS)
+            raw = read_bytes(self.path, self.kind)
         except FileNotFoundError:
             return None
         except FileError as exc:  # a folder, a device, a pipe; too large
@@ -1227,7 +1255,7 @@ class ProgressStore:
         roadmap_id = self.roadmap.id if self.roadmap is not None else None
         if text is None:
             return Progress(roadmap_id=roadmap_id)
-        return parse_progress(text, self.path, roadmap_id)
+        return parse_progress(text, self.path, roadmap_id, fix=self.kind.fix)
 
     def load(self) -> Progress:
         """The saved progress; empty when there is no file yet. Creates nothing."""
@@ -1250,7 +1278,7 @@ class ProgressStore:
         text as it was.
         """
         try:  # before the lock: no lock file next to a device, nothing done for nothing
-            target, _ = write_target(self.path, PROGRESS)
+            target, _ = write_target(self.path, self.kind)
         except FileError as exc:
             raise ProgressError(str(exc)) from None
         try:
@@ -1260,7 +1288,7 @@ class ProgressStore:
         except OSError as exc:
             raise ProgressError(
                 f"cannot create the folder for progress file {self.path} "
-                f"({exc.strerror or exc}); pass --progress with another file"
+                f"({exc.strerror or exc}); {self.kind.fix}"
             ) from None
         with self._locked() as locked:
             if locked:  # no writer is mid-write: temp files left by a killed one can go
@@ -1281,7 +1309,7 @@ class ProgressStore:
             new = dump_progress(progress, self.roadmap)
             if new != old:
                 try:
-                    write_atomic(self.path, new, PROGRESS)
+                    write_atomic(self.path, new, self.kind)
                 except FileError as exc:
                     raise ProgressError(str(exc)) from None
                 except OSError as exc:
@@ -1318,6 +1346,7 @@ class ProgressStore:
                 "check the folder's permissions"
             ) from None
         with handle:
+            owner_beside(handle.fileno(), self._target)  # someone else's file: their lock
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
             try:
                 yield True

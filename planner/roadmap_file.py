@@ -32,7 +32,14 @@ from planner.roadmap import (
     Subtopic,
     Topic,
 )
-from planner.textutil import closest, control_character, control_name, slugify, visible
+from planner.textutil import (
+    BIDI_CONTROLS,
+    closest,
+    control_character,
+    control_name,
+    slugify,
+    visible,
+)
 
 _CORE = "tag:yaml.org,2002:"
 _PLAIN_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "map", "seq")}
@@ -86,7 +93,10 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class Problem:
-    """One defect in a file, where it is, and what to do about it."""
+    """One defect in a file, where it is, and what to do about it.
+
+    ``line`` 0 is a defect of the file as a whole (a device, a file not there), where a
+    line and column would mean nothing: it reads ``FILE: message``."""
 
     file: str
     line: int
@@ -95,7 +105,8 @@ class Problem:
 
     def __str__(self) -> str:
         # messages quote the file's text: any control character in it is shown harmlessly
-        return visible(f"{self.file}:{self.line}:{self.column}: {self.message}")
+        where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
+        return visible(f"{where}: {self.message}")
 
 
 class RoadmapError(Exception):
@@ -652,7 +663,9 @@ _NOT_YAML_CHAR = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U0001
 
 
 _CONTROL_WRITTEN = re.compile(
-    r"\\(?:x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)|[\x00-\x1f\x7f-\x9f]", re.DOTALL
+    r"\\(?:x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)"
+    f"|[\x00-\x1f\x7f-\x9f{BIDI_CONTROLS}]",
+    re.DOTALL,
 )
 """A double-quoted escape, or a control character as itself."""
 _ESCAPES = {
@@ -742,22 +755,22 @@ def load_roadmap(path: Path) -> Roadmap:
     try:
         data = read_bytes(path, ROADMAP)
     except FileError as exc:  # a folder, a device, a pipe; too large
-        raise RoadmapError([Problem(name, 1, 1, exc.problem)]) from None
+        raise RoadmapError([Problem(name, 0, 0, exc.problem)]) from None
     except FileNotFoundError:
         raise RoadmapError(
-            [Problem(name, 1, 1, "no such file; check the path or pass --roadmap FILE")]
+            [Problem(name, 0, 0, "no such file; check the path or pass --roadmap FILE")]
         ) from None
     except OSError as exc:
         raise RoadmapError(
-            [Problem(name, 1, 1, f"cannot read the file: {exc.strerror}; check its permissions")]
+            [Problem(name, 0, 0, f"cannot read the file: {exc.strerror}; check its permissions")]
         ) from None
     if path.suffix.lower() in (".md", ".markdown"):
         raise RoadmapError(
             [
                 Problem(
                     name,
-                    1,
-                    1,
+                    0,
+                    0,
                     "this is Markdown, not a roadmap file; convert it with "
                     f"'planner import {name}' and open the .yaml file it writes",
                 )

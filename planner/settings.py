@@ -43,6 +43,7 @@ from __future__ import annotations
 import contextlib
 import math
 import os
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -54,9 +55,9 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from planner import units
-from planner.atomic import SETTINGS, FileError, read_bytes, write_atomic
+from planner.atomic import SETTINGS, FileError, FileKind, read_bytes, write_atomic
 from planner.errors import PlannerError
-from planner.textutil import closest, refused_yaml_char
+from planner.textutil import BIDI_CONTROLS, bidi_control, closest, refused_yaml_char
 
 try:  # the C composer is several times faster; fall back to the pure one
     _Loader: Any = yaml.CSafeLoader
@@ -448,10 +449,11 @@ def _move_aside(path: Path) -> str:
     return f"fix it, or move it aside to use the defaults (mv '{path}' '{path}.bak')"
 
 
-def load_settings(path: Path) -> Settings:
-    """Defaults when the file does not exist; SettingsError when it cannot be used."""
+def load_settings(path: Path, kind: FileKind = SETTINGS) -> Settings:
+    """Defaults when the file does not exist; SettingsError when it cannot be used.
+    ``kind``: how messages say to pick another file (``locations.file_kind``)."""
     try:
-        raw = read_bytes(path, SETTINGS)
+        raw = read_bytes(path, kind)
     except FileNotFoundError:
         return Settings()
     except FileError as exc:  # a folder, a device, a pipe; too large
@@ -489,6 +491,13 @@ def parse_settings(text: str, name: str = "settings.yaml") -> Settings:
                 "in a YAML file; remove it"
             ) from None
         raise SettingsError(f"{name}: not valid YAML ({' '.join(str(exc).split())})") from None
+    bidi = bidi_control(text)
+    if bidi is not None:
+        line, column, char = bidi
+        raise SettingsError(
+            f"{name}:{line}: control character {char} at column {column} is not allowed: "
+            "it can reorder the text shown after it; remove it"
+        )
     try:
         return _settings_from(root)
     except _Bad as bad:
@@ -947,12 +956,16 @@ def _duration_field(hours: float) -> str:
     return f"{_num(hours)} h"
 
 
+_BIDI_WRITTEN = re.compile(f"[{BIDI_CONTROLS}]")
+
+
 def _str(text: str) -> str:
-    """A double-quoted YAML scalar that reads back as ``text`` (control characters escaped)."""
+    """A double-quoted YAML scalar that reads back as ``text`` (control characters escaped,
+    the bidi controls too, which YAML would write as themselves and the loader refuses)."""
     dumped: str = yaml.dump(
         text, Dumper=yaml.SafeDumper, default_style='"', allow_unicode=True, width=math.inf
     )
-    return dumped.rstrip("\n")
+    return _BIDI_WRITTEN.sub(lambda m: f"\\u{ord(m.group()):04X}", dumped.rstrip("\n"))
 
 
 def dump_settings(settings: Settings) -> str:

@@ -1,5 +1,12 @@
 """Small text helpers shared by the loader, the importer, the commands and the app: ids
-from titles, near misses, and control characters found, named and shown harmlessly."""
+from titles, near misses, and control characters found, named and shown harmlessly.
+
+A control character here is any C0 or C1 control (the tab aside), DEL, and the bidi
+controls that open or close an embedding, override or isolate (U+202A to U+202E, U+2066
+to U+2069): YAML takes those as letters, but one of them reorders the rest of a terminal
+line ("Trojan Source"), so that text can read other than it is. The bidi marks (LRM, RLM,
+ALM) are not among them: right-to-left text uses them, and they act only on the
+characters next to them."""
 
 from __future__ import annotations
 
@@ -57,10 +64,29 @@ def refused_yaml_char(text: str) -> tuple[int, int, str] | None:
     bad = _NOT_YAML_CHAR.search(text)
     if bad is None:
         return None
-    before = text[: bad.start()]
-    breaks = list(_LINE_BREAK.finditer(before))
-    column = bad.start() - (breaks[-1].end() if breaks else 0) + 1
-    return len(breaks) + 1, column, f"U+{ord(bad.group()):04X}"
+    line, column = _line_column(text, bad.start())
+    return line, column, f"U+{ord(bad.group()):04X}"
+
+
+BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"
+"""The bidi embeddings, overrides, isolates and their pops, as a regex character range."""
+_BIDI = re.compile(f"[{BIDI_CONTROLS}]")
+
+
+def bidi_control(text: str) -> tuple[int, int, str] | None:
+    """The first bidi control (``BIDI_CONTROLS``) written as itself in ``text``, which
+    YAML reads as any letter, as (line, column, ``U+202E (RLO)``), both 1-based as YAML
+    counts lines; else None."""
+    bad = _BIDI.search(text)
+    if bad is None:
+        return None
+    line, column = _line_column(text, bad.start())
+    return line, column, control_name(bad.group())
+
+
+def _line_column(text: str, index: int) -> tuple[int, int]:
+    breaks = list(_LINE_BREAK.finditer(text, 0, index))
+    return len(breaks) + 1, index - (breaks[-1].end() if breaks else 0) + 1
 
 
 def _control_pictures() -> dict[int, str]:
@@ -68,20 +94,23 @@ def _control_pictures() -> dict[int, str]:
     table[0x7F] = "\u2421"  # DEL -> ␡
     for code in range(0x80, 0xA0):  # C1 (CSI, OSC...) acts as ESC and a letter does
         table[code] = "\u241b"
+    for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)):  # no picture of their own
+        table[code] = "\u21c4"  # ⇄
     return table
 
 
 _PICTURES = _control_pictures()
 del _PICTURES[0x09]  # a tab moves the cursor, nothing more: it stays
 _PICTURES_MULTILINE = {k: v for k, v in _PICTURES.items() if k != 0x0A}
-_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+_CONTROL = re.compile(f"[\x00-\x08\x0a-\x1f\x7f-\x9f{BIDI_CONTROLS}]")
 
 
 def visible(text: str, *, multiline: bool = False) -> str:
     """``text`` with every control character but the tab shown as a harmless visible
     one, so that nothing a file says can act on the terminal: ESC is ``␛``, BEL ``␇``,
-    CR ``␍``, a newline ``␊`` (kept as a line break when ``multiline``), DEL ``␡``, and
-    a C1 control character (U+0080 to U+009F, the 8-bit CSI and OSC) ``␛`` too.
+    CR ``␍``, a newline ``␊`` (kept as a line break when ``multiline``), DEL ``␡``,
+    a C1 control character (U+0080 to U+009F, the 8-bit CSI and OSC) ``␛`` too, and a
+    bidi control (RLO and its kin, see the module's docstring) ``⇄``.
 
     One character for one, so styled spans over the text stay where they were. Text
     without any (nearly all) is returned as it is, at the cost of one scan.
@@ -121,4 +150,13 @@ _NAMES = {
     0x85: "NEL",
     0x9B: "CSI",
     0x9D: "OSC",
+    0x202A: "LRE",
+    0x202B: "RLE",
+    0x202C: "PDF",
+    0x202D: "LRO",
+    0x202E: "RLO",
+    0x2066: "LRI",
+    0x2067: "RLI",
+    0x2068: "FSI",
+    0x2069: "PDI",
 }

@@ -19,7 +19,8 @@ countries.
 A clock time is a 24-hour ``19:00``, ``7:30``, ``19.30``, ``19h30``, ``1930``, ``19``, or a
 12-hour ``7pm``, ``7:30 pm``, ``12am`` (midnight).
 
-Also here: what taking back hours actually took back, as one sentence both faces show.
+Also here: what taking back hours actually took back, as one sentence both faces show;
+and how every face writes a session's time range (``21:00-24:00``).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from __future__ import annotations
 import calendar
 import math
 import re
-from datetime import date, time
+from datetime import date, datetime, time
 from typing import Literal
 
 Unit = Literal["hours", "minutes"]
@@ -191,6 +192,18 @@ def parse_date(text: str, today: date | None = None) -> date:
 def date_text(day: date) -> str:
     """``Thu 29 Jun 2028``: how every face writes a date in a sentence (and reads it back)."""
     return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+def time_range(start: datetime, end: datetime, *, dash: str = "-") -> str:
+    """``09:00-10:30``: a session's (or any span's) clock times, as every face writes them.
+
+    A span that ends at the next midnight ends at ``24:00`` (a whole day is
+    ``00:00-24:00``, never ``00:00-00:00``); one that ends on a later day than that says by
+    how many days (``23:00-01:00+1``). ``dash`` is the face's dash (the app's is "–")."""
+    days = (end.date() - start.date()).days
+    if days == 1 and (end.hour, end.minute) == (0, 0):
+        return f"{start:%H:%M}{dash}24:00"
+    return f"{start:%H:%M}{dash}{end:%H:%M}" + (f"+{days}" if days else "")
 
 
 # -- clock times ----------------------------------------------------------------------------

@@ -22,6 +22,8 @@ from planner import locations
 if TYPE_CHECKING:
     import argparse
 
+    from planner.atomic import FileKind
+    from planner.progress import ProgressStore
     from planner.roadmap import Roadmap
 
 EXIT_USAGE = 2
@@ -59,7 +61,7 @@ class Context:
         from planner.settings import SettingsError, load_settings
 
         try:
-            remembered = load_settings(self.settings_path).roadmap
+            remembered = load_settings(self.settings_path, self.settings_kind).roadmap
         except SettingsError:
             return None
         if remembered is None:
@@ -80,11 +82,44 @@ class Context:
 
     @cached_property
     def progress_path(self) -> Path:
-        return locations.progress_path(self.roadmap.id, getattr(self.args, "progress", None))
+        return self._progress.path
 
     @cached_property
     def settings_path(self) -> Path:
-        return locations.settings_path(getattr(self.args, "settings", None))
+        return self._settings.path
+
+    @cached_property
+    def _progress(self) -> locations.Located:
+        return locations.locate_progress(self.roadmap.id, getattr(self.args, "progress", None))
+
+    @cached_property
+    def _settings(self) -> locations.Located:
+        return locations.locate_settings(getattr(self.args, "settings", None))
+
+    @cached_property
+    def progress_kind(self) -> FileKind:
+        """How messages about the progress file say to pick another: by the option or
+        the variable that named it (``locations.file_kind``)."""
+        from planner.atomic import PROGRESS
+
+        return locations.file_kind(self._progress, PROGRESS)
+
+    @cached_property
+    def settings_kind(self) -> FileKind:
+        """As ``progress_kind``, for the settings file."""
+        from planner.atomic import SETTINGS
+
+        return locations.file_kind(self._settings, SETTINGS)
+
+    def progress_store(self, roadmap: Roadmap | None = None) -> ProgressStore:
+        """The store of the progress file (for ``roadmap``, by default the command's)."""
+        from planner.progress import ProgressStore
+
+        return ProgressStore(
+            self.progress_path,
+            roadmap if roadmap is not None else self.roadmap,
+            self.progress_kind,
+        )
 
 
 Runner = Callable[[Context], int]

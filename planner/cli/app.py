@@ -11,7 +11,6 @@ from planner.cli import CliError, Context
 
 def run_app(ctx: Context) -> int:
     """Load roadmap, progress and settings (a problem is one line, exit 2), then run."""
-    from planner.progress import ProgressStore
     from planner.settings import load_settings, resolve_zone
 
     if not sys.stdin.isatty() or not sys.stdout.isatty():
@@ -22,8 +21,8 @@ def run_app(ctx: Context) -> int:
     roadmap = ctx.roadmap
     path = ctx.settings_path
     first_start = not (path.exists() or path.is_symlink())  # asks for the learner's week
-    settings = load_settings(path)
-    store = ProgressStore(ctx.progress_path, roadmap)
+    settings = load_settings(path, ctx.settings_kind)
+    store = ctx.progress_store(roadmap)
     store.load()  # an unreadable progress file stops here, before the app opens
     tz = resolve_zone(settings)  # a system zone without a name, too: one line, not UTC
 

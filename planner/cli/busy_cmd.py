@@ -56,7 +56,7 @@ def run(ctx: Context) -> int:
     args = ctx.args
     if not 1 <= args.weeks <= 520:
         raise CliError(f"--weeks: give 1 to 520 weeks, not {args.weeks}")
-    settings = load_settings(ctx.settings_path)
+    settings = load_settings(ctx.settings_path, ctx.settings_kind)
     tz = zone(settings.timezone) if settings.timezone else ZoneInfo(system_timezone())
     today: date = (
         parse_date_option("--today", args.today) if args.today else datetime.now(tz).date()

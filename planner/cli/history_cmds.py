@@ -12,7 +12,14 @@ from datetime import date, datetime, time, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from planner.cli import CliError, Context
-from planner.cli.progress_cmds import _JSON_C1, _now, _summary, resolve_id, settings_zone
+from planner.cli.progress_cmds import (
+    _JSON_C1,
+    _now,
+    _summary,
+    hours_settings,
+    resolve_id,
+    settings_zone,
+)
 from planner.history import Change, in_zone, since
 from planner.progress import Progress, ProgressStore
 from planner.textutil import visible
@@ -106,7 +113,7 @@ def _touches(ctx: Context, change: Change, item_id: str) -> bool:
 
 def run_history(ctx: Context) -> int:
     tz = settings_zone(ctx)
-    progress = ProgressStore(ctx.progress_path, ctx.roadmap).load()
+    progress = ctx.progress_store().load()
     changes = progress.history.changes()
     if ctx.args.since:
         changes = since(changes, _since_moment(ctx.args.since, tz))
@@ -146,7 +153,7 @@ def _json(ctx: Context, change: Change, tz: tzinfo) -> dict[str, Any]:
 
 
 def run_undo(ctx: Context) -> int:
-    store = ProgressStore(ctx.progress_path, ctx.roadmap)
+    store = ctx.progress_store()
     if ctx.args.list:
         tz = settings_zone(ctx)
         changes = store.load().history.undo_list(UNDO_LIST)
@@ -161,13 +168,14 @@ def run_undo(ctx: Context) -> int:
 
 
 def run_redo(ctx: Context) -> int:
-    return _take(ctx, ProgressStore(ctx.progress_path, ctx.roadmap), "redo")
+    return _take(ctx, ctx.progress_store(), "redo")
 
 
 def _take(ctx: Context, store: ProgressStore, verb: str) -> int:
     if not store.exists():  # nothing recorded: create no folder or lock file
         raise CliError(f"nothing to {verb}: no progress file yet ({ctx.progress_path})")
     now = _now(ctx)
+    hours = hours_settings(ctx)  # before the change: settings that cannot be read stop it
 
     def change(progress: Progress) -> object:
         return progress.undo() if verb == "undo" else progress.redo()
@@ -177,7 +185,7 @@ def _take(ctx: Context, store: ProgressStore, verb: str) -> int:
     original = store_original(progress, record)
     what = original.summary(ctx.roadmap) if original is not None else record.summary(ctx.roadmap)
     print(visible(f"{'undid' if verb == 'undo' else 'redid'}: {what}"))
-    print(_summary(ctx.roadmap, progress, ctx))
+    print(_summary(ctx.roadmap, progress, hours))
     return 0
 
 

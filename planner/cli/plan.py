@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from planner.cli import Context
 from planner.cli.width import fit, terminal_width, wrap_lines
 from planner.textutil import visible
+from planner.units import time_range
 
 if TYPE_CHECKING:
     from planner.cli.commands import SubParsers
@@ -74,11 +75,7 @@ def _day(d: date) -> str:
 
 
 def _time_range(s: Session) -> str:
-    days = (s.end.date() - s.start.date()).days
-    if days == 1 and (s.end.hour, s.end.minute) == (0, 0):
-        return f"{s.start:%H:%M}-24:00"
-    text = f"{s.start:%H:%M}-{s.end:%H:%M}"
-    return text + (f"+{days}" if days else "")
+    return time_range(s.start, s.end)
 
 
 def _off_rows(offs: list[DayOff], first: date, last: date) -> list[tuple[date, str]]:

@@ -164,11 +164,10 @@ class PlanInputs:
 
 def plan_inputs(ctx: Context) -> PlanInputs:
     """Roadmap, progress, settings (what-if options applied), today and the zone."""
-    from planner.progress import ProgressStore
     from planner.settings import load_settings, resolve_zone
 
     args = ctx.args
-    settings, what_if = apply_what_if(load_settings(ctx.settings_path), args)
+    settings, what_if = apply_what_if(load_settings(ctx.settings_path, ctx.settings_kind), args)
     tz = resolve_zone(settings)
     today_text = getattr(args, "today", None)
     if today_text is not None:
@@ -177,7 +176,7 @@ def plan_inputs(ctx: Context) -> PlanInputs:
     else:
         today = datetime.now(tz).date()
     roadmap = ctx.roadmap
-    progress = ProgressStore(ctx.progress_path, roadmap).load()
+    progress = ctx.progress_store(roadmap).load()
     return PlanInputs(roadmap, progress, settings, today, tz, what_if)
 
 

@@ -110,7 +110,7 @@ def settings_zone(ctx: Context) -> tzinfo:
     from planner.settings import Settings, load_settings, resolve_zone
 
     try:
-        return resolve_zone(load_settings(ctx.settings_path))
+        return resolve_zone(load_settings(ctx.settings_path, ctx.settings_kind))
     except (PlannerError, NotImplementedError):
         try:
             return resolve_zone(Settings())
@@ -124,12 +124,12 @@ def hours_settings(ctx: Context) -> tuple[float, float]:
     """(hours per study day, hours for an unestimated topic) from the settings."""
     from planner.settings import load_settings
 
-    settings = load_settings(ctx.settings_path)
+    settings = load_settings(ctx.settings_path, ctx.settings_kind)
     return settings.hours_per_day, settings.unestimated_hours
 
 
 def _store(ctx: Context) -> ProgressStore:
-    return ProgressStore(ctx.progress_path, ctx.roadmap)
+    return ctx.progress_store()
 
 
 def _hours(h: float) -> str:
@@ -183,8 +183,10 @@ def resolve_ids(roadmap: Roadmap, texts: list[str]) -> list[str]:
 # -- done / start / skip / todo ---------------------------------------------------
 
 
-def _summary(roadmap: Roadmap, progress: Progress, ctx: Context) -> str:
-    per_day, unestimated = hours_settings(ctx)
+def _summary(roadmap: Roadmap, progress: Progress, hours: tuple[float, float]) -> str:
+    """The roadmap's total after a change; ``hours``: ``hours_settings``, read before the
+    change is made (settings that cannot be read stop it before it is saved)."""
+    per_day, unestimated = hours
     total = figures(roadmap, progress, per_day, unestimated)[roadmap.id]
     return (
         f"{_fit(visible(roadmap.title), 60)}: {_percent_text(total)} "
@@ -197,6 +199,7 @@ def run_set(ctx: Context) -> int:
     state, _ = _VERBS[ctx.args.verb]
     targets = resolve_ids(roadmap, ctx.args.ids)
     now = _now(ctx)
+    hours = hours_settings(ctx)
     changed: list[str] = []
 
     def change(progress: Progress) -> None:
@@ -236,7 +239,7 @@ def run_set(ctx: Context) -> int:
     for item_id in changed:
         if item_id not in shown:
             print(f"  {item_id} is now {states[item_id].label}")
-    print(_summary(roadmap, progress, ctx))
+    print(_summary(roadmap, progress, hours))
     return 0
 
 
@@ -293,6 +296,7 @@ def run_log(ctx: Context) -> int:
         item_id = roadmap.parent_topic(item_id).id
         note = f" (hours are kept per topic: logged on {item_id})"
     now = _now(ctx)
+    per_day, unestimated = hours_settings(ctx)  # before the change: a bad file stops it
     started: list[str] = []
     applied = 0.0
 
@@ -304,7 +308,6 @@ def run_log(ctx: Context) -> int:
 
     intent = Intent("log", (item_id,), hours=hours)
     progress = _store(ctx).update(change, "cli:log", now, intent)
-    per_day, unestimated = hours_settings(ctx)
     left = remaining_topic_hours(roadmap, progress, per_day, unestimated).get(item_id, 0.0)
     print(
         f"{log_sentence(hours, applied)} on {item_id}{note}: "
@@ -323,7 +326,7 @@ def _log_track(ctx: Context, hours: float) -> bool:
     from planner.shape import TRACK_PREFIX, log_track, track_named
 
     try:
-        tracks = load_settings(ctx.settings_path).tracks
+        tracks = load_settings(ctx.settings_path, ctx.settings_kind).tracks
     except PlannerError:
         return False  # the id is then read as a topic's, and a bad file said where needed
     title = track_named([t.title for t in tracks], ctx.args.id)

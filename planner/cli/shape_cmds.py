@@ -211,7 +211,7 @@ def _busy_on(ctx: Context, day: date) -> list[tuple[datetime, datetime]]:
     from planner.cli.planning import busy_reader, busy_sources
     from planner.settings import load_settings, resolve_zone
 
-    settings = load_settings(ctx.settings_path)
+    settings = load_settings(ctx.settings_path, ctx.settings_kind)
     sources = busy_sources(ctx, settings)
     if not sources:
         return []

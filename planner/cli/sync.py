@@ -77,7 +77,7 @@ def _pin_moves(
     plan then keeps them where they were moved to. A move into the past is left as it is.
     Returns how many became pins."""
     from planner.history import Intent
-    from planner.progress import Progress, ProgressStore
+    from planner.progress import Progress
     from planner.shape import ShapeError, add_pin, moved_pins
 
     moves = [
@@ -97,7 +97,7 @@ def _pin_moves(
             made.append(topic_id)
 
     topics = tuple(dict.fromkeys(t for t, _, _ in pins))
-    ProgressStore(ctx.progress_path, roadmap).update(
+    ctx.progress_store(roadmap).update(
         change, "cli:sync", now, Intent("pin", topics, "pinned as moved in the calendar")
     )
     return len(made)
@@ -106,7 +106,6 @@ def _pin_moves(
 def run(ctx: Context) -> int:
     from planner.cli.export import parse_weeks
     from planner.cli.planning import parse_date_option
-    from planner.progress import ProgressStore
     from planner.schedule import schedule
     from planner.settings import load_settings, resolve_zone
     from planner.sync import open_adapter
@@ -114,7 +113,7 @@ def run(ctx: Context) -> int:
 
     args = ctx.args
     weeks_option = parse_weeks(args.weeks)
-    settings = load_settings(ctx.settings_path)
+    settings = load_settings(ctx.settings_path, ctx.settings_kind)
     sync_settings = settings.sync
     if sync_settings is None:
         raise CliError(
@@ -130,7 +129,7 @@ def run(ctx: Context) -> int:
         today = now.astimezone(tz).date()
     weeks = None if args.all else (weeks_option or sync_settings.weeks)
     roadmap = ctx.roadmap
-    progress = ProgressStore(ctx.progress_path, roadmap).load()
+    progress = ctx.progress_store(roadmap).load()
     plan = schedule(roadmap, progress, settings, today, tz)
     try:
         report = sync_plan(

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from planner.cli import Context
 from planner.cli.width import fit, terminal_width
 from planner.textutil import visible
+from planner.units import time_range
 
 if TYPE_CHECKING:
     from planner.cli.commands import SubParsers
@@ -38,7 +39,7 @@ def _hours(hours: float) -> str:
 
 
 def _when(s: DaySession) -> str:
-    return f"{s.start:%H:%M}-{s.end:%H:%M}"
+    return time_range(s.start, s.end)
 
 
 def _title(roadmap: Roadmap, topic_id: str) -> str:

@@ -139,7 +139,8 @@ def run(ctx: Context) -> int:
         name = str(ctx.roadmap_path)
     from planner.settings import load_settings
 
-    settings = load_settings(ctx.settings_path)  # what "1 day" means is the user's to set
+    # what "1 day" means is the user's to set
+    settings = load_settings(ctx.settings_path, ctx.settings_kind)
     print(visible(f"{name}: ok"))
     from planner.cli.width import terminal_width
 
@@ -152,12 +153,15 @@ def run(ctx: Context) -> int:
 def _report_orphans(ctx: Context, roadmap: Roadmap) -> int:
     """List ids the progress file keeps that the roadmap lacks; read only, creates nothing."""
     from planner import locations
+    from planner.atomic import PROGRESS
     from planner.progress import ProgressStore
 
-    path = locations.progress_path(roadmap.id, getattr(ctx.args, "progress", None))
+    located = locations.locate_progress(roadmap.id, getattr(ctx.args, "progress", None))
+    path = located.path
     if not path.exists():
         return 0
-    orphans = ProgressStore(path, roadmap).load().orphans(roadmap)
+    kind = locations.file_kind(located, PROGRESS)
+    orphans = ProgressStore(path, roadmap, kind).load().orphans(roadmap)
     if orphans:
         print("")
         print(

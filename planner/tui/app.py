@@ -51,6 +51,7 @@ from textual.widget import Widget
 from textual.widgets import Static, Tree
 
 from planner import locations
+from planner.atomic import PROGRESS
 from planner.errors import PlannerError, user_message
 from planner.history import Intent, UndoError
 from planner.progress import (
@@ -1822,7 +1823,9 @@ class PlannerApp(App[None]):
 
         try:
             roadmap = load_roadmap(path)
-            store = ProgressStore(locations.progress_path(roadmap.id), roadmap)
+            located = locations.locate_progress(roadmap.id)
+            kind = locations.file_kind(located, PROGRESS)  # names PLANNER_PROGRESS if it did
+            store = ProgressStore(located.path, roadmap, kind)
             progress = store.load()
         except Exception as exc:
             self._user_error(exc, "Roadmap not opened")

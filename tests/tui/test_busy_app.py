@@ -78,7 +78,7 @@ async def test_calendar_day_detail_shows_busy_times_and_the_weeks_loss() -> None
         calendar.select_day(date(2027, 1, 19))
         await pilot.pause()
         text = str(calendar.query_one("#calendar-details").render())
-        assert "22:30–00:00 Advanced Python Features (9/10)" in text
+        assert "22:30–24:00 Advanced Python Features (9/10)" in text  # to midnight
         assert "busy 19:00–22:30" in text
         assert "week: 3 h lost to busy" in text
         calendar.select_day(date(2027, 1, 21))

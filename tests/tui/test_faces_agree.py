@@ -4,7 +4,7 @@ export (its record and its warnings), the plan's baseline, the roadmap's roll-up
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -240,3 +240,82 @@ def test_status_rolls_the_whole_roadmap_up_as_a_module_is(
     assert total["state"] == whole
     on_disk = saved(progress, seed)
     assert roadmap_state(seed, on_disk.states(seed)).value == whole
+
+
+# -- a session's time range ---------------------------------------------------------------
+
+WHOLE_DAYS = """\
+id: whole
+title: Whole days
+modules:
+  - id: m
+    title: Module
+    topics:
+      - {id: long, title: Long topic, estimate: 100 hours}
+"""
+
+
+async def test_a_session_ending_at_midnight_ends_at_24_00_on_both_faces(
+    make_app: AppFactory,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A whole day's session (00:00 to the next midnight) reads 00:00-24:00 in every
+    place either face shows a session's times, never 00:00-00:00."""
+    from datetime import time
+
+    from planner.tui.widgets.agenda import Agenda
+    from planner.tui.widgets.details import fmt_session
+    from planner.tui.widgets.month_calendar import MonthCalendar
+    from planner.tui.widgets.today_view import TodayView
+
+    from .conftest import TODAY, small_roadmap
+
+    roadmap, path = small_roadmap(tmp_path, WHOLE_DAYS)
+    settings_file = tmp_path / "settings.yaml"
+    settings_file.write_text(
+        'hours: {mon-sun: 24}\nstart_times: {mon-sun: "00:00"}\ntimezone: UTC\n'
+        f"start_date: {TODAY.isoformat()}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("PLANNER_ROADMAP", str(path))
+    monkeypatch.setenv("PLANNER_SETTINGS", str(settings_file))
+    assert main(["today", "--today", TODAY.isoformat()]) == 0
+    today_out = capsys.readouterr().out
+    assert "  [ ] 00:00-24:00  Long topic" in today_out
+    assert "Next: today 00:00-24:00, Long topic" in today_out
+    assert main(["plan", "--today", TODAY.isoformat()]) == 0
+    plan_out = capsys.readouterr().out
+    assert " 00:00-24:00 " in plan_out and "00:00-00:00" not in plan_out
+
+    whole = Settings(
+        timezone="UTC",
+        start_date=TODAY,
+        weekly_hours=dict.fromkeys(range(7), 24.0),
+        start_times=dict.fromkeys(range(7), time(0, 0)),
+    )
+    app = make_app(roadmap, roadmap_path=path, settings=whole, first_tab="today")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        first = app.plan.sessions[0]
+        assert (first.start.date(), first.end.date()) == (TODAY, TODAY + timedelta(days=1))
+        today_text = app.screen.query_one(TodayView).render().plain
+        assert "00:00–24:00  Long topic" in today_text
+        assert "today 00:00–24:00  Long topic" in today_text
+        assert "00:00-24:00" in fmt_session(first)
+        await pilot.press("a")
+        await pilot.pause()
+        agenda = app.screen.query_one(Agenda)
+        lines = [agenda.render_line(y).text for y in range(agenda.size.height)]
+        assert any("00:00–24:00" in line for line in lines)
+        await pilot.press("c")
+        await pilot.pause()
+        calendar = app.screen.query_one(MonthCalendar)
+        calendar.select_day(TODAY)
+        await pilot.pause()
+        assert calendar.day_text(TODAY).plain.startswith("00:00–24:00  Long topic")
+        details = str(calendar.query_one("#calendar-details").render())
+        assert "00:00–24:00 Long topic" in details
+        text = "\n".join([today_text, *lines, calendar.day_text(TODAY).plain, details])
+        assert "00:00–00:00" not in text

@@ -348,6 +348,53 @@ def test_a_device_as_progress_file_stays_a_device(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["null", "tiny.yaml"]  # no lock file
 
 
+@pytest.mark.parametrize(
+    ("variable", "noun", "command"),
+    [
+        ("PLANNER_PROGRESS", "progress file", ["done", "alpha"]),
+        ("PLANNER_SETTINGS", "settings file", ["plan"]),
+    ],
+)
+def test_a_device_named_by_the_environment_says_to_set_the_variable(
+    tmp_path: Path,
+    tiny: Path,
+    variable: str,
+    noun: str,
+    command: list[str],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No --progress (--settings) was given: the message names the variable the path
+    came from, as `planner where` does."""
+    dev = char_device(tmp_path / "null")
+    monkeypatch.setenv(variable, str(dev))
+    code, out, err = run(capsys, *command)
+    assert (code, out) == (2, "")
+    assert err == (
+        f"planner: {noun} {dev} is a character device, not a regular file; "
+        f"set {variable} to a file name\n"
+    )
+    monkeypatch.setenv(variable, str(tmp_path))  # a folder: the same fix
+    code, _, err = run(capsys, "status")
+    assert code == 2
+    assert err.endswith(f"is a folder, not a regular file; set {variable} to a file name\n")
+    option = "--progress" if variable == "PLANNER_PROGRESS" else "--settings"
+    code, _, err = run(capsys, option, str(dev), "status")  # the option wins, and is named
+    assert code == 2 and err.endswith(f"pass {option} with a file name\n")
+
+
+def test_the_roadmap_as_a_device_has_no_line_and_column(
+    tiny: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A line and column mean nothing in a device: the message names the path alone."""
+    code, out, err = run(capsys, "--roadmap", "/dev/zero", "status")
+    assert (code, out) == (2, "")
+    assert err == (
+        "/dev/zero: is a character device, not a regular file; "
+        "give the path of a roadmap .yaml file\n"
+    )
+
+
 @pytest.mark.parametrize("option", ["--progress", "--settings", "--roadmap"])
 def test_a_fifo_never_hangs_a_command(tmp_path: Path, tiny: Path, option: str) -> None:
     pipe = fifo(tmp_path / "pipe")
@@ -451,6 +498,27 @@ def test_root_keeps_the_owner_of_a_progress_file(
     assert "alpha: {state: done" in path.read_text()
 
 
+@root_only
+def test_the_lock_beside_another_users_progress_file_is_theirs(
+    tmp_path: Path, tiny: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Root changing someone's progress file leaves no root-owned lock beside it (which
+    its owner could then not open): the lock gets the file's owner and group, a new
+    one and one an earlier run left as root's alike."""
+    path = tmp_path / "progress.yaml"
+    lock = tmp_path / "progress.yaml.lock"
+    assert run(capsys, "--progress", str(path), "start", "alpha")[0] == 0
+    assert (lock.stat().st_uid, lock.stat().st_gid) == (0, 0)  # root's own file: root's lock
+    os.chown(path, 12345, 12346)
+    assert run(capsys, "--progress", str(path), "done", "alpha")[0] == 0
+    assert (lock.stat().st_uid, lock.stat().st_gid) == (12345, 12346)
+    lock.unlink()
+    assert run(capsys, "--progress", str(path), "todo", "alpha")[0] == 0
+    assert (lock.stat().st_uid, lock.stat().st_gid) == (12345, 12346)
+    st = path.stat()
+    assert (st.st_uid, st.st_gid) == (12345, 12346)
+
+
 def test_import_writes_through_a_link(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     src = tmp_path / "go.md"
     src.write_text(SMALL_MD)
@@ -541,6 +609,36 @@ def test_a_control_character_in_progress_is_one_line_with_its_place(
         f"allowed in a YAML file; remove it; move it aside to start afresh: mv {path} {path}.bak\n"
     )
     assert "(not valid YAML)" not in err
+
+
+def test_a_bidi_override_in_settings_is_refused_like_a_control_character(
+    tmp_path: Path, tiny: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """YAML takes U+202E (RIGHT-TO-LEFT OVERRIDE) as any letter; it would reorder the
+    rest of a terminal line, so the settings refuse it where they meet it, as they do a
+    control character YAML refuses."""
+    path = tmp_path / "settings.yaml"
+    path.write_text('hours: {mon: 2}\ndays_off:\n  - {date: 2026-12-24, label: "a\u202eb"}\n')
+    code, _, err = run(capsys, "--settings", str(path), "plan")
+    assert code == 2
+    assert err == (
+        f"planner: {path}:3: control character U+202E (RLO) at column 33 is not allowed: it "
+        "can reorder the text shown after it; remove it\n"
+    )
+
+
+def test_a_bidi_isolate_in_progress_is_refused_like_a_control_character(
+    tmp_path: Path, tiny: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "progress.yaml"
+    path.write_text("version: 1\nitems: {alpha: done}\norder: [alpha\u2067]\n")
+    code, _, err = run(capsys, "--progress", str(path), "status")
+    assert code == 2
+    assert err == (
+        f"planner: progress file {path}: control character U+2067 (RLI) at line 3, column 14 "
+        "is not allowed: it can reorder the text shown after it; remove it; move it aside "
+        f"to start afresh: mv {path} {path}.bak\n"
+    )
 
 
 def test_a_start_date_past_the_calendar_is_named(

@@ -706,3 +706,20 @@ def test_control_characters_are_left_out_and_reported_by_line() -> None:
     titles = [i.title for i in result.roadmap.items()]
     assert "Topic [2J one" in titles and "sub 31m red" in titles
     assert not any(c in result.yaml for c in "\x1b\x07\x9b")
+
+
+def test_bidi_controls_are_left_out_as_control_characters() -> None:
+    """A right-to-left override would make the roadmap written refuse to load (and could
+    reorder a terminal line): left out with a note, as ESC is."""
+    text = "# Road\u202emap\n\n## Module 1: Basics\n\n- Topic \u2067one\u2069\n"
+    result = import_markdown(text, "r.md")
+    notes = [str(w) for w in result.warnings if "control" in w.message]
+    assert notes == [
+        "r.md:1: control character U+202E (RLO) left out: terminal control codes are never "
+        "imported",
+        "r.md:5: control characters U+2067 (RLI), U+2069 (PDI) left out: terminal control "
+        "codes are never imported",
+    ]
+    assert result.roadmap.title == "Roadmap"
+    assert "Topic one" in [i.title for i in result.roadmap.items()]
+    assert not any(c in result.yaml for c in "\u202e\u2067\u2069")

@@ -93,6 +93,25 @@ def test_module_done_marks_its_topics_done_and_todo_undoes(small: Roadmap) -> No
     assert all(p.state(small, i) is State.TODO for i in ("m1", "a", "a/one", "b"))
 
 
+def test_todo_writes_rows_only_for_what_it_changed(small: Roadmap) -> None:
+    """Resetting a topic leaves untouched subtopics without a record (they were todo and
+    stay so), and a module that stays todo gets none either."""
+    p = Progress()
+    p.set_state(small, ["a/one"], State.DONE, NOW)
+    p.set_state(small, ["c"], State.SKIPPED, NOW)
+    before = set(p.entries)
+    assert before == {"m1", "a", "a/one", "c"}  # m2 stays todo: no record
+    changed = p.set_state(small, ["a"], State.TODO, LATER)
+    assert changed == ["m1", "a", "a/one"]
+    assert set(p.entries) == before  # no rows for a/two, a/three, a/four
+    assert all(p.state(small, i) is State.TODO for i in ("m1", "a", "a/one", "a/two"))
+    p.set_state(small, ["d"], State.TODO, LATER)  # a topic never touched: nothing at all
+    assert set(p.entries) == before
+    fresh = Progress()
+    assert fresh.set_state(small, ["b", "m2"], State.TODO, LATER) == []
+    assert fresh.entries == {}
+
+
 def test_undoing_a_subtopic_reopens_its_topic(small: Roadmap) -> None:
     p = Progress()
     p.set_state(small, ["a"], State.DONE, NOW)

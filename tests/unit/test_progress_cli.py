@@ -83,6 +83,56 @@ def test_todo_undoes(capsys: pytest.CaptureFixture[str], seed: Roadmap) -> None:
     assert all(s is State.TODO for s in progress.states(seed).values())
 
 
+def test_todo_records_only_what_it_reset_and_undo_brings_it_back(
+    capsys: pytest.CaptureFixture[str], seed: Roadmap
+) -> None:
+    """`planner todo TOPIC` with one subtopic done resets that one: the file gets no rows
+    for the subtopics it left alone, the history says what the command said, and undo
+    gives the subtopic back."""
+    topic = "advanced-python-features"
+    run(capsys, "done", f"{topic}/oop")
+    done_file = progress_file(seed).read_text(encoding="utf-8").split("history:")[0]
+    code, out, _ = run(capsys, "todo", topic)
+    assert code == 0
+    assert out.startswith(f"todo: {topic} (Advanced Python Features), and 1 subtopic\n")
+    progress = ProgressStore(progress_file(seed), seed).load()
+    assert sorted(progress.entries) == sorted(["foundations-revisited", topic, f"{topic}/oop"])
+    newest = next(progress.history.newest_first())
+    assert sorted(newest.items) == sorted(["foundations-revisited", topic, f"{topic}/oop"])
+    _, history, _ = run(capsys, "history")
+    assert "todo Advanced Python Features and 1 subtopic  [" in history.splitlines()[-1]
+    assert run(capsys, "undo")[0] == 0
+    back = ProgressStore(progress_file(seed), seed).load()
+    assert back.state(seed, f"{topic}/oop") is State.DONE
+    assert progress_file(seed).read_text(encoding="utf-8").split("history:")[0] == done_file
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["done", "django-deep-dive"], ["log", "django-deep-dive", "1"], ["undo"], ["redo"]],
+)
+def test_unreadable_settings_stop_a_change_before_it_is_made(
+    argv: list[str],
+    capsys: pytest.CaptureFixture[str],
+    seed: Roadmap,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The summary a change prints needs the settings: when they cannot be read, the
+    command says so and changes nothing, rather than saving the change and exiting 2."""
+    run(capsys, "start", "django-deep-dive")
+    run(capsys, "done", "django-deep-dive/forms")
+    run(capsys, "undo")  # something to redo
+    before = progress_file(seed).read_text(encoding="utf-8")
+    settings = tmp_path / "settings.yaml"
+    settings.write_text("hours: [\n", encoding="utf-8")
+    monkeypatch.setenv("PLANNER_SETTINGS", str(settings))
+    code, out, err = run(capsys, *argv)
+    assert (code, out) == (2, "")
+    assert err.startswith(f"planner: {settings}:") and err.count("\n") == 1
+    assert progress_file(seed).read_text(encoding="utf-8") == before
+
+
 def test_already_done_is_reported(capsys: pytest.CaptureFixture[str]) -> None:
     run(capsys, "done", "django-deep-dive")
     _, out, _ = run(capsys, "done", "django-deep-dive")

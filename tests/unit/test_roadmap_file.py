@@ -372,7 +372,7 @@ def test_a_markdown_roadmap_is_pointed_to_import(tmp_path: Path) -> None:
     with pytest.raises(RoadmapError) as info:
         load_roadmap(path)
     assert str(info.value) == (
-        f"{path}:1:1: this is Markdown, not a roadmap file; convert it with "
+        f"{path}: this is Markdown, not a roadmap file; convert it with "
         f"'planner import {path}' and open the .yaml file it writes"
     )
 
@@ -443,6 +443,23 @@ CONTROLS: list[tuple[str, str, str]] = [
         "a carriage return in a note",
         'title: T\ndescription: "over\\rwrite"\n' + M,
         "r.yaml:2:19: 'description' of the roadmap holds the control character U+000D (CR); "
+        "remove it",
+    ),
+    (
+        "a right-to-left override in a topic title, as itself",
+        "title: T\nmodules:\n  - title: M\n    topics:\n      - title: evil\u202eexe.txt\n",
+        "r.yaml:5:20: 'title' of topic 'evil⇄exe.txt' holds the control character U+202E (RLO); "
+        "remove it",
+    ),
+    (
+        "a right-to-left isolate in a topic title, as an escape",
+        'title: T\nmodules:\n  - title: M\n    topics:\n      - title: "a \\u2067b"\n',
+        "r.yaml:5:19: 'title' of topic 'a ⇄b' holds the control character U+2067 (RLI); remove it",
+    ),
+    (
+        "a left-to-right override in a note that may hold line breaks",
+        "title: T\ndescription: |\n  one\n  two \u202dthree\n" + M,
+        "r.yaml:4:7: 'description' of the roadmap holds the control character U+202D (LRO); "
         "remove it",
     ),
 ]

@@ -325,6 +325,19 @@ def test_dump_is_stable() -> None:
     assert dump_settings(FULL) == dump_settings(parse_settings(dump_settings(FULL)))
 
 
+def test_bidi_controls_are_written_escaped_and_read_back() -> None:
+    """A label typed with a right-to-left override (the app's forms take any text) is
+    written as an escape, which the settings read back; as itself it is refused."""
+    day = date(2026, 12, 24)
+    settings = Settings(days_off=(DayOff(day, day, "evil\u202eexe \u2066x\u2069"),))
+    text = dump_settings(settings)
+    assert "\u202e" not in text and "\u2066" not in text and "\u2069" not in text
+    assert "\\u202E" in text
+    assert parse_settings(text).days_off == settings.days_off
+    with pytest.raises(SettingsError, match="U\\+202E \\(RLO\\)"):
+        parse_settings(text.replace("\\u202E", "\u202e"))
+
+
 def test_file_mode_is_kept_on_save(tmp_path: Path) -> None:
     path = tmp_path / "s.yaml"
     save_settings(path, Settings())

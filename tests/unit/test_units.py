@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date as _date
+from datetime import datetime as _datetime
 from datetime import time as _time
 
 import pytest
@@ -17,6 +18,7 @@ from planner.units import (
     parse_clock,
     parse_date,
     parse_duration,
+    time_range,
 )
 
 SPELLINGS = [
@@ -184,3 +186,24 @@ def test_clock_times_refused_in_one_line(text: str, message: str) -> None:
     with pytest.raises(ClockError) as info:
         parse_clock(text)
     assert str(info.value) == message
+
+
+# -- a session's time range -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "shown"),
+    [
+        ((2026, 3, 2, 0, 0), (2026, 3, 3, 0, 0), "00:00-24:00"),  # a whole day
+        ((2026, 3, 2, 21, 30), (2026, 3, 3, 0, 0), "21:30-24:00"),  # to the next midnight
+        ((2026, 3, 2, 9, 0), (2026, 3, 2, 10, 30), "09:00-10:30"),
+        ((2026, 3, 2, 0, 0), (2026, 3, 2, 0, 45), "00:00-00:45"),
+        ((2026, 3, 2, 23, 0), (2026, 3, 3, 1, 0), "23:00-01:00+1"),  # past midnight: the days
+        ((2026, 3, 2, 9, 0), (2026, 3, 4, 0, 0), "09:00-00:00+2"),
+    ],
+)
+def test_a_time_range_ends_at_24_00_at_the_next_midnight(
+    start: tuple[int, ...], end: tuple[int, ...], shown: str
+) -> None:
+    assert time_range(_datetime(*start), _datetime(*end)) == shown
+    assert time_range(_datetime(*start), _datetime(*end), dash="–") == shown.replace("-", "–")

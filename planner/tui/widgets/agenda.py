@@ -41,6 +41,7 @@ from planner.tui.widgets.month_calendar import (
     session_color,
     short_date,
 )
+from planner.units import time_range
 
 __all__ = ["Agenda"]
 
@@ -571,7 +572,7 @@ class Agenda(ScrollView, can_focus=True):
             day = session.start.date()
             date_style = self._style("agenda--today" if day == self._today else "agenda--date")
             date_text = short_date(day) if first_of_day else ""
-            times = f"{session.start:%H:%M}–{session.end:%H:%M}"
+            times = time_range(session.start, session.end, dash="–")
             flex = max(8, width - (1 + _DATE_W + 2 + _TIME_W + 2 + 2 + 2 + 2 + _HOURS_W + 1))
             short, long = self._module_labels.get(session.module_id, ("", session.module_id))
             if flex >= 50:

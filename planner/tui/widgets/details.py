@@ -29,6 +29,7 @@ from planner.tui.widgets.roadmap_tree import (
     effort_bar,
     mark,
 )
+from planner.units import time_range
 
 LABEL_WIDTH = 10
 MAX_SESSIONS = 8
@@ -59,7 +60,7 @@ def fmt_session(session: Session) -> str:
     part = f"  {session.part}/{session.parts}" if session.parts > 1 else ""
     return (
         f"{session.start:%a} {session.start.day:>2} {session.start:%b}  "
-        f"{session.start:%H:%M}-{session.end:%H:%M} {fmt_hours(session.hours):>6}{part}"
+        f"{time_range(session.start, session.end)} {fmt_hours(session.hours):>6}{part}"
     )
 
 

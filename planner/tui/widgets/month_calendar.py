@@ -37,6 +37,7 @@ from planner.roadmap import Roadmap
 from planner.schedule import Plan, Session
 from planner.settings import DayOff, Settings
 from planner.textutil import visible
+from planner.units import time_range
 
 __all__ = [
     "MonthCalendar",
@@ -658,7 +659,7 @@ class MonthCalendar(VerticalScroll, can_focus=True):
             text.append(f" · {format_hours(sum(s.hours for s in sessions))}:")
             for k, session in enumerate(sessions):
                 text.append(" " if k == 0 else " · ")
-                text.append(f"{session.start:%H:%M}–{session.end:%H:%M} ")
+                text.append(f"{time_range(session.start, session.end, dash='–')} ")
                 text.append(self._topic_title(session.topic_id))
                 if session.parts > 1:
                     text.append(f" ({session.part}/{session.parts})")
@@ -687,7 +688,7 @@ class MonthCalendar(VerticalScroll, can_focus=True):
         text = Text()
         sessions = self._by_day.get(day, [])
         for session in sessions:
-            text.append(f"{session.start:%H:%M}–{session.end:%H:%M}  ", "bold")
+            text.append(f"{time_range(session.start, session.end, dash='–')}  ", "bold")
             text.append(self._topic_title(session.topic_id))
             if session.parts > 1:
                 text.append(f" ({session.part}/{session.parts})")

@@ -26,6 +26,7 @@ from planner.roadmap import Roadmap
 from planner.schedule import Session
 from planner.textutil import visible
 from planner.today import DaySession, TodayFacts, session_key
+from planner.units import time_range
 
 __all__ = ["TodayView"]
 
@@ -35,7 +36,7 @@ def _hours(hours: float) -> str:
 
 
 def _when(s: DaySession) -> str:
-    return f"{s.start:%H:%M}–{s.end:%H:%M}"
+    return time_range(s.start, s.end, dash="–")
 
 
 class TodayView(Widget, can_focus=True):
