@@ -9,10 +9,12 @@ sessions and spans made when first used, the baseline's JSON) is in
 ``planner.schedule_fast``, which gives the same results as the rules below.
 
 Rules
-    - The learner's shape comes first: with an order in the progress file topics are laid
-      out in its queue (``planner.shape``); pins and tracks (``settings.tracks``) are laid
-      by ``planner.schedule_shape``, which keeps the rules below around them. Without an
-      order, pins or tracks:
+    - The learner's shape comes first: topics are laid out in the queue
+      (``planner.shape.queue``: those put first with ``planner next``, then those in
+      progress, then the rest in roadmap order); pins and tracks (``settings.tracks``)
+      are laid by ``planner.schedule_shape``, which keeps the rules below around them.
+      Without an order, pins or tracks, and with the topics in progress ahead of the
+      others (as when the roadmap is followed), the queue is the roadmap's order:
     - Topics are laid out in roadmap order, each from its remaining hours (done and
       skipped work removed, a started topic only what remains). Work is counted in
       whole minutes (each topic's remainder rounded to the minute, at least 1), so
@@ -448,15 +450,30 @@ def schedule(
     zone = tz if tz is not None else resolve_zone(settings)
     hpd, unest = settings.hours_per_day, settings.unestimated_hours
     source = stated_roadmap(roadmap, hpd, unest) if settings.basis == "stated" else roadmap
-    topic_ids, module_ids, hours = remaining_topic_rows(source, progress, hpd, unest)
+    started: list[int] = []  # the rows of topics in progress
+    topic_ids, module_ids, hours = remaining_topic_rows(source, progress, hpd, unest, started)
     if not roadmap.unique_ids and len(set(topic_ids)) < len(topic_ids):
         # a topic id twice (a roadmap made in code): as the mappings have it
         left = remaining_hours(roadmap, progress, settings)
         return lay_out(left, _module_of(roadmap), settings, today, zone, busy=busy)
     minutes = _plan_minutes(hours, settings.basis)
-    if progress.order or progress.pins or settings.tracks:  # the learner's shape
+    # the rows are in roadmap order, which is the queue's unless something was put first
+    # or a topic in progress is behind one that is not (the rows in progress are then not
+    # the first len(started) rows)
+    reorder = bool(progress.order) or (bool(started) and started[-1] != len(started) - 1)
+    if reorder or progress.pins or settings.tracks:  # the learner's shape
+        in_progress = {topic_ids[i] for i in started} if reorder else None
         return _shaped(
-            roadmap, progress, settings, today, zone, topic_ids, module_ids, minutes, busy
+            roadmap,
+            progress,
+            settings,
+            today,
+            zone,
+            topic_ids,
+            module_ids,
+            minutes,
+            busy,
+            in_progress,
         )
     return _plan(topic_ids, module_ids, minutes, settings, today, zone, settings.basis, busy)
 
@@ -471,9 +488,12 @@ def _shaped(
     module_ids: list[str],
     minutes: list[int],
     busy: Sequence[tuple[int, int]] = (),
+    started: set[str] | None = None,
 ) -> Plan:
     """The plan in the learner's queue, around their pins, beside their tracks
-    (``planner.shape``, ``planner.schedule_shape``)."""
+    (``planner.shape``, ``planner.schedule_shape``). The rows (in roadmap order) are put
+    in the queue's order when ``started`` (the topics in progress) is given; None: they
+    are in it already."""
     from planner.shape import pins_of, queue
 
     for track in settings.tracks:
@@ -483,8 +503,8 @@ def _shaped(
                     f"tracks: '{track.title}' {key}: {item_id!r} is no module or topic id, "
                     "nor a date (YYYY-MM-DD); fix it in the settings"
                 )
-    if progress.order:
-        rank = {t: i for i, t in enumerate(queue(roadmap, progress))}
+    if started is not None:
+        rank = {t: i for i, t in enumerate(queue(roadmap, progress, started))}
         at = sorted(range(len(topic_ids)), key=lambda i: rank.get(topic_ids[i], len(rank)))
         topic_ids = [topic_ids[i] for i in at]
         module_ids = [module_ids[i] for i in at]

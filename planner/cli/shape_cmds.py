@@ -110,7 +110,7 @@ def _rows(roadmap: Roadmap, progress: Progress) -> list[dict[str, object]]:
         topic = roadmap.topic(topic_id)
         if topic_id in put:
             why = "next"
-        elif progress.order and states[topic_id] is State.IN_PROGRESS:
+        elif states[topic_id] is State.IN_PROGRESS:
             why = "in progress"
         else:
             why = "roadmap"

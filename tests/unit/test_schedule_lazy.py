@@ -5,7 +5,8 @@
   says without them (length, hours per day, the baseline, spans) equals what its sessions
   say; the lazy sequence behaves as the tuple;
 - the walk's fast path places exactly what the general walk places (hypothesis);
-- ``schedule`` in one pass equals ``lay_out`` of the remaining-hours mapping (hypothesis).
+- ``schedule`` in one pass equals ``lay_out`` of the remaining-hours mapping in the
+  queue's order (hypothesis).
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ from planner.schedule import (
     Spans,
     _minutes_of,
     _module_of,
+    _plan,
+    _plan_minutes,
     _Rules,
     _to_minutes,
     ensure_baseline,
@@ -54,7 +57,7 @@ from planner.schedule import (
 from planner.schedule_fast import _build, _walk, _walk_plain, _walk_rules
 from planner.settings import DayOff, Settings
 
-FINGERPRINT = "f81708256ea0d9a62ed8ceb66dfc4de9cce9e12a707673b8f9675455fa3ec260"
+FINGERPRINT = "d907d620284643dd9f9ae5f152ba0b92951ebff3c56b3ce613f552baa628b5ba"
 """First made by the scheduler before the lazy sessions and the walk's fast path (commit
 2a73d76: 3e0242ce...); made again when the stated basis came to share its minutes out so
 a plan holds the rounded total (only the 15 cases on the stated basis changed); made again
@@ -66,7 +69,15 @@ Lord Howe change days); made again when the seed's "Concepts: CAP, BASE" became 
 subtopic (the cases pick subtopics at random, so one fewer changes which); made again
 when the baseline came to keep each topic's minutes ("topics", for leaving skipped work
 out of the pace: 6fdc6e7b... before; only the baseline lines changed, every plan is the
-same)."""
+same); made again when topics in progress came to be planned first without an order too
+(issue 15, ``planner.shape.queue``; f8170825... before). Only ``schedule``'s plan
+changed (the roadmap-order ``lay_out``, ``finish_for`` and pace lines are the same), in
+the 27 cases with a topic in progress: 0, 1, 2, 6, 9, 10, 12, 13, 15, 16, 17, 18, 19,
+23, 24, 25, 27, 31, 33, 37, 38, 39, 42, 43, 44, 45 and 46. In each of them a topic in
+progress with hours left stands behind one not started in the roadmap (so the plan
+now takes it first); the other 21 have no topic in progress and are unchanged. Each
+changed plan is, line for line, the general walk over the rows in the queue's order
+with each topic's minutes as in roadmap order (checked when this was pinned)."""
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -398,19 +409,42 @@ def test_schedule_is_lay_out_of_the_remaining_hours(
     s = Settings(unestimated_hours=unestimated, basis=basis)  # type: ignore[arg-type]
     today = date(2026, 5, 4)
     plan = schedule(roadmap, progress, s, today, BERLIN)
-    expected = lay_out(remaining_hours(roadmap, progress, s), _module_of(roadmap), s, today, BERLIN)
+    # the remaining hours in the queue's order (no order was set: the topics in progress
+    # first, then the rest, each in roadmap order), each topic with the minutes it has in
+    # roadmap order (on the stated basis the minutes are shared out over the roadmap's
+    # rows: the queue moves a topic, it does not change its minutes)
+    left = remaining_hours(roadmap, progress, s)
+    states = progress.states(roadmap)
+    in_queue = sorted(left, key=lambda t: states[t] is not State.IN_PROGRESS)
+    minutes = dict(zip(left, _plan_minutes(left.values(), basis), strict=True))
+    module_of = _module_of(roadmap)
+    expected = _plan(
+        in_queue,
+        [module_of[t] for t in in_queue],
+        [minutes[t] for t in in_queue],
+        s,
+        today,
+        BERLIN,
+        basis,
+    )
     assert plan == expected and plan.basis == basis
+    if basis == "topics":  # each topic's minutes on its own: lay_out of the mapping
+        ordered = {t: left[t] for t in in_queue}
+        assert plan == lay_out(ordered, module_of, s, today, BERLIN)
     # the one pass's rows are the topics' figures worked out through the roll-up (an
-    # independent computation): every topic with hours remaining, in roadmap order
-    ids, modules, hours = remaining_topic_rows(roadmap, progress, 8.0, unestimated)
+    # independent computation): every topic with hours remaining, in roadmap order, and
+    # those in progress among them
+    started: list[int] = []
+    ids, modules, hours = remaining_topic_rows(roadmap, progress, 8.0, unestimated, started)
     figs = figures(roadmap, progress, 8.0, unestimated)
-    expected = [
+    expected_rows = [
         (m.id, t.id, figs[t.id].remaining)
         for m in roadmap.modules
         for t in m.topics
         if figs[t.id].remaining > 0
     ]
-    assert list(zip(modules, ids, hours, strict=True)) == expected
+    assert list(zip(modules, ids, hours, strict=True)) == expected_rows
+    assert started == [i for i, t in enumerate(ids) if states[t] is State.IN_PROGRESS]
 
 
 def test_a_topic_id_twice_is_planned_as_the_mappings_have_it() -> None:

@@ -41,12 +41,25 @@ def topic_sessions(plan: Plan) -> list:  # type: ignore[type-arg]
 # -- the queue ---------------------------------------------------------------------------
 
 
-def test_without_an_order_the_queue_is_the_roadmaps_even_with_topics_started(
-    seed: Roadmap,
-) -> None:
+def test_without_an_order_the_queue_is_the_roadmaps(seed: Roadmap) -> None:
+    assert queue(seed, Progress()) == [t.id for t in seed.topics()]
+
+
+def test_without_an_order_a_topic_started_comes_first(seed: Roadmap) -> None:
+    # started by hand, by logging hours on it, or by a subtopic done: first, in roadmap order
     progress = Progress()
+    progress.log_work(seed, "interview-preparation", 1.0, NOW)
     progress.set_state(seed, ["django-deep-dive"], State.IN_PROGRESS, NOW)
-    assert queue(seed, progress) == [t.id for t in seed.topics()]
+    sql = seed.topic("relational-databases-sql")
+    progress.set_state(seed, [sql.subtopics[0].id], State.DONE, NOW)
+    started = ["django-deep-dive", "relational-databases-sql", "interview-preparation"]
+    order = queue(seed, progress)
+    assert order[:3] == started
+    assert order[3:] == [t.id for t in seed.topics() if t.id not in started]
+    assert open_queue(seed, progress)[:3] == started
+    plan = schedule(seed, progress, Settings(timezone="Europe/Berlin"), TODAY, TZ)
+    firsts = list(dict.fromkeys(s.topic_id for s in plan.sessions))
+    assert firsts[:3] == started
 
 
 def test_next_then_started_then_the_roadmap(seed: Roadmap) -> None:
