@@ -239,6 +239,10 @@ def shaped(
     progress = Progress()
     for topic_id in draw(st.lists(st.sampled_from(topics), max_size=4, unique=True)):
         put_next(progress, [topic_id])
+    # topics started (by hand, or by a subtopic started): no hours change
+    for topic_id in draw(st.lists(st.sampled_from(topics), max_size=4, unique=True)):
+        leaves = [topic_id, *(sub.id for sub in seed.topic(topic_id).subtopics)]
+        progress.set_state(seed, [draw(st.sampled_from(leaves))], State.IN_PROGRESS, NOW)
     tracks = []
     week = sum(hours.values())
     if draw(st.booleans()):
@@ -306,6 +310,14 @@ def test_shaped_plans_keep_the_rules(seed: Roadmap, data: st.DataObject) -> None
             continue  # before the plan's first day: the plan is made from then
         at = start.replace(tzinfo=TZ)
         assert any(s.topic_id == topic_id and s.start == at for s in sessions), (topic_id, at)
+    # the queue: those put first (in the order given), then those in progress (in
+    # roadmap order), then the rest (in roadmap order)
+    roadmap_order = [t.id for t in seed.topics()]
+    put = list(progress.order)
+    states = progress.states(seed)
+    started = [t for t in roadmap_order if t not in put and states[t] is State.IN_PROGRESS]
+    rest = [t for t in roadmap_order if t not in put and t not in started]
+    assert queue(seed, progress) == put + started + rest
     # the queue is respected: topics start in queue order (pinned topics aside)
     pinned = {p[0] for p in pins}
     firsts: dict[str, datetime] = {}
@@ -367,6 +379,39 @@ def test_next_and_order(capsys: pytest.CaptureFixture[str], seed: Roadmap) -> No
     assert code == 0 and "next Interview Preparation" in out
     code, out, _ = run(capsys, "order")
     assert out.splitlines()[0] == "  1. Advanced Python Features (advanced-python-features)"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [("start", "django deep dive"), ("log", "django-deep-dive", "1h")],
+    ids=["start", "log"],
+)
+def test_starting_a_topic_brings_it_to_the_front_without_an_order(
+    capsys: pytest.CaptureFixture[str], argv: tuple[str, ...]
+) -> None:
+    def first_session() -> str:
+        code, out, _ = run(capsys, "plan", "--json")
+        assert code == 0
+        return str(json.loads(out)["sessions"][0]["topic"])
+
+    assert first_session() == "advanced-python-features"
+    code, _, _ = run(capsys, *argv)
+    assert code == 0
+    code, out, _ = run(capsys, "order", "--json")
+    rows = json.loads(out)
+    assert [(r["id"], r["why"]) for r in rows[:2]] == [
+        ("django-deep-dive", "in progress"),
+        ("advanced-python-features", "roadmap"),
+    ]
+    code, out, _ = run(capsys, "order")
+    assert out.splitlines()[:2] == [
+        "  1. Django Deep Dive (django-deep-dive) started",
+        "  2. Advanced Python Features (advanced-python-features)",
+    ]
+    assert first_session() == "django-deep-dive"
+    code, _, _ = run(capsys, "undo")
+    assert code == 0
+    assert first_session() == "advanced-python-features"
 
 
 def test_order_reset(capsys: pytest.CaptureFixture[str], seed: Roadmap) -> None:
