@@ -44,8 +44,6 @@ from planner.schedule import (
     Spans,
     _minutes_of,
     _module_of,
-    _plan,
-    _plan_minutes,
     _Rules,
     _to_minutes,
     ensure_baseline,
@@ -57,7 +55,7 @@ from planner.schedule import (
 from planner.schedule_fast import _build, _walk, _walk_plain, _walk_rules
 from planner.settings import DayOff, Settings
 
-FINGERPRINT = "d907d620284643dd9f9ae5f152ba0b92951ebff3c56b3ce613f552baa628b5ba"
+FINGERPRINT = "2fa26aea1a45735f7d157b8c0246d3139a79887c9879bb81e9f063b1d4930dd3"
 """First made by the scheduler before the lazy sessions and the walk's fast path (commit
 2a73d76: 3e0242ce...); made again when the stated basis came to share its minutes out so
 a plan holds the rounded total (only the 15 cases on the stated basis changed); made again
@@ -70,14 +68,16 @@ subtopic (the cases pick subtopics at random, so one fewer changes which); made 
 when the baseline came to keep each topic's minutes ("topics", for leaving skipped work
 out of the pace: 6fdc6e7b... before; only the baseline lines changed, every plan is the
 same); made again when topics in progress came to be planned first without an order too
-(issue 15, ``planner.shape.queue``; f8170825... before). Only ``schedule``'s plan
-changed (the roadmap-order ``lay_out``, ``finish_for`` and pace lines are the same), in
-the 27 cases with a topic in progress: 0, 1, 2, 6, 9, 10, 12, 13, 15, 16, 17, 18, 19,
-23, 24, 25, 27, 31, 33, 37, 38, 39, 42, 43, 44, 45 and 46. In each of them a topic in
-progress with hours left stands behind one not started in the roadmap (so the plan
-now takes it first); the other 21 have no topic in progress and are unchanged. Each
-changed plan is, line for line, the general walk over the rows in the queue's order
-with each topic's minutes as in roadmap order (checked when this was pinned)."""
+(issue 15, ``planner.shape.queue``; f8170825... before). ``remaining_hours`` gives the
+hours in the queue's order now, so each case's plan, its ``lay_out`` of them, and the
+``finish_for`` and pace answers all follow the queue; they changed in the 27 cases with
+a topic in progress: 0, 1, 2, 6, 9, 10, 12, 13, 15, 16, 17, 18, 19, 23, 24, 25, 27,
+31, 33, 37, 38, 39, 42, 43, 44, 45 and 46. In each of them a topic in progress with
+hours left stands behind one not started in the roadmap (none has its topics in
+progress all ahead), so the plan now takes it first; the other 21 have no topic in
+progress and are unchanged. When this was pinned, each case's plan was checked to be
+``lay_out`` of its remaining hours put in ``queue``'s order, and ``finish_for`` of them
+to give the plan's finish in all 48 (with the hours in roadmap order it did not in 17)."""
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -409,28 +409,14 @@ def test_schedule_is_lay_out_of_the_remaining_hours(
     s = Settings(unestimated_hours=unestimated, basis=basis)  # type: ignore[arg-type]
     today = date(2026, 5, 4)
     plan = schedule(roadmap, progress, s, today, BERLIN)
-    # the remaining hours in the queue's order (no order was set: the topics in progress
-    # first, then the rest, each in roadmap order), each topic with the minutes it has in
-    # roadmap order (on the stated basis the minutes are shared out over the roadmap's
-    # rows: the queue moves a topic, it does not change its minutes)
     left = remaining_hours(roadmap, progress, s)
-    states = progress.states(roadmap)
-    in_queue = sorted(left, key=lambda t: states[t] is not State.IN_PROGRESS)
-    minutes = dict(zip(left, _plan_minutes(left.values(), basis), strict=True))
-    module_of = _module_of(roadmap)
-    expected = _plan(
-        in_queue,
-        [module_of[t] for t in in_queue],
-        [minutes[t] for t in in_queue],
-        s,
-        today,
-        BERLIN,
-        basis,
-    )
+    expected = lay_out(left, _module_of(roadmap), s, today, BERLIN)
     assert plan == expected and plan.basis == basis
-    if basis == "topics":  # each topic's minutes on its own: lay_out of the mapping
-        ordered = {t: left[t] for t in in_queue}
-        assert plan == lay_out(ordered, module_of, s, today, BERLIN)
+    # the remaining hours are in the queue's order: no order was set, so the topics in
+    # progress first, then the rest, each in roadmap order
+    states = progress.states(roadmap)
+    in_roadmap = [t.id for t in roadmap.topics() if t.id in left]
+    assert list(left) == sorted(in_roadmap, key=lambda t: states[t] is not State.IN_PROGRESS)
     # the one pass's rows are the topics' figures worked out through the roll-up (an
     # independent computation): every topic with hours remaining, in roadmap order, and
     # those in progress among them

@@ -62,6 +62,22 @@ def test_without_an_order_a_topic_started_comes_first(seed: Roadmap) -> None:
     assert firsts[:3] == started
 
 
+def test_finishes_worked_out_from_the_remaining_hours_follow_the_queue(seed: Roadmap) -> None:
+    # with a daily cap the order changes the finish: a topic of 5 days started (and so
+    # planned first) runs alone at 1 h a day; the pace's finish is the plan's
+    from planner.pace import week_effect
+    from planner.schedule import finish_for, remaining_hours
+
+    progress = Progress()
+    progress.log_work(seed, "interview-preparation", 0.5, NOW)
+    settings = Settings(timezone="Europe/Berlin", max_topic_hours_per_day=1.0)
+    plan = schedule(seed, progress, settings, TODAY, TZ)
+    left = remaining_hours(seed, progress, settings)
+    assert next(iter(left)) == "interview-preparation"
+    assert finish_for(left, settings, TODAY, tz=TZ) == plan.finish == date(2028, 1, 6)
+    assert week_effect(seed, progress, settings, TODAY, TZ).finish == plan.finish
+
+
 def test_next_then_started_then_the_roadmap(seed: Roadmap) -> None:
     progress = Progress()
     progress.set_state(seed, ["django-deep-dive"], State.IN_PROGRESS, NOW)
@@ -420,6 +436,14 @@ def test_order_reset(capsys: pytest.CaptureFixture[str], seed: Roadmap) -> None:
     assert code == 0 and out == "the roadmap's order is restored\n"
     code, out, _ = run(capsys, "order", "--json")
     assert [r["id"] for r in json.loads(out)] == [t.id for t in seed.topics()]
+    # a topic in progress stays first, and the reset says so
+    run(capsys, "start", "django-deep-dive")
+    run(capsys, "next", "interview-preparation")
+    code, out, _ = run(capsys, "order", "--reset")
+    assert out == "the roadmap's order is restored, topics in progress first\n"
+    code, out, _ = run(capsys, "order", "--json")
+    rest = [t.id for t in seed.topics() if t.id != "django-deep-dive"]
+    assert [r["id"] for r in json.loads(out)] == ["django-deep-dive", *rest]
 
 
 def test_next_with_an_unknown_id_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
