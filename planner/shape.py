@@ -62,8 +62,9 @@ def queue(
     docstring); closed topics stay in it (the plan passes over what has nothing left).
 
     ``started``: the topics in progress, when the caller knows them already (the
-    scheduler does, from ``progress.remaining_topic_rows``); else they are worked out from
-    ``progress``."""
+    scheduler does, for the topics with hours left, from
+    ``progress.remaining_topic_rows``; it looks up no other); else they are worked out
+    from ``progress``."""
     roadmap_order = [t.id for t in roadmap.topics()]
     first: list[str] = []
     seen: set[str] = set()
