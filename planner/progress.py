@@ -801,9 +801,14 @@ def remaining_topic_rows(
     progress: Progress,
     hours_per_day: float,
     unestimated_hours: float,
+    started: list[int] | None = None,
 ) -> tuple[list[str], list[str], list[float]]:
     """``remaining_topic_hours`` as three lists in roadmap order: the topic ids, the id of
     the module each is listed in, and the hours (the scheduler takes them as they are).
+
+    With ``started``, the indexes of the rows whose topic is in progress (its rolled-up
+    state, as ``Progress.states`` gives it) are appended to it, in order: the scheduler
+    puts those first (``planner.shape.queue``) without working out every state again.
 
     A topic id listed twice (in a roadmap made in code) gives two rows; the mapping keeps
     the first one's place and the last one's hours, as ``dict(zip(ids, hours))`` does.
@@ -811,6 +816,7 @@ def remaining_topic_rows(
     entries = progress.entries
     get = entries.get
     done, skipped_state = State.DONE, State.SKIPPED
+    in_progress = State.IN_PROGRESS
     ids: list[str] = []
     module_ids: list[str] = []
     out: list[float] = []
@@ -826,7 +832,7 @@ def remaining_topic_rows(
             hours = topic.hours(hours_per_day, unestimated_hours)
             subtopics = topic.subtopics
             if subtopics:
-                n_done = n_skipped = 0
+                n_done = n_skipped = n_started = 0
                 for sub in subtopics:
                     entry = get(sub.id)
                     if entry is not None:
@@ -835,6 +841,8 @@ def remaining_topic_rows(
                             n_done += 1
                         elif state is skipped_state:
                             n_skipped += 1
+                        elif state is in_progress:
+                            n_started += 1
                 n_open = len(subtopics) - n_done - n_skipped
                 if not n_open:
                     continue
@@ -842,6 +850,11 @@ def remaining_topic_rows(
                 skipped = share * n_skipped
                 open_share = share * n_open
                 entry = get(topic.id)
+                # the roll-up (_rollup) of an open topic: started when a subtopic is done
+                # or started, or the topic itself was started (or done) by hand
+                is_started = bool(n_done or n_started) or (
+                    entry is not None and entry.state in (in_progress, done)
+                )
             else:
                 entry = get(topic.id)
                 if entry is None:
@@ -856,9 +869,12 @@ def remaining_topic_rows(
                     continue
                 skipped = 0.0
                 open_share = hours
+                is_started = entry.state is in_progress
             logged = entry.logged_hours if entry is not None else 0.0
             remaining = _open_remaining(hours, skipped, open_share, logged)
             if remaining > 0:
+                if is_started and started is not None:
+                    started.append(len(ids))
                 add_id(topic.id)
                 add_hours(remaining)
         if len(ids) > before:

@@ -9,11 +9,13 @@ sessions and spans made when first used, the baseline's JSON) is in
 ``planner.schedule_fast``, which gives the same results as the rules below.
 
 Rules
-    - The learner's shape comes first: with an order in the progress file topics are laid
-      out in its queue (``planner.shape``); pins and tracks (``settings.tracks``) are laid
-      by ``planner.schedule_shape``, which keeps the rules below around them. Without an
-      order, pins or tracks:
-    - Topics are laid out in roadmap order, each from its remaining hours (done and
+    - The learner's shape comes first: topics are taken in the queue's order
+      (``planner.shape.queue``: those put first with ``planner next``, then those in
+      progress, then the rest in roadmap order; it is the roadmap's when nothing was put
+      first and no topic in progress stands behind one not started), and pins and
+      tracks (``settings.tracks``) are laid by ``planner.schedule_shape``, which keeps
+      the rules below around them. Without pins or tracks:
+    - Topics are laid out in that order, each from its remaining hours (done and
       skipped work removed, a started topic only what remains). Work is counted in
       whole minutes (each topic's remainder rounded to the minute, at least 1), so
       there is no float drift: the sessions add up exactly to ``hours_remaining``.
@@ -71,7 +73,7 @@ from typing import Any
 
 from planner.atomic import BASELINE, FileError, read_text, write_atomic
 from planner.errors import PlannerError
-from planner.progress import Progress, remaining_topic_hours, remaining_topic_rows
+from planner.progress import Progress, remaining_topic_rows
 from planner.roadmap import Effort, Roadmap, Topic
 from planner.schedule_fast import Sessions, Spans, _baseline_text, _local, _Placement, _walk
 from planner.settings import Settings, check_settings, resolve_zone
@@ -176,11 +178,38 @@ def stated_roadmap(roadmap: Roadmap, hours_per_day: float, unestimated_hours: fl
 
 
 def remaining_hours(roadmap: Roadmap, progress: Progress, settings: Settings) -> dict[str, float]:
-    """Hours left per topic id, in roadmap order, on the settings' basis."""
+    """Hours left per topic id, in the order the plan takes them (the queue,
+    ``planner.shape.queue``), on the settings' basis: ``lay_out`` of it is the plan
+    (without pins and tracks), and the finish dates worked out from it agree with it."""
+    topic_ids, _, hours = _queued_rows(roadmap, progress, settings)
+    return dict(zip(topic_ids, hours, strict=True))
+
+
+def _queued_rows(
+    roadmap: Roadmap, progress: Progress, settings: Settings
+) -> tuple[list[str], list[str], list[float]]:
+    """``progress.remaining_topic_rows`` on the settings' basis, in the queue's order.
+
+    The rows come in roadmap order, which is the queue's unless something was put first
+    or a topic in progress stands behind one that is not (the rows in progress are then
+    not the first ones): only then are they put in order. A topic id listed twice (a
+    roadmap made in code) keeps its rows in roadmap order (``schedule`` plans it as the
+    mappings have it)."""
     hpd, unest = settings.hours_per_day, settings.unestimated_hours
-    if settings.basis == "stated":
-        roadmap = stated_roadmap(roadmap, hpd, unest)
-    return remaining_topic_hours(roadmap, progress, hpd, unest)
+    source = stated_roadmap(roadmap, hpd, unest) if settings.basis == "stated" else roadmap
+    started: list[int] = []  # the rows of topics in progress
+    rows = remaining_topic_rows(source, progress, hpd, unest, started)
+    topic_ids, module_ids, hours = rows
+    if not progress.order and (not started or started[-1] == len(started) - 1):
+        return rows
+    if not roadmap.unique_ids and len(set(topic_ids)) < len(topic_ids):
+        return rows
+    from planner.shape import queue
+
+    in_progress = {topic_ids[i] for i in started}
+    rank = {t: i for i, t in enumerate(queue(roadmap, progress, in_progress))}
+    at = sorted(range(len(topic_ids)), key=lambda i: rank.get(topic_ids[i], len(rank)))
+    return [topic_ids[i] for i in at], [module_ids[i] for i in at], [hours[i] for i in at]
 
 
 def _module_of(roadmap: Roadmap) -> dict[str, str]:
@@ -446,15 +475,13 @@ def schedule(
     """
     check_settings(settings)
     zone = tz if tz is not None else resolve_zone(settings)
-    hpd, unest = settings.hours_per_day, settings.unestimated_hours
-    source = stated_roadmap(roadmap, hpd, unest) if settings.basis == "stated" else roadmap
-    topic_ids, module_ids, hours = remaining_topic_rows(source, progress, hpd, unest)
+    topic_ids, module_ids, hours = _queued_rows(roadmap, progress, settings)
     if not roadmap.unique_ids and len(set(topic_ids)) < len(topic_ids):
         # a topic id twice (a roadmap made in code): as the mappings have it
-        left = remaining_hours(roadmap, progress, settings)
+        left = dict(zip(topic_ids, hours, strict=True))
         return lay_out(left, _module_of(roadmap), settings, today, zone, busy=busy)
     minutes = _plan_minutes(hours, settings.basis)
-    if progress.order or progress.pins or settings.tracks:  # the learner's shape
+    if progress.pins or settings.tracks:  # the learner's shape beyond the queue
         return _shaped(
             roadmap, progress, settings, today, zone, topic_ids, module_ids, minutes, busy
         )
@@ -472,9 +499,9 @@ def _shaped(
     minutes: list[int],
     busy: Sequence[tuple[int, int]] = (),
 ) -> Plan:
-    """The plan in the learner's queue, around their pins, beside their tracks
-    (``planner.shape``, ``planner.schedule_shape``)."""
-    from planner.shape import pins_of, queue
+    """The plan of the rows (in the learner's queue) around their pins, beside their
+    tracks (``planner.shape``, ``planner.schedule_shape``)."""
+    from planner.shape import pins_of
 
     for track in settings.tracks:
         for key, item_id in (("from", track.from_id), ("until", track.until_id)):
@@ -483,14 +510,6 @@ def _shaped(
                     f"tracks: '{track.title}' {key}: {item_id!r} is no module or topic id, "
                     "nor a date (YYYY-MM-DD); fix it in the settings"
                 )
-    if progress.order:
-        rank = {t: i for i, t in enumerate(queue(roadmap, progress))}
-        at = sorted(range(len(topic_ids)), key=lambda i: rank.get(topic_ids[i], len(rank)))
-        topic_ids = [topic_ids[i] for i in at]
-        module_ids = [module_ids[i] for i in at]
-        minutes = [minutes[i] for i in at]
-    if not progress.pins and not settings.tracks:
-        return _plan(topic_ids, module_ids, minutes, settings, today, zone, settings.basis, busy)
     from planner.schedule_shape import Blocked, plan_shaped
 
     start = first_day(settings, today)

@@ -2,11 +2,11 @@
 
 Order
     The queue is: the topics the learner put first (``planner next``), in the order
-    given; then, once the learner has put something first, the topics in progress (in
-    roadmap order); then the rest in roadmap order. A module put first stands for its
-    open topics, in roadmap order. Without an order the roadmap's order is kept as it is
-    (plans made before this existed do not change). Ids the roadmap no longer has, and
-    closed topics, are passed over (and kept in the file: nothing is lost).
+    given; then the topics in progress (in roadmap order), whether or not anything was
+    put first, so starting a topic (or logging hours on it) brings it to the front; then
+    the rest in roadmap order. A module put first stands for its open topics, in roadmap
+    order. Ids the roadmap no longer has, and closed topics, are passed over (and kept in
+    the file: nothing is lost).
 
 Pins
     A pin fixes a session of a topic at a local date and wall-clock time, for some
@@ -24,7 +24,7 @@ The domain reads no clock: ``now`` is a parameter.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
@@ -55,12 +55,17 @@ def _topics_of(roadmap: Roadmap, item_id: str) -> list[str]:
     return []
 
 
-def queue(roadmap: Roadmap, progress: Progress) -> list[str]:
+def queue(
+    roadmap: Roadmap, progress: Progress, started: Collection[str] | None = None
+) -> list[str]:
     """Every topic id of the roadmap, in the order the plan takes them (see the module's
-    docstring); closed topics stay in it (the plan passes over what has nothing left)."""
+    docstring); closed topics stay in it (the plan passes over what has nothing left).
+
+    ``started``: the topics in progress, when the caller knows them already (the
+    scheduler does, for the topics with hours left, from
+    ``progress.remaining_topic_rows``; it looks up no other); else they are worked out
+    from ``progress``."""
     roadmap_order = [t.id for t in roadmap.topics()]
-    if not progress.order:
-        return roadmap_order
     first: list[str] = []
     seen: set[str] = set()
     for item_id in progress.order:
@@ -68,16 +73,19 @@ def queue(roadmap: Roadmap, progress: Progress) -> list[str]:
             if topic_id not in seen:
                 seen.add(topic_id)
                 first.append(topic_id)
-    states = progress.states(roadmap)
-    started = [t for t in roadmap_order if t not in seen and states[t] is State.IN_PROGRESS]
-    seen.update(started)
-    return first + started + [t for t in roadmap_order if t not in seen]
+    if started is None:
+        states = progress.states(roadmap)
+        started = {t for t in roadmap_order if states[t] is State.IN_PROGRESS}
+    in_progress = [t for t in roadmap_order if t in started and t not in seen]
+    seen.update(in_progress)
+    return first + in_progress + [t for t in roadmap_order if t not in seen]
 
 
 def open_queue(roadmap: Roadmap, progress: Progress) -> list[str]:
     """``queue`` without the closed (done or skipped) topics: what ``planner order`` shows."""
     states = progress.states(roadmap)
-    return [t for t in queue(roadmap, progress) if not states[t].closed]
+    started = {t for t, s in states.items() if s is State.IN_PROGRESS}
+    return [t for t in queue(roadmap, progress, started) if not states[t].closed]
 
 
 def put_next(progress: Progress, ids: Sequence[str]) -> None:

@@ -44,7 +44,11 @@ def register(sub: SubParsers, common: argparse.ArgumentParser) -> None:
         "first (planner next), then those in progress, then the rest in roadmap order.",
     )
     p.add_argument("--json", action="store_true", help="print the queue as JSON")
-    p.add_argument("--reset", action="store_true", help="restore the roadmap's order")
+    p.add_argument(
+        "--reset",
+        action="store_true",
+        help="restore the roadmap's order (topics in progress still come first)",
+    )
     p.set_defaults(func=run_order)
 
     p = sub.add_parser(
@@ -110,7 +114,7 @@ def _rows(roadmap: Roadmap, progress: Progress) -> list[dict[str, object]]:
         topic = roadmap.topic(topic_id)
         if topic_id in put:
             why = "next"
-        elif progress.order and states[topic_id] is State.IN_PROGRESS:
+        elif states[topic_id] is State.IN_PROGRESS:
             why = "in progress"
         else:
             why = "roadmap"
@@ -146,7 +150,8 @@ def run_order(ctx: Context) -> int:
         progress = store.update(
             reset_order, "cli:order", _now(ctx), Intent("order", (), "order reset")
         )
-        print("the roadmap's order is restored")
+        started = any(r["why"] == "in progress" for r in _rows(roadmap, progress))
+        print("the roadmap's order is restored" + (", topics in progress first" if started else ""))
     else:
         progress = store.load()
     if ctx.args.json:

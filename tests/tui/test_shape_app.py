@@ -7,10 +7,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from planner.progress import State
 from planner.shape import open_queue, pins_of
 from planner.tui.app import PlannerApp
 from planner.tui.widgets.roadmap_tree import RoadmapTree
+from planner.tui.widgets.today_view import TodayView
 
 from .conftest import AppFactory, saved
 
@@ -45,6 +48,35 @@ async def test_n_puts_the_highlighted_topic_first(
         await pilot.pause()
         assert saved(progress_path, app.roadmap).order == []
         assert app.plan.sessions[0].topic_id != DJANGO
+
+
+@pytest.mark.parametrize("where, key", [("subtopic", "space"), ("topic", "i")])
+async def test_starting_a_topic_brings_it_to_the_front_of_the_plan_and_today(
+    make_app: AppFactory, progress_path: Path, where: str, key: str
+) -> None:
+    # no order set: a topic started (a subtopic done with space, or the topic itself
+    # marked in progress) comes first in the plan, the queue and Today
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        roadmap = app.roadmap
+        assert app.plan.sessions[0].topic_id != DJANGO
+        target = roadmap.topic(DJANGO).subtopics[0].id if where == "subtopic" else DJANGO
+        tree_of(app).select_id(target)
+        await pilot.pause()
+        await pilot.press(key)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        on_disk = saved(progress_path, roadmap)
+        assert on_disk.state(roadmap, DJANGO) is State.IN_PROGRESS and on_disk.order == []
+        assert open_queue(roadmap, on_disk)[0] == DJANGO
+        assert app.plan.sessions[0].topic_id == DJANGO
+        await pilot.press("d")
+        await pilot.pause()
+        today = app.screen.query_one("#today", TodayView)
+        facts = today.facts
+        assert facts is not None and facts.sessions[0].topic_id == DJANGO
+        assert facts.next is not None and facts.next.topic_id == DJANGO
+        assert roadmap.topic(DJANGO).title in today.render().plain
 
 
 async def test_brackets_move_a_topic_up_and_down(make_app: AppFactory, progress_path: Path) -> None:

@@ -233,7 +233,8 @@ async def test_calendar_marks_the_finish_logged_hours_and_lists_a_day(
         assert isinstance(app.screen, DayScreen)
         body = str(app.screen.query_one("#day-body").render())
         first = app.plan.sessions[0]
-        assert f"{first.start:%H:%M}–{first.end:%H:%M}  Short topic" in body
+        assert first.topic_id == "long"  # hours logged on it: in progress, so first
+        assert f"{first.start:%H:%M}–{first.end:%H:%M}  Long topic" in body
         assert "0 h logged this day." in body
         await pilot.press("escape")
         await pilot.pause()

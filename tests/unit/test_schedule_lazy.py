@@ -5,7 +5,8 @@
   says without them (length, hours per day, the baseline, spans) equals what its sessions
   say; the lazy sequence behaves as the tuple;
 - the walk's fast path places exactly what the general walk places (hypothesis);
-- ``schedule`` in one pass equals ``lay_out`` of the remaining-hours mapping (hypothesis).
+- ``schedule`` in one pass equals ``lay_out`` of the remaining-hours mapping in the
+  queue's order (hypothesis).
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ from planner.schedule import (
 from planner.schedule_fast import _build, _walk, _walk_plain, _walk_rules
 from planner.settings import DayOff, Settings
 
-FINGERPRINT = "f81708256ea0d9a62ed8ceb66dfc4de9cce9e12a707673b8f9675455fa3ec260"
+FINGERPRINT = "2fa26aea1a45735f7d157b8c0246d3139a79887c9879bb81e9f063b1d4930dd3"
 """First made by the scheduler before the lazy sessions and the walk's fast path (commit
 2a73d76: 3e0242ce...); made again when the stated basis came to share its minutes out so
 a plan holds the rounded total (only the 15 cases on the stated basis changed); made again
@@ -66,7 +67,17 @@ Lord Howe change days); made again when the seed's "Concepts: CAP, BASE" became 
 subtopic (the cases pick subtopics at random, so one fewer changes which); made again
 when the baseline came to keep each topic's minutes ("topics", for leaving skipped work
 out of the pace: 6fdc6e7b... before; only the baseline lines changed, every plan is the
-same)."""
+same); made again when topics in progress came to be planned first without an order too
+(issue 15, ``planner.shape.queue``; f8170825... before). ``remaining_hours`` gives the
+hours in the queue's order now, so each case's plan, its ``lay_out`` of them, and the
+``finish_for`` and pace answers all follow the queue; they changed in the 27 cases with
+a topic in progress: 0, 1, 2, 6, 9, 10, 12, 13, 15, 16, 17, 18, 19, 23, 24, 25, 27,
+31, 33, 37, 38, 39, 42, 43, 44, 45 and 46. In each of them a topic in progress with
+hours left stands behind one not started in the roadmap (none has its topics in
+progress all ahead), so the plan now takes it first; the other 21 have no topic in
+progress and are unchanged. When this was pinned, each case's plan was checked to be
+``lay_out`` of its remaining hours put in ``queue``'s order, and ``finish_for`` of them
+to give the plan's finish in all 48 (with the hours in roadmap order it did not in 17)."""
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -398,19 +409,28 @@ def test_schedule_is_lay_out_of_the_remaining_hours(
     s = Settings(unestimated_hours=unestimated, basis=basis)  # type: ignore[arg-type]
     today = date(2026, 5, 4)
     plan = schedule(roadmap, progress, s, today, BERLIN)
-    expected = lay_out(remaining_hours(roadmap, progress, s), _module_of(roadmap), s, today, BERLIN)
+    left = remaining_hours(roadmap, progress, s)
+    expected = lay_out(left, _module_of(roadmap), s, today, BERLIN)
     assert plan == expected and plan.basis == basis
+    # the remaining hours are in the queue's order: no order was set, so the topics in
+    # progress first, then the rest, each in roadmap order
+    states = progress.states(roadmap)
+    in_roadmap = [t.id for t in roadmap.topics() if t.id in left]
+    assert list(left) == sorted(in_roadmap, key=lambda t: states[t] is not State.IN_PROGRESS)
     # the one pass's rows are the topics' figures worked out through the roll-up (an
-    # independent computation): every topic with hours remaining, in roadmap order
-    ids, modules, hours = remaining_topic_rows(roadmap, progress, 8.0, unestimated)
+    # independent computation): every topic with hours remaining, in roadmap order, and
+    # those in progress among them
+    started: list[int] = []
+    ids, modules, hours = remaining_topic_rows(roadmap, progress, 8.0, unestimated, started)
     figs = figures(roadmap, progress, 8.0, unestimated)
-    expected = [
+    expected_rows = [
         (m.id, t.id, figs[t.id].remaining)
         for m in roadmap.modules
         for t in m.topics
         if figs[t.id].remaining > 0
     ]
-    assert list(zip(modules, ids, hours, strict=True)) == expected
+    assert list(zip(modules, ids, hours, strict=True)) == expected_rows
+    assert started == [i for i, t in enumerate(ids) if states[t] is State.IN_PROGRESS]
 
 
 def test_a_topic_id_twice_is_planned_as_the_mappings_have_it() -> None:

@@ -41,12 +41,41 @@ def topic_sessions(plan: Plan) -> list:  # type: ignore[type-arg]
 # -- the queue ---------------------------------------------------------------------------
 
 
-def test_without_an_order_the_queue_is_the_roadmaps_even_with_topics_started(
-    seed: Roadmap,
-) -> None:
+def test_without_an_order_the_queue_is_the_roadmaps(seed: Roadmap) -> None:
+    assert queue(seed, Progress()) == [t.id for t in seed.topics()]
+
+
+def test_without_an_order_a_topic_started_comes_first(seed: Roadmap) -> None:
+    # started by hand, by logging hours on it, or by a subtopic done: first, in roadmap order
     progress = Progress()
+    progress.log_work(seed, "interview-preparation", 1.0, NOW)
     progress.set_state(seed, ["django-deep-dive"], State.IN_PROGRESS, NOW)
-    assert queue(seed, progress) == [t.id for t in seed.topics()]
+    sql = seed.topic("relational-databases-sql")
+    progress.set_state(seed, [sql.subtopics[0].id], State.DONE, NOW)
+    started = ["django-deep-dive", "relational-databases-sql", "interview-preparation"]
+    order = queue(seed, progress)
+    assert order[:3] == started
+    assert order[3:] == [t.id for t in seed.topics() if t.id not in started]
+    assert open_queue(seed, progress)[:3] == started
+    plan = schedule(seed, progress, Settings(timezone="Europe/Berlin"), TODAY, TZ)
+    firsts = list(dict.fromkeys(s.topic_id for s in plan.sessions))
+    assert firsts[:3] == started
+
+
+def test_finishes_worked_out_from_the_remaining_hours_follow_the_queue(seed: Roadmap) -> None:
+    # with a daily cap the order changes the finish: a topic of 5 days started (and so
+    # planned first) runs alone at 1 h a day; the pace's finish is the plan's
+    from planner.pace import week_effect
+    from planner.schedule import finish_for, remaining_hours
+
+    progress = Progress()
+    progress.log_work(seed, "interview-preparation", 0.5, NOW)
+    settings = Settings(timezone="Europe/Berlin", max_topic_hours_per_day=1.0)
+    plan = schedule(seed, progress, settings, TODAY, TZ)
+    left = remaining_hours(seed, progress, settings)
+    assert next(iter(left)) == "interview-preparation"
+    assert finish_for(left, settings, TODAY, tz=TZ) == plan.finish == date(2028, 1, 6)
+    assert week_effect(seed, progress, settings, TODAY, TZ).finish == plan.finish
 
 
 def test_next_then_started_then_the_roadmap(seed: Roadmap) -> None:
@@ -226,6 +255,10 @@ def shaped(
     progress = Progress()
     for topic_id in draw(st.lists(st.sampled_from(topics), max_size=4, unique=True)):
         put_next(progress, [topic_id])
+    # topics started (by hand, or by a subtopic started): no hours change
+    for topic_id in draw(st.lists(st.sampled_from(topics), max_size=4, unique=True)):
+        leaves = [topic_id, *(sub.id for sub in seed.topic(topic_id).subtopics)]
+        progress.set_state(seed, [draw(st.sampled_from(leaves))], State.IN_PROGRESS, NOW)
     tracks = []
     week = sum(hours.values())
     if draw(st.booleans()):
@@ -315,6 +348,14 @@ def test_shaped_plans_keep_the_rules(seed: Roadmap, data: st.DataObject) -> None
             continue  # before the plan's first day: the plan is made from then
         at = start.replace(tzinfo=TZ)
         assert any(s.topic_id == topic_id and s.start == at for s in sessions), (topic_id, at)
+    # the queue: those put first (in the order given), then those in progress (in
+    # roadmap order), then the rest (in roadmap order)
+    roadmap_order = [t.id for t in seed.topics()]
+    put = list(progress.order)
+    states = progress.states(seed)
+    started = [t for t in roadmap_order if t not in put and states[t] is State.IN_PROGRESS]
+    rest = [t for t in roadmap_order if t not in put and t not in started]
+    assert queue(seed, progress) == put + started + rest
     # the queue is respected: topics start in queue order (pinned topics aside)
     pinned = {p[0] for p in pins}
     firsts: dict[str, datetime] = {}
@@ -378,12 +419,53 @@ def test_next_and_order(capsys: pytest.CaptureFixture[str], seed: Roadmap) -> No
     assert out.splitlines()[0] == "  1. Advanced Python Features (advanced-python-features)"
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [("start", "django deep dive"), ("log", "django-deep-dive", "1h")],
+    ids=["start", "log"],
+)
+def test_starting_a_topic_brings_it_to_the_front_without_an_order(
+    capsys: pytest.CaptureFixture[str], argv: tuple[str, ...]
+) -> None:
+    def first_session() -> str:
+        code, out, _ = run(capsys, "plan", "--json")
+        assert code == 0
+        return str(json.loads(out)["sessions"][0]["topic"])
+
+    assert first_session() == "advanced-python-features"
+    code, _, _ = run(capsys, *argv)
+    assert code == 0
+    code, out, _ = run(capsys, "order", "--json")
+    rows = json.loads(out)
+    assert [(r["id"], r["why"]) for r in rows[:2]] == [
+        ("django-deep-dive", "in progress"),
+        ("advanced-python-features", "roadmap"),
+    ]
+    code, out, _ = run(capsys, "order")
+    assert out.splitlines()[:2] == [
+        "  1. Django Deep Dive (django-deep-dive) started",
+        "  2. Advanced Python Features (advanced-python-features)",
+    ]
+    assert first_session() == "django-deep-dive"
+    code, _, _ = run(capsys, "undo")
+    assert code == 0
+    assert first_session() == "advanced-python-features"
+
+
 def test_order_reset(capsys: pytest.CaptureFixture[str], seed: Roadmap) -> None:
     run(capsys, "next", "interview-preparation")
     code, out, _ = run(capsys, "order", "--reset")
     assert code == 0 and out == "the roadmap's order is restored\n"
     code, out, _ = run(capsys, "order", "--json")
     assert [r["id"] for r in json.loads(out)] == [t.id for t in seed.topics()]
+    # a topic in progress stays first, and the reset says so
+    run(capsys, "start", "django-deep-dive")
+    run(capsys, "next", "interview-preparation")
+    code, out, _ = run(capsys, "order", "--reset")
+    assert out == "the roadmap's order is restored, topics in progress first\n"
+    code, out, _ = run(capsys, "order", "--json")
+    rest = [t.id for t in seed.topics() if t.id != "django-deep-dive"]
+    assert [r["id"] for r in json.loads(out)] == ["django-deep-dive", *rest]
 
 
 def test_next_with_an_unknown_id_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
