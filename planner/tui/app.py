@@ -894,6 +894,14 @@ class PlannerApp(App[None]):
     def _open_link_requested(self, event: RoadmapTree.OpenLinkRequested) -> None:
         self.action_open_link()
 
+    @on(RoadmapTree.OrderRequested)
+    def _order_requested(self, event: RoadmapTree.OrderRequested) -> None:
+        # through the actions, as the palette's entries: they act on the highlighted item
+        if event.where == "front":
+            self.action_queue_front()
+        else:
+            self.action_queue_move(int(event.where))
+
     # -- log hours -----------------------------------------------------------------
 
     def action_log_hours(self) -> None:
