@@ -70,37 +70,17 @@ def _print_report(report: Report, tz: Any) -> None:
         print("Dry run: nothing was changed.")
 
 
-def _pin_moves(
-    ctx: Context, roadmap: Any, sessions: Any, report: Report, now: datetime, tz: Any
-) -> int:
-    """Sessions the learner moved in their calendar become pins (``planner.shape``): the
-    plan then keeps them where they were moved to. A move into the past is left as it is.
-    Returns how many became pins."""
-    from planner.history import Intent
-    from planner.progress import Progress, ProgressStore
-    from planner.shape import ShapeError, add_pin, moved_pins
+def _pin_moves(ctx: Context, roadmap: Any, sessions: Any, report: Report, now: datetime) -> int:
+    """Sessions the learner moved in their calendar become pins (``planner.shape.PinMoves``):
+    the plan then keeps them where they were moved to. Returns how many became pins."""
+    from planner.progress import ProgressStore
+    from planner.shape import PinMoves
 
-    moves = [
-        (k.key, k.start) for k in report.kept if not k.deleted and isinstance(k.start, datetime)
-    ]
-    pins = moved_pins(roadmap, sessions, moves)
-    if not pins:
+    change = PinMoves(roadmap, sessions, report.moved, now)
+    if not change.wanted:
         return 0
-    made: list[str] = []
-
-    def change(progress: Progress) -> None:
-        for topic_id, start, minutes in pins:
-            try:
-                add_pin(roadmap, progress, topic_id, start, minutes, now.astimezone(tz))
-            except ShapeError:
-                continue  # in the past, or on another pin: left as the calendar has it
-            made.append(topic_id)
-
-    topics = tuple(dict.fromkeys(t for t, _, _ in pins))
-    ProgressStore(ctx.progress_path, roadmap).update(
-        change, "cli:sync", now, Intent("pin", topics, "pinned as moved in the calendar")
-    )
-    return len(made)
+    ProgressStore(ctx.progress_path, roadmap).update(change, "cli:sync", now)
+    return len(change.made)
 
 
 def run(ctx: Context) -> int:
@@ -149,7 +129,9 @@ def run(ctx: Context) -> int:
         raise CliError(str(exc)) from None
     for warning in report.warnings:
         print(f"planner: warning: {warning}", file=sys.stderr)
-    pinned = 0 if report.dry_run else _pin_moves(ctx, roadmap, plan.sessions, report, now, tz)
+    pinned = (
+        0 if report.dry_run else _pin_moves(ctx, roadmap, plan.sessions, report, now.astimezone(tz))
+    )
     if args.json:
         data = {
             "created": len(report.created),

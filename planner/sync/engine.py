@@ -426,6 +426,14 @@ class Report:
     dry_run: bool = False
     warnings: list[str] = field(default_factory=list)
 
+    @property
+    def moved(self) -> list[tuple[str, datetime]]:
+        """The events the learner moved to another time (key, new start), from ``kept``:
+        what ``planner.shape.PinMoves`` makes pins of."""
+        return [
+            (k.key, k.start) for k in self.kept if not k.deleted and isinstance(k.start, datetime)
+        ]
+
 
 def _forget_unlisted(state: SyncState, remote: Iterable[RemoteEvent], desired: set[str]) -> None:
     """Drop state entries of events that are neither on the server nor wanted."""

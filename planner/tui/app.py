@@ -79,6 +79,7 @@ from planner.units import hours_text, log_sentence
 if TYPE_CHECKING:
     from textual.widgets import Input
 
+    from planner.shape import Pin
     from planner.today import TodayFacts
     from planner.tui.screens.help import KeyRow
     from planner.tui.widgets.agenda import Agenda
@@ -1340,8 +1341,9 @@ class PlannerApp(App[None]):
 
     # -- the queue and pins (planner.shape) -----------------------------------------
 
-    def _shape_change(self, change: Callable[[Progress], object], intent: Intent) -> bool:
-        """Save a change of the queue or the pins; re-plan; False (notified) if refused."""
+    def _shape_change(self, change: Callable[[Progress], object], intent: Intent | None) -> bool:
+        """Save a change of the queue or the pins (``intent``: what it was asked to do, or
+        None when ``change`` returns it); re-plan; False (notified) if refused."""
         try:
             progress = self.store.update(change, "app", self.now(), intent)
         except Exception as exc:
@@ -1350,6 +1352,20 @@ class PlannerApp(App[None]):
         self._signature = self.store.signature()
         self._after_progress(progress, None)
         return True
+
+    def pin_moves(
+        self, sessions: Sequence[Session], moves: Sequence[tuple[str, datetime]]
+    ) -> dict[str, Pin]:
+        """Make the sessions the learner moved in their calendar pins where they moved them,
+        as ``planner sync`` does (``planner.shape.PinMoves``; ``sessions``: the plan the
+        sync worked from): saved, recorded (ctrl+z takes them back), re-planned. Returns
+        the pins made, by the moved event's UID ({} when none, or not saved: notified)."""
+        from planner.shape import PinMoves
+
+        change = PinMoves(self.roadmap, sessions, moves, self.now())
+        if not change.wanted or not self._shape_change(change, None):
+            return {}
+        return dict(change.made)
 
     def _queue_topic(self) -> Topic | None:
         item = self._need_item()
