@@ -210,12 +210,15 @@ async def test_p_refuses_a_pin_on_a_busy_time(make_app: AppFactory, progress_pat
         assert pins_of(saved(progress_path, app.roadmap)) == []
 
 
-async def test_space_enter_and_l_on_a_track_session_say_what_to_do(
+async def test_space_and_l_on_a_track_session_log_on_the_track_enter_says_why_not(
     make_app: AppFactory, progress_path: Path
 ) -> None:
     from dataclasses import replace
 
+    from textual.widgets import Input
+
     from planner.settings import Track
+    from planner.tui.screens.log_hours import LogHoursScreen
 
     from .conftest import SETTINGS
 
@@ -234,12 +237,34 @@ async def test_space_enter_and_l_on_a_track_session_say_what_to_do(
         )
         agenda.cursor_row = at  # type: ignore[attr-defined]
         await pilot.pause()
-        for key in ("space", "l", "enter"):
-            await pilot.press(key)
-            await pilot.pause()
-            assert app.screen is app.screen_stack[0]  # no dialog for a topic it is not
+        session = agenda.cursor_session  # type: ignore[attr-defined]
+        await pilot.press("enter")  # no topic to show: said why
+        await pilot.pause()
+        assert app.active_tab == "agenda"
+        said = [m for m in messages(app) if "is a track, not a topic" in m]
+        assert len(said) == 1
+        assert saved(progress_path, app.roadmap).entries == {}
+
+        await pilot.press("space")  # the session done: its hours on the track
         await app.workers.wait_for_complete()
         await pilot.pause()
-        said = [m for m in messages(app) if "is a track, not a topic" in m]
-        assert len(said) == 3
-        assert saved(progress_path, app.roadmap).entries == {}
+        assert app.screen is app.screen_stack[0]  # no "topic done?" for a track
+        progress = saved(progress_path, app.roadmap)
+        assert progress.entries.keys() == {"track:Portfolio project"}
+        assert progress.logged("track:Portfolio project") == session.hours
+
+        await pilot.press("l")  # other hours on the track
+        await pilot.pause()
+        assert isinstance(app.screen, LogHoursScreen)
+        app.screen.query_one(Input).value = "30m"
+        await pilot.press("enter")
+        await pilot.pause()
+        progress = saved(progress_path, app.roadmap)
+        assert progress.logged("track:Portfolio project") == session.hours + 0.5
+        newest = next(progress.history.newest_first())
+        assert (newest.kind, newest.target, newest.hours) == (
+            "log",
+            ("track:Portfolio project",),
+            0.5,
+        )
+        assert any("on the track Portfolio project" in m for m in messages(app))
