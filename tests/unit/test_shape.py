@@ -536,6 +536,7 @@ def test_hours_logged_on_a_track_are_kept_and_undone(
     assert progress.orphans(seed) == []
     code, out, _ = run(capsys, "undo")
     assert code == 0
+    assert "logged 1.5 h on the track Portfolio project" in out
     progress = ProgressStore(locations.progress_path(seed.id), seed).load()
     assert progress.logged("track:Portfolio project") == 0.0
 

@@ -130,6 +130,7 @@ def test_a_tracks_session_marked_done_logs_it_on_the_track(
         session_key(track),
         1.0,
     )
+    assert change.summary(roadmap) == "session done: 1 h on the track Portfolio"
     plan = schedule(roadmap, progress, settings, MONDAY, TZ)
     assert plan.sessions[0] == track  # the plan keeps a track's session where it is
     facts = today_facts(roadmap, progress, plan, MONDAY, moment, TZ)
