@@ -70,16 +70,24 @@ def _print_report(report: Report, tz: Any) -> None:
         print("Dry run: nothing was changed.")
 
 
-def _pin_moves(ctx: Context, roadmap: Any, sessions: Any, report: Report, now: datetime) -> int:
+def _pin_moves(
+    ctx: Context, roadmap: Any, sessions: Any, report: Report, now: datetime, sync_settings: Any
+) -> int:
     """Sessions the learner moved in their calendar become pins (``planner.shape.PinMoves``):
-    the plan then keeps them where they were moved to. Returns how many became pins."""
+    the plan then keeps them where they were moved to, and the next sync makes their events
+    equal to the plan (``release_pinned``). Returns how many became pins."""
     from planner.progress import ProgressStore
     from planner.shape import PinMoves
+    from planner.sync.engine import SyncError, release_pinned
 
     change = PinMoves(roadmap, sessions, report.moved, now)
     if not change.wanted:
         return 0
     ProgressStore(ctx.progress_path, roadmap).update(change, "cli:sync", now)
+    try:
+        release_pinned(locations.sync_state_path(roadmap.id), sync_settings, change.made)
+    except SyncError as exc:  # the pins are saved; the moved events stay as they are
+        print(f"planner: warning: {exc}", file=sys.stderr)
     return len(change.made)
 
 
@@ -130,7 +138,9 @@ def run(ctx: Context) -> int:
     for warning in report.warnings:
         print(f"planner: warning: {warning}", file=sys.stderr)
     pinned = (
-        0 if report.dry_run else _pin_moves(ctx, roadmap, plan.sessions, report, now.astimezone(tz))
+        0
+        if report.dry_run
+        else _pin_moves(ctx, roadmap, plan.sessions, report, now.astimezone(tz), sync_settings)
     )
     if args.json:
         data = {

@@ -1411,13 +1411,22 @@ class PlannerApp(App[None]):
     ) -> dict[str, Pin]:
         """Make the sessions the learner moved in their calendar pins where they moved them,
         as ``planner sync`` does (``planner.shape.PinMoves``; ``sessions``: the plan the
-        sync worked from): saved, recorded (ctrl+z takes them back), re-planned. Returns
-        the pins made, by the moved event's UID ({} when none, or not saved: notified)."""
+        sync worked from): saved, recorded (ctrl+z takes them back), re-planned, and their
+        events made equal to the plan by the next sync (``release_pinned``; between two
+        syncs, never during one). Returns the pins made, by the moved event's UID ({}
+        when none, or not saved: notified)."""
         from planner.shape import PinMoves
+        from planner.sync.engine import SyncError, release_pinned
 
+        sync_settings = self.settings.sync
         change = PinMoves(self.roadmap, sessions, moves, self.now())
-        if not change.wanted or not self._shape_change(change, None):
+        if sync_settings is None or not change.wanted or not self._shape_change(change, None):
             return {}
+        state = locations.sync_state_path(self.roadmap.id)
+        try:
+            release_pinned(state, sync_settings, change.made)
+        except SyncError as exc:  # the pins are saved; the moved events stay as they are
+            self.notify(str(exc), title="Sync", severity="warning", timeout=10)
         return dict(change.made)
 
     def _queue_topic(self) -> Topic | None:

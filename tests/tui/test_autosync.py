@@ -559,6 +559,11 @@ async def test_a_session_moved_in_the_calendar_becomes_a_pin_undone_by_ctrl_z(
         assert any(s.topic_id == session.topic_id and s.start == local for s in app.plan.sessions)
         await pilot.pause()
         assert any(shown in row and title in row for row in agenda_rows())
+        # the next sync makes the calendar the plan: the pinned session once, where the
+        # learner put it (the moved event no longer kept beside it)
+        app.action_sync()
+        await until(pilot, synced_after(app, 2), "the sync after the pin")
+        assert calendar_events(radicale, name) == plan_events(app)
 
         await pilot.press("ctrl+z")
         await pilot.pause()

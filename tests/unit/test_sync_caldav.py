@@ -448,3 +448,9 @@ def test_a_session_moved_in_the_calendar_becomes_a_pin(
         uid.startswith("backend-roadmap.advanced-python-features.") and begin == local
         for uid, (begin, _) in sessions.items()
     )
+    # the next sync makes the calendar the plan again: the pinned session at the time it
+    # was moved to, once (the moved event is no longer kept beside it), and the session
+    # that event was back where the plan has it
+    code, out, err = sync(capsys, setup)
+    assert code == 0, err
+    assert times(server_events(radicale, setup.calendar)) == planned(capsys, setup)
