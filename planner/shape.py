@@ -300,7 +300,7 @@ class PinMoves:
                 continue  # in the past, or on another pin: left as the calendar has it
             self.made[uid] = pin
         topics = tuple(dict.fromkeys(p.topic_id for p in self.made.values()))
-        return Intent("pin", topics, "pinned as moved in the calendar")
+        return Intent("pin", topics, "moved in the calendar, pinned")
 
 
 TRACK_PREFIX = "track:"

@@ -179,8 +179,9 @@ def test_sessions_moved_in_the_calendar_become_pins(tmp_path: Path, seed: Roadma
     assert (newest.kind, newest.target, newest.to) == (
         "pin",
         (topic[2].topic_id,),
-        "pinned as moved in the calendar",
+        "moved in the calendar, pinned",
     )
+    assert newest.summary(seed) == "moved in the calendar, pinned Advanced Python Features"
     nothing = PinMoves(seed, sessions, moves[2:], NOW.replace(tzinfo=TZ))
     assert not nothing.wanted
 
