@@ -252,8 +252,9 @@ def moved_pins(
     """The pins that sessions the learner moved in their calendar become: (the event's
     UID, topic id, the new start as a local wall-clock time, the session's minutes) for
     each ``moves`` entry (an event's UID as ``planner.calendar_out`` makes it, its new
-    start), when the UID is a topic's timed session of ``sessions``; a track's, an
-    all-day one's, are passed over."""
+    start), when the UID is a topic's timed session of ``sessions`` and the new start is
+    another time than the session's (an event edited but not moved is no move); a
+    track's, an all-day one's, are passed over."""
     by_uid: dict[str, Session] = {}
     for s in sessions:
         if s.track is None:
@@ -263,6 +264,8 @@ def moved_pins(
         session = by_uid.get(uid.partition("@")[0])
         if session is not None:
             wall = start.astimezone(session.start.tzinfo) if start.tzinfo else start
+            if wall.replace(tzinfo=None) == session.start.replace(tzinfo=None):
+                continue
             out.append(
                 (uid, session.topic_id, wall.replace(tzinfo=None), round(session.hours * 60))
             )

@@ -166,6 +166,7 @@ def test_sessions_moved_in_the_calendar_become_pins(tmp_path: Path, seed: Roadma
         (uid(topic[3]), datetime(2026, 5, 10, 19, tzinfo=TZ)),  # into the past: left so
         (uid(track), track.start + timedelta(days=1)),  # a track's: it follows its hours
         ("someone-else.event@planner", later + timedelta(days=3)),
+        (uid(topic[4]), topic[4].start),  # edited, not moved: no pin
     ]
     store = ProgressStore(tmp_path / "progress.yaml", seed)
     change = PinMoves(seed, sessions, moves, NOW.replace(tzinfo=TZ))
