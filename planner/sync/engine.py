@@ -437,8 +437,8 @@ class Report:
 
     @property
     def moved(self) -> list[tuple[str, datetime]]:
-        """The events the learner moved to another time (key, new start), from ``kept``:
-        what ``planner.shape.PinMoves`` makes pins of."""
+        """The timed events the learner changed (key, start as they left it), from
+        ``kept``: ``planner.shape.PinMoves`` makes pins of those moved to another time."""
         return [
             (k.key, k.start) for k in self.kept if not k.deleted and isinstance(k.start, datetime)
         ]

@@ -47,6 +47,24 @@ async def test_n_puts_the_highlighted_topic_first(
         assert app.plan.sessions[0].topic_id != DJANGO
 
 
+async def test_the_palettes_study_next_puts_the_highlighted_topic_first(
+    make_app: AppFactory, progress_path: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        tree_of(app).select_id(DJANGO)
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"study next")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert saved(progress_path, app.roadmap).order == [DJANGO]
+        assert "'Django Deep Dive' comes next." in messages(app)
+
+
 async def test_brackets_move_a_topic_up_and_down(make_app: AppFactory, progress_path: Path) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
