@@ -175,6 +175,8 @@ class Change:
 
         def title(item_id: str) -> str:
             item = roadmap.get(item_id) if roadmap is not None else None
+            if item is None and item_id.startswith("track:"):  # planner.shape.TRACK_PREFIX
+                return f"the track {item_id[len('track:') :]}"
             return item.title if item is not None else item_id
 
         if self.kind == "log":

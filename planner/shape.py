@@ -25,11 +25,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from planner.errors import PlannerError
+from planner.history import Intent
 from planner.progress import Progress, State
 from planner.roadmap import Module, Roadmap, Topic
 
@@ -255,11 +256,13 @@ def moved_pins(
     roadmap: Roadmap,
     sessions: Sequence[Session],
     moves: Sequence[tuple[str, datetime]],
-) -> list[tuple[str, datetime, int]]:
-    """The pins that sessions the learner moved in their calendar become: (topic id, the
-    new start as a local wall-clock time, the session's minutes) for each ``moves`` entry
-    (an event's UID as ``planner.calendar_out`` makes it, its new start), when the UID is a
-    topic's timed session of ``sessions``; a track's, an all-day one's, are passed over."""
+) -> list[tuple[str, str, datetime, int]]:
+    """The pins that sessions the learner moved in their calendar become: (the event's
+    UID, topic id, the new start as a local wall-clock time, the session's minutes) for
+    each ``moves`` entry (an event's UID as ``planner.calendar_out`` makes it, its new
+    start), when the UID is a topic's timed session of ``sessions`` and the new start is
+    another time than the session's (an event edited but not moved is no move); a
+    track's, an all-day one's, are passed over."""
     by_uid: dict[str, Session] = {}
     for s in sessions:
         if s.track is None:
@@ -269,8 +272,46 @@ def moved_pins(
         session = by_uid.get(uid.partition("@")[0])
         if session is not None:
             wall = start.astimezone(session.start.tzinfo) if start.tzinfo else start
-            out.append((session.topic_id, wall.replace(tzinfo=None), round(session.hours * 60)))
+            if wall.replace(tzinfo=None) == session.start.replace(tzinfo=None):
+                continue
+            out.append(
+                (uid, session.topic_id, wall.replace(tzinfo=None), round(session.hours * 60))
+            )
     return out
+
+
+@dataclass
+class PinMoves:
+    """The change (give it to ``ProgressStore.update``) that makes the sessions the learner
+    moved in their calendar pins where they moved them: what ``planner sync`` and the
+    app's sync both do after a sync that reported moves (``planner.sync.engine.Report.moved``).
+
+    ``sessions`` are the plan's sessions the sync worked from (the moved events' UIDs name
+    them), ``now`` the local time. A move into the past, onto another pin, or of a topic
+    closed meanwhile is passed over (left as the calendar has it). After the change ran,
+    ``made`` holds the pins made, by the UID of the event moved."""
+
+    roadmap: Roadmap
+    sessions: Sequence[Session]
+    moves: Sequence[tuple[str, datetime]]
+    now: datetime
+    made: dict[str, Pin] = field(default_factory=dict)
+
+    @property
+    def wanted(self) -> bool:
+        """Whether a move is of a topic's session (else there is nothing to change)."""
+        return bool(moved_pins(self.roadmap, self.sessions, self.moves))
+
+    def __call__(self, progress: Progress) -> Intent:
+        self.made.clear()
+        for uid, topic_id, start, minutes in moved_pins(self.roadmap, self.sessions, self.moves):
+            try:
+                pin = add_pin(self.roadmap, progress, topic_id, start, minutes, self.now)
+            except ShapeError:
+                continue  # in the past, or on another pin: left as the calendar has it
+            self.made[uid] = pin
+        topics = tuple(dict.fromkeys(p.topic_id for p in self.made.values()))
+        return Intent("pin", topics, "moved in the calendar, pinned")
 
 
 TRACK_PREFIX = "track:"

@@ -21,7 +21,10 @@ and the week so far. One rule, shown by both faces (``planner today`` and the ap
 Marking a session done (``mark_session_done``) logs the session's hours on its topic, as
 ``planner log`` does, and names the session in the recorded change (``session`` =
 ``session_key``): the mark is undone by the ordinary undo, which gives the hours back and
-takes the mark with it.
+takes the mark with it. A track's session (``settings.tracks``) is marked done the same
+way: its hours are logged on the track (``track:TITLE``, as ``planner log TRACK HOURS``
+keeps them), and the plan's session of the track at that time is then shown done (the
+plan keeps a track's sessions where they are, whatever was logged on it).
 """
 
 from __future__ import annotations
@@ -35,14 +38,21 @@ from planner.history import Change, Intent, in_zone
 from planner.progress import Progress
 from planner.roadmap import Roadmap
 from planner.schedule import Plan, Session
+from planner.shape import TRACK_PREFIX, log_track
 
 MISSED_DAYS = 7
 """How many past days Today looks back for planned hours not done."""
 
 
 def session_key(session: Session) -> str:
-    """The name a done mark gives a session: ``TOPIC@START`` (start as ISO 8601)."""
-    return f"{session.topic_id}@{session.start.isoformat()}"
+    """The name a done mark gives a session: ``TOPIC@START`` (start as ISO 8601); a
+    track's, ``track:TITLE@START``."""
+    return _key(session.topic_id, session.track, session.start)
+
+
+def _key(topic_id: str, track: str | None, start: datetime) -> str:
+    name = topic_id if track is None else TRACK_PREFIX + track
+    return f"{name}@{start.isoformat()}"
 
 
 @dataclass(frozen=True)
@@ -58,10 +68,12 @@ class DaySession:
     """The topic's last planned session (marking it done asks whether the topic is done)."""
     session: Session | None
     """The plan's session (None for a done mark)."""
+    track: str | None = None
+    """The track's title for a track's session (``topic_id`` is then that title too)."""
 
     @property
     def key(self) -> str:
-        return f"{self.topic_id}@{self.start.isoformat()}"
+        return _key(self.topic_id, self.track, self.start)
 
 
 @dataclass(frozen=True)
@@ -93,11 +105,17 @@ class TodayFacts:
 def mark_session_done(
     progress: Progress, roadmap: Roadmap, session: Session, now: datetime
 ) -> Intent:
-    """Log the session's hours on its topic (a topic to do is started) and return the
-    intent the store records with it (a ``log`` naming the session). Use as the change
-    given to ``ProgressStore.update``."""
-    progress.log_work(roadmap, session.topic_id, session.hours, now)
-    return Intent("log", (session.topic_id,), hours=session.hours, session=session_key(session))
+    """Log the session's hours on its topic (a topic to do is started), or a track's
+    session's on its track, and return the intent the store records with it (a ``log``
+    naming the session). Use as the change given to ``ProgressStore.update``."""
+    key = session_key(session)
+    if session.track is not None:
+        log_track(progress, session.track, session.hours, now)
+        target = TRACK_PREFIX + session.track
+    else:
+        progress.log_work(roadmap, session.topic_id, session.hours, now)
+        target = session.topic_id
+    return Intent("log", (target,), hours=session.hours, session=key)
 
 
 def done_marks(changes: Iterable[Change], since: datetime | None = None) -> dict[str, Change]:
@@ -169,11 +187,14 @@ def today_facts(
             begins = in_zone(datetime.fromisoformat(when), tz)
         except ValueError:
             continue
-        if begins.date() != today or roadmap.get(topic_id) is None:
+        track = topic_id[len(TRACK_PREFIX) :] if topic_id.startswith(TRACK_PREFIX) else None
+        if track is not None:
+            topic_id = track
+        if begins.date() != today or (track is None and roadmap.get(topic_id) is None):
             continue
         hours = change.hours or 0.0
         end = begins + timedelta(hours=hours)
-        done.append(DaySession(topic_id, begins, end, hours, True, False, None))
+        done.append(DaySession(topic_id, begins, end, hours, True, False, None, track))
 
     planned_today: list[Session] = []
     after_today: Session | None = None
@@ -222,20 +243,25 @@ def today_facts(
 
 
 def _day_session(s: Session) -> DaySession:
-    return DaySession(s.topic_id, s.start, s.end, s.hours, False, s.part == s.parts, s)
+    last = s.track is None and s.part == s.parts  # a track has no last session
+    return DaySession(s.topic_id, s.start, s.end, s.hours, False, last, s, s.track)
 
 
 def _open_today(
     planned: list[Session], done: list[DaySession]
 ) -> tuple[list[DaySession], DaySession | None]:
-    """Today's planned sessions around the ones done: a session whose time overlaps a
+    """Today's planned sessions around the ones done: a track's session marked done is
+    that one (the plan keeps it where it was); any other session whose time overlaps a
     done one moves to after it, and together they take no more than the hours the plan
     gives today less the hours done in sessions. Returns them, and the first session
     that no longer fits today (None when all fit)."""
     budget = sum(s.hours for s in planned) - sum(d.hours for d in done)
+    marked = {d.key for d in done if d.track is not None}
     out: list[DaySession] = []
     cursor: datetime | None = None
     for s in planned:
+        if s.track is not None and session_key(s) in marked:
+            continue
         start = s.start if cursor is None else max(s.start, cursor)
         moved = True
         while moved:  # past every done session it would overlap
@@ -249,8 +275,8 @@ def _open_today(
             return out, _day_session(span)
         end = start + timedelta(hours=hours)
         session = replace(s, start=start, end=end, hours=hours)
-        last = s.part == s.parts and hours == s.hours
-        out.append(DaySession(s.topic_id, start, end, hours, False, last, session))
+        last = s.track is None and s.part == s.parts and hours == s.hours
+        out.append(DaySession(s.topic_id, start, end, hours, False, last, session, s.track))
         budget -= hours
         cursor = end
     return out, None

@@ -71,36 +71,23 @@ def _print_report(report: Report, tz: Any) -> None:
 
 
 def _pin_moves(
-    ctx: Context, roadmap: Any, sessions: Any, report: Report, now: datetime, tz: Any
+    ctx: Context, roadmap: Any, sessions: Any, report: Report, now: datetime, sync_settings: Any
 ) -> int:
-    """Sessions the learner moved in their calendar become pins (``planner.shape``): the
-    plan then keeps them where they were moved to. A move into the past is left as it is.
-    Returns how many became pins."""
-    from planner.history import Intent
-    from planner.progress import Progress
-    from planner.shape import ShapeError, add_pin, moved_pins
+    """Sessions the learner moved in their calendar become pins (``planner.shape.PinMoves``):
+    the plan then keeps them where they were moved to, and the next sync makes their events
+    equal to the plan (``release_pinned``). Returns how many became pins."""
+    from planner.shape import PinMoves
+    from planner.sync.engine import SyncError, release_pinned
 
-    moves = [
-        (k.key, k.start) for k in report.kept if not k.deleted and isinstance(k.start, datetime)
-    ]
-    pins = moved_pins(roadmap, sessions, moves)
-    if not pins:
+    change = PinMoves(roadmap, sessions, report.moved, now)
+    if not change.wanted:
         return 0
-    made: list[str] = []
-
-    def change(progress: Progress) -> None:
-        for topic_id, start, minutes in pins:
-            try:
-                add_pin(roadmap, progress, topic_id, start, minutes, now.astimezone(tz))
-            except ShapeError:
-                continue  # in the past, or on another pin: left as the calendar has it
-            made.append(topic_id)
-
-    topics = tuple(dict.fromkeys(t for t, _, _ in pins))
-    ctx.progress_store(roadmap).update(
-        change, "cli:sync", now, Intent("pin", topics, "pinned as moved in the calendar")
-    )
-    return len(made)
+    ctx.progress_store(roadmap).update(change, "cli:sync", now)
+    try:
+        release_pinned(locations.sync_state_path(roadmap.id), sync_settings, change.made)
+    except SyncError as exc:  # the pins are saved; the moved events stay as they are
+        print(f"planner: warning: {exc}", file=sys.stderr)
+    return len(change.made)
 
 
 def run(ctx: Context) -> int:
@@ -148,7 +135,11 @@ def run(ctx: Context) -> int:
         raise CliError(str(exc)) from None
     for warning in report.warnings:
         print(f"planner: warning: {warning}", file=sys.stderr)
-    pinned = 0 if report.dry_run else _pin_moves(ctx, roadmap, plan.sessions, report, now, tz)
+    pinned = (
+        0
+        if report.dry_run
+        else _pin_moves(ctx, roadmap, plan.sessions, report, now.astimezone(tz), sync_settings)
+    )
     if args.json:
         data = {
             "created": len(report.created),

@@ -22,7 +22,9 @@ How one sync goes (``sync``):
    app), or that is gone although we wrote it (the learner deleted it), is left as the
    learner left it and reported (``Kept``) once; from then on sync leaves that event alone
    (it is "kept" in the state). Events that ended before ``now`` are history: never
-   deleted or changed.
+   deleted or changed. A move that became a pin (``planner.shape.PinMoves``, after the
+   sync) is no longer kept (``release_pinned``): the plan now has the session where the
+   learner put it, and the next sync makes the event equal to the plan again.
 5. ``apply_changes`` sends the changes one by one and records each result in the state at
    once; ``sync_plan`` (one whole sync, as the command line and the app run it) saves the
    state even when a change failed halfway (server gone), so the next sync carries on
@@ -222,6 +224,10 @@ class StateEntry:
     content_hash: str | None
     kept: bool = False
     """The learner changed or deleted it: sync leaves it alone from now on."""
+    pinned: bool = False
+    """The learner moved it and the move became a pin (``release_pinned``): the next sync
+    makes it equal to the plan, whatever hash it carries (it carries ours from before the
+    move)."""
 
 
 @dataclass
@@ -242,6 +248,7 @@ class SyncState:
             "calendar": self.calendar,
             "events": {
                 key: {"etag": e.etag, "hash": e.content_hash, "kept": e.kept}
+                | ({"pinned": True} if e.pinned else {})
                 for key, e in sorted(self.events.items())
             },
         }
@@ -256,13 +263,15 @@ class SyncState:
             if not isinstance(raw, dict):
                 raise ValueError(f"bad entry for {key!r}")
             etag, digest, kept = raw.get("etag"), raw.get("hash"), raw.get("kept", False)
+            pinned = raw.get("pinned", False)
             if not (
                 (etag is None or isinstance(etag, str))
                 and (digest is None or isinstance(digest, str))
                 and isinstance(kept, bool)
+                and isinstance(pinned, bool)
             ):
                 raise ValueError(f"bad entry for {key!r}")
-            entries[str(key)] = StateEntry(etag, digest, kept)
+            entries[str(key)] = StateEntry(etag, digest, kept, pinned)
         calendar = data.get("calendar")
         target = data.get("target")
         return cls(
@@ -391,7 +400,7 @@ def plan_changes(
             changes.kept.append(Kept(key, r.summary or d.summary, r.start, deleted=False))
             changes.adopt[key] = StateEntry(r.etag, r.content_hash, kept=True)
             continue
-        if r.content_hash == d.content_hash:
+        if r.content_hash == d.content_hash and not (s is not None and s.pinned):
             changes.unchanged += 1
             if s is None or s.etag != r.etag or s.content_hash != d.content_hash:
                 changes.adopt[key] = StateEntry(r.etag, d.content_hash)
@@ -425,6 +434,14 @@ class Report:
     kept: list[Kept] = field(default_factory=list)
     dry_run: bool = False
     warnings: list[str] = field(default_factory=list)
+
+    @property
+    def moved(self) -> list[tuple[str, datetime]]:
+        """The timed events the learner changed (key, start as they left it), from
+        ``kept``: ``planner.shape.PinMoves`` makes pins of those moved to another time."""
+        return [
+            (k.key, k.start) for k in self.kept if not k.deleted and isinstance(k.start, datetime)
+        ]
 
 
 def _forget_unlisted(state: SyncState, remote: Iterable[RemoteEvent], desired: set[str]) -> None:
@@ -564,6 +581,23 @@ def sync_plan(
             save_state(state_path, state)
     report.warnings[:0] = warnings
     return report
+
+
+def release_pinned(state_path: Path, sync_settings: SyncSettings, keys: Iterable[str]) -> None:
+    """Stop keeping the learner's moved events ``keys`` that became pins
+    (``planner.shape.PinMoves``): the pins now hold those sessions where they were moved,
+    so the next sync makes the events equal to the plan again. Kept, the moved event would
+    stay beside the pinned session (two events at that time) and the session it was would
+    be missing from the calendar. ``SyncError`` (one line) when the state cannot be saved."""
+    state = load_state(state_path, state_target(sync_settings))
+    released = False
+    for key in keys:
+        entry = state.events.get(key)
+        if entry is not None and entry.kept:
+            entry.kept, entry.pinned = False, True
+            released = True
+    if released:
+        save_state(state_path, state)
 
 
 def when_text(moment: datetime | date | None, tz: Any) -> str:

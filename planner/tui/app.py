@@ -80,6 +80,7 @@ from planner.units import hours_text, log_sentence
 if TYPE_CHECKING:
     from textual.widgets import Input
 
+    from planner.shape import Pin
     from planner.today import TodayFacts
     from planner.tui.screens.help import KeyRow
     from planner.tui.widgets.agenda import Agenda
@@ -712,7 +713,7 @@ class PlannerApp(App[None]):
 
     def on_agenda_session_selected(self, event: Agenda.SessionSelected) -> None:
         """Enter on a session in the agenda: show its topic on the roadmap tab."""
-        if not self._track_session(event.session):
+        if not self._track_session(event.session.track):
             self.show_item(event.session.topic_id)
 
     def show_item(self, item_id: str) -> bool:
@@ -894,6 +895,14 @@ class PlannerApp(App[None]):
     @on(RoadmapTree.OpenLinkRequested)
     def _open_link_requested(self, event: RoadmapTree.OpenLinkRequested) -> None:
         self.action_open_link()
+
+    @on(RoadmapTree.OrderRequested)
+    def _order_requested(self, event: RoadmapTree.OrderRequested) -> None:
+        # through the actions, as the palette's entries: they act on the highlighted item
+        if event.where == "front":
+            self.action_queue_front()
+        else:
+            self.action_queue_move(int(event.where))
 
     # -- log hours -----------------------------------------------------------------
 
@@ -1196,30 +1205,30 @@ class PlannerApp(App[None]):
             self.log.error(f"Today failed: {exc!r}")
             self.notify(f"Today could not be drawn: {exc!r}", severity="error")
 
-    def _track_session(self, session: Session | None) -> bool:
-        """Whether ``session`` is a track's (then say what to do instead: its hours are
-        logged with ``planner log TRACK HOURS``, it has no topic to show)."""
-        if session is None or session.track is None:
+    def _track_session(self, track: str | None) -> bool:
+        """Whether a session is a track's (``track``: its title; then say so: it has no
+        topic to show; its session is marked done and hours logged on it with the same
+        keys as a topic's)."""
+        if track is None:
             return False
         self.notify(
-            f"'{visible(session.track)}' is a track, not a topic: log its hours with "
-            f"planner log '{visible(session.track)}' HOURS.",
+            f"'{visible(track)}' is a track, not a topic: it has no place in the "
+            "roadmap (space marks its session done, l logs hours on it).",
             timeout=5,
         )
         return True
 
     def on_today_view_act(self, event: TodayView.Act) -> None:
         day = event.session
-        if self._track_session(day.session):
-            return
         if event.what == "show":
-            self.show_item(day.topic_id)
+            if not self._track_session(day.track):
+                self.show_item(day.topic_id)
         elif event.what == "log":
-            self.log_hours_on(day.topic_id)
+            self._log_hours_on_session(day.topic_id, day.track)
         elif day.done:
+            title = day.track if day.track is not None else self._topic_title(day.topic_id)
             self.notify(
-                f"This session of '{self.roadmap.topic(day.topic_id).title}' is already "
-                "done (ctrl+z takes it back).",
+                f"This session of '{title}' is already done (ctrl+z takes it back).",
                 timeout=4,
             )
         elif day.session is not None:
@@ -1227,12 +1236,52 @@ class PlannerApp(App[None]):
 
     def on_agenda_session_action(self, event: Agenda.SessionAction) -> None:
         session = event.session
-        if self._track_session(session):
-            return
         if event.what == "log":
-            self.log_hours_on(session.topic_id)
+            self._log_hours_on_session(session.topic_id, session.track)
         else:
-            self.mark_session_done(session, last=session.part == session.parts)
+            last = session.track is None and session.part == session.parts
+            self.mark_session_done(session, last=last)
+
+    def _log_hours_on_session(self, topic_id: str, track: str | None) -> None:
+        if track is None:
+            self.log_hours_on(topic_id)
+            return
+        from planner.shape import TRACK_PREFIX
+        from planner.tui.screens.log_hours import LogHoursScreen
+
+        def done(hours: float | None) -> None:
+            if hours is not None:
+                self.log_track_hours(track, hours)
+
+        logged = self.progress.logged(TRACK_PREFIX + track)
+        self.push_screen(LogHoursScreen(track, logged), done)
+
+    def log_track_hours(self, track: str, hours: float) -> bool:
+        """Log hours on a track (``track:TITLE``, as ``planner log TRACK HOURS``), save,
+        re-plan, say what it holds now; False (notified) when not saved."""
+        from planner.shape import TRACK_PREFIX, log_track
+
+        key = TRACK_PREFIX + track
+        moment = self.now()
+        before: list[float] = []
+
+        def change(progress: Progress) -> None:
+            before[:] = [progress.logged(key)]
+            log_track(progress, track, hours, moment)
+
+        try:
+            progress = self.store.update(change, "app", moment, Intent("log", (key,), hours=hours))
+        except Exception as exc:
+            self._user_error(exc, "Not saved")
+            return False
+        self._signature = self.store.signature()
+        self._after_progress(progress, [])
+        said = log_sentence(hours, progress.logged(key) - before[0])
+        self.notify(
+            f"{said[0].upper()}{said[1:]} on the track {track} "
+            f"({hours_text(progress.logged(key))} in all)."
+        )
+        return True
 
     def log_hours_on(self, topic_id: str) -> None:
         """Ask for hours spent on a topic and log them."""
@@ -1255,18 +1304,21 @@ class PlannerApp(App[None]):
         self.call_after_refresh(self._save_session_done, session, last)
 
     def _save_session_done(self, session: Session, last: bool) -> bool:
+        from planner.shape import TRACK_PREFIX
         from planner.today import mark_session_done
 
         moment = self.now()
         outside = self.store.signature() != self._signature
-        topic = self.roadmap.topic(session.topic_id)
+        track = session.track
         started: list[str] = []
 
         def change(progress: Progress) -> Intent:
-            was = progress.state(self.roadmap, topic.id)
+            if track is not None:  # a track's: logged on the track, no topic changes
+                return mark_session_done(progress, self.roadmap, session, moment)
+            was = progress.state(self.roadmap, session.topic_id)
             intent = mark_session_done(progress, self.roadmap, session, moment)
-            if progress.state(self.roadmap, topic.id) is not was:
-                started.append(topic.id)
+            if progress.state(self.roadmap, session.topic_id) is not was:
+                started.append(session.topic_id)
             return intent
 
         try:
@@ -1276,6 +1328,16 @@ class PlannerApp(App[None]):
             self._show_today()
             return False
         self._signature = self.store.signature()
+        if track is not None:
+            self._after_progress(progress, None if outside else [])
+            total = progress.logged(TRACK_PREFIX + track)
+            self.notify(
+                f"Session done: {hours_text(session.hours)} logged on the track {track} "
+                f"({hours_text(total)} in all).",
+                timeout=4,
+            )
+            return True
+        topic = self.roadmap.topic(session.topic_id)
         self._after_progress(progress, None if outside or started else [topic.id])
         self.notify(
             f"Session done: {hours_text(session.hours)} logged on {topic.title} "
@@ -1333,8 +1395,9 @@ class PlannerApp(App[None]):
 
     # -- the queue and pins (planner.shape) -----------------------------------------
 
-    def _shape_change(self, change: Callable[[Progress], object], intent: Intent) -> bool:
-        """Save a change of the queue or the pins; re-plan; False (notified) if refused."""
+    def _shape_change(self, change: Callable[[Progress], object], intent: Intent | None) -> bool:
+        """Save a change of the queue or the pins (``intent``: what it was asked to do, or
+        None when ``change`` returns it); re-plan; False (notified) if refused."""
         try:
             progress = self.store.update(change, "app", self.now(), intent)
         except Exception as exc:
@@ -1343,6 +1406,29 @@ class PlannerApp(App[None]):
         self._signature = self.store.signature()
         self._after_progress(progress, None)
         return True
+
+    def pin_moves(
+        self, sessions: Sequence[Session], moves: Sequence[tuple[str, datetime]]
+    ) -> dict[str, Pin]:
+        """Make the sessions the learner moved in their calendar pins where they moved them,
+        as ``planner sync`` does (``planner.shape.PinMoves``; ``sessions``: the plan the
+        sync worked from): saved, recorded (ctrl+z takes them back), re-planned, and their
+        events made equal to the plan by the next sync (``release_pinned``; between two
+        syncs, never during one). Returns the pins made, by the moved event's UID ({}
+        when none, or not saved: notified)."""
+        from planner.shape import PinMoves
+        from planner.sync.engine import SyncError, release_pinned
+
+        sync_settings = self.settings.sync
+        change = PinMoves(self.roadmap, sessions, moves, self.now())
+        if sync_settings is None or not change.wanted or not self._shape_change(change, None):
+            return {}
+        state = locations.sync_state_path(self.roadmap.id)
+        try:
+            release_pinned(state, sync_settings, change.made)
+        except SyncError as exc:  # the pins are saved; the moved events stay as they are
+            self.notify(str(exc), title="Sync", severity="warning", timeout=10)
+        return dict(change.made)
 
     def _queue_topic(self) -> Topic | None:
         item = self._need_item()

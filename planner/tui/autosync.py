@@ -8,8 +8,11 @@ the domain's ``planner.sync.status``.
 How: one sync at a time, in a thread worker (group ``sync``), never on the UI thread. A
 sync reads the plan as the app computed it and the progress as shown: the progress file is
 saved by the check-off itself, before any sync starts (a sync starts after a refresh, and the
-save of a check-off is the first thing after its refresh), and a sync never writes it. So
-a failed sync loses and delays nothing. The network libraries (caldav, icalendar,
+save of a check-off is the first thing after its refresh), and the worker never writes it.
+So a failed sync loses and delays nothing. When a sync reports sessions the learner moved
+in their calendar, they become pins as ``planner sync`` makes them
+(``planner.shape.PinMoves``), saved on the UI thread once the worker has reported back,
+through the store like any change of the app (recorded, undoable), and told. The network libraries (caldav, icalendar,
 google-auth) are imported in the worker only, never on the app's start-up path.
 """
 
@@ -32,6 +35,7 @@ if TYPE_CHECKING:
     from planner.roadmap import Roadmap
     from planner.schedule import Session
     from planner.settings import SyncSettings
+    from planner.shape import Pin
     from planner.sync.engine import CalendarAdapter, DesiredEvent, RemoteEvent, Report
     from planner.tui.app import PlannerApp
 
@@ -122,6 +126,14 @@ def run_job(job: Job, stop: Callable[[], bool] = lambda: False) -> Report:
         now=job.now,
         weeks=job.sync_settings.weeks,
     )
+
+
+def moved_text(roadmap: Roadmap, pin: Pin) -> str:
+    """What the app tells of a session moved in the calendar that became a pin."""
+    item = roadmap.get(pin.topic_id)
+    title = item.title if item is not None else pin.topic_id
+    day = pin.start
+    return f"moved in your calendar: {title} now pinned {day:%a} {day.day} {day:%b %H:%M}"
 
 
 class AutoSync:
@@ -221,13 +233,13 @@ class AutoSync:
             else:
                 outcome = report
             with contextlib.suppress(RuntimeError):  # RuntimeError: the app has gone
-                app.call_from_thread(self._finished, outcome)
+                app.call_from_thread(self._finished, outcome, job)
 
         # one at a time: ``status.running`` holds every other start back until this one
         # has finished (``exclusive`` could only flag a running thread as cancelled)
         app.run_worker(work, thread=True, group="sync", exclusive=True, exit_on_error=False)
 
-    def _finished(self, outcome: Any) -> None:
+    def _finished(self, outcome: Any, job: Job | None = None) -> None:
         from planner.sync.engine import CalendarGone, SyncError, kept_text
 
         self.runs += 1
@@ -249,8 +261,13 @@ class AutoSync:
         else:
             self.status.succeeded(moment)
             self._told = None
+            pinned = app.pin_moves(job.sessions, outcome.moved) if job is not None else {}
             for kept in outcome.kept:  # the engine reports each once
-                app.notify(kept_text(kept, app.tz), title="Sync", timeout=10)
+                pin = pinned.get(kept.key)
+                if pin is not None:
+                    app.notify(moved_text(app.roadmap, pin), title="Sync", timeout=10)
+                else:
+                    app.notify(kept_text(kept, app.tz), title="Sync", timeout=10)
             for warning in outcome.warnings:
                 app.notify(warning, title="Sync", severity="warning", timeout=10)
         self._show()

@@ -283,11 +283,14 @@ async def test_kept_learner_edit_is_told_once(make_app: AppFactory, radicale: Ra
 
         app.action_sync()
         await until(pilot, synced_after(app, 1), "the second sync")
-        kept = [n for n in notes(app) if n.startswith("kept your change to")]
-        assert len(kept) == 1
+
+        def told() -> list[str]:  # a topic's session moved: kept, and pinned there
+            return [n for n in notes(app) if n.startswith(("kept your", "moved in your"))]
+
+        assert len(told()) == 1 and told()[0].startswith("moved in your calendar: ")
         app.action_sync()
         await until(pilot, synced_after(app, 2), "the third sync")
-        assert len([n for n in notes(app) if n.startswith("kept your change to")]) == 1
+        assert len(told()) == 1
 
 
 async def test_sync_key_without_sync_settings_says_why(make_app: AppFactory) -> None:
@@ -501,3 +504,71 @@ def test_app_start_up_imports_no_sync_library(tmp_path: Path) -> None:
     )
     lines = [x for x in out.stdout.splitlines() if x.startswith(("MODS", "HEADER"))]
     assert lines == ["MODS ", "MODS caldav,icalendar", "HEADER sync failed: offline, will retry"]
+
+
+async def test_a_session_moved_in_the_calendar_becomes_a_pin_undone_by_ctrl_z(
+    make_app: AppFactory, radicale: Radicale, progress_path: Path
+) -> None:
+    """As ``planner sync`` does (planner.shape.PinMoves): the pin saved in the progress
+    file, recorded (ctrl+z takes it back), the plan laid around it, the learner told."""
+    from planner.shape import pins_of
+
+    name = "Study plan moved"
+    app = quick(make_app(settings=sync_settings(radicale.url, name)))
+    app.autosync.debounce = 3600.0  # only the syncs asked for here
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, synced_after(app, 0), "the first sync")
+        await pilot.press("a")
+        await pilot.pause()
+        agenda = app.screen.query_one("#agenda-view")
+
+        def agenda_rows() -> list[str]:
+            return [agenda.render_line(y).text for y in range(agenda.size.height)]  # type: ignore[attr-defined]
+
+        session = app.plan.sessions[3]
+        uid = f"{app.roadmap.id}.{session.topic_id}.{session.part}@planner"
+        # "the learner" moves it a day and a half hour later in their calendar app
+        client = caldav.DAVClient(url=radicale.url, username=USER, password=PASSWORD)
+        cal = next(c for c in client.principal().calendars() if c.get_display_name() == name)
+        obj = cal.event_by_uid(uid)
+        event = obj.icalendar_component
+        start = event.decoded("DTSTART") + timedelta(days=1, minutes=30)
+        event["DTSTART"] = icalendar.vDDDTypes(start)
+        event["DTEND"] = icalendar.vDDDTypes(start + timedelta(hours=session.hours))
+        obj.save()
+        assert saved(progress_path, app.roadmap).pins == []
+        title = app.roadmap.topic(session.topic_id).title
+        local = start.astimezone(app.tz)
+        shown = f"{local:%H:%M}"
+        assert not any(shown in row and title in row for row in agenda_rows())
+
+        app.action_sync()
+        await until(pilot, synced_after(app, 1), "the sync that sees the move")
+        (pin,) = pins_of(saved(progress_path, app.roadmap))
+        assert (pin.topic_id, pin.start, pin.minutes) == (
+            session.topic_id,
+            local.replace(tzinfo=None),
+            round(session.hours * 60),
+        )
+        newest = saved(progress_path, app.roadmap).history.changes()[-1]
+        assert (newest.kind, newest.source) == ("pin", "app")
+        told = f"moved in your calendar: {title} now pinned {local:%a} {local.day} {local:%b %H:%M}"
+        assert told in notes(app)
+        assert not any(n.startswith("kept your change to") for n in notes(app))
+        # the plan (and so the agenda) has the session where it was moved to
+        assert any(s.topic_id == session.topic_id and s.start == local for s in app.plan.sessions)
+        await pilot.pause()
+        assert any(shown in row and title in row for row in agenda_rows())
+        # the next sync makes the calendar the plan: the pinned session once, where the
+        # learner put it (the moved event no longer kept beside it)
+        app.action_sync()
+        await until(pilot, synced_after(app, 2), "the sync after the pin")
+        assert calendar_events(radicale, name) == plan_events(app)
+
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert saved(progress_path, app.roadmap).pins == []
+        assert not any(
+            s.topic_id == session.topic_id and s.start == local for s in app.plan.sessions
+        )
+        assert not any(shown in row and title in row for row in agenda_rows())

@@ -18,6 +18,7 @@ from .conftest import SEED_YAML
 
 TOPIC = "advanced-python-features"
 MODULE = "foundations-revisited"
+QUEUE_KEYS = ("queue_front", "queue_up", "queue_down")
 
 
 class TreeApp(App[None]):
@@ -48,6 +49,10 @@ class TreeApp(App[None]):
     def _item(self, event: RoadmapTree.ItemRequest) -> None:
         self.record(event, event.item.id if event.item else None)
 
+    @on(RoadmapTree.OrderRequested)
+    def _order(self, event: RoadmapTree.OrderRequested) -> None:
+        self.record(event, (event.item.id if event.item else None, event.where))
+
 
 def make() -> TreeApp:
     return TreeApp(load_roadmap(SEED_YAML))
@@ -73,6 +78,29 @@ async def test_keys_post_requests_for_the_highlighted_item() -> None:
         ]
         # a request changes nothing by itself: the tree still shows everything to do
         assert tree.line_text(TOPIC).startswith("○")
+
+
+async def test_queue_keys_post_order_requests_for_the_highlighted_item() -> None:
+    app = make()
+    async with app.run_test(size=(100, 30)) as pilot:
+        tree = app.query_one(RoadmapTree)
+        tree.focus()
+        await pilot.pause()
+        # on the module too: the app, not the tree, says why nothing happens there
+        await pilot.press("n", "down", "n", "left_square_bracket", "right_square_bracket")
+        await pilot.pause()
+        assert app.messages == [
+            ("OrderRequested", (MODULE, "front")),
+            ("OrderRequested", (TOPIC, "front")),
+            ("OrderRequested", (TOPIC, -1)),
+            ("OrderRequested", (TOPIC, 1)),
+        ]
+        bound = {b.id: b.action for _, b in tree._bindings if b.id in QUEUE_KEYS}
+        assert bound == {
+            "queue_front": "queue_front",
+            "queue_up": "queue_move(-1)",
+            "queue_down": "queue_move(1)",
+        }
 
 
 async def test_filter_rebuilds_the_tree_and_says_so() -> None:

@@ -79,6 +79,24 @@ async def test_starting_a_topic_brings_it_to_the_front_of_the_plan_and_today(
         assert roadmap.topic(DJANGO).title in today.render().plain
 
 
+async def test_the_palettes_study_next_puts_the_highlighted_topic_first(
+    make_app: AppFactory, progress_path: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        tree_of(app).select_id(DJANGO)
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"study next")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert saved(progress_path, app.roadmap).order == [DJANGO]
+        assert "'Django Deep Dive' comes next." in messages(app)
+
+
 async def test_brackets_move_a_topic_up_and_down(make_app: AppFactory, progress_path: Path) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -242,12 +260,15 @@ async def test_p_refuses_a_pin_on_a_busy_time(make_app: AppFactory, progress_pat
         assert pins_of(saved(progress_path, app.roadmap)) == []
 
 
-async def test_space_enter_and_l_on_a_track_session_say_what_to_do(
+async def test_space_and_l_on_a_track_session_log_on_the_track_enter_says_why_not(
     make_app: AppFactory, progress_path: Path
 ) -> None:
     from dataclasses import replace
 
+    from textual.widgets import Input
+
     from planner.settings import Track
+    from planner.tui.screens.log_hours import LogHoursScreen
 
     from .conftest import SETTINGS
 
@@ -266,12 +287,34 @@ async def test_space_enter_and_l_on_a_track_session_say_what_to_do(
         )
         agenda.cursor_row = at  # type: ignore[attr-defined]
         await pilot.pause()
-        for key in ("space", "l", "enter"):
-            await pilot.press(key)
-            await pilot.pause()
-            assert app.screen is app.screen_stack[0]  # no dialog for a topic it is not
+        session = agenda.cursor_session  # type: ignore[attr-defined]
+        await pilot.press("enter")  # no topic to show: said why
+        await pilot.pause()
+        assert app.active_tab == "agenda"
+        said = [m for m in messages(app) if "is a track, not a topic" in m]
+        assert len(said) == 1
+        assert saved(progress_path, app.roadmap).entries == {}
+
+        await pilot.press("space")  # the session done: its hours on the track
         await app.workers.wait_for_complete()
         await pilot.pause()
-        said = [m for m in messages(app) if "is a track, not a topic" in m]
-        assert len(said) == 3
-        assert saved(progress_path, app.roadmap).entries == {}
+        assert app.screen is app.screen_stack[0]  # no "topic done?" for a track
+        progress = saved(progress_path, app.roadmap)
+        assert progress.entries.keys() == {"track:Portfolio project"}
+        assert progress.logged("track:Portfolio project") == session.hours
+
+        await pilot.press("l")  # other hours on the track
+        await pilot.pause()
+        assert isinstance(app.screen, LogHoursScreen)
+        app.screen.query_one(Input).value = "30m"
+        await pilot.press("enter")
+        await pilot.pause()
+        progress = saved(progress_path, app.roadmap)
+        assert progress.logged("track:Portfolio project") == session.hours + 0.5
+        newest = next(progress.history.newest_first())
+        assert (newest.kind, newest.target, newest.hours) == (
+            "log",
+            ("track:Portfolio project",),
+            0.5,
+        )
+        assert any("on the track Portfolio project" in m for m in messages(app))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from textual.widgets import Input
 
@@ -14,7 +15,7 @@ from planner.today import session_key
 from planner.tui.screens.confirm import ConfirmScreen
 from planner.tui.screens.log_hours import LogHoursScreen
 from planner.tui.widgets.today_view import TodayView
-from tests.tui.conftest import NOW, TODAY, AppFactory, saved, small_roadmap
+from tests.tui.conftest import NOW, SETTINGS, TODAY, AppFactory, saved, small_roadmap
 
 ONE_SESSION = """\
 id: small
@@ -34,6 +35,10 @@ def view_of(app: object) -> TodayView:
 
 def text_of(app: object) -> str:
     return view_of(app).render().plain
+
+
+def notes(app: object) -> list[Any]:
+    return list(app._notifications)  # type: ignore[attr-defined]
 
 
 async def test_the_app_opens_on_today_with_its_sessions(make_app: AppFactory) -> None:
@@ -97,6 +102,55 @@ async def test_a_done_session_says_so_on_a_second_space(make_app: AppFactory) ->
         await pilot.press("space")
         await pilot.pause()
         assert any("already done" in n.message for n in app._notifications)
+
+
+async def test_space_on_a_tracks_session_logs_it_on_the_track(
+    make_app: AppFactory, progress_path: Path
+) -> None:
+    """As a topic's: its hours logged (on ``track:TITLE``, as ``planner log TRACK``),
+    shown done at once and after the re-plan, said done on a second space, undone."""
+    from dataclasses import replace
+
+    from planner.settings import Track
+
+    settings = replace(SETTINGS, tracks=(Track("Portfolio project", 7),))  # 1 h a day
+    app = make_app(settings=settings, first_tab="today")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        view = view_of(app)
+        track = next(s for s in app.plan.sessions if s.track == "Portfolio project")
+        assert track.start.date() == TODAY
+        view.cursor = next(
+            i for i, s in enumerate(view.actionable) if s.track == "Portfolio project"
+        )
+        await pilot.press("space")
+        await pilot.pause()
+        assert app.screen is app.screen_stack[0]  # no "topic done?" for a track
+        progress = saved(progress_path, app.roadmap)
+        assert progress.logged("track:Portfolio project") == track.hours
+        assert progress.entries.keys() == {"track:Portfolio project"}  # no topic touched
+        newest = next(progress.history.newest_first())
+        assert (newest.kind, newest.session) == ("log", session_key(track))
+        facts = view.facts
+        assert facts is not None
+        rows = [(s.topic_id, s.start, s.done) for s in facts.sessions if s.track is not None]
+        assert rows == [("Portfolio project", track.start, True)]  # once, done
+        line = next(li for li in text_of(app).splitlines() if "Portfolio project" in li)
+        assert line.lstrip().startswith("✓")
+        assert any("logged on the track Portfolio project" in n.message for n in notes(app))
+
+        view.cursor = next(i for i, s in enumerate(view.actionable) if s.done)
+        await pilot.press("space")
+        await pilot.pause()
+        assert any("'Portfolio project' is already done (ctrl+z" in n.message for n in notes(app))
+        assert saved(progress_path, app.roadmap).logged("track:Portfolio project") == track.hours
+
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert saved(progress_path, app.roadmap).logged("track:Portfolio project") == 0
+        facts = view.facts
+        assert facts is not None and not any(s.done for s in facts.sessions)
 
 
 async def test_the_last_session_of_a_topic_asks_whether_the_topic_is_done(

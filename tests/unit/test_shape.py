@@ -19,7 +19,7 @@ from planner.cli import main
 from planner.errors import PlannerError
 from planner.progress import Progress, ProgressStore, State
 from planner.roadmap import Roadmap
-from planner.schedule import Plan, ScheduleError, schedule
+from planner.schedule import Plan, ScheduleError, Session, schedule
 from planner.settings import DayOff, Settings, SettingsError, Track, load_settings
 from planner.shape import Pin, ShapeError, add_pin, move, open_queue, pins_of, put_next, queue
 
@@ -172,6 +172,48 @@ def test_the_plan_lays_everything_around_a_pin(seed: Roadmap) -> None:
     assert sum(s.hours for s in day) == pytest.approx(1.5)  # the day's hours, pin included
     before = schedule(seed, Progress(), settings, TODAY, TZ)
     assert plan.hours_remaining == before.hours_remaining
+
+
+def test_sessions_moved_in_the_calendar_become_pins(tmp_path: Path, seed: Roadmap) -> None:
+    """``PinMoves``: what ``planner sync`` and the app's sync both do with the moves a
+    sync reports (the CalDAV tests and the app's test run it against Radicale)."""
+    from planner.calendar_out import session_events
+    from planner.shape import PinMoves
+
+    settings = Settings(timezone="Europe/Berlin", tracks=(Track("Portfolio", 3),))
+    sessions = schedule(seed, Progress(), settings, TODAY, TZ).sessions
+    uids = {e.start: e.uid for e in session_events(seed, sessions, Progress())[0]}
+    topic = [s for s in sessions if s.track is None]
+    track = next(s for s in sessions if s.track is not None)
+
+    def uid(session: Session) -> str:  # as the exporter and sync name its event
+        return uids[session.start]
+
+    later = topic[2].start + timedelta(days=1, minutes=30)
+    moves = [
+        (uid(topic[2]), later.astimezone(ZoneInfo("UTC"))),  # any zone: pinned in the plan's
+        (uid(topic[3]), datetime(2026, 5, 10, 19, tzinfo=TZ)),  # into the past: left so
+        (uid(track), track.start + timedelta(days=1)),  # a track's: it follows its hours
+        ("someone-else.event@planner", later + timedelta(days=3)),
+        (uid(topic[4]), topic[4].start),  # edited, not moved: no pin
+    ]
+    store = ProgressStore(tmp_path / "progress.yaml", seed)
+    change = PinMoves(seed, sessions, moves, NOW.replace(tzinfo=TZ))
+    assert change.wanted
+    progress = store.update(change, "test", NOW.replace(tzinfo=TZ))
+    minutes = round(topic[2].hours * 60)
+    pin = Pin(later.date(), later.hour * 60 + later.minute, topic[2].topic_id, minutes)
+    assert change.made == {uid(topic[2]): pin}
+    assert pins_of(progress) == [pin]
+    newest = progress.history.changes()[-1]
+    assert (newest.kind, newest.target, newest.to) == (
+        "pin",
+        (topic[2].topic_id,),
+        "moved in the calendar, pinned",
+    )
+    assert newest.summary(seed) == "moved in the calendar, pinned Advanced Python Features"
+    nothing = PinMoves(seed, sessions, moves[2:], NOW.replace(tzinfo=TZ))
+    assert not nothing.wanted
 
 
 # -- tracks in the settings ---------------------------------------------------------------------
@@ -641,6 +683,7 @@ def test_hours_logged_on_a_track_are_kept_and_undone(
     assert progress.orphans(seed) == []
     code, out, _ = run(capsys, "undo")
     assert code == 0
+    assert "logged 1.5 h on the track Portfolio project" in out
     progress = ProgressStore(locations.progress_path(seed.id), seed).load()
     assert progress.logged("track:Portfolio project") == 0.0
 

@@ -318,12 +318,27 @@ def test_an_event_moved_on_the_server_is_kept_and_reported(
     events = server_events(radicale, setup.calendar)
     assert events[uid].decoded("DTSTART") == start
     assert gone not in events
-    # after a check-off moves everything, the learner's version still stands
+    # the move became a pin (test_a_session_moved_in_the_calendar_becomes_a_pin): its
+    # event follows the plan from now on; the deletion, and an edit that is no move,
+    # are the learner's and stand, also after a check-off moves everything
+    code, out, err = sync(capsys, setup)  # the calendar made the plan again
+    assert code == 0 and "kept your" not in out  # reported once
+    plan = planned(capsys, setup)
+    del plan[gone]  # the learner's deletion stands
+    assert times(server_events(radicale, setup.calendar)) == plan
+    edited = "backend-roadmap.advanced-python-features.4@planner"
+    obj = cal.event_by_uid(edited)
+    obj.icalendar_component["SUMMARY"] = "Python, with Ana"
+    obj.save()
+    code, out, err = sync(capsys, setup)
+    assert code == 0 and "kept your change to Python, with Ana" in out
+    assert "pinned" not in out  # an edit, not a move
     check_off(capsys, setup)
     code, out, err = sync(capsys, setup)
     assert code == 0 and "kept your" not in out  # reported once
     events = server_events(radicale, setup.calendar)
-    assert events[uid].decoded("DTSTART") == start and gone not in events
+    assert gone not in events and str(events[edited]["SUMMARY"]) == "Python, with Ana"
+    assert uid not in events  # the topic is done: its pinned session with it
 
 
 # -- errors: one line, exit 2, and the next sync repairs -----------------------------------
@@ -448,3 +463,9 @@ def test_a_session_moved_in_the_calendar_becomes_a_pin(
         uid.startswith("backend-roadmap.advanced-python-features.") and begin == local
         for uid, (begin, _) in sessions.items()
     )
+    # the next sync makes the calendar the plan again: the pinned session at the time it
+    # was moved to, once (the moved event is no longer kept beside it), and the session
+    # that event was back where the plan has it
+    code, out, err = sync(capsys, setup)
+    assert code == 0, err
+    assert times(server_events(radicale, setup.calendar)) == planned(capsys, setup)

@@ -312,10 +312,32 @@ def test_an_event_the_learner_moved_is_kept_and_reported(
     code, out, err = sync(capsys, setup)
     assert code == 0, err
     assert f"kept your change to {event['summary']}, moved to Thu 10 Jan 19:30" in out
+    assert "pinned 1 moved session where you moved them" in out
     assert server.events(cal)[event_id] == moved
+    # the move is a pin now: the plan has the session there, and the next sync makes the
+    # calendar the plan (that session once, at the time the learner moved it to)
     code, out, _ = sync(capsys, setup)
     assert "kept your change" not in out  # reported once
-    assert server.events(cal)[event_id] == moved
+    times = remote_times(server)
+    assert times == planned(capsys, setup)
+    pinned = datetime.fromisoformat("2030-01-10T19:30:00+01:00")
+    assert [start for start, _ in times.values()].count(pinned) == 1
+
+
+def test_an_event_the_learner_edited_but_did_not_move_stands(
+    capsys: pytest.CaptureFixture[str], setup: Setup, server: GoogleCalendarServer
+) -> None:
+    sync_json(capsys, setup)
+    cal = the_calendar(server)
+    event_id = next(iter(server.events(cal)))
+    server.edit_event(cal, event_id, summary="Python, with Ana")
+    edited = dict(server.events(cal)[event_id])
+    code, out, err = sync(capsys, setup)
+    assert code == 0, err
+    assert "kept your change to Python, with Ana" in out and "pinned" not in out
+    code, out, _ = sync(capsys, setup)
+    assert "kept your change" not in out  # reported once
+    assert server.events(cal)[event_id] == edited
 
 
 def test_a_deleted_event_answers_410_and_a_deleted_calendar_is_made_anew(

@@ -100,6 +100,57 @@ def test_marking_a_session_done_logs_it_and_keeps_its_slot(
     assert list(done_marks(progress.history.newest_first())) == [session_key(session)]
 
 
+def test_a_tracks_session_marked_done_logs_it_on_the_track(
+    roadmap: Roadmap, tmp_path: Path
+) -> None:
+    from dataclasses import replace
+
+    from planner.settings import Track
+
+    settings = replace(SETTINGS, tracks=(Track("Portfolio", 7),))  # 1 h a day, first
+    store = ProgressStore(tmp_path / "progress.yaml", roadmap)
+    plan = schedule(roadmap, store.load(), settings, MONDAY, TZ)
+    moment = at(MONDAY, 18)
+    facts = today_facts(roadmap, store.load(), plan, MONDAY, moment, TZ)
+    assert [(s.topic_id, s.track, s.start.hour, s.hours, s.last) for s in facts.sessions] == [
+        ("Portfolio", "Portfolio", 19, 1.0, False),
+        ("alpha", None, 20, 0.5, False),
+    ]
+    track = plan.sessions[0]
+    assert session_key(track) == f"track:Portfolio@{track.start.isoformat()}"
+    assert facts.sessions[0].key == session_key(track)
+
+    progress = store.update(lambda p: mark_session_done(p, roadmap, track, moment), "test", moment)
+    assert progress.logged("track:Portfolio") == 1.0 and progress.logged("alpha") == 0
+    assert progress.state(roadmap, "alpha").value == "todo"  # no topic was started
+    change = next(progress.history.newest_first())
+    assert (change.kind, change.target, change.session, change.hours) == (
+        "log",
+        ("track:Portfolio",),
+        session_key(track),
+        1.0,
+    )
+    assert change.summary(roadmap) == "session done: 1 h on the track Portfolio"
+    plan = schedule(roadmap, progress, settings, MONDAY, TZ)
+    assert plan.sessions[0] == track  # the plan keeps a track's session where it is
+    facts = today_facts(roadmap, progress, plan, MONDAY, moment, TZ)
+    assert [(s.topic_id, s.track, s.start.hour, s.done) for s in facts.sessions] == [
+        ("Portfolio", "Portfolio", 19, True),  # shown once: done, not also still to do
+        ("alpha", None, 20, False),
+    ]
+    assert facts.next is not None and facts.next.topic_id == "alpha"
+    assert (facts.week_planned, facts.week_done, facts.done_today) == (1.5, 1.0, 1.0)
+
+    store.update(lambda p: p.undo(), "test", moment)
+    progress = store.load()
+    assert progress.logged("track:Portfolio") == 0
+    facts = today_facts(roadmap, progress, plan, MONDAY, moment, TZ)
+    assert [(s.topic_id, s.done) for s in facts.sessions] == [
+        ("Portfolio", False),
+        ("alpha", False),
+    ]
+
+
 def test_hours_logged_by_day_net_of_taking_back(roadmap: Roadmap, tmp_path: Path) -> None:
     store = ProgressStore(tmp_path / "progress.yaml", roadmap)
     store.update(lambda p: p.log_work(roadmap, "alpha", 2.0, at(MONDAY)), "t", at(MONDAY))

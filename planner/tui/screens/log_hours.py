@@ -14,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from planner.textutil import visible
-from planner.units import parse_duration
+from planner.units import hours_text, parse_duration
 
 T = TypeVar("T")
 
@@ -97,7 +97,7 @@ class LogHoursScreen(PromptScreen[float]):
     """Hours spent on a topic (a negative figure corrects an earlier entry)."""
 
     def __init__(self, topic_title: str, logged: float) -> None:
-        already = f" ({logged:g} h logged so far)" if logged else ""
+        already = f" ({hours_text(logged)} logged so far)" if logged else ""
         super().__init__(
             "Log hours",
             f"Hours spent on {visible(topic_title)}{already}:",

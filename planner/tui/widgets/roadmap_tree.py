@@ -168,8 +168,8 @@ class RoadmapTree(Tree[Item]):
 
     The tree owns its filter (``set_filter``; ``FilterChanged`` tells the change) and
     changes nothing itself: its keys post requests (``StateRequested``,
-    ``LogHoursRequested``, ``OpenLinkRequested``) for the highlighted item, which the
-    app carries out.
+    ``LogHoursRequested``, ``OpenLinkRequested``, ``OrderRequested``) for the highlighted
+    item, which the app carries out.
     """
 
     class FilterChanged(Message):
@@ -208,6 +208,14 @@ class RoadmapTree(Tree[Item]):
 
     class OpenLinkRequested(ItemRequest):
         """Open the highlighted item's linked note."""
+
+    class OrderRequested(ItemRequest):
+        """Move the highlighted item's topic in the queue (``planner.shape``): ``where``
+        is "front" (study it next), -1 (one place earlier) or 1 (one place later)."""
+
+        def __init__(self, tree: RoadmapTree, item: Item | None, where: str | int) -> None:
+            super().__init__(tree, item)
+            self.where = where
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -287,7 +295,7 @@ class RoadmapTree(Tree[Item]):
         ),
         Binding(
             "n",
-            "app.queue_front",
+            "queue_front",
             "Next",
             id="queue_front",
             show=False,
@@ -295,7 +303,7 @@ class RoadmapTree(Tree[Item]):
         ),
         Binding(
             "left_square_bracket",
-            "app.queue_move(-1)",
+            "queue_move(-1)",
             "Earlier",
             id="queue_up",
             show=False,
@@ -303,7 +311,7 @@ class RoadmapTree(Tree[Item]):
         ),
         Binding(
             "right_square_bracket",
-            "app.queue_move(1)",
+            "queue_move(1)",
             "Later",
             id="queue_down",
             show=False,
@@ -614,6 +622,12 @@ class RoadmapTree(Tree[Item]):
 
     def action_open_link(self) -> None:
         self.post_message(self.OpenLinkRequested(self, self._cursor_item))
+
+    def action_queue_front(self) -> None:
+        self.post_message(self.OrderRequested(self, self._cursor_item, "front"))
+
+    def action_queue_move(self, step: int) -> None:
+        self.post_message(self.OrderRequested(self, self._cursor_item, step))
 
     def action_expand_cursor(self) -> None:
         node = self.cursor_node

@@ -4,7 +4,8 @@ but not done, and the week so far, from ``planner.today.today_facts``.
 One widget drawn by ``render()`` (a handful of lines: cheap at start). A cursor walks
 the sessions it can act on (today's, and the next one when it is on a later day):
 ``space`` marks the session done, ``l`` logs other hours on its topic, ``enter`` shows
-the topic in the roadmap; each posts :class:`TodayView.Act` and the app does it. On a
+the topic in the roadmap (a track's session: ``space`` and ``l`` on the track, ``enter``
+says it is no topic); each posts :class:`TodayView.Act` and the app does it. On a
 line with no session (nothing planned today) the keys say so instead.
 
 Titles come from the roadmap: drawn as plain text, never read as markup.
