@@ -44,6 +44,7 @@ from textual import events, on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.css.query import NoMatches
 from textual.geometry import Size
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
@@ -967,8 +968,12 @@ class PlannerApp(App[None]):
         return f"{clock.elapsed_text(self.now())} {title}"
 
     def _tick_clock(self) -> None:
-        """Once a second: the header's timer, repainted only when its text changes."""
-        header = self.query_one(ProgressHeader)
+        """Once a second: the header's timer, repainted only when its text changes (not
+        once the app is closing and its screen is gone)."""
+        try:
+            header = self.query_one(ProgressHeader)
+        except NoMatches:
+            return
         facts = header.facts
         if facts is not None and (self.progress.clock is not None or facts.clock):
             header.show(dataclass_replace(facts, clock=self.clock_text()))

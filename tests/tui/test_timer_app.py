@@ -172,3 +172,17 @@ async def test_the_timer_starts_on_the_highlighted_session_in_the_agenda(
         await run_command(app, "Start / stop timer")  # again: stops it
         await pilot.pause()
         assert saved(progress_path, app.roadmap).clock is None
+
+
+async def test_the_timers_tick_while_the_app_closes_does_nothing(
+    make_app: AppFactory, progress_path: Path
+) -> None:
+    """The once-a-second tick can come once the header is gone (the app closing): it
+    then does nothing instead of failing with NoMatches."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert app.show_item(TOPIC)
+        await pilot.press("t")
+        await pilot.pause()
+        await app.query_one(ProgressHeader).remove()
+        app._tick_clock()
