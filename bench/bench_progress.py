@@ -151,7 +151,8 @@ def history_figures(roadmap: Roadmap, folder: Path, count: int, runs: int) -> No
     ratio_row("ProgressStore.load", loads, "ms", 1000, "%.3f")
 
     status: dict[str, list[float]] = {"plain": [], "full": []}
-    base_env = dict(os.environ)
+    base_env = dict(os.environ)  # baselines and records kept in the bench's folder
+    base_env.update(PLANNER_DATA_DIR=str(folder / "data"), PLANNER_CACHE_DIR=str(folder / "cache"))
     for _ in range(runs):
         for name, path in (("plain", plain), ("full", full)):
             status[name].append(cli(["status"], dict(base_env, PLANNER_PROGRESS=str(path))))

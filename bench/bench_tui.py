@@ -428,6 +428,10 @@ def main() -> int:
     seed = bundled_roadmap()
     with tempfile.TemporaryDirectory(prefix="bench-tui-") as tmp:
         work = Path(tmp)
+        # the apps run in this process keep their baselines and records here, not in the
+        # user's own data folder
+        for name, folder in (("DATA", "data"), ("CONFIG", "config"), ("CACHE", "cache")):
+            os.environ[f"PLANNER_{name}_DIR"] = str(work / folder)
         big = synthetic_roadmap(work / "synthetic.yaml", 100, args.topics)
         nodes_seed = sum(1 + len(m[1]) + sum(len(t[1]) for t in m[1]) for m in roadmap_shape(seed))
         nodes_big = sum(1 + len(m[1]) + sum(len(t[1]) for t in m[1]) for m in roadmap_shape(big))
