@@ -180,11 +180,16 @@ def basis_text(basis: str) -> str:
     return "topic estimates (basis: topics)"
 
 
+def finish_words(finish: date, today: date) -> str:
+    """``Thu 2026-03-05 (in 5 weeks)``: the finish as ``plan`` and ``status`` write it."""
+    weeks = (finish - today).days // 7 + 1
+    return f"{_day(finish)} (in {weeks} week{'s' if weeks != 1 else ''})"
+
+
 def summary_lines(pc: PlanContext, pace: str | None) -> list[str]:
     plan = pc.plan
     if plan.finish is not None:
-        weeks = (plan.finish - pc.today).days // 7 + 1
-        finish = f"{_day(plan.finish)} (in {weeks} week{'s' if weeks != 1 else ''})"
+        finish = finish_words(plan.finish, pc.today)
     else:
         finish = "nothing left to plan"
     from planner.pace import week_effect

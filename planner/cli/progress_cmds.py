@@ -400,6 +400,8 @@ def _status_json(ctx: Context, progress: Progress, exists: bool) -> dict[str, An
                 "logged_hours": entry.logged_hours,
             }
         )
+    from planner.cli.status_finish import status_finish
+
     return {
         "roadmap": {"id": roadmap.id, "title": roadmap.title},
         "progress_file": str(ctx.progress_path),
@@ -409,6 +411,7 @@ def _status_json(ctx: Context, progress: Progress, exists: bool) -> dict[str, An
         "total": {"state": roadmap_state(roadmap, states).value} | _figures_json(figs[roadmap.id]),
         "modules": modules,
         "orphans": orphans,
+        **status_finish(ctx, progress).json(),
     }
 
 
@@ -454,10 +457,12 @@ def run_status(ctx: Context) -> int:
         text = json.dumps(_status_json(ctx, progress, exists), indent=2, ensure_ascii=False)
         print(text.translate(_JSON_C1))  # json escapes C0 only; an 8-bit CSI acts too
         return 0
-    from planner.cli.width import terminal_width
+    from planner.cli.status_finish import status_finish
+    from planner.cli.width import terminal_width, wrap_lines
 
     width = terminal_width()
     lines = status_lines(ctx, progress, width)
+    lines += wrap_lines(status_finish(ctx, progress).lines(), width)
     if not exists:
         lines.insert(1, f"no progress yet (it will be kept in {ctx.progress_path})")
     elif ctx.args.verbose:
