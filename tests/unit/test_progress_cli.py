@@ -36,9 +36,11 @@ def test_status_without_progress_creates_nothing(
     assert (
         len([line for line in lines if "[--------------------]" in line]) == len(seed.modules) + 1
     )
-    assert lines[-1].split()[0] == "Total" and "0%" in lines[-1]
+    assert lines[-2].split()[0] == "Total" and "0%" in lines[-2]
+    assert lines[-1].startswith("Finish: ")  # the plan's finish, under the Total
     assert not progress_file(seed).exists()
     assert not progress_file(seed).parent.exists()
+    assert not locations.baseline_path(seed.id).exists()  # plan keeps it, status never
 
 
 def test_done_then_status_shows_weighted_progress(
