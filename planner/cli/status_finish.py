@@ -20,9 +20,8 @@ hours than its days have...) is the line's reason, never a failure of status.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from planner.cli.plan import finish_words, hours_text
 from planner.textutil import visible
@@ -37,9 +36,10 @@ FINISH_LABEL = "Finish: "
 PACE_LABEL = "Pace:   "
 
 
-@dataclass(frozen=True)
-class StatusFinish:
-    """The facts of status's finish and pace lines (and of its JSON)."""
+class StatusFinish(NamedTuple):
+    """The facts of status's finish and pace lines (and of its JSON). A named tuple:
+    status imports this module on every run, and defining a dataclass costs about a
+    millisecond."""
 
     today: date
     finish: date | None
@@ -55,10 +55,6 @@ class StatusFinish:
     """The pace against the kept baseline (None: none kept, or not comparable)."""
     pace_note: str | None = None
     """Why the pace is not measured, when a baseline is kept but cannot be compared."""
-
-    @property
-    def all_done(self) -> bool:
-        return self.finish is None and self.problem is None
 
     def lines(self) -> list[str]:
         """One line for the finish (its reason when there is none), and one for the pace
@@ -115,7 +111,6 @@ def status_finish(ctx: Context, progress: Progress) -> StatusFinish:
     today (busy calendars aside: see the module's docstring)."""
     from planner import locations
     from planner.errors import PlannerError
-    from planner.pace import scope_slippage, skipped_topics
     from planner.plan_flow import kept_baseline
     from planner.schedule import remaining_hours, schedule
     from planner.settings import load_settings, resolve_zone
@@ -136,27 +131,22 @@ def status_finish(ctx: Context, progress: Progress) -> StatusFinish:
     except PlannerError as exc:  # the reason is the line; status itself goes on
         if not any(remaining_hours(roadmap, progress, settings).values()):
             return facts  # all done: no plan is needed
-        return _with(facts, problem=str(exc))
+        return facts._replace(problem=str(exc))
     if plan.finish is None:
         return facts  # all done
-    facts = _with(facts, finish=plan.finish)
+    facts = facts._replace(finish=plan.finish)
     path = locations.baseline_path(roadmap.id)
     baseline, problem = kept_baseline(path, plan, today, keep=False)
     if problem is not None:
         print(visible(f"planner: warning: {problem}"), file=sys.stderr)
     if baseline is None:
         return facts
+    from planner.pace import scope_slippage, skipped_topics
+
     slip = scope_slippage(baseline, plan, today, skipped_topics(roadmap, progress))
     if slip is None:
-        return _with(
-            facts,
+        return facts._replace(
             pace_note=f"not measured: the plan kept on {baseline['made']} used the other "
             "estimate basis; planner plan says more",
         )
-    return _with(facts, slip=slip)
-
-
-def _with(facts: StatusFinish, **changes: Any) -> StatusFinish:
-    from dataclasses import replace
-
-    return replace(facts, **changes)
+    return facts._replace(slip=slip)
