@@ -51,8 +51,10 @@ def register(sub: SubParsers, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
         "status",
         parents=[common],
-        help="progress per module: bar, percent, hours done and left",
-        description="Show progress per module, weighted by estimated hours, then the total.",
+        help="progress per module: bar, percent, hours done and left; the finish",
+        description="Show progress per module, weighted by estimated hours, then the total, "
+        "the plan's finish (as planner plan makes it, without reading busy calendars) and "
+        "the pace against the kept plan.",
     )
     p.add_argument("--json", action="store_true", help="print the figures and states as JSON")
     p.add_argument("-v", "--verbose", action="store_true", help="also show the progress file")
