@@ -81,7 +81,7 @@ from planner.units import hours_text, log_sentence
 if TYPE_CHECKING:
     from textual.widgets import Input
 
-    from planner.shape import Pin
+    from planner.shape import Pin, Pinned
     from planner.today import TodayFacts
     from planner.tui.screens.help import KeyRow
     from planner.tui.widgets.agenda import Agenda
@@ -676,7 +676,7 @@ class PlannerApp(App[None]):
 
     def _show_view(self, view: Any) -> None:
         try:
-            view.show(self.roadmap, self.plan, self.settings, self.today)
+            view.show(self.roadmap, self.plan, self.settings, self.today, self.pinned())
             if hasattr(view, "show_logged"):  # the calendar: hours logged on past days
                 from planner.today import logged_by_day
 
@@ -1190,6 +1190,12 @@ class PlannerApp(App[None]):
 
     # -- today: act on a session --------------------------------------------------
 
+    def pinned(self) -> Pinned:
+        """Which of the plan's sessions are pinned (the views mark them)."""
+        from planner.shape import Pinned
+
+        return Pinned.of(self.progress)
+
     def today_facts(self) -> TodayFacts | None:
         """The learner's day now (None while the plan is being made)."""
         from planner.today import today_facts
@@ -1205,7 +1211,7 @@ class PlannerApp(App[None]):
 
         view = self.query_one("#today", TodayView)
         try:
-            view.show_facts(self.today_facts(), self.roadmap)
+            view.show_facts(self.today_facts(), self.roadmap, self.pinned())
         except Exception as exc:  # a view's bug must not cost the user the app
             self.log.error(f"Today failed: {exc!r}")
             self.notify(f"Today could not be drawn: {exc!r}", severity="error")

@@ -109,3 +109,20 @@ def test_plan_text_ends_a_pinned_sessions_line_with_pinned(
     sessions = [row for row in out.splitlines() if re.search(r" \d\d:\d\d-\d\d:\d\d ", row)]
     assert len(sessions) > 100 and all(len(row) <= 80 for row in sessions)
     assert out.count("pinned") == 1
+
+
+def test_today_says_pinned_on_the_pinned_session_and_next(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    day = _pin(capsys)
+    code, out, _ = run(capsys, "today", "--today", day.isoformat())
+    assert code == 0
+    lines = out.splitlines()
+    marked = [line for line in lines if "pinned" in line]
+    assert len(marked) == 2, out
+    assert marked[0].startswith("  [ ] 10:00-11:30  Django Deep Dive")
+    assert marked[0].endswith("1.5 h  pinned")
+    assert marked[1] == "Next: today 10:00-11:30, Django Deep Dive (1.5 h, pinned)"
+    code, out, _ = run(capsys, "today", "--today", (day + timedelta(days=1)).isoformat())
+    assert code == 0 and "pinned" not in out
