@@ -968,8 +968,10 @@ class PlannerApp(App[None]):
         return f"{clock.elapsed_text(self.now())} {title}"
 
     def _tick_clock(self) -> None:
-        """Once a second: the header's timer, repainted only when its text changes (not
-        once the app is closing and its screen is gone)."""
+        """Once a second: the header's timer, repainted only when its text changes, and
+        Today, once one of its sessions began or ended (``_today_due``; shown again only
+        when what it shows changed); nothing once the app is closing and its screen is
+        gone."""
         try:
             header = self.query_one(ProgressHeader)
         except NoMatches:
@@ -977,6 +979,9 @@ class PlannerApp(App[None]):
         facts = header.facts
         if facts is not None and (self.progress.clock is not None or facts.clock):
             header.show(dataclass_replace(facts, clock=self.clock_text()))
+        due = self._today_due
+        if due is not None and self.now() >= due:  # a session of Today began or ended
+            self._show_today(only_changed=True)
 
     def _clock_target(self) -> str | None:
         """The item the timer would start on: the roadmap's highlighted item, or the
@@ -1196,22 +1201,40 @@ class PlannerApp(App[None]):
 
         return Pinned.of(self.progress)
 
-    def today_facts(self) -> TodayFacts | None:
-        """The learner's day now (None while the plan is being made)."""
+    def today_facts(self, now: datetime | None = None) -> TodayFacts | None:
+        """The learner's day at ``now`` (default: now; None while the plan is being made)."""
         from planner.today import today_facts
 
         if self.planning:
             return None
         return today_facts(
-            self.roadmap, self.progress, self.plan, self.today, self.now(), self.tz, self.baseline
+            self.roadmap,
+            self.progress,
+            self.plan,
+            self.today,
+            now if now is not None else self.now(),
+            self.tz,
+            self.baseline,
         )
 
-    def _show_today(self) -> None:
+    _today_due: datetime | None = None
+    """When Today's facts may next change with the clock alone (``TodayFacts.changes_after``):
+    the once-a-second tick (``_tick_clock``) shows them again once it has passed."""
+
+    def _show_today(self, *, only_changed: bool = False) -> None:
+        """Show the learner's day in Today; ``only_changed``: only when it differs from
+        what Today shows (the tick's check, once a session began or ended)."""
         from planner.tui.widgets.today_view import TodayView
 
         view = self.query_one("#today", TodayView)
+        self._today_due = None  # (a failure below is not tried again every second)
         try:
-            view.show_facts(self.today_facts(), self.roadmap, self.pinned())
+            now = self.now()
+            facts = self.today_facts(now)
+            self._today_due = facts.changes_after(now) if facts is not None else None
+            if only_changed and facts == view.facts:
+                return
+            view.show_facts(facts, self.roadmap, self.pinned())
         except Exception as exc:  # a view's bug must not cost the user the app
             self.log.error(f"Today failed: {exc!r}")
             self.notify(f"Today could not be drawn: {exc!r}", severity="error")
