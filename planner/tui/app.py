@@ -14,7 +14,7 @@ header, a ``TabBar`` (id ``tab-bar``) over three views, one shown at a time (cla
 widget), the plan views mounted when first shown; ``app.active_tab`` names the one
 shown ("roadmap", "agenda" or "calendar"); and the footer, a ``KeyBar``.
 Whenever the plan changes the app calls ``show(roadmap, plan, settings, today)`` on
-both views. The settings screen, ``SettingsScreen(settings)``, is dismissed with the
+both views (their ``pinned`` set first: the sessions to mark pinned, ``planner.shape``). The settings screen, ``SettingsScreen(settings)``, is dismissed with the
 new ``Settings`` or None; the app saves it and re-plans.
 
 ``self.plan`` is recomputed from scratch by ``schedule(roadmap, progress, settings,
@@ -676,7 +676,8 @@ class PlannerApp(App[None]):
 
     def _show_view(self, view: Any) -> None:
         try:
-            view.show(self.roadmap, self.plan, self.settings, self.today, self.pinned())
+            view.pinned = self.pinned()
+            view.show(self.roadmap, self.plan, self.settings, self.today)
             if hasattr(view, "show_logged"):  # the calendar: hours logged on past days
                 from planner.today import logged_by_day
 

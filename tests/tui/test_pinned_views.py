@@ -94,3 +94,18 @@ async def test_nothing_is_marked_without_pins(make_app: AppFactory) -> None:
         await pilot.pause()
         agenda = app.screen.query_one("#agenda-view", Agenda)
         assert not any(PIN_MARK in agenda.row_text(i) for i in range(agenda.row_count))
+
+
+async def test_a_wide_agenda_says_pinned_beside_the_mark(
+    make_app: AppFactory, progress_path: Path
+) -> None:
+    _pin(progress_path, "django-deep-dive", datetime(2026, 3, 4, 7, 0), 90)
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.press("a")
+        await pilot.pause()
+        agenda = app.screen.query_one("#agenda-view", Agenda)
+        rows = [agenda.row_text(i) for i in range(agenda.row_count)]
+        (marked,) = [row for row in rows if PIN_MARK in row]
+        assert "07:00–08:30" in marked and "Django Deep Dive" in marked
+        assert f" {PIN_MARK} pinned  2 Web Frameworks" in marked

@@ -300,24 +300,17 @@ class Agenda(ScrollView, can_focus=True):
         self._module_labels: dict[str, tuple[str, str]] = {}
         self._topic_titles: dict[str, str] = {}
         self._roadmap: Roadmap | None = None
-        self._pinned = Pinned()
+        self.pinned = Pinned()
+        """The sessions to mark pinned (the app sets it before ``show``)."""
 
     # -- the app's entry point ---------------------------------------------------------
 
-    def show(
-        self,
-        roadmap: Roadmap,
-        plan: Plan,
-        settings: Settings,
-        today: date,
-        pinned: Pinned | None = None,
-    ) -> None:
-        """File ``plan`` into rows (the sessions ``pinned`` holds marked, as they are
+    def show(self, roadmap: Roadmap, plan: Plan, settings: Settings, today: date) -> None:
+        """File ``plan`` into rows (the sessions ``pinned`` holds are marked as they are
         drawn). Keeps the cursor on the same session when it is still planned (else on
         the nearest later one)."""
         previous = self.cursor_session
         self._today = today
-        self._pinned = pinned if pinned is not None else Pinned()
         if roadmap is not self._roadmap:
             self._roadmap = roadmap
             self._module_index = {m.id: i for i, m in enumerate(roadmap.modules)}
@@ -602,7 +595,7 @@ class Agenda(ScrollView, can_focus=True):
             title = self._topic_title(session.topic_id)
             part = f" ({session.part}/{session.parts})" if session.parts > 1 else ""
             pin = ""
-            if session in self._pinned:  # at the column's end, the title cut for it
+            if session in self.pinned:  # at the column's end, the title cut for it
                 pin = f" {PIN_MARK} pinned" if flex >= 50 else f" {PIN_MARK}"
                 title_w -= len(pin)
             if cell_len(title) + len(part) > title_w:

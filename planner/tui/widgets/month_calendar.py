@@ -311,7 +311,8 @@ class MonthCalendar(VerticalScroll, can_focus=True):
         self.set_reactive(MonthCalendar.selected, self._today)
         self._shown = False
         self._by_day: dict[date, list[Session]] = {}
-        self._pinned = Pinned()
+        self.pinned = Pinned()
+        """The sessions to mark pinned (the app sets it before ``show``)."""
         self._finish: date | None = None
         self.logged: Mapping[date, float] = {}
         """Hours logged per past day (from the history; ``show_logged``)."""
@@ -330,20 +331,12 @@ class MonthCalendar(VerticalScroll, can_focus=True):
 
     # -- the app's entry point ---------------------------------------------------------
 
-    def show(
-        self,
-        roadmap: Roadmap,
-        plan: Plan,
-        settings: Settings,
-        today: date,
-        pinned: Pinned | None = None,
-    ) -> None:
-        """Show ``plan``, the sessions ``pinned`` holds marked. The first call opens on
+    def show(self, roadmap: Roadmap, plan: Plan, settings: Settings, today: date) -> None:
+        """Show ``plan`` (the sessions ``pinned`` holds marked). The first call opens on
         today's month; later calls keep the month and day the user was looking at
         (unless ``today`` itself moved)."""
         first = not self._shown or today != self._today
         self._roadmap = roadmap
-        self._pinned = pinned if pinned is not None else Pinned()
         self._settings = settings
         self._shown = True
         self._module_index = {m.id: i for i, m in enumerate(roadmap.modules)}
@@ -398,7 +391,7 @@ class MonthCalendar(VerticalScroll, can_focus=True):
 
     def _pins_among(self, sessions: Sequence[Session]) -> set[str]:
         """The topics of ``sessions`` (a day's) that have a pinned session among them."""
-        pinned = self._pinned
+        pinned = self.pinned
         if not pinned:
             return set()
         return {s.topic_id for s in sessions if s in pinned}
@@ -689,7 +682,7 @@ class MonthCalendar(VerticalScroll, can_focus=True):
                 text.append(self._topic_title(session.topic_id))
                 if session.parts > 1:
                     text.append(f" ({session.part}/{session.parts})")
-                if session in self._pinned:
+                if session in self.pinned:
                     text.append(f" {PIN_MARK} pinned")
         elif off is None:
             text.append(" · nothing planned")
@@ -721,7 +714,7 @@ class MonthCalendar(VerticalScroll, can_focus=True):
             if session.parts > 1:
                 text.append(f" ({session.part}/{session.parts})")
             text.append(f"  {format_hours(session.hours)}")
-            text.append(f"  {PIN_MARK} pinned\n" if session in self._pinned else "\n")
+            text.append(f"  {PIN_MARK} pinned\n" if session in self.pinned else "\n")
         if not sessions:
             off = self.day_off(day)
             text.append("Day off.\n" if off is not None else "No session planned.\n")
