@@ -38,8 +38,9 @@ async def test_next_moves_on_when_todays_first_session_ends(make_app: AppFactory
         # a second passes, then the session begins: nothing Today shows changes
         await pilot.pause(1.2)
         assert view.facts is shown
+        assert app._today_due == first.start
         clock[0] = first.start + timedelta(seconds=1)
-        await pilot.pause(1.2)
+        await _ticks_until(pilot, lambda: app._today_due != first.start)
         assert app._today_due == first.end  # the tick looked again, found the same day
         assert view.facts is shown
 
