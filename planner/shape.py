@@ -27,7 +27,7 @@ import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from planner.errors import PlannerError
 from planner.history import Intent
@@ -190,6 +190,57 @@ def parse_when(text: str) -> tuple[datetime, int]:
 def pins_of(progress: Progress) -> list[Pin]:
     """The progress file's pins, in time order; ``ShapeError`` for a line that is not one."""
     return sorted(Pin.parse(line) for line in progress.pins)
+
+
+class _Timed(Protocol):
+    """A session as the views hold it (``schedule.Session``, ``today.DaySession``)."""
+
+    @property
+    def topic_id(self) -> str: ...
+    @property
+    def start(self) -> datetime: ...
+    @property
+    def track(self) -> str | None: ...
+
+
+PIN_MARK = "\u26b2"
+"""The mark the app's views put on a pinned session (U+26B2, one cell wide); where
+there is room it is followed by the word, as ``planner plan`` and ``planner today``
+print it: "pinned"."""
+
+
+@dataclass(frozen=True)
+class Pinned:
+    """Which sessions of a plan are pinned: ``session in pinned``. A session is pinned
+    when it is the session a pin made: a topic's (not a track's) session of the pin's
+    topic that starts at the pin's local date and wall-clock time (the plan puts the
+    pinned minutes there, as one session, and nothing else of the topic). Both faces ask
+    this one rule (``planner plan`` and its ``--json``, ``planner today``, the app's
+    agenda, calendar and Today)."""
+
+    starts: frozenset[tuple[str, datetime]] = frozenset()
+    """(topic id, local wall-clock start without a zone) of each pin."""
+
+    @classmethod
+    def of(cls, progress: Progress) -> Pinned:
+        """The pins of ``progress``; a line that is no pin marks nothing (the plan itself
+        refuses it, naming the line)."""
+        starts = set()
+        for line in progress.pins:
+            try:
+                pin = Pin.parse(line)
+            except ShapeError:
+                continue
+            starts.add((pin.topic_id, pin.start))
+        return cls(frozenset(starts))
+
+    def __bool__(self) -> bool:
+        return bool(self.starts)
+
+    def __contains__(self, session: _Timed) -> bool:
+        if not self.starts or session.track is not None:
+            return False
+        return (session.topic_id, session.start.replace(tzinfo=None)) in self.starts
 
 
 def add_pin(

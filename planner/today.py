@@ -101,6 +101,13 @@ class TodayFacts:
     def open_sessions(self) -> tuple[DaySession, ...]:
         return tuple(s for s in self.sessions if not s.done)
 
+    def changes_after(self, now: datetime) -> datetime | None:
+        """The first start or end after ``now`` of a session shown (today's, and what
+        comes next): when these facts may change with the clock alone (what comes next
+        is today's first open session not yet over); None when there is none to come."""
+        shown = (*self.sessions, self.next) if self.next is not None else self.sessions
+        return min((t for s in shown for t in (s.start, s.end) if t > now), default=None)
+
 
 def mark_session_done(
     progress: Progress, roadmap: Roadmap, session: Session, now: datetime

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from planner.cli.planning import PlanContext, PlanInputs
     from planner.schedule import Plan, Session
     from planner.settings import DayOff
+    from planner.shape import Pinned
 
 
 def register(sub: SubParsers, common: argparse.ArgumentParser) -> None:
@@ -78,6 +79,10 @@ def _time_range(s: Session) -> str:
     return time_range(s.start, s.end)
 
 
+_PINNED = "  pinned"
+"""After a pinned session's hours (``planner.shape.Pinned``)."""
+
+
 def _off_rows(offs: list[DayOff], first: date, last: date) -> list[tuple[date, str]]:
     """Days off between ``first`` and ``last``, clipped to them: (first day, row)."""
     rows: list[tuple[date, str]] = []
@@ -117,18 +122,24 @@ def week_lines(pc: PlanContext, width: int = 80, weeks_shown: int | None = None)
     """The plan week by week: each day's sessions and days off, the week's total; the
     session lines fit ``width`` (long titles cut). With ``weeks_shown``, only the weeks
     that start before that many weeks from today's week, then a line saying what is left.
+    A pinned session (``planner.shape.Pinned``) ends with "pinned" (its title cut for it).
 
     Weeks with nothing planned between the first and the last (a long holiday) are shown
     as one block with their days off, so the plan never jumps over time unannounced.
     """
+    from planner.shape import Pinned
+
     plan, roadmap = pc.plan, pc.roadmap
+    pinned = Pinned.of(pc.progress)
     titles = {t.id: t.title for t in roadmap.topics()}
     weeks: dict[date, list[Session]] = {}
     for s in plan.sessions:
         day = s.start.date()
         weeks.setdefault(day - timedelta(days=day.weekday()), []).append(s)
     labels = [f"{titles.get(s.topic_id, s.topic_id)} ({s.part}/{s.parts})" for s in plan.sessions]
-    label_width = min(60, max((len(label) for label in labels), default=0), max(10, width - 36))
+    marked = [s in pinned for s in plan.sessions] if pinned else []
+    room = width - 36 - (len(_PINNED) if any(marked) else 0)
+    label_width = min(60, max((len(label) for label in labels), default=0), max(10, room))
     labels = [fit(label, label_width) for label in labels]
     offs = sorted(pc.settings.days_off, key=lambda o: o.start)
     this_week = pc.today - timedelta(days=pc.today.weekday())
@@ -154,6 +165,7 @@ def week_lines(pc: PlanContext, width: int = 80, weeks_shown: int | None = None)
         for s in sessions:
             day = s.start.date()
             label = labels[index]
+            mark = _PINNED if marked and marked[index] else ""
             index += 1
             when = f"{day:%a %m-%d}" if day not in shown else ""
             shown.add(day)
@@ -161,7 +173,7 @@ def week_lines(pc: PlanContext, width: int = 80, weeks_shown: int | None = None)
                 (
                     day,
                     f"  {when:<9}  {_time_range(s):<13} {label:<{label_width}}  "
-                    f"{hours_text(s.hours):>7}",
+                    f"{hours_text(s.hours):>7}{mark}",
                 )
             )
         rows += _off_rows(offs, monday, sunday)
@@ -257,13 +269,18 @@ def _pace(pc: PlanContext) -> str | None:
     return "\n".join(where.lines())
 
 
-def plan_json(plan: Plan, busy: bool = False) -> dict[str, Any]:
+def plan_json(plan: Plan, busy: bool = False, pinned: Pinned | None = None) -> dict[str, Any]:
     """The plan as JSON data; with ``busy`` (busy calendars were read) also the hours lost
-    to them by week."""
+    to them by week. A session ``pinned`` holds has ``"pinned": true`` (only those)."""
+    sessions = [_session_json(s) for s in plan.sessions]
+    if pinned:
+        for s, data in zip(plan.sessions, sessions, strict=True):
+            if s in pinned:
+                data["pinned"] = True
     out: dict[str, Any] = {
         "finish": plan.finish.isoformat() if plan.finish else None,
         "hours_remaining": plan.hours_remaining,
-        "sessions": [_session_json(s) for s in plan.sessions],
+        "sessions": sessions,
     }
     if busy:
         out["busy_lost"] = [
@@ -343,7 +360,9 @@ def run(ctx: Context) -> int:
     pc = plan_context(ctx)
     pace = _pace(pc)
     if args.json:
-        print(json.dumps(plan_json(pc.plan, pc.busy), indent=1))
+        from planner.shape import Pinned
+
+        print(json.dumps(plan_json(pc.plan, pc.busy, Pinned.of(pc.progress)), indent=1))
         return 0
     total = sum(pc.settings.hours_on(d) for d in range(7))
     start = first_day(pc.settings, pc.today)

@@ -16,6 +16,7 @@ from planner.units import time_range
 if TYPE_CHECKING:
     from planner.cli.commands import SubParsers
     from planner.roadmap import Roadmap
+    from planner.shape import Pinned
     from planner.today import DaySession, TodayFacts
 
 
@@ -48,22 +49,29 @@ def _title(roadmap: Roadmap, topic_id: str) -> str:
     return item.title if item is not None else topic_id
 
 
-def session_line(s: DaySession, roadmap: Roadmap, width: int) -> str:
-    """``  [x] 19:00-20:30  Topic title ....  1.5 h`` fitted to ``width``."""
+def session_line(s: DaySession, roadmap: Roadmap, width: int, pinned: bool = False) -> str:
+    """``  [x] 19:00-20:30  Topic title ....  1.5 h`` fitted to ``width``; a ``pinned``
+    session's ends with ``  pinned`` (its title cut for it)."""
     mark = "[x]" if s.done else "[ ]"
-    hours = _hours(s.hours)
+    hours = _hours(s.hours) + ("  pinned" if pinned else "")
     head = f"  {mark} {_when(s)}  "
     room = max(8, width - len(head) - len(hours) - 2)
     title = fit(visible(_title(roadmap, s.topic_id)), room)
     return f"{head}{title:<{room}}  {hours}"
 
 
-def today_lines(facts: TodayFacts, roadmap: Roadmap, width: int) -> list[str]:
-    """The report, each line at most ``width`` characters."""
+def today_lines(
+    facts: TodayFacts, roadmap: Roadmap, width: int, pinned: Pinned | None = None
+) -> list[str]:
+    """The report, each line at most ``width`` characters; the sessions ``pinned`` holds
+    (``planner.shape.Pinned``) say "pinned"."""
     day = facts.today
     lines = [f"Today, {day:%a} {day.day} {day:%b %Y}"]
     if facts.sessions:
-        lines += [session_line(s, roadmap, width) for s in facts.sessions]
+        lines += [
+            session_line(s, roadmap, width, pinned is not None and s in pinned)
+            for s in facts.sessions
+        ]
     else:
         lines.append("  No study session planned today.")
     lines.append("")
@@ -75,7 +83,8 @@ def today_lines(facts: TodayFacts, roadmap: Roadmap, width: int) -> list[str]:
             "today" if nxt.start.date() == day else f"{nxt.start:%a} {nxt.start.day} {nxt.start:%b}"
         )
         title = visible(_title(roadmap, nxt.topic_id))
-        lines.append(f"Next: {when} {_when(nxt)}, {title} ({_hours(nxt.hours)})")
+        also = ", pinned" if pinned is not None and nxt in pinned else ""
+        lines.append(f"Next: {when} {_when(nxt)}, {title} ({_hours(nxt.hours)}{also})")
     if facts.missed:
         lines += ["", "Planned on past days but not done:"]
         for m in facts.missed:
@@ -95,6 +104,7 @@ def run(ctx: Context) -> int:
     from planner import locations
     from planner.cli.planning import plan_inputs
     from planner.schedule import BaselineError, read_baseline, schedule
+    from planner.shape import Pinned
     from planner.today import today_facts
 
     i = plan_inputs(ctx)
@@ -108,6 +118,6 @@ def run(ctx: Context) -> int:
     else:
         now = datetime.now(i.tz)
     facts = today_facts(i.roadmap, i.progress, plan, i.today, now, i.tz, baseline)
-    for line in today_lines(facts, i.roadmap, terminal_width()):
+    for line in today_lines(facts, i.roadmap, terminal_width(), Pinned.of(i.progress)):
         print(line)
     return 0

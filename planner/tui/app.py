@@ -14,7 +14,7 @@ header, a ``TabBar`` (id ``tab-bar``) over three views, one shown at a time (cla
 widget), the plan views mounted when first shown; ``app.active_tab`` names the one
 shown ("roadmap", "agenda" or "calendar"); and the footer, a ``KeyBar``.
 Whenever the plan changes the app calls ``show(roadmap, plan, settings, today)`` on
-both views. The settings screen, ``SettingsScreen(settings)``, is dismissed with the
+both views (their ``pinned`` set first: the sessions to mark pinned, ``planner.shape``). The settings screen, ``SettingsScreen(settings)``, is dismissed with the
 new ``Settings`` or None; the app saves it and re-plans.
 
 ``self.plan`` is recomputed from scratch by ``schedule(roadmap, progress, settings,
@@ -81,7 +81,7 @@ from planner.units import hours_text, log_sentence
 if TYPE_CHECKING:
     from textual.widgets import Input
 
-    from planner.shape import Pin
+    from planner.shape import Pin, Pinned
     from planner.today import TodayFacts
     from planner.tui.screens.help import KeyRow
     from planner.tui.widgets.agenda import Agenda
@@ -676,6 +676,7 @@ class PlannerApp(App[None]):
 
     def _show_view(self, view: Any) -> None:
         try:
+            view.pinned = self.pinned()
             view.show(self.roadmap, self.plan, self.settings, self.today)
             if hasattr(view, "show_logged"):  # the calendar: hours logged on past days
                 from planner.today import logged_by_day
@@ -968,8 +969,10 @@ class PlannerApp(App[None]):
         return f"{clock.elapsed_text(self.now())} {title}"
 
     def _tick_clock(self) -> None:
-        """Once a second: the header's timer, repainted only when its text changes (not
-        once the app is closing and its screen is gone)."""
+        """Once a second: the header's timer, repainted only when its text changes, and
+        Today, once one of its sessions began or ended (``_today_due``; shown again only
+        when what it shows changed); nothing once the app is closing and its screen is
+        gone."""
         try:
             header = self.query_one(ProgressHeader)
         except NoMatches:
@@ -977,6 +980,9 @@ class PlannerApp(App[None]):
         facts = header.facts
         if facts is not None and (self.progress.clock is not None or facts.clock):
             header.show(dataclass_replace(facts, clock=self.clock_text()))
+        due = self._today_due
+        if due is not None and self.now() >= due:  # a session of Today began or ended
+            self._show_today(only_changed=True)
 
     def _clock_target(self) -> str | None:
         """The item the timer would start on: the roadmap's highlighted item, or the
@@ -1190,22 +1196,46 @@ class PlannerApp(App[None]):
 
     # -- today: act on a session --------------------------------------------------
 
-    def today_facts(self) -> TodayFacts | None:
-        """The learner's day now (None while the plan is being made)."""
+    def pinned(self) -> Pinned:
+        """Which of the plan's sessions are pinned (the views mark them)."""
+        from planner.shape import Pinned
+
+        return Pinned.of(self.progress)
+
+    def today_facts(self, now: datetime | None = None) -> TodayFacts | None:
+        """The learner's day at ``now`` (default: now; None while the plan is being made)."""
         from planner.today import today_facts
 
         if self.planning:
             return None
         return today_facts(
-            self.roadmap, self.progress, self.plan, self.today, self.now(), self.tz, self.baseline
+            self.roadmap,
+            self.progress,
+            self.plan,
+            self.today,
+            now if now is not None else self.now(),
+            self.tz,
+            self.baseline,
         )
 
-    def _show_today(self) -> None:
+    _today_due: datetime | None = None
+    """When Today's facts may next change with the clock alone (``TodayFacts.changes_after``):
+    the once-a-second tick (``_tick_clock``) shows them again once it has passed."""
+
+    def _show_today(self, *, only_changed: bool = False) -> None:
+        """Show the learner's day in Today; ``only_changed``: only when it differs from
+        what Today shows (the tick's check, once a session began or ended)."""
         from planner.tui.widgets.today_view import TodayView
 
         view = self.query_one("#today", TodayView)
+        self._today_due = None  # (a failure below is not tried again every second)
         try:
-            view.show_facts(self.today_facts(), self.roadmap)
+            now = self.now()
+            facts = self.today_facts(now)
+            self._today_due = facts.changes_after(now) if facts is not None else None
+            if only_changed and facts == view.facts:
+                return
+            view.show_facts(facts, self.roadmap, self.pinned())
         except Exception as exc:  # a view's bug must not cost the user the app
             self.log.error(f"Today failed: {exc!r}")
             self.notify(f"Today could not be drawn: {exc!r}", severity="error")

@@ -7,6 +7,8 @@ of 10,000 sessions costs milliseconds and scrolling stays instant.
 A cursor walks the sessions (up/down, page keys, home/end, ``t`` for today); ``enter``
 posts :class:`Agenda.SessionSelected` so the app can jump to the topic; ``space`` and
 ``l`` post :class:`Agenda.SessionAction` (mark the session done, log other hours).
+A pinned session (``planner.shape.Pinned``) has the pin's mark at the end of its title
+column (``⚲``, and "pinned" where the row has room), never cut.
 
 Titles come from the roadmap and labels from the settings file: they are drawn as plain
 segments, never read as markup.
@@ -34,6 +36,7 @@ from textual.strip import Strip
 from planner.roadmap import Roadmap
 from planner.schedule import Plan, Session
 from planner.settings import DayOff, Settings
+from planner.shape import PIN_MARK, Pinned
 from planner.tui.widgets.month_calendar import (
     fit,
     format_hours,
@@ -184,6 +187,9 @@ class Agenda(ScrollView, can_focus=True):
     Agenda > .agenda--part {
         color: $text-muted;
     }
+    Agenda > .agenda--pinned {
+        color: $text-accent;
+    }
     Agenda > .agenda--busy {
         color: $text-disabled;
         text-style: italic;
@@ -218,6 +224,7 @@ class Agenda(ScrollView, can_focus=True):
         "agenda--busy",
         "agenda--message",
         "agenda--cursor",
+        "agenda--pinned",
     }
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -293,12 +300,15 @@ class Agenda(ScrollView, can_focus=True):
         self._module_labels: dict[str, tuple[str, str]] = {}
         self._topic_titles: dict[str, str] = {}
         self._roadmap: Roadmap | None = None
+        self.pinned = Pinned()
+        """The sessions to mark pinned (the app sets it before ``show``)."""
 
     # -- the app's entry point ---------------------------------------------------------
 
     def show(self, roadmap: Roadmap, plan: Plan, settings: Settings, today: date) -> None:
-        """File ``plan`` into rows. Keeps the cursor on the same session when it is
-        still planned (else on the nearest later one)."""
+        """File ``plan`` into rows (the sessions ``pinned`` holds are marked as they are
+        drawn). Keeps the cursor on the same session when it is still planned (else on
+        the nearest later one)."""
         previous = self.cursor_session
         self._today = today
         if roadmap is not self._roadmap:
@@ -584,6 +594,10 @@ class Agenda(ScrollView, can_focus=True):
             title_w = flex - module_w
             title = self._topic_title(session.topic_id)
             part = f" ({session.part}/{session.parts})" if session.parts > 1 else ""
+            pin = ""
+            if session in self.pinned:  # at the column's end, the title cut for it
+                pin = f" {PIN_MARK} pinned" if flex >= 50 else f" {PIN_MARK}"
+                title_w -= len(pin)
             if cell_len(title) + len(part) > title_w:
                 title = fit(title, max(1, title_w - len(part)))
                 title = title.rstrip() if title.endswith("…") else title
@@ -599,6 +613,7 @@ class Agenda(ScrollView, can_focus=True):
                 ("▌ ", Style(color=color.rich_color)),
                 (title, null),
                 (fit(part, title_w - cell_len(title)), self._style("agenda--part")),
+                (pin, self._style("agenda--pinned")),
                 ("  ", null),
                 (fit(module, module_w), self._style("agenda--module")),
                 ("  ", null),

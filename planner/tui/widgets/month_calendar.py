@@ -5,7 +5,9 @@ follows it); ``[`` / ``]`` step a month, ``t`` comes back to today. Below the gr
 month's total hours, the modules it covers (with their colors), its days off and what
 the selected day holds. The plan's finish day is marked; past days show the hours
 actually logged on them (``show_logged``, from the history); ``enter`` lists a day's
-sessions.
+sessions. A day holding a pinned session (``planner.shape.Pinned``) has the pin's mark
+``⚲`` at the end of its hours, and so has its pinned topic's line (when the box has
+one); the selected day's line and its sessions (enter) say "⚲ pinned".
 
 Everything is drawn as Rich ``Text`` built piece by piece, so titles and labels from
 the roadmap or the settings file are shown literally, never read as markup.
@@ -36,6 +38,7 @@ from textual.widgets import Static
 from planner.roadmap import Roadmap
 from planner.schedule import Plan, Session
 from planner.settings import DayOff, Settings
+from planner.shape import PIN_MARK, Pinned
 from planner.textutil import visible
 from planner.units import time_range
 
@@ -308,6 +311,8 @@ class MonthCalendar(VerticalScroll, can_focus=True):
         self.set_reactive(MonthCalendar.selected, self._today)
         self._shown = False
         self._by_day: dict[date, list[Session]] = {}
+        self.pinned = Pinned()
+        """The sessions to mark pinned (the app sets it before ``show``)."""
         self._finish: date | None = None
         self.logged: Mapping[date, float] = {}
         """Hours logged per past day (from the history; ``show_logged``)."""
@@ -327,8 +332,9 @@ class MonthCalendar(VerticalScroll, can_focus=True):
     # -- the app's entry point ---------------------------------------------------------
 
     def show(self, roadmap: Roadmap, plan: Plan, settings: Settings, today: date) -> None:
-        """Show ``plan``. The first call opens on today's month; later calls keep the
-        month and day the user was looking at (unless ``today`` itself moved)."""
+        """Show ``plan`` (the sessions ``pinned`` holds marked). The first call opens on
+        today's month; later calls keep the month and day the user was looking at
+        (unless ``today`` itself moved)."""
         first = not self._shown or today != self._today
         self._roadmap = roadmap
         self._settings = settings
@@ -382,6 +388,13 @@ class MonthCalendar(VerticalScroll, can_focus=True):
 
     def _weeks(self) -> list[list[date]]:
         return calendar.Calendar(0).monthdatescalendar(self.month.year, self.month.month)
+
+    def _pins_among(self, sessions: Sequence[Session]) -> set[str]:
+        """The topics of ``sessions`` (a day's) that have a pinned session among them."""
+        pinned = self.pinned
+        if not pinned:
+            return set()
+        return {s.topic_id for s in sessions if s in pinned}
 
     def _topic_title(self, topic_id: str) -> str:
         title = self._topic_titles.get(topic_id)
@@ -527,7 +540,10 @@ class MonthCalendar(VerticalScroll, can_focus=True):
                     for session in sessions:
                         hours[session.module_id] += session.hours
                     total = sum(hours.values())
+                    pins = self._pins_among(sessions)
                     label = format_hours(total).center(inner)
+                    if pins and label.endswith("  "):  # a pinned session: the mark, right
+                        label = label[:-1] + PIN_MARK
                     label = fit(label, inner)
                     start = 0
                     strength = 0.55 if in_month else 0.25
@@ -557,7 +573,10 @@ class MonthCalendar(VerticalScroll, can_focus=True):
                         color = colors.get(shown.module_id, muted)
                         bg = base_bg.blend(color, 0.3 if in_month else 0.12)
                         fg = bg.get_contrast_text(0.85 if in_month else 0.5)
-                        topic = " " + self._topic_title(shown.topic_id) if k < len(topics) else ""
+                        topic = ""
+                        if k < len(topics):
+                            mark = PIN_MARK if shown.topic_id in pins else " "
+                            topic = mark + self._topic_title(shown.topic_id)
                         row.append(
                             fit(topic, inner), Style(bgcolor=bg.rich_color, color=fg.rich_color)
                         )
@@ -663,6 +682,8 @@ class MonthCalendar(VerticalScroll, can_focus=True):
                 text.append(self._topic_title(session.topic_id))
                 if session.parts > 1:
                     text.append(f" ({session.part}/{session.parts})")
+                if session in self.pinned:
+                    text.append(f" {PIN_MARK} pinned")
         elif off is None:
             text.append(" · nothing planned")
         busy = self._busy_on(day)
@@ -692,7 +713,8 @@ class MonthCalendar(VerticalScroll, can_focus=True):
             text.append(self._topic_title(session.topic_id))
             if session.parts > 1:
                 text.append(f" ({session.part}/{session.parts})")
-            text.append(f"  {format_hours(session.hours)}\n")
+            text.append(f"  {format_hours(session.hours)}")
+            text.append(f"  {PIN_MARK} pinned\n" if session in self.pinned else "\n")
         if not sessions:
             off = self.day_off(day)
             text.append("Day off.\n" if off is not None else "No session planned.\n")

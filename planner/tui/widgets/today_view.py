@@ -6,7 +6,8 @@ the sessions it can act on (today's, and the next one when it is on a later day)
 ``space`` marks the session done, ``l`` logs other hours on its topic, ``enter`` shows
 the topic in the roadmap (a track's session: ``space`` and ``l`` on the track, ``enter``
 says it is no topic); each posts :class:`TodayView.Act` and the app does it. On a
-line with no session (nothing planned today) the keys say so instead.
+line with no session (nothing planned today) the keys say so instead. A pinned session
+(``planner.shape.Pinned``) ends with ``⚲ pinned``, its title cut to keep it in view.
 
 Titles come from the roadmap: drawn as plain text, never read as markup.
 """
@@ -25,6 +26,7 @@ from textual.widget import Widget
 
 from planner.roadmap import Roadmap
 from planner.schedule import Session
+from planner.shape import PIN_MARK, Pinned
 from planner.textutil import visible
 from planner.today import DaySession, TodayFacts, session_key
 from planner.units import time_range
@@ -34,6 +36,9 @@ __all__ = ["TodayView"]
 
 def _hours(hours: float) -> str:
     return f"{round(hours, 2):g} h"
+
+
+_PINNED = f"{PIN_MARK} pinned"
 
 
 def _when(s: DaySession) -> str:
@@ -86,13 +91,18 @@ class TodayView(Widget, can_focus=True):
         super().__init__(id=id, classes=classes)
         self.facts: TodayFacts | None = None
         self._roadmap: Roadmap | None = None
+        self._pinned = Pinned()
         self.actionable: list[DaySession] = []
 
-    def show_facts(self, facts: TodayFacts | None, roadmap: Roadmap) -> None:
-        """Show the day (None: the plan is still being made). The cursor stays on the
-        same session when it is still there, else on the next open one."""
+    def show_facts(
+        self, facts: TodayFacts | None, roadmap: Roadmap, pinned: Pinned | None = None
+    ) -> None:
+        """Show the day (None: the plan is still being made), the sessions ``pinned``
+        holds marked. The cursor stays on the same session when it is still there, else
+        on the next open one."""
         before = self.current
         self.facts, self._roadmap = facts, roadmap
+        self._pinned = pinned if pinned is not None else Pinned()
         rows = list(facts.sessions) if facts is not None else []
         if facts is not None and facts.next is not None and facts.next not in rows:
             rows.append(facts.next)
@@ -161,7 +171,14 @@ class TodayView(Widget, can_focus=True):
         if nxt is None:
             out.append("nothing left to plan\n", style="dim")
         elif nxt in facts.sessions:
-            out.append(f"today {_when(nxt)}  {self._title(nxt.topic_id)}\n")
+            head = f"today {_when(nxt)}  "
+            title = Text(self._title(nxt.topic_id))
+            if nxt in self._pinned:
+                self._cut(title, 6 + len(head) + 2 + len(_PINNED))
+                title.append(f"  {_PINNED}")
+            out.append(head)
+            out.append_text(title)
+            out.append("\n")
         else:
             when = f"{nxt.start:%a} {nxt.start.day} {nxt.start:%b}"
             out.append(f"{when}\n")
@@ -184,12 +201,23 @@ class TodayView(Widget, can_focus=True):
         mark = "✓" if s.done else "○"
         style = "reverse" if cursor and focused else ("underline" if cursor else "")
         line = Text(f" {mark} {_when(s)}  ", style=style)
-        line.append(self._title(s.topic_id), style="strike dim" if s.done else "")
-        line.append(f"  {_hours(s.hours)}")
+        title = Text(self._title(s.topic_id), style="strike dim" if s.done else "")
+        after = Text(f"  {_hours(s.hours)}")
         if s.last and not s.done:
-            line.append("  last session", style="italic dim")
+            after.append("  last session", style="italic dim")
+        if s in self._pinned:
+            after.append(f"  {_PINNED}")
+            self._cut(title, len(line) + len(after))
+        line.append_text(title)
+        line.append_text(after)
         out.append_text(line)
         out.append("\n")
+
+    def _cut(self, title: Text, beside: int) -> None:
+        """Cut ``title`` (with "…") to what the width leaves beside ``beside`` cells."""
+        room = self.content_region.width - beside
+        if room > 0 and title.cell_len > room:
+            title.truncate(room, overflow="ellipsis")
 
     # -- keys ------------------------------------------------------------------------
 
