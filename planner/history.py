@@ -57,7 +57,7 @@ from __future__ import annotations
 import hashlib
 import json
 from bisect import bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from pathlib import Path
@@ -619,6 +619,37 @@ class History:
             else:
                 return None
         return None
+
+
+def logged_by_day(
+    changes: Iterable[Change], tz: tzinfo | None, since: date | None = None
+) -> dict[date, float]:
+    """Hours logged per day (in ``tz``), net of hours taken back and undone, from
+    ``changes`` newest first; with ``since``, the walk stops before that day."""
+    out: dict[date, float] = {}
+    for change in changes:
+        if change.at is None:
+            continue
+        day = in_zone(change.at, tz).date()
+        if since is not None and day < since:
+            break
+        delta = 0.0
+        for before, after in change.items.values():
+            delta += float((after or {}).get("logged_hours", 0.0)) - float(
+                (before or {}).get("logged_hours", 0.0)
+            )
+        if delta:
+            out[day] = out.get(day, 0.0) + delta
+    return out
+
+
+def studied_on(changes: Iterable[Change], day: date, tz: tzinfo | None) -> float:
+    """Hours logged on ``day`` (in ``tz``) on topics and tracks, net of hours taken back
+    and undone that day (never below 0), from ``changes`` newest first: the walk stops at
+    the first change before that day (a 10,000-entry history reads only today's). The
+    plan from today takes this from today's study hours (``planner.schedule``), as Today
+    (``planner.today``) counts it done."""
+    return max(0.0, logged_by_day(changes, tz, since=day).get(day, 0.0))
 
 
 def since(changes: Sequence[Change], start: datetime) -> list[Change]:

@@ -101,6 +101,7 @@ def _walk_rules(minutes: Sequence[int], rules: _Rules, first_day: date, collect:
     day_minutes, start_minutes = rules.day_minutes, rules.start_minutes
     min_minutes, cap, brk = rules.min_minutes, rules.cap_minutes, rules.break_minutes
     off, lengths = rules.off, rules.lengths
+    used_day, used = rules.used
     look = 0  # the next day to ask ``lengths`` about
     k = 0
     n_off = len(off)
@@ -127,9 +128,12 @@ def _walk_rules(minutes: Sequence[int], rules: _Rules, first_day: date, collect:
                 limit = start_minutes[weekday] + room
                 if room < left:
                     left = room
+        clock = start_minutes[weekday]
+        if day == used_day:  # minutes already studied that day: taken first
+            left = left - used if left > used else 0
+            clock += used
         placed = False
         if left > 0:
-            clock = start_minutes[weekday]
             at = len(out.topic)
             j = first
             while left > 0 and j < n:
@@ -191,6 +195,7 @@ def _walk_plain(minutes: Sequence[int], rules: _Rules, first_day: date, collect:
     n = len(minutes)
     day_minutes, start_minutes = rules.day_minutes, rules.start_minutes
     min_minutes, off, lengths = rules.min_minutes, rules.off, rules.lengths
+    used_day, used = rules.used
     look = 0  # the next day to ask ``lengths`` about
     k = 0
     n_off = len(off)
@@ -216,8 +221,11 @@ def _walk_plain(minutes: Sequence[int], rules: _Rules, first_day: date, collect:
             change, look = lengths.at(day)
             if change and left > 0:  # a day of 23 or 25 hours
                 left = min(left, lengths.room(day, start_minutes[weekday]))
+        clock = start_minutes[weekday]
+        if day == used_day:  # minutes already studied that day: taken first
+            left = left - used if left > used else 0
+            clock += used
         if left > 0 and (r <= left or left >= min_minutes):
-            clock = start_minutes[weekday]
             if collect:
                 add_day(day)
                 add_first(at)
