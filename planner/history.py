@@ -247,10 +247,15 @@ def _hours(h: float) -> str:
 def _logged_delta(change: Change) -> float:
     total = 0.0
     for before, after in change.items.values():
-        total += float((after or {}).get("logged_hours", 0.0)) - float(
-            (before or {}).get("logged_hours", 0.0)
-        )
+        total += _item_logged(before, after)
     return total
+
+
+def _item_logged(before: Row | None, after: Row | None) -> float:
+    """The hours an item's change logged (negative: took back)."""
+    return float((after or {}).get("logged_hours", 0.0)) - float(
+        (before or {}).get("logged_hours", 0.0)
+    )
 
 
 # -- reading ------------------------------------------------------------------------
@@ -633,23 +638,32 @@ def logged_by_day(
         day = in_zone(change.at, tz).date()
         if since is not None and day < since:
             break
-        delta = 0.0
-        for before, after in change.items.values():
-            delta += float((after or {}).get("logged_hours", 0.0)) - float(
-                (before or {}).get("logged_hours", 0.0)
-            )
+        delta = _logged_delta(change)
         if delta:
             out[day] = out.get(day, 0.0) + delta
     return out
 
 
-def studied_on(changes: Iterable[Change], day: date, tz: tzinfo | None) -> float:
-    """Hours logged on ``day`` (in ``tz``) on topics and tracks, net of hours taken back
-    and undone that day (never below 0), from ``changes`` newest first: the walk stops at
-    the first change before that day (a 10,000-entry history reads only today's). The
-    plan from today takes this from today's study hours (``planner.schedule``), as Today
-    (``planner.today``) counts it done."""
-    return max(0.0, logged_by_day(changes, tz, since=day).get(day, 0.0))
+def studied_on(changes: Iterable[Change], day: date, tz: tzinfo | None) -> dict[str, float]:
+    """Hours logged on ``day`` (in ``tz``) per item (a topic's id, a track's
+    ``track:TITLE``), net of hours taken back and undone that day, from ``changes`` newest
+    first: the walk stops at the first change before that day (a 10,000-entry history
+    reads only that day's). The plan from today takes them from today's study hours
+    (``planner.schedule.studied_minutes``), as Today (``planner.today``) counts them done."""
+    out: dict[str, float] = {}
+    for change in changes:
+        if change.at is None:
+            continue
+        when = in_zone(change.at, tz).date()
+        if when < day:
+            break
+        if when > day:
+            continue
+        for item, (before, after) in change.items.items():
+            delta = _item_logged(before, after)
+            if delta:
+                out[item] = out.get(item, 0.0) + delta
+    return out
 
 
 def since(changes: Sequence[Change], start: datetime) -> list[Change]:

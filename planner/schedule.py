@@ -446,11 +446,19 @@ def studied_minutes(progress: Progress, settings: Settings, today: date, tz: tzi
     (``planner.history.studied_on``); 0 when the plan starts later (``start_date``).
 
     Only the newest changes are read (the walk stops at the first before today)."""
+    return round(max(0.0, sum(_studied_items(progress, settings, today, tz).values())) * 60)
+
+
+def _studied_items(
+    progress: Progress, settings: Settings, today: date, tz: tzinfo
+) -> dict[str, float]:
+    """Hours logged today per item (``planner.history.studied_on``); none when the plan
+    starts later than today."""
     if first_day(settings, today) != today or not progress.history:
-        return 0
+        return {}
     from planner.history import studied_on
 
-    return round(studied_on(progress.history.newest_first(), today, tz) * 60)
+    return studied_on(progress.history.newest_first(), today, tz)
 
 
 def _plan(
@@ -534,7 +542,7 @@ def _shaped(
 ) -> Plan:
     """The plan of the rows (in the learner's queue) around their pins, beside their
     tracks (``planner.shape``, ``planner.schedule_shape``)."""
-    from planner.shape import pins_of
+    from planner.shape import TRACK_PREFIX, pins_of
 
     for track in settings.tracks:
         for key, item_id in (("from", track.from_id), ("until", track.until_id)):
@@ -548,7 +556,11 @@ def _shaped(
     start = first_day(settings, today)
     pins = pins_of(progress)
     blocked = Blocked(busy, settings.end_times, zone) if busy or settings.end_times else None
-    return plan_shaped(
+    items = _studied_items(progress, settings, today, zone)  # studied today, by item
+    studied = round(max(0.0, sum(items.values())) * 60)
+    cut = len(TRACK_PREFIX)
+    on_tracks = {k[cut:]: round(h * 60) for k, h in items.items() if k.startswith(TRACK_PREFIX)}
+    plan = plan_shaped(
         topic_ids,
         module_ids,
         minutes,
@@ -560,7 +572,10 @@ def _shaped(
         settings.tracks,
         blocked,
         busy,
+        _used(start, today, studied),
+        on_tracks,
     )
+    return replace(plan, studied=studied / 60) if studied > 0 else plan
 
 
 # -- pace -----------------------------------------------------------------------------------

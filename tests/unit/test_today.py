@@ -133,7 +133,10 @@ def test_a_tracks_session_marked_done_logs_it_on_the_track(
     )
     assert change.summary(roadmap) == "session done: 1 h on the track Portfolio"
     plan = schedule(roadmap, progress, settings, MONDAY, TZ)
-    assert plan.sessions[0] == track  # the plan keeps a track's session where it is
+    # the plan takes the track's hour studied from today (and from the track's share):
+    # what is left of today goes to the topics after it, as before the mark
+    assert plan.studied == 1.0 and track not in plan.sessions
+    assert (plan.sessions[0].topic_id, plan.sessions[0].start.hour) == ("alpha", 20)
     facts = today_facts(roadmap, progress, plan, MONDAY, moment, TZ)
     assert [(s.topic_id, s.track, s.start.hour, s.done) for s in facts.sessions] == [
         ("Portfolio", "Portfolio", 19, True),  # shown once: done, not also still to do
@@ -145,6 +148,8 @@ def test_a_tracks_session_marked_done_logs_it_on_the_track(
     store.update(lambda p: p.undo(), "test", moment)
     progress = store.load()
     assert progress.logged("track:Portfolio") == 0
+    plan = schedule(roadmap, progress, settings, MONDAY, TZ)
+    assert plan.sessions[0] == track  # undone: the track's session is planned again
     facts = today_facts(roadmap, progress, plan, MONDAY, moment, TZ)
     assert [(s.topic_id, s.done) for s in facts.sessions] == [
         ("Portfolio", False),
