@@ -21,6 +21,14 @@ Rules
       there is no float drift: the sessions add up exactly to ``hours_remaining``.
     - Study days start at max(today, start_date). A day off, or a weekday with 0 hours,
       gets nothing; no day gets more than its hours.
+    - What was already studied today comes off today's hours: the hours logged today (in
+      the zone; on topics and tracks, net of hours taken back or undone:
+      ``studied_minutes``) are taken first, from the start time, and the rest of the day
+      is laid after them (so a day studied in full gets nothing more, and the finish date
+      counts it). The domain reads no clock, so the minutes left are laid from the usual
+      start time that much later, not from "now": a session done at the start time is
+      followed, not overlapped; Today (``planner.today``) moves a session past one done
+      at another hour. The pace answers take the same minutes (``studied``).
     - Sessions on a day start at the weekday's start time and follow each other, with
       ``break_minutes`` between them (breaks push later sessions later; they do not
       take from the day's hours). A day may end one topic and start the next. A study

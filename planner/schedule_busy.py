@@ -14,6 +14,8 @@ before. The rules are ``planner.schedule``'s, with these:
       its free parts moves on to the next study days, as hours that do not fit do.
     - Hours lost to busy times, per day: the day's hours less the free minutes of its
       window (none when the free part holds them all); the plan sums them by week.
+    - Minutes already studied today (``_Rules.used``) come off today's hours, and today's
+      window starts that much later, as in the other walks.
 
 Busy times are ``planner.busy.BusyTimes``: merged, sorted minutes since the Unix epoch.
 The pace answers (``finish_for``, ``hours_needed_by``) do not see them (nor end times).

@@ -25,6 +25,10 @@ before, as fast. The rules are ``planner.schedule``'s, with these:
       day's free parts moves on. The hours they take are the plan's ``busy_lost``, as
       ``planner.schedule_busy`` counts them (the day's hours, less its pins', less the
       free minutes of its study).
+    - Minutes already studied today (``used``, ``planner.schedule.studied_minutes``) come
+      out of today's hours like a pin at its start time (today is laid as a general
+      day), and each track's share of today less the minutes logged on that track today:
+      a track's session marked done is not planned again, and the topics keep their part.
 
 Times are wall-clock minutes from midnight as in ``planner.schedule``; a study day ends
 at its real midnight (on a day the clocks change, ``lengths.room``), and the pieces of a
