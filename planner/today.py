@@ -8,7 +8,7 @@ and the week so far. One rule, shown by both faces (``planner today`` and the ap
   from today after every change, and takes the hours logged today from today's hours
   (``Plan.studied``, ``planner.schedule.studied_minutes``), laying what is left of the
   day after them: a session that still overlaps a done one (done at another time of
-  day) moves to after it. A plan that keeps today whole (one shaped by pins or tracks,
+  day) moves to after it. A plan that kept today whole (one made in code,
   ``Plan.studied`` 0) gives the open ones no more than its hours of today less the
   hours done in sessions.
 - *Next*: the first open session of today that has not ended by ``now``; else the
