@@ -36,6 +36,7 @@ from planner.schedule import (
     proportions,
     remaining_hours,
     slippage,
+    studied_minutes,
 )
 from planner.settings import Settings
 from planner.units import date_text
@@ -89,7 +90,8 @@ def week_effect(
     basis = DAYS_PER_WEEK * settings.hours_per_day
     try:
         left = remaining_hours(roadmap, progress, settings)
-        finish = finish_for(left, settings, today, tz=tz) if weekly > 0 else None
+        studied = studied_minutes(progress, settings, today, tz)
+        finish = finish_for(left, settings, today, tz=tz, studied=studied) if weekly > 0 else None
     except PlannerError as exc:
         return WeekEffect(weekly, None, str(exc).removeprefix("planner: "), stated, basis)
     return WeekEffect(weekly, finish, None, stated, basis)
@@ -239,7 +241,8 @@ def standing(
             first = next(iter(adjusted))
             adjusted[first] += -behind
         try:
-            on_plan = finish_for(adjusted, settings, today, tz=tz)
+            studied = round(plan.studied * 60)  # as the plan took it from today
+            on_plan = finish_for(adjusted, settings, today, tz=tz, studied=studied)
         except PlannerError:
             on_plan = plan.finish
         if on_plan is None:  # the work expected by now is all there was: the kept finish
@@ -331,10 +334,13 @@ def hours_until(
     settings: Settings,
     today: date,
     tz: tzinfo,
+    studied: int = 0,
 ) -> UntilPace:
     """The fewest hours per weekday (15-minute steps, in the week's proportions) that
-    finish by ``target``. A day whose share does not fit between its start time and
-    midnight is planned from the latest start that holds it, and named in ``moves``.
+    finish by ``target``, with ``studied`` minutes already studied today taken from
+    today's hours (``planner.schedule.studied_minutes``). A day whose share does not fit
+    between its start time and midnight is planned from the latest start that holds it,
+    and named in ``moves``.
 
     Raises ``ScheduleError`` for a target before today or the plan's start, or one no
     pace can meet (every study day from 00:00 to midnight).
@@ -363,7 +369,7 @@ def hours_until(
         moves = _moves(settings, hours)
         moved = replace(settings, start_times={**settings.start_times, **moves})
         try:
-            end = finish_for(remaining, moved, today, weekly_hours=hours, tz=tz)
+            end = finish_for(remaining, moved, today, weekly_hours=hours, tz=tz, studied=studied)
         except ScheduleError:
             end = None
         return end, hours, moves

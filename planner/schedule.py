@@ -21,6 +21,14 @@ Rules
       there is no float drift: the sessions add up exactly to ``hours_remaining``.
     - Study days start at max(today, start_date). A day off, or a weekday with 0 hours,
       gets nothing; no day gets more than its hours.
+    - What was already studied today comes off today's hours: the hours logged today (in
+      the zone; on topics and tracks, net of hours taken back or undone:
+      ``studied_minutes``) are taken first, from the start time, and the rest of the day
+      is laid after them (so a day studied in full gets nothing more, and the finish date
+      counts it). The domain reads no clock, so the minutes left are laid from the usual
+      start time that much later, not from "now": a session done at the start time is
+      followed, not overlapped; Today (``planner.today``) moves a session past one done
+      at another hour. The pace answers take the same minutes (``studied``).
     - Sessions on a day start at the weekday's start time and follow each other, with
       ``break_minutes`` between them (breaks push later sessions later; they do not
       take from the day's hours). A day may end one topic and start the next. A study
@@ -127,6 +135,9 @@ class Plan:
     busy: Sequence[tuple[int, int]] = ()
     """The busy times the plan was made around (``planner.busy.BusyTimes``: merged, sorted
     minutes since the Unix epoch), for the views to show."""
+    studied: float = 0.0
+    """Hours already studied on the plan's first day (logged today) that it took from that
+    day's hours (``studied_minutes``); 0 when none, or the plan keeps the day whole."""
 
     def made(self) -> Plan:
         """This plan, with its sessions and spans made now (if they were to be made when
@@ -229,6 +240,9 @@ class _Rules:
     off: tuple[tuple[int, int], ...]  # merged, sorted (first, last) ordinals
     lengths: _DayLengths
     """The days of the zone that are not 24 hours long."""
+    used: tuple[int, int] = (0, 0)
+    """A day (its ordinal; 0: none) and the minutes already studied on it: that day holds
+    that much less, laid from its start time that much later (``studied_minutes``)."""
 
     @classmethod
     def of(
@@ -236,9 +250,11 @@ class _Rules:
         settings: Settings,
         weekly_hours: Mapping[int, float] | None = None,
         tz: tzinfo | None = None,
+        used: tuple[int, int] = (0, 0),
     ) -> _Rules:
         """The rules of ``settings`` (with ``weekly_hours`` instead of its own, if given) in
-        ``tz`` (default: the settings' zone, or the system's)."""
+        ``tz`` (default: the settings' zone, or the system's), with ``used`` minutes
+        already studied on a day (``studied_minutes``)."""
         hours = settings.weekly_hours if weekly_hours is None else weekly_hours
         cap = settings.max_topic_hours_per_day
         return cls(
@@ -249,6 +265,7 @@ class _Rules:
             settings.break_minutes,
             _merge_off(settings),
             _DayLengths(tz if tz is not None else resolve_zone(settings)),
+            used if used[1] > 0 else (0, 0),
         )
 
 
@@ -379,8 +396,10 @@ def lay_out(
     *,
     basis: str | None = None,
     busy: Sequence[tuple[int, int]] = (),
+    studied: int = 0,
 ) -> Plan:
-    """The plan for ``remaining`` (topic id -> hours, in the order to study them).
+    """The plan for ``remaining`` (topic id -> hours, in the order to study them), with
+    ``studied`` minutes already studied today (``studied_minutes``).
 
     Its sessions are ``Sessions``: made into Session objects when first used (a plan
     around ``busy`` times: a tuple).
@@ -391,7 +410,7 @@ def lay_out(
     module_ids = [lookup(t) for t in topic_ids]
     basis = basis or settings.basis
     minutes = _plan_minutes(remaining.values(), basis)
-    return _plan(topic_ids, module_ids, minutes, settings, today, tz, basis, busy)
+    return _plan(topic_ids, module_ids, minutes, settings, today, tz, basis, busy, studied)
 
 
 def _minutes_of(hours: Iterable[float]) -> list[int]:
@@ -429,6 +448,27 @@ def _whole_minutes(hours: Sequence[float], total: int) -> list[int]:
     return [max(1, w) if m > 0 else 0 for w, m in zip(whole, exact, strict=True)]
 
 
+def studied_minutes(progress: Progress, settings: Settings, today: date, tz: tzinfo) -> int:
+    """The minutes the plan from ``today`` takes from today's study hours: the hours logged
+    today (in ``tz``) on topics and tracks, net of hours taken back
+    (``planner.history.studied_on``); 0 when the plan starts later (``start_date``).
+
+    Only the newest changes are read (the walk stops at the first before today)."""
+    return round(max(0.0, sum(_studied_items(progress, settings, today, tz).values())) * 60)
+
+
+def _studied_items(
+    progress: Progress, settings: Settings, today: date, tz: tzinfo
+) -> dict[str, float]:
+    """Hours logged today per item (``planner.history.studied_on``); none when the plan
+    starts later than today."""
+    if first_day(settings, today) != today or not progress.history:
+        return {}
+    from planner.history import studied_on
+
+    return studied_on(progress.history.newest_first(), today, tz)
+
+
 def _plan(
     topic_ids: Sequence[str],
     module_ids: Sequence[str],
@@ -438,16 +478,19 @@ def _plan(
     tz: tzinfo,
     basis: str,
     busy: Sequence[tuple[int, int]] = (),
+    studied: int = 0,
 ) -> Plan:
+    start = first_day(settings, today)
+    used = (start.toordinal(), studied) if studied > 0 else (0, 0)
     if busy or settings.end_times:  # the busy-aware walk (planner.schedule_busy)
         from planner.schedule_busy import plan_around
 
-        start = first_day(settings, today)
-        return plan_around(topic_ids, module_ids, minutes, settings, start, tz, basis, busy)
-    layout = _walk(minutes, _Rules.of(settings, tz=tz), first_day(settings, today), collect=True)
+        plan = plan_around(topic_ids, module_ids, minutes, settings, start, tz, basis, busy, used)
+        return replace(plan, studied=studied / 60) if studied > 0 else plan
+    layout = _walk(minutes, _Rules.of(settings, tz=tz, used=used), start, collect=True)
     hours = sum(minutes) / 60
     if not layout.topic:
-        return Plan((), None, hours, basis)
+        return Plan((), None, hours, basis, studied=studied / 60)
     placed = _Placement(layout, topic_ids, module_ids, tz)
     return Plan(
         Sessions(placed),
@@ -456,6 +499,7 @@ def _plan(
         basis,
         Spans(placed, 0),
         Spans(placed, 1),
+        studied=studied / 60,
     )
 
 
@@ -476,16 +520,21 @@ def schedule(
     check_settings(settings)
     zone = tz if tz is not None else resolve_zone(settings)
     topic_ids, module_ids, hours = _queued_rows(roadmap, progress, settings)
-    if not roadmap.unique_ids and len(set(topic_ids)) < len(topic_ids):
-        # a topic id twice (a roadmap made in code): as the mappings have it
-        left = dict(zip(topic_ids, hours, strict=True))
-        return lay_out(left, _module_of(roadmap), settings, today, zone, busy=busy)
-    minutes = _plan_minutes(hours, settings.basis)
-    if progress.pins or settings.tracks:  # the learner's shape beyond the queue
+    twice = not roadmap.unique_ids and len(set(topic_ids)) < len(topic_ids)
+    if (progress.pins or settings.tracks) and not twice:  # the learner's shape
+        minutes = _plan_minutes(hours, settings.basis)
         return _shaped(
             roadmap, progress, settings, today, zone, topic_ids, module_ids, minutes, busy
         )
-    return _plan(topic_ids, module_ids, minutes, settings, today, zone, settings.basis, busy)
+    studied = studied_minutes(progress, settings, today, zone)
+    if twice:
+        # a topic id twice (a roadmap made in code): as the mappings have it
+        left = dict(zip(topic_ids, hours, strict=True))
+        return lay_out(left, _module_of(roadmap), settings, today, zone, busy=busy, studied=studied)
+    minutes = _plan_minutes(hours, settings.basis)
+    return _plan(
+        topic_ids, module_ids, minutes, settings, today, zone, settings.basis, busy, studied
+    )
 
 
 def _shaped(
@@ -501,7 +550,7 @@ def _shaped(
 ) -> Plan:
     """The plan of the rows (in the learner's queue) around their pins, beside their
     tracks (``planner.shape``, ``planner.schedule_shape``)."""
-    from planner.shape import pins_of
+    from planner.shape import TRACK_PREFIX, pins_of
 
     for track in settings.tracks:
         for key, item_id in (("from", track.from_id), ("until", track.until_id)):
@@ -515,7 +564,11 @@ def _shaped(
     start = first_day(settings, today)
     pins = pins_of(progress)
     blocked = Blocked(busy, settings.end_times, zone) if busy or settings.end_times else None
-    return plan_shaped(
+    items = _studied_items(progress, settings, today, zone)  # studied today, by item
+    studied = round(max(0.0, sum(items.values())) * 60)
+    cut = len(TRACK_PREFIX)
+    on_tracks = {k[cut:]: round(h * 60) for k, h in items.items() if k.startswith(TRACK_PREFIX)}
+    plan = plan_shaped(
         topic_ids,
         module_ids,
         minutes,
@@ -527,7 +580,10 @@ def _shaped(
         settings.tracks,
         blocked,
         busy,
+        _used(start, today, studied),
+        on_tracks,
     )
+    return replace(plan, studied=studied / 60) if studied > 0 else plan
 
 
 # -- pace -----------------------------------------------------------------------------------
@@ -544,13 +600,21 @@ def finish_for(
     today: date,
     weekly_hours: Mapping[int, float] | None = None,
     tz: tzinfo | None = None,
+    studied: int = 0,
 ) -> date | None:
     """The finish date with ``weekly_hours`` (weekday -> hours; default the settings'), in
-    ``tz`` (default: the settings' zone, or the system's)."""
+    ``tz`` (default: the settings' zone, or the system's), with ``studied`` minutes
+    already studied today (``studied_minutes``), as the plan has it."""
     check_settings(settings)
     minutes = _plan_minutes(remaining.values(), settings.basis)
-    rules = _Rules.of(settings, weekly_hours, tz)
-    return _finish(minutes, rules, first_day(settings, today))
+    start = first_day(settings, today)
+    rules = _Rules.of(settings, weekly_hours, tz, _used(start, today, studied))
+    return _finish(minutes, rules, start)
+
+
+def _used(start: date, today: date, studied: int) -> tuple[int, int]:
+    """``_Rules.used`` for a plan from ``start`` with ``studied`` minutes studied today."""
+    return (start.toordinal(), studied) if studied > 0 and start == today else (0, 0)
 
 
 @dataclass(frozen=True)
@@ -585,9 +649,11 @@ def hours_needed_by(
     settings: Settings,
     today: date,
     tz: tzinfo | None = None,
+    studied: int = 0,
 ) -> Pace:
     """The fewest weekly hours (in 0.5 h steps) that finish by ``target``, in ``tz``
-    (default: the settings' zone, or the system's).
+    (default: the settings' zone, or the system's), with ``studied`` minutes already
+    studied today (``studied_minutes``).
 
     The hours keep the settings' weekly proportions; no day is given more hours than fit
     between its start time and midnight. Raises ``ScheduleError`` for a target before
@@ -613,11 +679,12 @@ def hours_needed_by(
     )
     top = max(1, math.floor(room / PACE_STEP + 1e-9))
     zone = tz if tz is not None else resolve_zone(settings)
+    used = _used(start, today, studied)
 
     def finish_at(step: int) -> date | None:
         hours = spread(step * PACE_STEP, shares)
         try:
-            return _finish(minutes, _Rules.of(settings, hours, zone), start)
+            return _finish(minutes, _Rules.of(settings, hours, zone, used), start)
         except ScheduleError:
             return None
 

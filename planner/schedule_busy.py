@@ -14,6 +14,8 @@ before. The rules are ``planner.schedule``'s, with these:
       its free parts moves on to the next study days, as hours that do not fit do.
     - Hours lost to busy times, per day: the day's hours less the free minutes of its
       window (none when the free part holds them all); the plan sums them by week.
+    - Minutes already studied today (``_Rules.used``) come off today's hours, and today's
+      window starts that much later, as in the other walks.
 
 Busy times are ``planner.busy.BusyTimes``: merged, sorted minutes since the Unix epoch.
 The pace answers (``finish_for``, ``hours_needed_by``) do not see them (nor end times).
@@ -129,8 +131,11 @@ def plan_around(
     tz: tzinfo,
     basis: str,
     busy: Sequence[tuple[int, int]],
+    used: tuple[int, int] = (0, 0),
 ) -> Plan:
-    """The plan of ``minutes`` (per topic, in order) laid around ``busy``."""
+    """The plan of ``minutes`` (per topic, in order) laid around ``busy``; ``used``: a day
+    (its ordinal) and the minutes already studied on it (``planner.schedule._Rules.used``),
+    taken from that day's hours, its window starting that much later."""
     n = len(minutes)
     rem = list(minutes)
     hours_total = sum(minutes) / 60
@@ -160,6 +165,7 @@ def plan_around(
     b = 0  # the first busy time that may still overlap a window
     nb = len(busy)
     day = first_day.toordinal()
+    used_day, used_minutes = used
     last_day = 0
     idle = idle_from = 0
     clock = _Clock(tz)
@@ -178,7 +184,11 @@ def plan_around(
                 )
             continue
         weekday = (day - 1) % 7
-        left = day_minutes[weekday]
+        left = full = day_minutes[weekday]
+        late = 0  # minutes already studied this day: taken first
+        if day == used_day:
+            late = used_minutes if used_minutes < full else full
+            left = full = full - late
         placed = False
         if left > 0:
             if clock_first <= day < clock_last:  # the offset known to hold (clock.offset)
@@ -195,6 +205,7 @@ def plan_around(
                 wall = (day - _EPOCH_ORDINAL) * 1440 - offset  # the day's midnight
                 ws = wall + starts[weekday]
                 we = wall + ends[weekday]
+            ws += late
             while b < nb and busy[b][1] <= ws:
                 b += 1
             if cap is None:  # the free parts found and filled in one pass
@@ -260,9 +271,9 @@ def plan_around(
                         filling = False  # every topic laid
                     if not left:
                         break  # all the day's hours laid: none lost, room is not needed
-                if left and room < day_minutes[weekday]:
+                if left and room < full:
                     monday = day - weekday  # its ordinal
-                    lost[monday] = lost.get(monday, 0) + day_minutes[weekday] - room
+                    lost[monday] = lost.get(monday, 0) + full - room
             else:  # a daily cap per topic: the free parts, then the pieces
                 free: list[tuple[int, int]] = []
                 room = 0

@@ -101,7 +101,9 @@ def _walk_rules(minutes: Sequence[int], rules: _Rules, first_day: date, collect:
     day_minutes, start_minutes = rules.day_minutes, rules.start_minutes
     min_minutes, cap, brk = rules.min_minutes, rules.cap_minutes, rules.break_minutes
     off, lengths = rules.off, rules.lengths
-    look = 0  # the next day to ask ``lengths`` about
+    used_day, used = rules.used
+    starts = start_minutes  # the start times, the used day's later (``_after_used``)
+    look = 0  # the next day to ask ``lengths`` about (and the used day's next)
     k = 0
     n_off = len(off)
     day = first_day.toordinal()
@@ -127,9 +129,13 @@ def _walk_rules(minutes: Sequence[int], rules: _Rules, first_day: date, collect:
                 limit = start_minutes[weekday] + room
                 if room < left:
                     left = room
+            starts = start_minutes
+            if used and day == used_day:  # minutes already studied that day: taken first
+                left, starts = _after_used(left, start_minutes, weekday, used)
+                look = day + 1  # the next day has its own start again
         placed = False
         if left > 0:
-            clock = start_minutes[weekday]
+            clock = starts[weekday]
             at = len(out.topic)
             j = first
             while left > 0 and j < n:
@@ -191,7 +197,9 @@ def _walk_plain(minutes: Sequence[int], rules: _Rules, first_day: date, collect:
     n = len(minutes)
     day_minutes, start_minutes = rules.day_minutes, rules.start_minutes
     min_minutes, off, lengths = rules.min_minutes, rules.off, rules.lengths
-    look = 0  # the next day to ask ``lengths`` about
+    used_day, used = rules.used
+    starts = start_minutes  # the start times, the used day's later (``_after_used``)
+    look = 0  # the next day to ask ``lengths`` about (and the used day's next)
     k = 0
     n_off = len(off)
     day = first_day.toordinal()
@@ -216,8 +224,12 @@ def _walk_plain(minutes: Sequence[int], rules: _Rules, first_day: date, collect:
             change, look = lengths.at(day)
             if change and left > 0:  # a day of 23 or 25 hours
                 left = min(left, lengths.room(day, start_minutes[weekday]))
+            starts = start_minutes
+            if used and day == used_day:  # minutes already studied that day: taken first
+                left, starts = _after_used(left, start_minutes, weekday, used)
+                look = day + 1  # the next day has its own start again
         if left > 0 and (r <= left or left >= min_minutes):
-            clock = start_minutes[weekday]
+            clock = starts[weekday]
             if collect:
                 add_day(day)
                 add_first(at)
@@ -262,6 +274,18 @@ def _walk_plain(minutes: Sequence[int], rules: _Rules, first_day: date, collect:
             raise _past_the_calendar(first_day)
     out.last_day = last_day
     return out
+
+
+def _after_used(
+    left: int, start_minutes: Sequence[int], weekday: int, used: int
+) -> tuple[int, tuple[int, ...]]:
+    """The day's minutes less the ``used`` minutes already studied on it, and the start
+    times with that weekday's ``used`` minutes later (the rest of the day after them).
+
+    The walks apply it where they ask ``lengths`` about a day (the first day always), so
+    the other days pay nothing for it."""
+    later = tuple(m + used if d == weekday else m for d, m in enumerate(start_minutes))
+    return (left - used if left > used else 0), later
 
 
 def _past_the_calendar(first_day: date) -> ScheduleError:

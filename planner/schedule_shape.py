@@ -25,6 +25,10 @@ before, as fast. The rules are ``planner.schedule``'s, with these:
       day's free parts moves on. The hours they take are the plan's ``busy_lost``, as
       ``planner.schedule_busy`` counts them (the day's hours, less its pins', less the
       free minutes of its study).
+    - Minutes already studied today (``used``, ``planner.schedule.studied_minutes``) come
+      out of today's hours like a pin at its start time (today is laid as a general
+      day), and each track's share of today less the minutes logged on that track today:
+      a track's session marked done is not planned again, and the topics keep their part.
 
 Times are wall-clock minutes from midnight as in ``planner.schedule``; a study day ends
 at its real midnight (on a day the clocks change, ``lengths.room``), and the pieces of a
@@ -155,9 +159,16 @@ def plan_shaped(
     tracks: Sequence[Track],
     blocked: Mapping[int, Sequence[tuple[int, int]]] | None = None,
     busy_times: Sequence[tuple[int, int]] = (),
+    used: tuple[int, int] = (0, 0),
+    track_used: Mapping[str, int] | None = None,
 ) -> Plan:
     """The plan of ``minutes`` (per topic, in queue order) from ``start``, around ``pins``
     and beside ``tracks`` (see the module's docstring).
+
+    ``used``: a day (its ordinal) and the minutes already studied on it
+    (``planner.schedule._Rules.used``): that day is laid as a general day, the minutes
+    taken first from its start time, and each track's share of it less the minutes
+    ``track_used`` says were logged on that track (by title).
 
     ``blocked``: times no session may take (busy times and end times, ``Blocked``); unlike
     pins they take nothing from the day's hours (what does not fit moves on, as hours that
@@ -222,6 +233,7 @@ def plan_shaped(
     add = pieces.append
     n_off = len(off)
     by_active: dict[tuple[int, ...], _Shares] = {}
+    used_day, used_minutes = used if used[1] > 0 else (0, 0)
     while first < n or day <= last_pin:
         change = False
         if day >= look:
@@ -230,7 +242,7 @@ def plan_shaped(
             pk += 1
         here = pinned.get(day) if pk < n_pin_days and pin_days[pk] == day else None
         busy = blocked.get(day) if blocked else None
-        if plain and not change and not here and not busy:
+        if plain and not change and not here and not busy and day != used_day:
             # a run of plain days: the same tracks active all through it
             active = tuple(r for r, run in enumerate(runs) if _active(run, day, first, rem))
             stop = _MAX_ORDINAL + 1
@@ -366,18 +378,27 @@ def plan_shaped(
             left = 0 if day_off else day_minutes[weekday] - sum(p[1] for p in here)
         else:
             left = 0 if day_off else day_minutes[weekday]
+        late = 0  # minutes already studied this day: taken first, from its start time
+        if day == used_day:
+            late = used_minutes if used_minutes < left else max(0, left)
+            left -= late
         placed = bool(here)  # a topic's piece (tracks alone do not keep the walk going)
         working = first < n
         if left > 0:
             begin = start_minutes[weekday]
             limit = begin + lengths.room(day, begin) if change else 1440
             wanted = left
-            gaps = _gaps(begin, limit, [*((c, c + m) for c, m, _ in here or ()), *(busy or ())])
+            taken = [*((c, c + m) for c, m, _ in here or ()), *(busy or ())]
+            if late:
+                taken.append((begin, begin + late))
+            gaps = _gaps(begin, limit, taken)
             g = 0
             n_gaps = len(gaps)
             clock = gaps[0][0] if gaps else limit
             for r, run in enumerate(runs):  # the tracks' shares first
                 want = run.day_minutes[weekday]
+                if late and track_used:  # less what was logged on the track that day
+                    want -= track_used.get(run.title, 0)
                 if want > left:
                     want = left
                 if want <= 0 or not _active(run, day, first, rem):

@@ -5,11 +5,12 @@ and the week so far. One rule, shown by both faces (``planner today`` and the ap
 
 - *Today's sessions*: the sessions marked done today (from the history, where each
   mark is recorded), and the plan's sessions of today around them. The plan is re-made
-  from today after every change, so once a session is done its hours are logged and
-  the plan puts the next work in today's slots again: a session that overlaps a done
-  one moves to after it, and the open ones take no more than the day's planned hours
-  less the hours done in sessions (the plan itself still counts today whole: its finish
-  date does not yet know that today's room was used).
+  from today after every change, and takes the hours logged today from today's hours
+  (``Plan.studied``, ``planner.schedule.studied_minutes``), laying what is left of the
+  day after them: a session that still overlaps a done one (done at another time of
+  day) moves to after it. A plan that kept today whole (one made in code,
+  ``Plan.studied`` 0) gives the open ones no more than its hours of today less the
+  hours done in sessions.
 - *Next*: the first open session of today that has not ended by ``now``; else the
   plan's first session after today; else the first that no longer fits today.
 - *Missed*: past days of the last ``MISSED_DAYS`` days (not before the baseline was made)
@@ -35,6 +36,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from planner.history import Change, Intent, in_zone
+from planner.history import logged_by_day as logged_by_day  # kept here too, as it was
 from planner.progress import Progress
 from planner.roadmap import Roadmap
 from planner.schedule import Plan, Session
@@ -149,28 +151,6 @@ def done_marks(changes: Iterable[Change], since: datetime | None = None) -> dict
     return marks
 
 
-def logged_by_day(
-    changes: Iterable[Change], tz: tzinfo | None, since: date | None = None
-) -> dict[date, float]:
-    """Hours logged per day (in ``tz``), net of hours taken back and undone, from
-    ``changes`` newest first; with ``since``, the walk stops before that day."""
-    out: dict[date, float] = {}
-    for change in changes:
-        if change.at is None:
-            continue
-        day = in_zone(change.at, tz).date()
-        if since is not None and day < since:
-            break
-        delta = 0.0
-        for before, after in change.items.values():
-            delta += float((after or {}).get("logged_hours", 0.0)) - float(
-                (before or {}).get("logged_hours", 0.0)
-            )
-        if delta:
-            out[day] = out.get(day, 0.0) + delta
-    return out
-
-
 def today_facts(
     roadmap: Roadmap,
     progress: Progress,
@@ -213,7 +193,7 @@ def today_facts(
             after_today = s
             break
         planned_today.append(s)
-    open_, leftover = _open_today(planned_today, done)
+    open_, leftover = _open_today(planned_today, done, plan.studied)
     sessions = tuple(sorted(done + open_, key=lambda d: (d.start, not d.done)))
 
     nxt = next((d for d in sessions if not d.done and d.end > now), None)
@@ -255,14 +235,15 @@ def _day_session(s: Session) -> DaySession:
 
 
 def _open_today(
-    planned: list[Session], done: list[DaySession]
+    planned: list[Session], done: list[DaySession], studied: float = 0.0
 ) -> tuple[list[DaySession], DaySession | None]:
     """Today's planned sessions around the ones done: a track's session marked done is
     that one (the plan keeps it where it was); any other session whose time overlaps a
     done one moves to after it, and together they take no more than the hours the plan
-    gives today less the hours done in sessions. Returns them, and the first session
-    that no longer fits today (None when all fit)."""
-    budget = sum(s.hours for s in planned) - sum(d.hours for d in done)
+    gives today less the hours done in sessions that the plan did not already take from
+    today (``studied``, ``Plan.studied``). Returns them, and the first session that no
+    longer fits today (None when all fit)."""
+    budget = sum(s.hours for s in planned) - max(0.0, sum(d.hours for d in done) - studied)
     marked = {d.key for d in done if d.track is not None}
     out: list[DaySession] = []
     cursor: datetime | None = None

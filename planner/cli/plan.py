@@ -306,12 +306,19 @@ def _session_json(s: Session) -> dict[str, Any]:
 
 def _until(i: PlanInputs, target: date, as_json: bool) -> int:
     from planner.pace import hours_until
-    from planner.schedule import ScheduleError, finish_for, planned_hours, remaining_hours
+    from planner.schedule import (
+        ScheduleError,
+        finish_for,
+        planned_hours,
+        remaining_hours,
+        studied_minutes,
+    )
 
     remaining = remaining_hours(i.roadmap, i.progress, i.settings)
-    pace = hours_until(target, remaining, i.settings, i.today, i.tz)
+    studied = studied_minutes(i.progress, i.settings, i.today, i.tz)  # taken from today
+    pace = hours_until(target, remaining, i.settings, i.today, i.tz, studied)
     try:
-        current = finish_for(remaining, i.settings, i.today, tz=i.tz)
+        current = finish_for(remaining, i.settings, i.today, tz=i.tz, studied=studied)
         plannable = True
     except ScheduleError:  # e.g. no study hours at all: the pace is still the answer
         current, plannable = None, False

@@ -3,10 +3,11 @@ other hours, enter shows the topic; the same keys act on a session in the agenda
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.widgets import Input
 
 from planner.progress import State
@@ -302,3 +303,63 @@ async def test_calendar_marks_the_finish_logged_hours_and_lists_a_day(
         await pilot.press("enter")
         await pilot.pause()
         assert "The plan finishes this day." in str(app.screen.query_one("#day-body").render())
+
+
+LONG_ONLY = """\
+id: small
+title: Small
+modules:
+  - id: m
+    title: Module
+    topics:
+      - {id: long, title: Long topic, estimate: 40 hours}
+"""
+
+
+async def test_a_session_done_uses_up_today_in_the_agenda_and_the_header(
+    make_app: AppFactory,
+    tmp_path: Path,
+    progress_path: Path,
+    settings_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Today's hours studied come off the plan from today (``Plan.studied``): the agenda
+    goes on tomorrow, and the header's finish date is the one ``planner plan`` gives."""
+    import json
+
+    from planner.cli import main
+    from planner.settings import dump_settings
+    from planner.tui.widgets.agenda import Agenda
+    from planner.tui.widgets.header import ProgressHeader
+
+    roadmap, path = small_roadmap(tmp_path, LONG_ONLY)
+    settings = Settings(timezone="UTC", start_date=TODAY, weekly_hours=dict.fromkeys(range(7), 1.5))
+    settings_path.write_text(dump_settings(settings), encoding="utf-8")
+    app = make_app(roadmap, roadmap_path=path, settings=settings, first_tab="today")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        before = app.plan.finish
+        assert app.plan.sessions[0].start.date() == TODAY and before is not None
+        await pilot.press("space")  # Today's session (1.5 h of Long topic): done
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert saved(progress_path, roadmap).logged("long") == 1.5
+        assert app.plan.studied == 1.5
+        facts = view_of(app).facts
+        assert facts is not None and [s.done for s in facts.sessions] == [True]
+        await app.action_show_tab("agenda")
+        await pilot.pause()
+        agenda = app.screen.query_one(Agenda)
+        agenda.action_first()
+        first = agenda.cursor_session
+        assert first is not None and first.start.date() == TODAY + timedelta(days=1)
+        finish = app.plan.finish
+        assert finish == before  # the 1.5 h were today's: the finish stays
+        header = app.screen.query_one(ProgressHeader).text
+    argv = ["plan", "--json", "--today", TODAY.isoformat(), "--roadmap", str(path)]
+    argv += ["--progress", str(progress_path), "--settings", str(settings_path)]
+    assert main(argv) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["finish"] == finish.isoformat()
+    assert not any(s["start"].startswith(TODAY.isoformat()) for s in data["sessions"])
+    assert f"finish {finish:%a} {finish.day} {finish:%b %Y}" in header

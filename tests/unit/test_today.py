@@ -81,8 +81,9 @@ def test_marking_a_session_done_logs_it_and_keeps_its_slot(
     assert change.summary(roadmap) == "session done: 1.5 h on Alpha"
 
     progress = store.load()
-    plan = plan_of(roadmap, progress, MONDAY)  # re-made: puts Alpha's rest at 19:00 again
-    assert plan.sessions[0].start == session.start
+    plan = plan_of(roadmap, progress, MONDAY)  # re-made: today's 1.5 h are used up
+    assert plan.studied == 1.5
+    assert plan.sessions[0].start == session.start + timedelta(days=1)
     facts = today_facts(roadmap, progress, plan, MONDAY, moment, TZ)
     assert [(s.topic_id, s.start, s.done) for s in facts.sessions] == [
         ("alpha", session.start, True)
@@ -132,7 +133,10 @@ def test_a_tracks_session_marked_done_logs_it_on_the_track(
     )
     assert change.summary(roadmap) == "session done: 1 h on the track Portfolio"
     plan = schedule(roadmap, progress, settings, MONDAY, TZ)
-    assert plan.sessions[0] == track  # the plan keeps a track's session where it is
+    # the plan takes the track's hour studied from today (and from the track's share):
+    # what is left of today goes to the topics after it, as before the mark
+    assert plan.studied == 1.0 and track not in plan.sessions
+    assert (plan.sessions[0].topic_id, plan.sessions[0].start.hour) == ("alpha", 20)
     facts = today_facts(roadmap, progress, plan, MONDAY, moment, TZ)
     assert [(s.topic_id, s.track, s.start.hour, s.done) for s in facts.sessions] == [
         ("Portfolio", "Portfolio", 19, True),  # shown once: done, not also still to do
@@ -144,6 +148,8 @@ def test_a_tracks_session_marked_done_logs_it_on_the_track(
     store.update(lambda p: p.undo(), "test", moment)
     progress = store.load()
     assert progress.logged("track:Portfolio") == 0
+    plan = schedule(roadmap, progress, settings, MONDAY, TZ)
+    assert plan.sessions[0] == track  # undone: the track's session is planned again
     facts = today_facts(roadmap, progress, plan, MONDAY, moment, TZ)
     assert [(s.topic_id, s.done) for s in facts.sessions] == [
         ("Portfolio", False),
@@ -247,7 +253,9 @@ def test_planner_today_shows_a_marked_session_done(
     assert "  [x] 19:00-22:00  Alpha" in out
     # Alpha's last 10 % stays open until it is marked done: after the session done
     assert "Next: today 22:00-22:18, Alpha (0.3 h)" in out
-    assert "This week so far: 3 h planned, 3 h done (today 3 h)." in out
+    # the plan gives today's last 0.5 h (after the 3 h studied) to Alpha's rest: planned
+    assert "  [ ] 22:00-22:18  Alpha" in out
+    assert "This week so far: 3.3 h planned, 3 h done (today 3 h)." in out
 
 
 def test_planner_today_bad_date_is_one_line(
