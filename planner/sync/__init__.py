@@ -7,9 +7,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from planner.busy import SyncReader
     from planner.settings import SyncSettings
     from planner.sync.engine import CalendarAdapter
 
@@ -32,3 +34,28 @@ def open_adapter(
     from planner.sync.caldav import CalDAVAdapter, password
 
     return CalDAVAdapter(sync_settings, password(sync_settings))
+
+
+def busy_reader(sync_settings: SyncSettings) -> SyncReader:
+    """Reads the sync account's other calendars for ``busy: [sync]`` (every calendar but
+    the planner's own): CalDAV gives their events, read like a file; Google answers a
+    free/busy query. The adapter (and its network library) is loaded only when the reader
+    runs. Never raises for the server, the network or the sign-in: one warning line, and
+    the plan is made without those times. Never opens a browser.
+    """
+    from planner.busy import SyncBusy
+
+    def read(start: datetime, end: datetime) -> SyncBusy:
+        from planner.sync.engine import SyncError
+
+        try:
+            if sync_settings.service == "google":
+                return SyncBusy(warnings=("busy: 'sync' with Google is not read yet; skipped",))
+            from planner.sync.caldav import CalDAVAdapter, password
+
+            adapter = CalDAVAdapter(sync_settings, password(sync_settings))
+            return SyncBusy(calendars=tuple(adapter.busy_calendars(start, end)))
+        except SyncError as exc:
+            return SyncBusy(warnings=(f"busy: 'sync' skipped: {exc}",))
+
+    return read
