@@ -120,7 +120,13 @@ def run(ctx: Context) -> int:
     plan = schedule(roadmap, progress, settings, today, tz)
     try:
         report = sync_plan(
-            open_adapter(sync_settings, time_zone=getattr(tz, "key", None), interactive=True),
+            open_adapter(
+                sync_settings,
+                time_zone=getattr(tz, "key", None),
+                interactive=True,
+                # busy: [sync] reads Google's free/busy: signed in with that permission too
+                free_busy=any(entry.strip().lower() == "sync" for entry in settings.busy),
+            ),
             roadmap,
             plan.sessions,
             progress,

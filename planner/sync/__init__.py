@@ -17,19 +17,25 @@ if TYPE_CHECKING:
 
 
 def open_adapter(
-    sync_settings: SyncSettings, *, time_zone: str | None = None, interactive: bool = False
+    sync_settings: SyncSettings,
+    *,
+    time_zone: str | None = None,
+    interactive: bool = False,
+    free_busy: bool = False,
 ) -> CalendarAdapter:
     """The adapter of the service the settings name, with its password or token.
 
     ``time_zone`` (an IANA name) is the zone events are written in where the service keeps
     one (Google). ``interactive``: Google may open the browser to sign in when there is no
     saved sign-in yet (the command line); the app never does. Raises ``SyncError`` (one
-    line) when it cannot be opened (no password, not signed in, say).
+    line) when it cannot be opened (no password, not signed in, say). ``free_busy``: the
+    settings' busy: list has ``sync``, so an interactive Google sign-in asks for the
+    free/busy permission too (signing in again when the saved sign-in lacks it).
     """
     if sync_settings.service == "google":
         from planner.sync.google import GoogleAdapter, open_session
 
-        session = open_session(sync_settings, interactive=interactive)
+        session = open_session(sync_settings, interactive=interactive, free_busy=free_busy)
         return GoogleAdapter(sync_settings, session, time_zone=time_zone)
     from planner.sync.caldav import CalDAVAdapter, password
 
@@ -50,7 +56,9 @@ def busy_reader(sync_settings: SyncSettings) -> SyncReader:
 
         try:
             if sync_settings.service == "google":
-                return SyncBusy(warnings=("busy: 'sync' with Google is not read yet; skipped",))
+                from planner.sync.google import busy_spans
+
+                return SyncBusy(spans=tuple(busy_spans(sync_settings, start, end)))
             from planner.sync.caldav import CalDAVAdapter, password
 
             adapter = CalDAVAdapter(sync_settings, password(sync_settings))
