@@ -19,7 +19,7 @@ describes them, the calls sync makes:
   errors: [...]}}}``: the opaque, not cancelled events of each calendar that overlap
   [timeMin, timeMax), clipped to it, merged and sorted, in UTC (or ``timeZone``'s offset); an
   unknown calendar gets ``errors: [{domain: "global", reason: "notFound"}]`` and no busy
-  list. Single events only (the tests' calendars have no recurring ones); an all-day event
+  list (``free_busy_errors`` makes a known one answer so, e.g. ``internalError``). Single events only (the tests' calendars have no recurring ones); an all-day event
   is busy for its days in the calendar's time zone.
 - The calendar list's entries carry ``primary`` and ``selected`` (omitted when false), as
   the reference's CalendarListEntry does; ``add_calendar`` makes one as the learner would.
@@ -85,6 +85,8 @@ class GoogleCalendarServer:
         self.tokens = {VALID_TOKEN}
         self.revoked = False
         self.failures: list[tuple[int, str]] = []
+        self.free_busy_errors: dict[str, str] = {}
+        """Calendar id -> the reason the free/busy answer gives an error for it."""
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
         server = self
@@ -313,10 +315,9 @@ class GoogleCalendarServer:
         calendars: dict[str, Any] = {}
         for item in body.get("items") or []:
             cal = self.calendars.get(item.get("id", ""))
-            if cal is None:
-                calendars[item.get("id", "")] = {
-                    "errors": [{"domain": "global", "reason": "notFound"}]
-                }
+            if cal is None or cal.id in self.free_busy_errors:
+                reason = self.free_busy_errors.get(item.get("id", ""), "notFound")
+                calendars[item.get("id", "")] = {"errors": [{"domain": "global", "reason": reason}]}
                 continue
             tz = ZoneInfo(cal.time_zone) if cal.time_zone else timezone.utc
             spans = []

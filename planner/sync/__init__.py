@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from planner.busy import SyncReader
@@ -51,6 +51,9 @@ def busy_reader(sync_settings: SyncSettings) -> SyncReader:
     """
     from planner.busy import SyncBusy
 
+    opened: list[Any] = []
+    """The CalDAV adapter, made once (its password_command runs once per reader)."""
+
     def read(start: datetime, end: datetime) -> SyncBusy:
         from planner.sync.engine import SyncError
 
@@ -58,11 +61,13 @@ def busy_reader(sync_settings: SyncSettings) -> SyncReader:
             if sync_settings.service == "google":
                 from planner.sync.google import busy_spans
 
-                return SyncBusy(spans=tuple(busy_spans(sync_settings, start, end)))
-            from planner.sync.caldav import CalDAVAdapter, password
+                spans, said = busy_spans(sync_settings, start, end)
+                return SyncBusy(spans=tuple(spans), warnings=tuple(said))
+            if not opened:
+                from planner.sync.caldav import CalDAVAdapter, password
 
-            adapter = CalDAVAdapter(sync_settings, password(sync_settings))
-            return SyncBusy(calendars=tuple(adapter.busy_calendars(start, end)))
+                opened.append(CalDAVAdapter(sync_settings, password(sync_settings)))
+            return SyncBusy(calendars=tuple(opened[0].busy_calendars(start, end)))
         except SyncError as exc:
             return SyncBusy(warnings=(f"busy: 'sync' skipped: {exc}",))
 

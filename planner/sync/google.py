@@ -225,11 +225,12 @@ def open_session(sync: SyncSettings, *, interactive: bool, free_busy: bool = Fal
 
 def busy_spans(
     sync: SyncSettings, start: datetime, end: datetime, *, path: Path | None = None
-) -> list[tuple[datetime, datetime]]:
-    """The busy times of the learner's other calendars over [start, end): Google's
-    free/busy query (free and cancelled events are not busy there) for the primary calendar
-    and the selected ones in the calendar list, never the planner's own. Never signs in:
-    ``SyncError`` (one line) when the saved sign-in lacks the free/busy permission."""
+) -> tuple[list[tuple[datetime, datetime]], list[str]]:
+    """The busy times of the learner's other calendars over [start, end), and a warning
+    for each calendar Google gave none for: Google's free/busy query (free and cancelled
+    events are not busy there) for the primary calendar and the selected ones in the
+    calendar list, never the planner's own. Never signs in: ``SyncError`` (one line) when
+    the saved sign-in lacks the free/busy permission."""
     path = path or token_path()
     if path.is_file() and FREEBUSY_SCOPE not in granted_scopes(path):
         raise SyncError(FREEBUSY_MISSING)
@@ -416,11 +417,13 @@ class GoogleAdapter:
             if not token:
                 return
 
-    def busy(self, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
+    def busy(
+        self, start: datetime, end: datetime
+    ) -> tuple[list[tuple[datetime, datetime]], list[str]]:
         """The free/busy answer (``POST /freeBusy``) for the primary calendar and the
         selected ones of the calendar list, except the planner's own; asked in parts of at
         most ``FREEBUSY_DAYS`` days and ``FREEBUSY_ITEMS`` calendars. A calendar the answer
-        has errors for is named in a ``SyncError``."""
+        has errors for is left out with a warning naming it (the others still count)."""
         ids = [
             str(entry["id"])
             for entry in self._pages("/users/me/calendarList", [])
@@ -431,6 +434,7 @@ class GoogleAdapter:
             )
         ]
         out: list[tuple[datetime, datetime]] = []
+        failed: dict[str, str] = {}
         lo = start
         while ids and lo < end:
             hi = min(end, lo + timedelta(days=FREEBUSY_DAYS))
@@ -453,17 +457,20 @@ class GoogleAdapter:
                     errors = found.get("errors") or []
                     if errors:
                         reason = errors[0].get("reason") if isinstance(errors[0], dict) else ""
-                        raise SyncError(
-                            f"Google Calendar gave no free/busy times for calendar {cal_id!r} "
-                            f"({reason or 'an error'})"
-                        )
+                        failed.setdefault(str(cal_id), str(reason or "an error"))
+                        continue
                     for span in found.get("busy") or []:
                         first = _when({"dateTime": span.get("start")})
                         last = _when({"dateTime": span.get("end")})
                         if isinstance(first, datetime) and isinstance(last, datetime):
                             out.append((first, last))
             lo = hi
-        return out
+        said = [
+            f"busy: Google Calendar gave no free/busy times for calendar {cal_id!r} ({reason}); "
+            "planned without it"
+            for cal_id, reason in failed.items()
+        ]
+        return out, said
 
     def list_events(self, calendar: str) -> list[RemoteEvent]:
         params = [("privateExtendedProperty", f"{_MARK}=1"), ("showDeleted", "false")]

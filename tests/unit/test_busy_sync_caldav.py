@@ -204,3 +204,57 @@ def test_a_wrong_password_or_none_is_one_warning_never_the_password(
     assert code == 0
     assert err.startswith("planner: warning: busy: 'sync' skipped: no password for sync: ")
     assert err.count("\n") == 1
+
+
+# -- what the account gave, read by planner.busy's rules -----------------------------------
+
+ALL_DAY = b"""BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//test//personal//EN
+BEGIN:VEVENT
+UID:conference@test
+DTSTAMP:20291201T000000Z
+DTSTART;VALUE=DATE:20300108
+DTEND;VALUE=DATE:20300109
+SUMMARY:Conference
+END:VEVENT
+END:VCALENDAR
+"""
+
+BROKEN = b"""BEGIN:VCALENDAR
+VERSION:2.0
+BEGIN:VEVENT
+UID:broken@test
+DTSTART:20300108T180000Z
+RRULE:FREQ=SOMETIMES
+END:VEVENT
+END:VCALENDAR
+"""
+
+
+def test_sync_calendars_follow_the_all_day_rule_and_a_broken_event_is_a_warning() -> None:
+    from datetime import date
+    from zoneinfo import ZoneInfo
+
+    from planner.busy import SyncBusy, merge, sync_intervals
+
+    tz = ZoneInfo(TZ)
+    got = SyncBusy(calendars=(("sync calendar 'personal' (a.ics)", ALL_DAY),))
+    start, end = date(2030, 1, 7), date(2030, 1, 14)
+    found, said = sync_intervals(got, start, end, tz, all_day_blocks=True)
+    midnight = int(datetime(2030, 1, 8, tzinfo=tz).timestamp() // 60)
+    assert (merge(found), said) == (((midnight, midnight + 24 * 60),), [])
+    assert sync_intervals(got, start, end, tz, all_day_blocks=False) == ([], [])
+    broken = SyncBusy(calendars=(("sync calendar 'personal' (b.ics)", BROKEN),), warnings=("x",))
+    found, said = sync_intervals(broken, start, end, tz)
+    assert found == []
+    assert said[0] == "x"
+    assert said[1].startswith("sync calendar 'personal' (b.ics)")
+    assert said[1].endswith("; skipped that event")
+    # Google's spans: clipped to the window
+    spans = SyncBusy(
+        spans=((datetime(2030, 1, 6, 12, tzinfo=tz), datetime(2030, 1, 7, 1, tzinfo=tz)),)
+    )
+    found, _ = sync_intervals(spans, start, end, tz)
+    lo = int(datetime(2030, 1, 7, tzinfo=tz).timestamp() // 60)
+    assert found == [(lo, lo + 60)]

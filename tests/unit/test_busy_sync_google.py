@@ -175,3 +175,25 @@ def test_google_out_of_reach_is_one_warning(
     assert err.count("\n") == 1
     assert err.endswith(")\n")  # not the sync's "sync again: nothing was lost"
     assert VALID_TOKEN not in err and "local-refresh" not in err
+
+
+def test_a_calendar_google_has_no_free_busy_for_is_a_warning_the_others_still_count(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    server: GoogleCalendarServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    s = Setup(tmp_path, server, monkeypatch, google.scopes_for(True))
+    choir = next(c.id for c in server.calendars.values() if c.summary == "Choir")
+    server.free_busy_errors[choir] = "internalError"
+    code, out, err = run(
+        capsys, "busy", "--json", "--weeks", "2", "--settings", str(s.settings), "--today", TODAY
+    )
+    assert code == 0
+    assert err == (
+        f"planner: warning: busy: Google Calendar gave no free/busy times for calendar "
+        f"{choir!r} (internalError); planned without it\n"
+    )
+    assert [(x["start"], x["end"]) for x in json.loads(out)] == [
+        ("2030-01-09T18:30:00+01:00", "2030-01-09T20:00:00+01:00"),  # the dentist
+    ]
