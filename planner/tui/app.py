@@ -613,10 +613,15 @@ class PlannerApp(App[None]):
         self.run_worker(work, thread=True, group="busy", exclusive=True, exit_on_error=False)
 
     _busy_first_read = True
+    _busy_warned: tuple[str, ...] = ()
+    """The last read's warnings: one the read before gave too is not told again (a missing
+    permission would otherwise be told every poll)."""
 
     def _busy_read(self, times: Sequence[tuple[int, int]], warnings: Sequence[str]) -> None:
         for warning in warnings:
-            self.notify(warning, title="Busy calendars", severity="warning", timeout=10)
+            if warning not in self._busy_warned:
+                self.notify(warning, title="Busy calendars", severity="warning", timeout=10)
+        self._busy_warned = tuple(warnings)
         first, self._busy_first_read = self._busy_first_read, False
         if first or tuple(times) != tuple(self.busy):
             self.busy = tuple(times)

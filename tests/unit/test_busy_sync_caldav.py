@@ -8,6 +8,7 @@ import json
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import caldav
 import pytest
@@ -121,12 +122,30 @@ def busy_json(capsys: pytest.CaptureFixture[str], settings: Path) -> list[tuple[
     return [(x["start"], x["end"]) for x in json.loads(out)]
 
 
+def synced_starts(radicale: Radicale) -> set[str]:
+    """The starts of the events in the planner's own calendar, as the server holds them."""
+    import icalendar
+
+    client = caldav.DAVClient(url=radicale.url, username=USER, password=PASSWORD)
+    own = next(
+        c for c in client.principal().calendars() if c.get_display_name() == PLANNER_CALENDAR
+    )
+    out = set()
+    for obj in own.events():
+        for event in icalendar.Calendar.from_ical(obj.data).walk("VEVENT"):
+            out.add(event.decoded("DTSTART").astimezone(ZoneInfo(TZ)).isoformat())
+    return out
+
+
 def test_busy_reads_the_accounts_other_calendars_not_the_planners_own(
-    capsys: pytest.CaptureFixture[str], settings: Path
+    capsys: pytest.CaptureFixture[str], settings: Path, radicale: Radicale
 ) -> None:
     # the planner's own calendar, with its sessions (Mon 19:00-20:30 among them)
     code, _, err = run(capsys, "sync", "--settings", str(settings), "--today", TODAY)
     assert code == 0, err
+    # what sync wrote is the plan around the busy times (the gym Mon 19:00-20:00)
+    assert "2030-01-07T20:00:00+01:00" in synced_starts(radicale)
+    assert "2030-01-07T19:00:00+01:00" not in synced_starts(radicale)
     assert busy_json(capsys, settings) == [
         ("2030-01-07T19:00:00+01:00", "2030-01-07T20:00:00+01:00"),  # the gym
         ("2030-01-09T18:30:00+01:00", "2030-01-09T20:00:00+01:00"),  # the dentist
@@ -234,7 +253,6 @@ END:VCALENDAR
 
 def test_sync_calendars_follow_the_all_day_rule_and_a_broken_event_is_a_warning() -> None:
     from datetime import date
-    from zoneinfo import ZoneInfo
 
     from planner.busy import SyncBusy, merge, sync_intervals
 
