@@ -63,8 +63,8 @@ FREEBUSY_SCOPE = "https://www.googleapis.com/auth/calendar.freebusy"
 learner's other calendars); a token saved before lacks it until ``planner sync`` signs in
 again."""
 FREEBUSY_MISSING = (
-    "busy: sync needs Google's free/busy permission; run 'planner sync' in a terminal to "
-    "sign in again and allow it"
+    "Google's free/busy permission is missing (busy: sync needs it); run 'planner sync' in "
+    "a terminal to sign in again and allow it"
 )
 FREEBUSY_DAYS = 56
 """The days one free/busy query asks about (a longer window is asked in parts)."""
@@ -210,7 +210,13 @@ def _sign_in(sync: SyncSettings, path: Path, scopes: list[str]) -> Any:
         )
     except Exception as exc:  # the flow raises several kinds; none may become a traceback
         raise SyncError(f"Google sign-in did not finish ({type(exc).__name__}: {exc})") from None
-    save_token(path, creds.to_json())
+    saved = json.loads(creds.to_json())
+    granted = getattr(creds, "granted_scopes", None)  # what the learner allowed, of what was asked
+    if isinstance(granted, str):
+        granted = granted.split()
+    if granted:
+        saved["scopes"] = sorted(str(scope) for scope in granted)
+    save_token(path, json.dumps(saved))
     return creds
 
 

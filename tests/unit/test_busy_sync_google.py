@@ -149,8 +149,8 @@ def test_a_sign_in_without_the_free_busy_permission_is_one_line_and_no_browser(
     code, out, err = run(capsys, "plan", "--json", "--settings", str(s.settings), "--today", TODAY)
     assert code == 0
     assert err == (
-        "planner: warning: busy: 'sync' skipped: busy: sync needs Google's free/busy "
-        "permission; run 'planner sync' in a terminal to sign in again and allow it\n"
+        "planner: warning: busy: 'sync' skipped: Google's free/busy permission is missing "
+        "(busy: sync needs it); run 'planner sync' in a terminal to sign in again and allow it\n"
     )
     assert json.loads(out)["sessions"][1]["start"] == "2030-01-08T19:00:00+01:00"
     assert not [r for r in server.api_requests() if r.path == "/freeBusy"]
