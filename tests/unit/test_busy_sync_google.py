@@ -197,3 +197,59 @@ def test_a_calendar_google_has_no_free_busy_for_is_a_warning_the_others_still_co
     assert [(x["start"], x["end"]) for x in json.loads(out)] == [
         ("2030-01-09T18:30:00+01:00", "2030-01-09T20:00:00+01:00"),  # the dentist
     ]
+
+
+def test_planner_sync_signs_in_again_asking_for_free_busy_and_keeps_what_was_allowed(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    server: GoogleCalendarServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The browser step of the sign-in is stood in for (CI has no browser, no Google); the
+    rest is real: the flow built from the client file, the token saved and used."""
+    from google.oauth2.credentials import Credentials
+    from google_auth_oauthlib.flow import InstalledAppFlow
+
+    s = Setup(tmp_path, server, monkeypatch, google.SCOPES)  # saved before busy: [sync]
+    client = tmp_path / "client.json"
+    client.write_text(
+        json.dumps(
+            {
+                "installed": {
+                    "client_id": "local.apps.googleusercontent.com",
+                    "client_secret": "local-secret",
+                    "auth_uri": server.url + "/auth",
+                    "token_uri": server.token_uri,
+                    "redirect_uris": ["http://localhost"],
+                }
+            }
+        )
+    )
+    s.settings.write_text(
+        f"timezone: {TZ}\nsync:\n  service: google\n  client_file: {client}\nbusy:\n  - sync\n",
+        encoding="utf-8",
+    )
+    asked: list[list[str]] = []
+
+    def browser_step(flow: InstalledAppFlow, **_: object) -> Credentials:
+        asked.append(list(flow.oauth2session.scope or []))
+        return Credentials(  # type: ignore[no-untyped-call]
+            token=VALID_TOKEN,
+            refresh_token="1//local-refresh-2",
+            token_uri=server.token_uri,
+            client_id="local.apps.googleusercontent.com",
+            client_secret="local-secret",
+            scopes=asked[-1],
+            granted_scopes=asked[-1],
+        )
+
+    monkeypatch.setattr(InstalledAppFlow, "run_local_server", browser_step)
+    code, _, err = run(capsys, "sync", "--settings", str(s.settings), "--today", TODAY)
+    assert code == 0, err
+    assert err == ""  # signed in before planning: the busy times were read at once
+    assert len(asked) == 1 and google.FREEBUSY_SCOPE in asked[0]
+    assert set(google.SCOPES) <= set(asked[0])
+    assert google.FREEBUSY_SCOPE in json.loads(s.token.read_text())["scopes"]
+    assert [r for r in server.api_requests() if r.path == "/freeBusy"]
+    code, _, err = run(capsys, "sync", "--settings", str(s.settings), "--today", TODAY)
+    assert (code, err, len(asked)) == (0, "", 1)  # no sign-in again
