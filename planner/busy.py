@@ -2,7 +2,8 @@
 
 A busy source is an ``.ics`` file (a path, relative to the settings file, ``~`` allowed),
 an ``http(s)``/``webcal`` URL (Google's secret iCal address, Outlook's published link),
-or ``sync`` (the sync account's other calendars: not available until sync is configured).
+or ``sync`` (the sync account's other calendars, read through a ``SyncReader`` the caller
+passes in, so no network library is imported here; without one, skipped with a warning).
 
 Reading (``parse_calendar``): ``icalendar`` parses, ``recurring-ical-events`` (which
 applies ``x-wr-timezone`` to Google's ``X-WR-TIMEZONE``) expands RRULE (COUNT, UNTIL,
@@ -33,7 +34,7 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from pathlib import Path
@@ -400,6 +401,50 @@ class BusyRead:
     warnings: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class SyncBusy:
+    """What the sync account gave for a window (see ``planner.sync.busy_reader``)."""
+
+    calendars: tuple[tuple[str, bytes], ...] = ()
+    """iCalendar texts, each with the name messages give it (CalDAV: one per event
+    resource of the account's other calendars); read by ``parse_calendar`` like a file."""
+    spans: tuple[tuple[datetime, datetime], ...] = ()
+    """Busy (start, end) as aware datetimes (Google's free/busy answer)."""
+    warnings: tuple[str, ...] = ()
+    """One line each: what could not be read (the plan is made without it)."""
+
+
+SyncReader = Callable[[datetime, datetime], SyncBusy]
+"""Reads the sync account's other calendars over [start, end) (aware datetimes); never
+raises for what the network or the server does: it says so in ``SyncBusy.warnings``."""
+
+SYNC_UNSET = "busy: 'sync' is not available until sync is configured; skipped"
+
+
+def sync_intervals(
+    got: SyncBusy, start: date, end: date, tz: tzinfo, all_day_blocks: bool = True
+) -> tuple[list[tuple[int, int]], list[str]]:
+    """The busy minutes in what the sync account gave (its calendars read by the same rules
+    as a file: recurring, cancelled, free and all-day events), and warnings: an event the
+    server holds that cannot be read is skipped with a warning, not an error (the learner
+    did not name it, and the rest of the account still counts)."""
+    found: list[tuple[int, int]] = []
+    warnings = list(got.warnings)
+    for name, data in got.calendars:
+        try:
+            found.extend(parse_calendar(data, name, start, end, tz, all_day_blocks))
+        except BusyError as exc:
+            warnings.append(f"{exc}; skipped that event")
+    lo = _minute(_local_midnight(start, tz), up=False)
+    hi = _minute(_local_midnight(end, tz), up=False)
+    for first, last in got.spans:
+        a = max(lo, _minute(first, up=False))
+        b = min(hi, _minute(last, up=True))
+        if b > a:
+            found.append((a, b))
+    return found, warnings
+
+
 def read_sources(
     sources: Sequence[Source],
     start: date,
@@ -410,18 +455,27 @@ def read_sources(
     all_day_blocks: bool = True,
     cache: Path | None = None,
     timeout: float = FETCH_TIMEOUT,
+    sync: SyncReader | None = None,
 ) -> BusyRead:
     """Every source's busy times from ``start`` to ``end`` (exclusive), merged.
 
     A file that cannot be read, a calendar that is broken and a URL with neither an answer
-    nor a kept copy raise ``BusyError``; a URL answered from its kept copy and ``sync``
-    (not available yet) add a warning.
+    nor a kept copy raise ``BusyError``; a URL answered from its kept copy adds a warning.
+    ``sync`` reads the sync account's other calendars (``SyncReader``); what it cannot read
+    (the server down, no password) is a warning and the plan is made without it; with no
+    reader (sync not set up) the ``sync`` source is skipped with a warning.
     """
     found: list[tuple[int, int]] = []
     warnings: list[str] = []
     for source in sources:
         if source.kind == "sync":
-            warnings.append("busy: 'sync' is not available until sync is configured; skipped")
+            if sync is None:
+                warnings.append(SYNC_UNSET)
+                continue
+            answer = sync(_local_midnight(start, tz), _local_midnight(end, tz))
+            times, said = sync_intervals(answer, start, end, tz, all_day_blocks)
+            found.extend(times)
+            warnings.extend(said)
             continue
         if source.kind == "url":
             if cache is None:

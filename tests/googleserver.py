@@ -14,6 +14,15 @@ describes them, the calls sync makes:
   body's fields replace the event's), ``DELETE .../events/{eventId}`` (``204``; ``410`` for
   an event already deleted, ``404`` for one never known), each honouring ``If-Match``
   (``412 Precondition Failed`` when the etag differs).
+- ``POST /freeBusy`` (freebusy.query): ``{timeMin, timeMax, timeZone?, items: [{id}]}`` ->
+  ``{kind: "calendar#freeBusy", timeMin, timeMax, calendars: {id: {busy: [{start, end}],
+  errors: [...]}}}``: the opaque, not cancelled events of each calendar that overlap
+  [timeMin, timeMax), clipped to it, merged and sorted, in UTC (or ``timeZone``'s offset); an
+  unknown calendar gets ``errors: [{domain: "global", reason: "notFound"}]`` and no busy
+  list (``free_busy_errors`` makes a known one answer so, e.g. ``internalError``). Single events only (the tests' calendars have no recurring ones); an all-day event
+  is busy for its days in the calendar's time zone.
+- The calendar list's entries carry ``primary`` and ``selected`` (omitted when false), as
+  the reference's CalendarListEntry does; ``add_calendar`` makes one as the learner would.
 - Every API call needs ``Authorization: Bearer <token>`` with a token the token endpoint
   handed out (or ``VALID_TOKEN``); otherwise ``401`` with the API's error body.
 - ``fail_next(status, reason)`` queues error answers (``429``, ``403 rateLimitExceeded``,
@@ -28,9 +37,11 @@ import itertools
 import json
 import threading
 from dataclasses import dataclass, field
+from datetime import date, datetime, timezone, tzinfo
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlparse
+from zoneinfo import ZoneInfo
 
 VALID_TOKEN = "ya29.local-test-token"
 
@@ -52,6 +63,8 @@ class Calendar:
     time_zone: str | None
     events: dict[str, dict[str, Any]] = field(default_factory=dict)
     deleted: set[str] = field(default_factory=set)
+    primary: bool = False
+    selected: bool = True
 
 
 def _error(status: int, reason: str, message: str) -> dict[str, Any]:
@@ -72,6 +85,8 @@ class GoogleCalendarServer:
         self.tokens = {VALID_TOKEN}
         self.revoked = False
         self.failures: list[tuple[int, str]] = []
+        self.free_busy_errors: dict[str, str] = {}
+        """Calendar id -> the reason the free/busy answer gives an error for it."""
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
         server = self
@@ -154,6 +169,23 @@ class GoogleCalendarServer:
     def events(self, calendar_id: str) -> dict[str, dict[str, Any]]:
         return self.calendars[calendar_id].events
 
+    def add_calendar(
+        self,
+        summary: str,
+        *,
+        cal_id: str | None = None,
+        primary: bool = False,
+        selected: bool = True,
+        time_zone: str = "Europe/Berlin",
+    ) -> str:
+        """A calendar of the learner's own (made in their calendar app): no auth, no log."""
+        with self._lock:
+            cal_id = cal_id or f"c{next(self._ids)}@group.calendar.google.com"
+            self.calendars[cal_id] = Calendar(
+                cal_id, summary, time_zone, primary=primary, selected=selected
+            )
+            return cal_id
+
     def add_event(self, calendar_id: str, body: dict[str, Any]) -> dict[str, Any]:
         """An event put there by someone else (the learner's app): no auth, no log."""
         with self._lock:
@@ -204,16 +236,22 @@ class GoogleCalendarServer:
             return status, _error(status, reason, f"Simulated {status} {reason}")
         parts = [p for p in r.path.split("/") if p]
         if parts == ["users", "me", "calendarList"] and r.method == "GET":
-            items = [
-                {
+            items = []
+            for c in self.calendars.values():
+                entry: dict[str, Any] = {
                     "kind": "calendar#calendarListEntry",
                     "id": c.id,
                     "summary": c.summary,
                     "accessRole": "owner",
                 }
-                for c in self.calendars.values()
-            ]
+                if c.primary:
+                    entry["primary"] = True
+                if c.selected:
+                    entry["selected"] = True
+                items.append(entry)
             return 200, {"kind": "calendar#calendarList", "items": items}
+        if parts == ["freeBusy"] and r.method == "POST":
+            return self._free_busy(r.body or {})
         if parts == ["calendars"] and r.method == "POST":
             cal_id = f"c{next(self._ids)}@group.calendar.google.com"
             body = r.body or {}
@@ -264,3 +302,65 @@ class GoogleCalendarServer:
         if start + size < len(items):
             body["nextPageToken"] = str(start + size)
         return 200, body
+
+    def _free_busy(self, body: dict[str, Any]) -> tuple[int, Any]:
+        try:
+            lo = _instant(body["timeMin"])
+            hi = _instant(body["timeMax"])
+        except (KeyError, TypeError, ValueError):
+            return 400, _error(400, "badRequest", "Bad Request")
+        if hi <= lo:
+            return 400, _error(400, "timeRangeEmpty", "The specified time range is empty.")
+        zone = ZoneInfo(body["timeZone"]) if body.get("timeZone") else timezone.utc
+        calendars: dict[str, Any] = {}
+        for item in body.get("items") or []:
+            cal = self.calendars.get(item.get("id", ""))
+            if cal is None or cal.id in self.free_busy_errors:
+                reason = self.free_busy_errors.get(item.get("id", ""), "notFound")
+                calendars[item.get("id", "")] = {"errors": [{"domain": "global", "reason": reason}]}
+                continue
+            tz = ZoneInfo(cal.time_zone) if cal.time_zone else timezone.utc
+            spans = []
+            for event in cal.events.values():
+                if event.get("status") == "cancelled" or event.get("transparency") == "transparent":
+                    continue
+                start, end = _event_instant(event["start"], tz), _event_instant(event["end"], tz)
+                if start < hi and lo < end:
+                    spans.append([max(start, lo), min(end, hi)])
+            spans.sort()
+            merged: list[list[datetime]] = []
+            for a, b in spans:
+                if merged and a <= merged[-1][1]:
+                    merged[-1][1] = max(merged[-1][1], b)
+                else:
+                    merged.append([a, b])
+            calendars[cal.id] = {
+                "busy": [{"start": _stamp(a, zone), "end": _stamp(b, zone)} for a, b in merged]
+            }
+        return 200, {
+            "kind": "calendar#freeBusy",
+            "timeMin": _stamp(lo, zone),
+            "timeMax": _stamp(hi, zone),
+            "calendars": calendars,
+        }
+
+
+def _instant(text: str) -> datetime:
+    value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if value.tzinfo is None:
+        raise ValueError("no offset")
+    return value
+
+
+def _event_instant(when: dict[str, str], tz: tzinfo) -> datetime:
+    if "dateTime" in when:
+        return _instant(when["dateTime"])
+    day = date.fromisoformat(when["date"])
+    return datetime(day.year, day.month, day.day, tzinfo=tz)
+
+
+def _stamp(moment: datetime, zone: tzinfo) -> str:
+    local = moment.astimezone(zone)
+    if zone is timezone.utc:
+        return local.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return local.isoformat(timespec="seconds")

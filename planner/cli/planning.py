@@ -193,9 +193,16 @@ def busy_sources(ctx: Context, settings: Settings) -> list[Source]:
 def busy_reader(
     sources: list[Source], settings: Settings, tz: ZoneInfo
 ) -> Callable[[date, date], BusyTimes]:
-    """Reads the sources' busy times over a window; warnings go to stderr, one line each."""
+    """Reads the sources' busy times over a window; warnings go to stderr, one line each.
+    ``sync`` reads the sync account's other calendars when sync is set up."""
     from planner import locations
     from planner.busy import read_sources
+
+    sync = None
+    if settings.sync is not None and any(s.kind == "sync" for s in sources):
+        from planner.sync import busy_reader as sync_reader
+
+        sync = sync_reader(settings.sync)
 
     def read(start: date, end: date) -> BusyTimes:
         got = read_sources(
@@ -206,6 +213,7 @@ def busy_reader(
             datetime.now(timezone.utc),
             all_day_blocks=settings.busy_all_day,
             cache=locations.cache_dir(),
+            sync=sync,
         )
         for warning in got.warnings:
             print(f"planner: warning: {warning}", file=sys.stderr)

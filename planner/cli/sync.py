@@ -92,7 +92,7 @@ def _pin_moves(
 
 def run(ctx: Context) -> int:
     from planner.cli.export import parse_weeks
-    from planner.cli.planning import parse_date_option
+    from planner.cli.planning import busy_reader, busy_sources, parse_date_option
     from planner.schedule import schedule
     from planner.settings import load_settings, resolve_zone
     from planner.sync import open_adapter
@@ -117,10 +117,29 @@ def run(ctx: Context) -> int:
     weeks = None if args.all else (weeks_option or sync_settings.weeks)
     roadmap = ctx.roadmap
     progress = ctx.progress_store(roadmap).load()
-    plan = schedule(roadmap, progress, settings, today, tz)
+    try:
+        adapter = open_adapter(
+            sync_settings,
+            time_zone=getattr(tz, "key", None),
+            interactive=True,
+            # busy: [sync] reads Google's free/busy: signed in with that permission too
+            free_busy=any(entry.strip().lower() == "sync" for entry in settings.busy),
+        )
+    except SyncError as exc:
+        raise CliError(str(exc)) from None
+    # the plan `planner plan` shows: around the busy calendars (after the sign-in above,
+    # so a sign-in that has just been given the free/busy permission counts at once)
+    sources = busy_sources(ctx, settings)
+    if sources:
+        from planner.schedule_busy import schedule_around
+
+        read = busy_reader(sources, settings, tz)
+        plan = schedule_around(roadmap, progress, settings, today, tz, read)
+    else:
+        plan = schedule(roadmap, progress, settings, today, tz)
     try:
         report = sync_plan(
-            open_adapter(sync_settings, time_zone=getattr(tz, "key", None), interactive=True),
+            adapter,
             roadmap,
             plan.sessions,
             progress,

@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from typing import Any
 from urllib.parse import quote, urljoin, urlparse
 
@@ -42,6 +42,14 @@ _QUERY = """<?xml version="1.0" encoding="utf-8"?>
   <D:prop><D:getetag/><C:calendar-data/></D:prop>
   <C:filter><C:comp-filter name="VCALENDAR"><C:comp-filter name="VEVENT"/></C:comp-filter>
   </C:filter>
+</C:calendar-query>"""
+
+_BUSY_QUERY = """<?xml version="1.0" encoding="utf-8"?>
+<C:calendar-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav">
+  <D:prop><C:calendar-data/></D:prop>
+  <C:filter><C:comp-filter name="VCALENDAR"><C:comp-filter name="VEVENT">
+    <C:time-range start="{start}" end="{end}"/>
+  </C:comp-filter></C:comp-filter></C:filter>
 </C:calendar-query>"""
 
 
@@ -311,3 +319,64 @@ class CalDAVAdapter:
         if response.status in (404, 410):
             return  # already gone
         self._check(response, doing, (200, 204))
+
+    # -- busy times (busy: [sync]) --------------------------------------------------------
+
+    def busy_calendars(self, start: datetime, end: datetime) -> list[tuple[str, bytes]]:
+        """The iCalendar text of every event resource with an instance in [start, end) on
+        the account's other event calendars: every calendar of the principal except the
+        planner's own (by its name) and those that hold no events (task lists, journals).
+        One calendar-query REPORT with a time-range per calendar, not expanded: the
+        recurring events come whole and are expanded by ``planner.busy``. Raises
+        ``SyncError`` (one line) when the server cannot be reached or refuses."""
+        from caldav.lib import error
+
+        doing = "read your other calendars"
+        found: list[tuple[str, bytes]] = []
+        stamp = "%Y%m%dT%H%M%SZ"
+        query = _BUSY_QUERY.format(
+            start=start.astimezone(timezone.utc).strftime(stamp),
+            end=end.astimezone(timezone.utc).strftime(stamp),
+        )
+        try:
+            principal = self.client.principal()  # type: ignore[no-untyped-call]
+            calendars = principal.calendars()
+            for calendar in calendars:
+                name = calendar.get_display_name() or str(calendar.url)
+                if name == self.settings.calendar:
+                    continue  # the planner's own sessions are not busy times
+                if "VEVENT" not in calendar.get_supported_components():
+                    continue
+                response = self.client.report(str(calendar.url), query, depth=1)
+                if response.status in (401, 403):
+                    raise error.AuthorizationError()
+                if response.status not in (200, 207):
+                    raise SyncError(
+                        f"the CalDAV server {self._where()} answered {response.status} when "
+                        f"asked for the events of calendar {name!r}"
+                    )
+                for result in response.parse_calendar_query():
+                    data = result.calendar_data
+                    if not data:
+                        continue
+                    text = data if isinstance(data, bytes) else str(data).encode("utf-8")
+                    resource = str(result.href).rstrip("/").rsplit("/", 1)[-1]
+                    found.append((f"sync calendar {name!r} ({resource})", text))
+        except SyncError:
+            raise
+        except error.AuthorizationError:
+            raise SyncError(
+                f"the CalDAV server {self._where()} refused user {self.settings.username!r} "
+                "(wrong user name or password?); check the sync settings and the password"
+            ) from None
+        except error.DAVError as exc:
+            reason = str(getattr(exc, "reason", "") or exc).splitlines()[0][:200]
+            raise SyncError(
+                f"the CalDAV server {self._where()} refused to {doing} ({reason})"
+            ) from None
+        except Exception as exc:
+            raise SyncError(
+                f"cannot reach the CalDAV server {self._where()} to {doing} "
+                f"({_network_reason(exc)})"
+            ) from None
+        return found

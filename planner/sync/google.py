@@ -28,9 +28,10 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import time
 from collections.abc import Callable, Iterator
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -57,6 +58,18 @@ SCOPES = [
     # find the planner's calendar again by name on a machine that has no sync state yet
     "https://www.googleapis.com/auth/calendar.calendarlist.readonly",
 ]
+FREEBUSY_SCOPE = "https://www.googleapis.com/auth/calendar.freebusy"
+"""Asked for at sign-in only when the settings' busy: list has ``sync`` (free/busy of the
+learner's other calendars); a token saved before lacks it until ``planner sync`` signs in
+again."""
+FREEBUSY_MISSING = (
+    "Google's free/busy permission is missing (busy: sync needs it); run 'planner sync' in "
+    "a terminal to sign in again and allow it"
+)
+FREEBUSY_DAYS = 56
+"""The days one free/busy query asks about (a longer window is asked in parts)."""
+FREEBUSY_ITEMS = 50
+"""Calendars one free/busy query asks about (the reference's calendarExpansionMax)."""
 TIMEOUT = 30
 RETRIES = 5
 RETRY_BASE = 1.0
@@ -108,15 +121,49 @@ def save_token(path: Path, token_json: str) -> None:
         ) from None
 
 
-def credentials(sync: SyncSettings, *, interactive: bool, path: Path | None = None) -> Any:
+def granted_scopes(path: Path | None = None) -> set[str]:
+    """The scopes the saved token was granted (as saved with it); ``SCOPES`` for a token
+    saved without them, empty when there is no readable token."""
+    try:
+        data = json.loads((path or token_path()).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return set()
+    scopes = data.get("scopes") if isinstance(data, dict) else None
+    if isinstance(scopes, str):
+        scopes = scopes.split()
+    if not isinstance(data, dict):
+        return set()
+    return {str(s) for s in scopes} if isinstance(scopes, list) and scopes else set(SCOPES)
+
+
+def scopes_for(free_busy: bool) -> list[str]:
+    """The scopes to sign in with: ``SCOPES``, and ``FREEBUSY_SCOPE`` when busy: has sync."""
+    return [*SCOPES, FREEBUSY_SCOPE] if free_busy else list(SCOPES)
+
+
+def credentials(
+    sync: SyncSettings,
+    *,
+    interactive: bool,
+    path: Path | None = None,
+    scopes: list[str] | None = None,
+) -> Any:
     """The learner's Google credentials: the saved token, or (``interactive``) a sign-in
-    in the browser with the OAuth client file named in the settings."""
+    in the browser with the OAuth client file named in the settings. ``interactive`` and
+    a saved token that lacks one of ``scopes`` (default ``SCOPES``): a sign-in again that
+    asks for them all."""
     from google.oauth2.credentials import Credentials
 
     path = path or token_path()
+    wanted = scopes or list(SCOPES)
     if path.is_file():
+        granted = granted_scopes(path)
+        if interactive and not set(wanted) <= granted:
+            return _sign_in(sync, path, sorted(granted | set(wanted)))
         try:
-            creds = Credentials.from_authorized_user_file(str(path), SCOPES)  # type: ignore[no-untyped-call]
+            creds = Credentials.from_authorized_user_file(  # type: ignore[no-untyped-call]
+                str(path), sorted(granted) or SCOPES
+            )
         except (ValueError, OSError, json.JSONDecodeError) as exc:
             raise SyncError(
                 f"the saved Google sign-in {path} cannot be read ({type(exc).__name__}); "
@@ -129,10 +176,10 @@ def credentials(sync: SyncSettings, *, interactive: bool, path: Path | None = No
             return creds
     if not interactive:
         raise SyncError("not signed in to Google: run 'planner sync' in a terminal once to sign in")
-    return _sign_in(sync, path)
+    return _sign_in(sync, path, wanted)
 
 
-def _sign_in(sync: SyncSettings, path: Path) -> Any:
+def _sign_in(sync: SyncSettings, path: Path, scopes: list[str]) -> Any:
     from google_auth_oauthlib.flow import InstalledAppFlow
 
     client = sync.client_file
@@ -148,7 +195,7 @@ def _sign_in(sync: SyncSettings, path: Path) -> Any:
             "JSON file (type Desktop app) and name it there"
         )
     try:
-        flow = InstalledAppFlow.from_client_secrets_file(str(client_path), SCOPES)
+        flow = InstalledAppFlow.from_client_secrets_file(str(client_path), scopes)
     except (ValueError, OSError, json.JSONDecodeError) as exc:
         raise SyncError(
             f"sync client_file {client_path} is not an OAuth client file ({exc}); download "
@@ -163,15 +210,43 @@ def _sign_in(sync: SyncSettings, path: Path) -> Any:
         )
     except Exception as exc:  # the flow raises several kinds; none may become a traceback
         raise SyncError(f"Google sign-in did not finish ({type(exc).__name__}: {exc})") from None
-    save_token(path, creds.to_json())
+    saved = json.loads(creds.to_json())
+    granted = getattr(creds, "granted_scopes", None)  # what the learner allowed, of what was asked
+    if isinstance(granted, str):
+        granted = granted.split()
+    if granted:
+        saved["scopes"] = sorted(str(scope) for scope in granted)
+    save_token(path, json.dumps(saved))
     return creds
 
 
-def open_session(sync: SyncSettings, *, interactive: bool) -> Any:
-    """An ``AuthorizedSession`` on the learner's credentials."""
+def open_session(sync: SyncSettings, *, interactive: bool, free_busy: bool = False) -> Any:
+    """An ``AuthorizedSession`` on the learner's credentials (``free_busy``: signed in
+    with the free/busy permission too, when ``interactive``)."""
     from google.auth.transport.requests import AuthorizedSession
 
-    return AuthorizedSession(credentials(sync, interactive=interactive))  # type: ignore[no-untyped-call]
+    creds = credentials(sync, interactive=interactive, scopes=scopes_for(free_busy))
+    return AuthorizedSession(creds)  # type: ignore[no-untyped-call]
+
+
+def busy_spans(
+    sync: SyncSettings, start: datetime, end: datetime, *, path: Path | None = None
+) -> tuple[list[tuple[datetime, datetime]], list[str]]:
+    """The busy times of the learner's other calendars over [start, end), and a warning
+    for each calendar Google gave none for: Google's free/busy query (free and cancelled
+    events are not busy there) for the primary calendar and the selected ones in the
+    calendar list, never the planner's own. Never signs in: ``SyncError`` (one line) when
+    the saved sign-in lacks the free/busy permission."""
+    path = path or token_path()
+    if path.is_file() and FREEBUSY_SCOPE not in granted_scopes(path):
+        raise SyncError(FREEBUSY_MISSING)
+    session = open_session(sync, interactive=False)
+    try:
+        return GoogleAdapter(sync, session).busy(start, end)
+    except SyncError as exc:  # the sync's "sync again: nothing was lost" is not for busy
+        raise SyncError(
+            re.sub(r"; [^;]*sync again[^;]*: nothing was lost$", "", str(exc))
+        ) from None
 
 
 # -- the adapter -------------------------------------------------------------------------
@@ -348,6 +423,61 @@ class GoogleAdapter:
             if not token:
                 return
 
+    def busy(
+        self, start: datetime, end: datetime
+    ) -> tuple[list[tuple[datetime, datetime]], list[str]]:
+        """The free/busy answer (``POST /freeBusy``) for the primary calendar and the
+        selected ones of the calendar list, except the planner's own; asked in parts of at
+        most ``FREEBUSY_DAYS`` days and ``FREEBUSY_ITEMS`` calendars. A calendar the answer
+        has errors for is left out with a warning naming it (the others still count)."""
+        ids = [
+            str(entry["id"])
+            for entry in self._pages("/users/me/calendarList", [])
+            if entry.get("id")
+            and (entry.get("primary") or entry.get("selected"))
+            and not (
+                entry.get("summary") == self.calendar_name and entry.get("accessRole") == "owner"
+            )
+        ]
+        out: list[tuple[datetime, datetime]] = []
+        failed: dict[str, str] = {}
+        lo = start
+        while ids and lo < end:
+            hi = min(end, lo + timedelta(days=FREEBUSY_DAYS))
+            for at in range(0, len(ids), FREEBUSY_ITEMS):
+                body = {
+                    "timeMin": _rfc3339(lo),
+                    "timeMax": _rfc3339(hi),
+                    "items": [{"id": i} for i in ids[at : at + FREEBUSY_ITEMS]],
+                }
+                try:
+                    answer = self._call("POST", "/freeBusy", body=body).json()
+                except GoogleError as exc:
+                    if exc.status == 403 and "insufficient" in str(exc).lower():
+                        raise SyncError(FREEBUSY_MISSING) from None
+                    raise
+                calendars = answer.get("calendars") if isinstance(answer, dict) else None
+                for cal_id, found in (calendars or {}).items():
+                    if not isinstance(found, dict):
+                        continue
+                    errors = found.get("errors") or []
+                    if errors:
+                        reason = errors[0].get("reason") if isinstance(errors[0], dict) else ""
+                        failed.setdefault(str(cal_id), str(reason or "an error"))
+                        continue
+                    for span in found.get("busy") or []:
+                        first = _when({"dateTime": span.get("start")})
+                        last = _when({"dateTime": span.get("end")})
+                        if isinstance(first, datetime) and isinstance(last, datetime):
+                            out.append((first, last))
+            lo = hi
+        said = [
+            f"busy: Google Calendar gave no free/busy times for calendar {cal_id!r} ({reason}); "
+            "planned without it"
+            for cal_id, reason in failed.items()
+        ]
+        return out, said
+
     def list_events(self, calendar: str) -> list[RemoteEvent]:
         params = [("privateExtendedProperty", f"{_MARK}=1"), ("showDeleted", "false")]
         try:
@@ -437,3 +567,7 @@ def _what(method: str) -> str:
 def _short(exc: BaseException) -> str:
     text = " ".join(str(exc).split())
     return (text[:160] + "...") if len(text) > 160 else (text or type(exc).__name__)
+
+
+def _rfc3339(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

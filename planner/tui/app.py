@@ -578,6 +578,7 @@ class PlannerApp(App[None]):
         finish = plan.finish or today + timedelta(days=365)
         end = today + timedelta(days=2 * ((finish - today).days + 1) + 28)
         all_day = self.settings.busy_all_day
+        sync_settings = self.settings.sync
         now = datetime.now(timezone.utc)
 
         def work() -> None:
@@ -585,6 +586,11 @@ class PlannerApp(App[None]):
 
             try:
                 sources = [source_of(text, base) for text in sources_text]
+                sync = None
+                if sync_settings is not None and any(s.kind == "sync" for s in sources):
+                    from planner.sync import busy_reader
+
+                    sync = busy_reader(sync_settings)  # never a browser: a warning instead
                 got = read_sources(
                     sources,
                     today,
@@ -593,6 +599,7 @@ class PlannerApp(App[None]):
                     now,
                     all_day_blocks=all_day,
                     cache=locations.cache_dir(),
+                    sync=sync,
                 )
                 result: tuple[tuple[tuple[int, int], ...], tuple[str, ...]] = (
                     got.times,
@@ -606,10 +613,15 @@ class PlannerApp(App[None]):
         self.run_worker(work, thread=True, group="busy", exclusive=True, exit_on_error=False)
 
     _busy_first_read = True
+    _busy_warned: tuple[str, ...] = ()
+    """The last read's warnings: one the read before gave too is not told again (a missing
+    permission would otherwise be told every poll)."""
 
     def _busy_read(self, times: Sequence[tuple[int, int]], warnings: Sequence[str]) -> None:
         for warning in warnings:
-            self.notify(warning, title="Busy calendars", severity="warning", timeout=10)
+            if warning not in self._busy_warned:
+                self.notify(warning, title="Busy calendars", severity="warning", timeout=10)
+        self._busy_warned = tuple(warnings)
         first, self._busy_first_read = self._busy_first_read, False
         if first or tuple(times) != tuple(self.busy):
             self.busy = tuple(times)
@@ -1816,7 +1828,7 @@ class PlannerApp(App[None]):
                 self._user_error(exc, "Settings not saved")
                 return False
         old, self.settings = self.settings, new
-        if (new.busy, new.busy_all_day) != (old.busy, old.busy_all_day):
+        if (new.busy, new.busy_all_day, new.sync) != (old.busy, old.busy_all_day, old.sync):
             self.busy = ()  # read again (in a worker) for the new list
             self._read_busy()
         if new.timezone or not self._tz_injected:

@@ -3,10 +3,14 @@ week lost to them, and the app reading its calendars in a worker and re-planning
 
 from __future__ import annotations
 
+import json
 import shutil
 from datetime import date
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
+
+import pytest
 
 from planner.busy import parse_calendar
 from planner.progress import Progress
@@ -85,3 +89,97 @@ async def test_calendar_day_detail_shows_busy_times_and_the_weeks_loss() -> None
         await pilot.pause()
         text = str(calendar.query_one("#calendar-details").render())
         assert "nothing planned · busy 00:00–24:00" in text
+
+
+def _google_token(server: Any, scopes: list[str]) -> None:
+    from googleserver import VALID_TOKEN
+
+    from planner.sync import google
+
+    token = google.token_path()
+    token.parent.mkdir(parents=True, exist_ok=True)
+    token.write_text(
+        json.dumps(
+            {
+                "token": VALID_TOKEN,
+                "refresh_token": "1//local-refresh",
+                "token_uri": server.token_uri,
+                "client_id": "local.apps.googleusercontent.com",
+                "client_secret": "local-secret",
+                "scopes": scopes,
+                "expiry": "2999-01-01T00:00:00Z",
+            }
+        )
+    )
+
+
+async def test_the_app_tells_a_missing_free_busy_permission_once_never_a_browser(
+    make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from googleserver import GoogleCalendarServer
+
+    from planner.settings import SyncSettings
+    from planner.sync import google
+
+    opened: list[object] = []
+    monkeypatch.setattr("webbrowser.open", lambda *a, **k: opened.append(a) or True)
+    server = GoogleCalendarServer()
+    try:
+        monkeypatch.setenv(google.ENV_API, server.url)
+        monkeypatch.setenv(google.ENV_TOKEN_URI, server.token_uri)
+        _google_token(server, google.SCOPES)  # saved before busy: [sync]
+        settings = Settings(timezone="UTC", busy=("sync",), sync=SyncSettings(service="google"))
+        app = make_app(settings=settings)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            app._read_busy()  # the next poll
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            told = [n.message for n in app._notifications if "free/busy" in n.message]
+            assert told == [f"busy: 'sync' skipped: {google.FREEBUSY_MISSING}"]
+            assert not [r for r in server.api_requests() if r.path == "/freeBusy"]
+        assert opened == []
+    finally:
+        server.stop()
+
+
+async def test_the_app_reads_busy_sync_in_its_worker(
+    make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """busy: [sync] with Google: the free/busy answer, read in the busy worker against the
+    local server that answers as the Calendar API reference documents."""
+    from googleserver import GoogleCalendarServer
+
+    from planner.settings import SyncSettings
+    from planner.sync import google
+
+    server = GoogleCalendarServer()
+    try:
+        server.add_calendar("me@example.com", cal_id="me@example.com", primary=True)
+        server.add_event(
+            "me@example.com",
+            {
+                "start": {"dateTime": "2026-03-02T19:00:00Z"},
+                "end": {"dateTime": "2026-03-02T20:00:00Z"},
+            },
+        )
+        monkeypatch.setenv(google.ENV_API, server.url)
+        monkeypatch.setenv(google.ENV_TOKEN_URI, server.token_uri)
+        _google_token(server, google.scopes_for(True))
+        settings = Settings(
+            timezone="UTC",
+            start_date=date(2026, 3, 2),
+            busy=("sync",),
+            sync=SyncSettings(service="google"),
+        )
+        app = make_app(settings=settings)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert [r for r in server.api_requests() if r.path == "/freeBusy"]
+            assert app.busy, "the sync account's busy times were read"
+            first = app.plan.sessions[0]
+            assert (first.start.date(), f"{first.start:%H:%M}") == (date(2026, 3, 2), "20:00")
+    finally:
+        server.stop()
