@@ -46,6 +46,25 @@ from zoneinfo import ZoneInfo
 VALID_TOKEN = "ya29.local-test-token"
 
 
+def write_token(path: Any, token_uri: str, scopes: list[str]) -> None:
+    """A saved sign-in at ``path`` (``planner.sync.google.token_path()``) as google-auth
+    writes it: an access token this server takes, valid for long, with ``scopes``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        json.dumps(
+            {
+                "token": VALID_TOKEN,
+                "refresh_token": "1//local-refresh",
+                "token_uri": token_uri,
+                "client_id": "local.apps.googleusercontent.com",
+                "client_secret": "local-secret",
+                "scopes": scopes,
+                "expiry": "2999-01-01T00:00:00Z",
+            }
+        )
+    )
+
+
 @dataclass
 class Request:
     method: str

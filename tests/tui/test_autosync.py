@@ -380,9 +380,8 @@ async def test_syncs_to_google_by_itself(
 ) -> None:
     """The app's sync with the Google adapter, over real HTTP against the local server
     that answers as the Calendar API does (tests/googleserver.py), with a saved sign-in."""
-    import json
 
-    from googleserver import VALID_TOKEN, GoogleCalendarServer
+    from googleserver import GoogleCalendarServer, write_token
 
     from planner.sync import google
 
@@ -391,20 +390,7 @@ async def test_syncs_to_google_by_itself(
         monkeypatch.setenv(google.ENV_API, server.url)
         monkeypatch.setenv(google.ENV_TOKEN_URI, server.token_uri)
         token = google.token_path()
-        token.parent.mkdir(parents=True, exist_ok=True)
-        token.write_text(
-            json.dumps(
-                {
-                    "token": VALID_TOKEN,
-                    "refresh_token": "1//local-refresh",
-                    "token_uri": server.token_uri,
-                    "client_id": "local.apps.googleusercontent.com",
-                    "client_secret": "local-secret",
-                    "scopes": google.SCOPES,
-                    "expiry": "2999-01-01T00:00:00Z",
-                }
-            )
-        )
+        write_token(token, server.token_uri, google.SCOPES)
         settings = Settings(
             timezone=SETTINGS.timezone,
             start_date=SETTINGS.start_date,

@@ -3,7 +3,6 @@ week lost to them, and the app reading its calendars in a worker and re-planning
 
 from __future__ import annotations
 
-import json
 import shutil
 from datetime import date
 from pathlib import Path
@@ -92,25 +91,12 @@ async def test_calendar_day_detail_shows_busy_times_and_the_weeks_loss() -> None
 
 
 def _google_token(server: Any, scopes: list[str]) -> None:
-    from googleserver import VALID_TOKEN
+    from googleserver import write_token
 
     from planner.sync import google
 
     token = google.token_path()
-    token.parent.mkdir(parents=True, exist_ok=True)
-    token.write_text(
-        json.dumps(
-            {
-                "token": VALID_TOKEN,
-                "refresh_token": "1//local-refresh",
-                "token_uri": server.token_uri,
-                "client_id": "local.apps.googleusercontent.com",
-                "client_secret": "local-secret",
-                "scopes": scopes,
-                "expiry": "2999-01-01T00:00:00Z",
-            }
-        )
-    )
+    write_token(token, server.token_uri, scopes)
 
 
 async def test_the_app_tells_a_missing_free_busy_permission_once_never_a_browser(

@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from googleserver import VALID_TOKEN, GoogleCalendarServer
+from googleserver import VALID_TOKEN, GoogleCalendarServer, write_token
 
 from planner.cli import main
 from planner.sync import google
@@ -71,20 +71,7 @@ class Setup:
         monkeypatch.setenv(google.ENV_TOKEN_URI, server.token_uri)
         monkeypatch.setattr(google, "RETRY_BASE", 0.0)
         self.token = google.token_path()
-        self.token.parent.mkdir(parents=True, exist_ok=True)
-        self.token.write_text(
-            json.dumps(
-                {
-                    "token": VALID_TOKEN,
-                    "refresh_token": "1//local-refresh",
-                    "token_uri": server.token_uri,
-                    "client_id": "local.apps.googleusercontent.com",
-                    "client_secret": "local-secret",
-                    "scopes": scopes,
-                    "expiry": "2999-01-01T00:00:00Z",
-                }
-            )
-        )
+        write_token(self.token, server.token_uri, scopes)
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from googleserver import VALID_TOKEN, GoogleCalendarServer
+from googleserver import VALID_TOKEN, GoogleCalendarServer, write_token
 
 from planner import locations
 from planner.cli import main
@@ -43,20 +43,7 @@ class Setup:
         monkeypatch.setenv(google.ENV_TOKEN_URI, server.token_uri)
         monkeypatch.setattr(google, "RETRY_BASE", 0.0)
         self.token = google.token_path()
-        self.token.parent.mkdir(parents=True, exist_ok=True)
-        self.token.write_text(
-            json.dumps(
-                {
-                    "token": VALID_TOKEN,
-                    "refresh_token": "1//local-refresh",
-                    "token_uri": server.token_uri,
-                    "client_id": "local.apps.googleusercontent.com",
-                    "client_secret": "local-secret",
-                    "scopes": google.SCOPES,
-                    "expiry": "2999-01-01T00:00:00Z",
-                }
-            )
-        )
+        write_token(self.token, server.token_uri, google.SCOPES)
 
     def write(self, extra: str = "") -> None:
         self.settings.write_text(
