@@ -117,19 +117,19 @@ def run(ctx: Context) -> int:
     weeks = None if args.all else (weeks_option or sync_settings.weeks)
     roadmap = ctx.roadmap
     progress = ctx.progress_store(roadmap).load()
+    sources = busy_sources(ctx, settings)
     try:
         adapter = open_adapter(
             sync_settings,
             time_zone=getattr(tz, "key", None),
             interactive=True,
             # busy: [sync] reads Google's free/busy: signed in with that permission too
-            free_busy=any(entry.strip().lower() == "sync" for entry in settings.busy),
+            free_busy=any(s.kind == "sync" for s in sources),
         )
     except SyncError as exc:
         raise CliError(str(exc)) from None
     # the plan `planner plan` shows: around the busy calendars (after the sign-in above,
     # so a sign-in that has just been given the free/busy permission counts at once)
-    sources = busy_sources(ctx, settings)
     if sources:
         from planner.schedule_busy import schedule_around
 
